@@ -1,0 +1,26 @@
+import path from 'node:path';
+
+/** Runtime configuration, read once from the environment. */
+export interface Config {
+  /** PostgreSQL connection string; when absent the embedded SQLite database is used. */
+  databaseUrl: string | undefined;
+  /** Where the SQLite file, backups and keys live. */
+  dataDir: string;
+  host: string;
+  port: number;
+  /** Largest accepted request body in bytes. */
+  bodyLimit: number;
+  logLevel: string;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = Number(env.PORT ?? env.ZHULIAN_PORT ?? 3000);
+  return {
+    databaseUrl: env.DATABASE_URL && env.DATABASE_URL.length > 0 ? env.DATABASE_URL : undefined,
+    dataDir: path.resolve(env.ZHULIAN_DATA_DIR ?? 'data'),
+    host: env.HOST ?? '127.0.0.1',
+    port: Number.isInteger(port) ? port : 3000,
+    bodyLimit: Number(env.ZHULIAN_BODY_LIMIT ?? 1_048_576),
+    logLevel: env.LOG_LEVEL ?? 'info',
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * The closed catalogue of error codes. Every error the API returns carries one of these
+ * codes; clients and tests rely on them staying stable, so never rename a code — add one.
+ * Messages are templates: `{name}` is replaced from the error's params.
+ */
+export const errorCatalogue = {
+  VALIDATION_FAILED: { status: 400, zh: '请求数据不符合要求', en: 'The request is invalid' },
+  FIELD_REQUIRED: { status: 400, zh: '缺少必填字段', en: 'This field is required' },
+  FIELD_TYPE: { status: 400, zh: '类型应为{type}', en: 'Must be of type {type}' },
+  FIELD_FORMAT: { status: 400, zh: '格式不正确，应为{format}', en: 'Must be in {format} format' },
+  FIELD_PATTERN: { status: 400, zh: '格式不正确', en: 'Has the wrong format' },
+  FIELD_TOO_LONG: { status: 400, zh: '长度不能超过{limit}', en: 'Must not be longer than {limit}' },
+  FIELD_TOO_SHORT: { status: 400, zh: '长度不能少于{limit}', en: 'Must not be shorter than {limit}' },
+  FIELD_TOO_MANY: { status: 400, zh: '条目不能超过{limit}个', en: 'Must not have more than {limit} items' },
+  FIELD_OUT_OF_RANGE: { status: 400, zh: '数值应{comparison}{limit}', en: 'Must be {comparison} {limit}' },
+  FIELD_NOT_ALLOWED: { status: 400, zh: '不允许的值，可选值：{allowed}', en: 'Must be one of: {allowed}' },
+  FIELD_UNKNOWN: { status: 400, zh: '不认识的字段', en: 'Unknown field' },
+  INVALID_DATE: { status: 400, zh: '日期无效：{reason}', en: 'Invalid date: {reason}' },
+  INVALID_ID_NUMBER: { status: 400, zh: '身份证号码无效：{reason}', en: 'Invalid resident ID number: {reason}' },
+  INVALID_AREA_CODE: {
+    status: 400,
+    zh: '区划代码无效：{reason}',
+    en: 'Invalid area code: {reason}',
+  },
+  UNKNOWN_AREA: { status: 400, zh: '区划代码{code}不存在', en: 'Area {code} does not exist' },
+  UNKNOWN_VARIABLE: {
+    status: 400,
+    zh: '变量{name}未在变量目录中登记',
+    en: 'Variable {name} is not in the catalogue',
+  },
+  INVALID_FACT_VALUE: { status: 400, zh: '变量{name}的取值无效：{reason}', en: 'Invalid value for {name}: {reason}' },
+  INVALID_RELATIONSHIP: {
+    status: 400,
+    zh: '与户主关系代码{code}不符合GB/T 4761-2008',
+    en: 'Relationship code {code} is not a GB/T 4761-2008 code',
+  },
+  INVALID_PERIOD: { status: 400, zh: '结束日期{to}不能早于开始日期{from}', en: 'End {to} is before start {from}' },
+  BODY_TOO_LARGE: {
+    status: 413,
+    zh: '请求体过大，上限为{limit}字节',
+    en: 'The request body is larger than the limit of {limit} bytes',
+  },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, zh: '不支持的内容类型', en: 'Unsupported content type' },
+  MALFORMED_JSON: { status: 400, zh: '请求体不是有效的JSON', en: 'The request body is not valid JSON' },
+  AREA_NOT_FOUND: { status: 404, zh: '找不到区划{code}', en: 'Area {code} not found' },
+  PERSON_NOT_FOUND: { status: 404, zh: '找不到该人员', en: 'Person not found' },
+  HOUSEHOLD_NOT_FOUND: { status: 404, zh: '找不到该家庭', en: 'Household not found' },
+  ROUTE_NOT_FOUND: { status: 404, zh: '接口不存在：{method} {url}', en: 'No such endpoint: {method} {url}' },
+  AREA_CONFLICT: { status: 409, zh: '区划操作冲突：{reason}', en: 'Area change refused: {reason}' },
+  PERSON_EXISTS: {
+    status: 409,
+    zh: '该身份证号码已登记',
+    en: 'A person with this ID number is already registered',
+  },
+  HOUSEHOLD_CONFLICT: { status: 409, zh: '家庭成员冲突：{reason}', en: 'Household conflict: {reason}' },
+  INTERNAL: { status: 500, zh: '系统内部错误，请稍后再试', en: 'Internal error, please try again later' },
+} as const satisfies Record<string, { status: number; zh: string; en: string }>;
+
+export type ErrorCode = keyof typeof errorCatalogue;

@@ -1,0 +1,42 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { SqliteDialect } from 'kysely';
+
+/**
+ * The embedded database. WAL lets readers work while the single writer writes; foreign
+ * keys are off by default in SQLite and must be switched on for every connection.
+ */
+export function createSqliteDialect(file: string): { dialect: SqliteDialect; raw: SqliteDatabase.Database } {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  const raw = new SqliteDatabase(file);
+  raw.pragma('journal_mode = WAL');
+  raw.pragma('foreign_keys = ON');
+  raw.pragma('busy_timeout = 5000');
+  raw.pragma('synchronous = NORMAL');
+  return { dialect: new SqliteDialect({ database: raw }), raw };
+}
+
+/** Online, consistent copy through SQLite's backup API (readers and the writer keep working). */
+export async function backupSqlite(raw: SqliteDatabase.Database, target: string): Promise<void> {
+  fs.mkdirSync(path.dirname(path.resolve(target)), { recursive: true });
+  await raw.backup(target);
+}
+
+/**
+ * Restores by running the backup API the other way: the backup file is the source and the
+ * live database the destination, so open connections see the restored pages consistently.
+ */
+export async function restoreSqlite(raw: SqliteDatabase.Database, source: string): Promise<void> {
+  if (!fs.existsSync(source)) throw new Error(`backup file not found: ${source}`);
+  const from = new SqliteDatabase(source, { readonly: true, fileMustExist: true });
+  try {
+    const check = from.pragma('integrity_check', { simple: true });
+    if (check !== 'ok') throw new Error(`backup file is damaged: ${String(check)}`);
+    // The backup API copies into the live file under SQLite's own locks, so connections
+    // that have it open see either the old or the restored database, never a mixture.
+    await from.backup(raw.name);
+  } finally {
+    from.close();
+  }
+}

@@ -1,0 +1,12 @@
+import type { Migration } from 'kysely';
+import * as m0001 from './0001_areas.ts';
+import * as m0002 from './0002_registry.ts';
+
+/**
+ * Every migration, in order. A static list rather than a folder scan, so migrations run the
+ * same under tsx, Vitest and a bundled build. Never edit a migration that has shipped: add one.
+ */
+export const migrations: Record<string, Migration> = {
+  '0001_areas': m0001,
+  '0002_registry': m0002,
+};

@@ -1,0 +1,133 @@
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/**
+ * Row types of every table, as both databases return them: civil dates are 'YYYY-MM-DD'
+ * strings, timestamps ISO strings, flags 0/1 integers (SQLite has no boolean type).
+ */
+export interface Database {
+  areas: AreaTable;
+  area_changes: AreaChangeTable;
+  persons: PersonTable;
+  hukou_households: HukouHouseholdTable;
+  hukou_members: HukouMemberTable;
+  assistance_households: AssistanceHouseholdTable;
+  assistance_members: AssistanceMemberTable;
+  facts: FactTable;
+}
+
+export type AreaLevel = 'province' | 'city' | 'county' | 'township' | 'village';
+export type AreaKind =
+  | 'subdistrict'
+  | 'town'
+  | 'township'
+  | 'township_other'
+  | 'residents_committee'
+  | 'village_committee'
+  | 'village_other';
+
+export interface AreaTable {
+  code: string;
+  name: string;
+  level: AreaLevel;
+  kind: AreaKind | null;
+  parent_code: string | null;
+  /** Ancestor codes from the root down to this area, concatenated; prefix = subtree. */
+  path: string;
+  established_on: string | null;
+  retired_on: string | null;
+  successor_code: string | null;
+  updated_at: string;
+}
+
+export type AreaChangeKind = 'import' | 'add' | 'rename' | 'move' | 'merge' | 'retire';
+
+export interface AreaChangeTable {
+  id: Generated<number>;
+  area_code: string;
+  change: AreaChangeKind;
+  effective_on: string;
+  before_json: string | null;
+  after_json: string | null;
+  reason: string | null;
+  recorded_at: string;
+}
+
+export interface PersonTable {
+  id: string;
+  /** SM4 ciphertext of the normalised 18-digit number. */
+  id_number_enc: string;
+  /** Keyed SM3 blind index: finds a person by number without decrypting every row. */
+  id_number_hash: string;
+  id_number_masked: string;
+  name: string;
+  sex: 'male' | 'female';
+  birth_date: string;
+  death_date: string | null;
+  hukou_area_code: string | null;
+  residence_area_code: string | null;
+  phone_enc: string | null;
+  phone_masked: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface HukouHouseholdTable {
+  id: string;
+  hukou_number: string;
+  area_code: string;
+  address: string | null;
+  created_at: string;
+}
+
+export interface HukouMemberTable {
+  id: Generated<number>;
+  household_id: string;
+  person_id: string;
+  /** GB/T 4761-2008 relationship to the head. */
+  relationship: string;
+  joined_on: string | null;
+  left_on: string | null;
+}
+
+export interface AssistanceHouseholdTable {
+  id: string;
+  area_code: string;
+  applicant_person_id: string;
+  established_on: string;
+  created_at: string;
+}
+
+export interface AssistanceMemberTable {
+  id: Generated<number>;
+  household_id: string;
+  person_id: string;
+  /** Relation to the applicant (spouse, child, parent, …). */
+  relation: string;
+  included: number;
+  /** The membership rule that included or excluded this person. */
+  basis: string;
+  valid_from: string;
+  valid_to: string | null;
+}
+
+export type SubjectType = 'person' | 'household';
+
+export interface FactTable {
+  id: Generated<number>;
+  subject_type: SubjectType;
+  subject_id: string;
+  variable: string;
+  value_json: string;
+  source: string;
+  observed_at: string;
+  valid_from: string;
+  /** Exclusive end; null means still valid. */
+  valid_to: string | null;
+  recorded_at: string;
+}
+
+export type AreaRow = Selectable<AreaTable>;
+export type NewArea = Insertable<AreaTable>;
+export type AreaUpdate = Updateable<AreaTable>;
+export type PersonRow = Selectable<PersonTable>;
+export type FactRow = Selectable<FactTable>;
