@@ -1,0 +1,53 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { AppContext } from './appContext.ts';
+import { registerErrorHandling } from './errorHandler.ts';
+import { validatorCompiler } from './validation.ts';
+import { registerMetrics } from './metrics.ts';
+import { registerHealthRoutes } from './healthRoutes.ts';
+import { registerAreaRoutes } from '../areas/areaRoutes.ts';
+import { registerRegistryRoutes } from '../registry/registryRoutes.ts';
+
+export interface BuildAppOptions {
+  context: AppContext;
+  /** pino options, or false to keep tests quiet. */
+  logger?: FastifyServerOptions['logger'];
+}
+
+/**
+ * Assembles the HTTP application without listening, so tests drive it with `inject()` and
+ * the server entry point decides where to listen.
+ */
+export async function buildApp({ context, logger = false }: BuildAppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger,
+    bodyLimit: context.config.bodyLimit,
+    // Request IDs tie a user's complaint to the log lines of that request.
+    genReqId: () => crypto.randomUUID(),
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  registerErrorHandling(app, context.config.bodyLimit);
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: '助联 Zhulian API',
+        description: '智慧社会救助平台接口 — smart social-assistance platform API',
+        version: '0.1.0',
+      },
+      tags: [
+        { name: 'areas', description: '行政区划 Areas' },
+        { name: 'registry', description: '人员、家庭与事实 Registry' },
+        { name: 'system', description: '运行状态 System' },
+      ],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
+
+  registerMetrics(app);
+  registerHealthRoutes(app, context);
+  await app.register((scope) => registerAreaRoutes(scope, context), { prefix: '/api' });
+  await app.register((scope) => registerRegistryRoutes(scope, context), { prefix: '/api' });
+  return app;
+}

@@ -1,0 +1,15 @@
+import type { Kysely } from 'kysely';
+import type { Config } from '../core/config.ts';
+import type { FieldCipher } from '../core/fieldCipher.ts';
+import type { DatabaseHandle } from '../db/createDatabase.ts';
+import type { Database } from '../db/schema.ts';
+import type { VariableCatalogue } from '../registry/variables/variableCatalogue.ts';
+
+/** What every module's routes and services are built from; assembled once per app. */
+export interface AppContext {
+  config: Config;
+  database: DatabaseHandle;
+  db: Kysely<Database>;
+  cipher: FieldCipher;
+  variables: VariableCatalogue;
+}

@@ -1,0 +1,121 @@
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import type { FastifySchema, FastifySchemaCompiler } from 'fastify';
+import type { FieldProblem } from '../core/appError.ts';
+import { isoDateProblem } from '../core/isoDate.ts';
+import { parseResidentId } from '../registry/residentId/index.ts';
+import { areaCodeProblem } from '../areas/areaCode.ts';
+
+// ajv-formats is CommonJS with a default export; under NodeNext it arrives wrapped.
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+
+/**
+ * Two validators: bodies are checked strictly (no type coercion, unknown fields refused),
+ * while path and query strings are coerced to the declared types, as URLs carry only text.
+ * allErrors: a client fixing a form wants every problem at once, not one per round trip.
+ */
+function makeAjv(coerce: boolean): Ajv {
+  const ajv = new Ajv({
+    allErrors: true,
+    verbose: true,
+    coerceTypes: coerce ? 'array' : false,
+    useDefaults: true,
+    removeAdditional: false,
+    strict: false,
+  });
+  addFormats(ajv);
+  // Our own formats, so a schema can say what a field is and the error says exactly why it is not.
+  ajv.addFormat('resident-id', (value: string) => parseResidentId(value).ok);
+  ajv.addFormat('area-code', (value: string) => areaCodeProblem(value) === undefined);
+  return ajv;
+}
+
+const strictAjv = makeAjv(false);
+const coercingAjv = makeAjv(true);
+
+export const validatorCompiler: FastifySchemaCompiler<FastifySchema> = ({ schema, httpPart }) => {
+  const ajv = httpPart === 'body' ? strictAjv : coercingAjv;
+  return ajv.compile(schema as object) as ValidateFunction;
+};
+
+const typeNames: Record<string, string> = {
+  string: '字符串',
+  integer: '整数',
+  number: '数字',
+  boolean: '布尔值',
+  object: '对象',
+  array: '数组',
+  null: '空值',
+};
+
+const formatNames: Record<string, string> = {
+  date: 'YYYY-MM-DD日期',
+  'date-time': 'ISO 8601时间',
+  uuid: 'UUID',
+  email: '电子邮件地址',
+};
+
+/** Turns `/members/2/idNumber` into `body.members[2].idNumber`. */
+function fieldPath(part: string, instancePath: string, child?: string): string {
+  const segments = instancePath.split('/').slice(1);
+  if (child !== undefined) segments.push(child);
+  let out = part;
+  for (const segment of segments) {
+    const key = segment.replace(/~1/g, '/').replace(/~0/g, '~');
+    out += /^\d+$/.test(key) ? `[${key}]` : `.${key}`;
+  }
+  return out;
+}
+
+/** Maps one ajv error to a problem with a catalogue code and the parameters its message needs. */
+export function problemFromAjv(part: string, error: ErrorObject): FieldProblem {
+  const params = error.params as Record<string, unknown>;
+  const path = fieldPath(part, error.instancePath);
+  switch (error.keyword) {
+    case 'required':
+      return { path: fieldPath(part, error.instancePath, String(params.missingProperty)), code: 'FIELD_REQUIRED' };
+    case 'additionalProperties':
+      return { path: fieldPath(part, error.instancePath, String(params.additionalProperty)), code: 'FIELD_UNKNOWN' };
+    case 'type': {
+      const type = String(params.type);
+      return { path, code: 'FIELD_TYPE', params: { type: typeNames[type] ?? type } };
+    }
+    case 'format': {
+      const format = String(params.format);
+      const data = typeof error.data === 'string' ? error.data : '';
+      if (format === 'date') return { path, code: 'INVALID_DATE', params: { reason: isoDateProblem(data) ?? data } };
+      if (format === 'resident-id') {
+        const result = parseResidentId(data);
+        const reason = result.ok ? '' : result.problems.map((p) => p.message).join('；');
+        return { path, code: 'INVALID_ID_NUMBER', params: { reason } };
+      }
+      if (format === 'area-code') {
+        return { path, code: 'INVALID_AREA_CODE', params: { reason: areaCodeProblem(data) ?? data } };
+      }
+      return { path, code: 'FIELD_FORMAT', params: { format: formatNames[format] ?? format } };
+    }
+    case 'pattern':
+      return { path, code: 'FIELD_PATTERN' };
+    case 'maxLength':
+      return { path, code: 'FIELD_TOO_LONG', params: { limit: Number(params.limit) } };
+    case 'minLength':
+      return { path, code: 'FIELD_TOO_SHORT', params: { limit: Number(params.limit) } };
+    case 'maxItems':
+      return { path, code: 'FIELD_TOO_MANY', params: { limit: Number(params.limit) } };
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+      return {
+        path,
+        code: 'FIELD_OUT_OF_RANGE',
+        params: { comparison: String(params.comparison), limit: Number(params.limit) },
+      };
+    case 'enum': {
+      const allowed = Array.isArray(params.allowedValues) ? params.allowedValues.map(String).join('、') : '';
+      return { path, code: 'FIELD_NOT_ALLOWED', params: { allowed } };
+    }
+    default:
+      return { path, code: 'FIELD_FORMAT', params: { format: error.keyword } };
+  }
+}
