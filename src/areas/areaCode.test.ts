@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { areaCodeProblem, areaKindOf, areaLevelOf, normalizeAreaCode, structuralParentCode } from './areaCode.ts';
+import {
+  areaCodeProblem,
+  areaKindOf,
+  areaLevelOf,
+  normalizeAreaCode,
+  structuralParentCode,
+} from './areaCode.ts';
 
 describe('areaCode', () => {
   it('pads the published short forms to 12 digits', () => {

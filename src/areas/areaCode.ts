@@ -7,7 +7,13 @@ import type { AreaKind, AreaLevel } from '../db/schema.ts';
  */
 export const AREA_CODE_LENGTH = 12;
 
-const levelPrefixLength: Record<AreaLevel, number> = { province: 2, city: 4, county: 6, township: 9, village: 12 };
+const levelPrefixLength: Record<AreaLevel, number> = {
+  province: 2,
+  city: 4,
+  county: 6,
+  township: 9,
+  village: 12,
+};
 
 /** Why a string is not an area code (Chinese), or undefined when it is one. */
 export function areaCodeProblem(input: string): string | undefined {

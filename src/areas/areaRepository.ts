@@ -41,7 +41,14 @@ export function areaCodesWithin(db: Kysely<Database>, ancestorCode: string) {
     .selectFrom('areas')
     .select('areas.code')
     .where('areas.path', '>=', ancestorPath)
-    .where('areas.path', '<', db.selectFrom('areas').select(sql<string>`path || ':'`.as('upper')).where('code', '=', ancestorCode));
+    .where(
+      'areas.path',
+      '<',
+      db
+        .selectFrom('areas')
+        .select(sql<string>`path || ':'`.as('upper'))
+        .where('code', '=', ancestorCode),
+    );
 }
 
 export async function listDescendants(
@@ -74,7 +81,8 @@ export async function countDescendantsByLevel(
     .where('retired_on', 'is', null)
     .groupBy('level')
     .execute();
-  return rows.map((r) => ({ level: r.level, count: Number(r.count) }));
+  // PostgreSQL counts are bigint; the driver setup turns them into numbers.
+  return rows.map((r) => ({ level: r.level, count: r.count }));
 }
 
 export async function searchAreasByName(
@@ -83,7 +91,10 @@ export async function searchAreasByName(
   within: AreaRow | undefined,
   limit: number,
 ): Promise<AreaRow[]> {
-  let query = db.selectFrom('areas').selectAll().where('name', 'like', `%${text.replace(/[%_]/g, '')}%`);
+  let query = db
+    .selectFrom('areas')
+    .selectAll()
+    .where('name', 'like', `%${text.replace(/[%_]/g, '')}%`);
   if (within) query = query.where('path', '>=', within.path).where('path', '<', pathUpperBound(within.path));
   return query.orderBy('path').limit(limit).execute();
 }

@@ -134,19 +134,24 @@ export function registerAreaRoutes(app: FastifyInstance, context: AppContext): v
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: { includeRetired: { type: 'boolean', default: false }},
+          properties: { includeRetired: { type: 'boolean', default: false } },
         },
         response: { 200: listOf(areaSchema) },
       },
     },
     async (request) => {
       const area = await requireArea(context, request.params.code);
-      const items = await listChildren(db, area.code, { includeRetired: request.query.includeRetired ?? false });
+      const items = await listChildren(db, area.code, {
+        includeRetired: request.query.includeRetired ?? false,
+      });
       return { items: items.map(toAreaDto), total: items.length };
     },
   );
 
-  app.get<{ Params: { code: string }; Querystring: { level?: AreaRow['level']; q?: string; limit?: number } }>(
+  app.get<{
+    Params: { code: string };
+    Querystring: { level?: AreaRow['level']; q?: string; limit?: number };
+  }>(
     '/areas/:code/descendants',
     {
       schema: {
@@ -172,7 +177,10 @@ export function registerAreaRoutes(app: FastifyInstance, context: AppContext): v
         ? (await searchAreasByName(db, request.query.q, area, limit)).filter(
             (a) => a.code !== area.code && (!request.query.level || a.level === request.query.level),
           )
-        : await listDescendants(db, area, { limit, ...(request.query.level ? { level: request.query.level } : {}) });
+        : await listDescendants(db, area, {
+            limit,
+            ...(request.query.level ? { level: request.query.level } : {}),
+          });
       return { items: items.map(toAreaDto), total: items.length };
     },
   );
@@ -214,7 +222,9 @@ export function registerAreaRoutes(app: FastifyInstance, context: AppContext): v
     },
   );
 
-  app.post<{ Body: { code: string; name: string; parentCode: string; effectiveOn: string; reason?: string } }>(
+  app.post<{
+    Body: { code: string; name: string; parentCode: string; effectiveOn: string; reason?: string };
+  }>(
     '/areas',
     {
       schema: {

@@ -129,7 +129,9 @@ export async function moveArea(
       throw new AppError('AREA_CONFLICT', { reason: `不能把${area.name}移到它自己的下级` });
     }
     if (oldParent && oldParent.level !== parent.level) {
-      throw new AppError('AREA_CONFLICT', { reason: `新上级${parent.name}的级别与原上级${oldParent.name}不同` });
+      throw new AppError('AREA_CONFLICT', {
+        reason: `新上级${parent.name}的级别与原上级${oldParent.name}不同`,
+      });
     }
     await moveSubtree(trx, area, parent, now);
     await recordAreaChanges(trx, [

@@ -24,12 +24,11 @@ export function readCountyDivisions(countyCode: string): DivisionRecord[] {
       .prepare('select code, name, cityCode, provinceCode from area where code = ?')
       .get(countyCode) as { code: string; name: string; cityCode: string; provinceCode: string } | undefined;
     if (!county) return [];
-    const province = source.prepare('select code, name from province where code = ?').get(county.provinceCode) as
-      | { code: string; name: string }
-      | undefined;
+    const province = source
+      .prepare('select code, name from province where code = ?')
+      .get(county.provinceCode) as { code: string; name: string } | undefined;
     const city = source.prepare('select code, name from city where code = ?').get(county.cityCode) as
-      | { code: string; name: string }
-      | undefined;
+      { code: string; name: string } | undefined;
     const streets = source
       .prepare('select code, name from street where areaCode = ? order by code')
       .all(countyCode) as { code: string; name: string }[];
@@ -37,11 +36,15 @@ export function readCountyDivisions(countyCode: string): DivisionRecord[] {
       .prepare('select code, name, streetCode from village where areaCode = ? order by code')
       .all(countyCode) as { code: string; name: string; streetCode: string }[];
     const records: DivisionRecord[] = [];
-    if (province) records.push({ code: province.code, name: province.name, level: 'province', parentCode: null });
-    if (city) records.push({ code: city.code, name: city.name, level: 'city', parentCode: province?.code ?? null });
+    if (province)
+      records.push({ code: province.code, name: province.name, level: 'province', parentCode: null });
+    if (city)
+      records.push({ code: city.code, name: city.name, level: 'city', parentCode: province?.code ?? null });
     records.push({ code: county.code, name: county.name, level: 'county', parentCode: city?.code ?? null });
-    for (const s of streets) records.push({ code: s.code, name: s.name, level: 'township', parentCode: county.code });
-    for (const v of villages) records.push({ code: v.code, name: v.name, level: 'village', parentCode: v.streetCode });
+    for (const s of streets)
+      records.push({ code: s.code, name: s.name, level: 'township', parentCode: county.code });
+    for (const v of villages)
+      records.push({ code: v.code, name: v.name, level: 'village', parentCode: v.streetCode });
     return records;
   } finally {
     source.close();

@@ -17,14 +17,19 @@ export interface AreaImportReport {
 }
 
 /** Builds area rows (12-digit codes, ancestor paths, kinds) from division records, parents first. */
-export function buildAreaRows(records: DivisionRecord[], existingPaths: Map<string, string>, now: string): NewArea[] {
+export function buildAreaRows(
+  records: DivisionRecord[],
+  existingPaths: Map<string, string>,
+  now: string,
+): NewArea[] {
   const paths = new Map(existingPaths);
   const rows: NewArea[] = [];
   for (const record of records) {
     const code = record.code.padEnd(AREA_CODE_LENGTH, '0');
     const parentCode = record.parentCode === null ? null : record.parentCode.padEnd(AREA_CODE_LENGTH, '0');
     const parentPath = parentCode === null ? '' : paths.get(parentCode);
-    if (parentPath === undefined) throw new Error(`area ${code} comes before its parent ${String(parentCode)}`);
+    if (parentPath === undefined)
+      throw new Error(`area ${code} comes before its parent ${String(parentCode)}`);
     const path = paths.get(code) ?? parentPath + code;
     paths.set(code, path);
     rows.push({

@@ -10,7 +10,11 @@ export interface FieldProblem {
 export type Language = 'zh' | 'en';
 
 /** Fills a catalogue message template for a language. */
-export function formatMessage(code: ErrorCode, lang: Language, params: Record<string, string | number> = {}): string {
+export function formatMessage(
+  code: ErrorCode,
+  lang: Language,
+  params: Record<string, string | number> = {},
+): string {
   const template = errorCatalogue[code][lang];
   return template.replace(/\{(\w+)\}/g, (whole, key: string) => {
     const value = params[key];

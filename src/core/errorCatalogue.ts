@@ -16,7 +16,11 @@ export const errorCatalogue = {
   FIELD_NOT_ALLOWED: { status: 400, zh: '不允许的值，可选值：{allowed}', en: 'Must be one of: {allowed}' },
   FIELD_UNKNOWN: { status: 400, zh: '不认识的字段', en: 'Unknown field' },
   INVALID_DATE: { status: 400, zh: '日期无效：{reason}', en: 'Invalid date: {reason}' },
-  INVALID_ID_NUMBER: { status: 400, zh: '身份证号码无效：{reason}', en: 'Invalid resident ID number: {reason}' },
+  INVALID_ID_NUMBER: {
+    status: 400,
+    zh: '身份证号码无效：{reason}',
+    en: 'Invalid resident ID number: {reason}',
+  },
   INVALID_AREA_CODE: {
     status: 400,
     zh: '区划代码无效：{reason}',
@@ -28,13 +32,21 @@ export const errorCatalogue = {
     zh: '变量{name}未在变量目录中登记',
     en: 'Variable {name} is not in the catalogue',
   },
-  INVALID_FACT_VALUE: { status: 400, zh: '变量{name}的取值无效：{reason}', en: 'Invalid value for {name}: {reason}' },
+  INVALID_FACT_VALUE: {
+    status: 400,
+    zh: '变量{name}的取值无效：{reason}',
+    en: 'Invalid value for {name}: {reason}',
+  },
   INVALID_RELATIONSHIP: {
     status: 400,
     zh: '与户主关系代码{code}不符合GB/T 4761-2008',
     en: 'Relationship code {code} is not a GB/T 4761-2008 code',
   },
-  INVALID_PERIOD: { status: 400, zh: '结束日期{to}不能早于开始日期{from}', en: 'End {to} is before start {from}' },
+  INVALID_PERIOD: {
+    status: 400,
+    zh: '结束日期{to}不能早于开始日期{from}',
+    en: 'End {to} is before start {from}',
+  },
   BODY_TOO_LARGE: {
     status: 413,
     zh: '请求体过大，上限为{limit}字节',

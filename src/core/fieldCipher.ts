@@ -30,7 +30,9 @@ export function createFieldCipher(encryptionKey: Buffer, indexKey: Buffer): Fiel
       const [version, ivText, bodyText] = stored.split(':');
       if (version !== VERSION || !ivText || !bodyText) throw new Error('unknown ciphertext format');
       const decipher = createDecipheriv('sm4-cbc', encryptionKey, Buffer.from(ivText, 'base64'));
-      return Buffer.concat([decipher.update(Buffer.from(bodyText, 'base64')), decipher.final()]).toString('utf8');
+      return Buffer.concat([decipher.update(Buffer.from(bodyText, 'base64')), decipher.final()]).toString(
+        'utf8',
+      );
     },
     blindIndex(plain) {
       return createHmac('sm3', indexKey).update(plain, 'utf8').digest('hex');

@@ -4,7 +4,12 @@ import type SqliteDatabase from 'better-sqlite3';
 import type { DialectName } from './dialectOf.ts';
 import type { Database } from './schema.ts';
 import { backupSqlite, createSqliteDialect, restoreSqlite } from './dialects/sqlite.ts';
-import { backupPostgres, createPostgresDialect, restorePostgres, type PostgresOptions } from './dialects/postgres.ts';
+import {
+  backupPostgres,
+  createPostgresDialect,
+  restorePostgres,
+  type PostgresOptions,
+} from './dialects/postgres.ts';
 
 export interface DatabaseOptions {
   /** PostgreSQL URL; without it, SQLite at `sqliteFile`. */
@@ -31,7 +36,10 @@ export function defaultSqliteFile(dataDir: string): string {
 
 export function createDatabase(options: DatabaseOptions): DatabaseHandle {
   if (options.url) {
-    const pgOptions: PostgresOptions = { url: options.url, ...(options.schema ? { schema: options.schema } : {}) };
+    const pgOptions: PostgresOptions = {
+      url: options.url,
+      ...(options.schema ? { schema: options.schema } : {}),
+    };
     const { dialect } = createPostgresDialect(pgOptions);
     const db = new Kysely<Database>({ dialect });
     return {

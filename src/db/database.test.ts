@@ -24,7 +24,18 @@ describeEachDatabase('database', (getDb) => {
     await expect(
       db
         .insertInto('areas')
-        .values({ code: '371082001001', name: '孤儿', level: 'village', kind: null, parent_code: '999999999999', path: 'x', established_on: null, retired_on: null, successor_code: null, updated_at: now })
+        .values({
+          code: '371082001001',
+          name: '孤儿',
+          level: 'village',
+          kind: null,
+          parent_code: '999999999999',
+          path: 'x',
+          established_on: null,
+          retired_on: null,
+          successor_code: null,
+          updated_at: now,
+        })
         .execute(),
     ).rejects.toThrow();
   });
@@ -33,9 +44,24 @@ describeEachDatabase('database', (getDb) => {
     const { db } = getDb();
     await db
       .insertInto('areas')
-      .values({ code: '370000000000', name: '山东省', level: 'province', kind: null, parent_code: null, path: '370000000000', established_on: '1949-10-01', retired_on: null, successor_code: null, updated_at: now })
+      .values({
+        code: '370000000000',
+        name: '山东省',
+        level: 'province',
+        kind: null,
+        parent_code: null,
+        path: '370000000000',
+        established_on: '1949-10-01',
+        retired_on: null,
+        successor_code: null,
+        updated_at: now,
+      })
       .execute();
-    const row = await db.selectFrom('areas').selectAll().where('code', '=', '370000000000').executeTakeFirstOrThrow();
+    const row = await db
+      .selectFrom('areas')
+      .selectAll()
+      .where('code', '=', '370000000000')
+      .executeTakeFirstOrThrow();
     expect(row.established_on).toBe('1949-10-01');
     expect(row.updated_at).toBe(now);
   });
@@ -44,12 +70,20 @@ describeEachDatabase('database', (getDb) => {
     const { db, handle } = getDb();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhulian-backup-'));
     const file = path.join(dir, 'backup.bin');
-    await db.updateTable('areas').set({ name: '山东省（备份时）' }).where('code', '=', '370000000000').execute();
+    await db
+      .updateTable('areas')
+      .set({ name: '山东省（备份时）' })
+      .where('code', '=', '370000000000')
+      .execute();
     await handle.backup(file);
     expect(fs.statSync(file).size).toBeGreaterThan(0);
     await db.updateTable('areas').set({ name: '备份后改的名' }).where('code', '=', '370000000000').execute();
     await handle.restore(file);
-    const row = await db.selectFrom('areas').select('name').where('code', '=', '370000000000').executeTakeFirstOrThrow();
+    const row = await db
+      .selectFrom('areas')
+      .select('name')
+      .where('code', '=', '370000000000')
+      .executeTakeFirstOrThrow();
     expect(row.name).toBe('山东省（备份时）');
     fs.rmSync(dir, { recursive: true, force: true });
   });

@@ -2,7 +2,7 @@ import { Migrator, type Kysely, type MigrationResultSet } from 'kysely';
 import { migrations } from './migrations/index.ts';
 
 /** Brings the schema to the latest version; throws with the failing migration's name. */
-export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {
+export async function migrateToLatest<T>(db: Kysely<T>): Promise<string[]> {
   const migrator = new Migrator({
     db,
     provider: { getMigrations: () => Promise.resolve(migrations) },
@@ -11,7 +11,8 @@ export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {
   const failed = result.results?.find((r) => r.status === 'Error');
   if (result.error !== undefined) {
     const name = failed ? ` (${failed.migrationName})` : '';
-    throw new Error(`migration failed${name}: ${String(result.error)}`, { cause: result.error });
+    const reason = result.error instanceof Error ? result.error.message : JSON.stringify(result.error);
+    throw new Error(`migration failed${name}: ${reason}`, { cause: result.error });
   }
   return (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifySchema, type FastifyServerOptions } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { AppContext } from './appContext.ts';
@@ -8,6 +8,19 @@ import { registerMetrics } from './metrics.ts';
 import { registerHealthRoutes } from './healthRoutes.ts';
 import { registerAreaRoutes } from '../areas/areaRoutes.ts';
 import { registerRegistryRoutes } from '../registry/registryRoutes.ts';
+
+/** A route as registered: its method, URL pattern and JSON schema. */
+export interface RouteSummary {
+  method: string;
+  url: string;
+  schema: FastifySchema | undefined;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    registeredRoutes: RouteSummary[];
+  }
+}
 
 export interface BuildAppOptions {
   context: AppContext;
@@ -27,6 +40,14 @@ export async function buildApp({ context, logger = false }: BuildAppOptions): Pr
     genReqId: () => crypto.randomUUID(),
   });
   app.setValidatorCompiler(validatorCompiler);
+  // Every registered route, so tests can prove properties of all of them (schemas now,
+  // area scope later) instead of only of the routes someone remembered to test.
+  const routes: RouteSummary[] = [];
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) routes.push({ method, url: route.url, schema: route.schema });
+  });
+  app.decorate('registeredRoutes', routes);
   registerErrorHandling(app, context.config.bodyLimit);
 
   await app.register(swagger, {
@@ -47,7 +68,13 @@ export async function buildApp({ context, logger = false }: BuildAppOptions): Pr
 
   registerMetrics(app);
   registerHealthRoutes(app, context);
-  await app.register((scope) => registerAreaRoutes(scope, context), { prefix: '/api' });
-  await app.register((scope) => registerRegistryRoutes(scope, context), { prefix: '/api' });
+  await app.register(
+    (scope, _options, done) => {
+      registerAreaRoutes(scope, context);
+      registerRegistryRoutes(scope, context);
+      done();
+    },
+    { prefix: '/api' },
+  );
   return app;
 }

@@ -14,7 +14,12 @@ export interface ErrorBody {
   };
 }
 
-const partNames: Record<string, string> = { querystring: 'query', params: 'params', body: 'body', headers: 'headers' };
+const partNames: Record<string, string> = {
+  querystring: 'query',
+  params: 'params',
+  body: 'body',
+  headers: 'headers',
+};
 
 export function renderError(error: AppError, lang: Language): ErrorBody {
   const details = error.problems.map((p) => ({
@@ -63,7 +68,10 @@ export function registerErrorHandling(app: FastifyInstance, bodyLimit: number): 
     return reply.status(appError.status).send(renderError(appError, requestLanguage(request)));
   });
   app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
-    const appError = new AppError('ROUTE_NOT_FOUND', { method: request.method, url: request.url.split('?')[0] ?? '' });
+    const appError = new AppError('ROUTE_NOT_FOUND', {
+      method: request.method,
+      url: request.url.split('?')[0] ?? '',
+    });
     return reply.status(404).send(renderError(appError, requestLanguage(request)));
   });
 }

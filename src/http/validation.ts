@@ -1,4 +1,4 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { Ajv, type ErrorObject } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { FastifySchema, FastifySchemaCompiler } from 'fastify';
 import type { FieldProblem } from '../core/appError.ts';
@@ -35,7 +35,7 @@ const coercingAjv = makeAjv(true);
 
 export const validatorCompiler: FastifySchemaCompiler<FastifySchema> = ({ schema, httpPart }) => {
   const ajv = httpPart === 'body' ? strictAjv : coercingAjv;
-  return ajv.compile(schema as object) as ValidateFunction;
+  return ajv.compile(schema as object);
 };
 
 const typeNames: Record<string, string> = {
@@ -73,9 +73,15 @@ export function problemFromAjv(part: string, error: ErrorObject): FieldProblem {
   const path = fieldPath(part, error.instancePath);
   switch (error.keyword) {
     case 'required':
-      return { path: fieldPath(part, error.instancePath, String(params.missingProperty)), code: 'FIELD_REQUIRED' };
+      return {
+        path: fieldPath(part, error.instancePath, String(params.missingProperty)),
+        code: 'FIELD_REQUIRED',
+      };
     case 'additionalProperties':
-      return { path: fieldPath(part, error.instancePath, String(params.additionalProperty)), code: 'FIELD_UNKNOWN' };
+      return {
+        path: fieldPath(part, error.instancePath, String(params.additionalProperty)),
+        code: 'FIELD_UNKNOWN',
+      };
     case 'type': {
       const type = String(params.type);
       return { path, code: 'FIELD_TYPE', params: { type: typeNames[type] ?? type } };
@@ -83,7 +89,8 @@ export function problemFromAjv(part: string, error: ErrorObject): FieldProblem {
     case 'format': {
       const format = String(params.format);
       const data = typeof error.data === 'string' ? error.data : '';
-      if (format === 'date') return { path, code: 'INVALID_DATE', params: { reason: isoDateProblem(data) ?? data } };
+      if (format === 'date')
+        return { path, code: 'INVALID_DATE', params: { reason: isoDateProblem(data) ?? data } };
       if (format === 'resident-id') {
         const result = parseResidentId(data);
         const reason = result.ok ? '' : result.problems.map((p) => p.message).join('；');

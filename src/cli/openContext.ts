@@ -1,0 +1,30 @@
+import { loadConfig, type Config } from '../core/config.ts';
+import { loadFieldCipher } from '../core/fieldCipher.ts';
+import { createDatabase, defaultSqliteFile } from '../db/createDatabase.ts';
+import { migrateToLatest } from '../db/migrate.ts';
+import type { AppContext } from '../http/appContext.ts';
+import { loadVariableCatalogue } from '../registry/variables/variableCatalogue.ts';
+
+export interface ContextOverrides {
+  databaseUrl?: string | undefined;
+  dataDir?: string | undefined;
+}
+
+/** Opens the configured database, brings its schema up to date and loads the catalogues. */
+export async function openContext(overrides: ContextOverrides = {}, migrate = true): Promise<AppContext> {
+  const base = loadConfig();
+  const config: Config = {
+    ...base,
+    ...(overrides.databaseUrl ? { databaseUrl: overrides.databaseUrl } : {}),
+    ...(overrides.dataDir ? { dataDir: overrides.dataDir } : {}),
+  };
+  const database = createDatabase({ url: config.databaseUrl, sqliteFile: defaultSqliteFile(config.dataDir) });
+  if (migrate) await migrateToLatest(database.db);
+  return {
+    config,
+    database,
+    db: database.db,
+    cipher: loadFieldCipher(config.dataDir),
+    variables: loadVariableCatalogue(),
+  };
+}

@@ -1,0 +1,35 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from './appContext.ts';
+import { buildApp } from './app.ts';
+
+export interface StartedServer {
+  app: FastifyInstance;
+  url: string;
+}
+
+/** Listens on the configured host and port and closes cleanly on SIGINT/SIGTERM. */
+export async function startServer(
+  context: AppContext,
+  options: { port?: number; host?: string } = {},
+): Promise<StartedServer> {
+  const app = await buildApp({
+    context,
+    logger: { level: context.config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+  });
+  const host = options.host ?? context.config.host;
+  const port = options.port ?? context.config.port;
+  await app.listen({ host, port });
+  const address = app.server.address();
+  const actualPort = typeof address === 'object' && address !== null ? address.port : port;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
+  const shutdown = (signal: string) => {
+    app.log.info({ signal }, 'shutting down');
+    void app
+      .close()
+      .then(() => context.database.close())
+      .finally(() => process.exit(0));
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+  return { app, url };
+}

@@ -1,0 +1,56 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const bin = path.resolve('bin/zhulian.js');
+const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhulian-cli-'));
+
+/** Runs the real `zhulian` command on a scratch SQLite data directory. */
+async function zhulian(...args: string[]): Promise<string> {
+  const env = { ...process.env, ZHULIAN_DATA_DIR: dataDir, DATABASE_URL: '' };
+  const { stdout } = await run(process.execPath, [bin, ...args], { env, timeout: 120_000 });
+  return stdout;
+}
+
+describe('zhulian command', () => {
+  afterAll(() => {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('documents every command with --help', async () => {
+    const top = await zhulian('--help');
+    for (const command of ['db', 'areas', 'demo', 'serve']) expect(top).toContain(command);
+    for (const sub of [
+      ['db', 'migrate'],
+      ['db', 'backup'],
+      ['db', 'restore'],
+      ['areas', 'import'],
+      ['demo'],
+      ['serve'],
+    ]) {
+      expect(await zhulian(...sub, '--help')).toContain('Usage: zhulian');
+    }
+  });
+
+  it('migrates, imports a county, and backs up and restores the database', async () => {
+    expect(await zhulian('db', 'migrate')).toContain('0001_areas');
+    expect(await zhulian('areas', 'import', '371082')).toContain(
+      '荣成市（371082）：乡镇 22 个，村（社区）839 个；新增 864',
+    );
+    expect(await zhulian('areas', 'import', '371082')).toContain('新增 0');
+    const backup = path.join(dataDir, 'backup.db');
+    expect(await zhulian('db', 'backup', backup)).toContain('已备份');
+    expect(fs.statSync(backup).size).toBeGreaterThan(100_000);
+    expect(await zhulian('db', 'restore', backup)).toContain('已从');
+  });
+
+  it('refuses a malformed county code with a clear message', async () => {
+    await expect(zhulian('areas', 'import', '37108')).rejects.toMatchObject({
+      stderr: expect.stringContaining('县级区划代码应为6位数字') as unknown,
+    });
+  });
+});
