@@ -49,11 +49,11 @@ export async function loadDemoCounty(context: AppContext, options: DemoOptions):
     };
   }
 
-  const villages: GeneratorVillage[] = (await listDescendants(db, county, { level: 'village' })).map((v) => ({
+  const villageRows = await listDescendants(db, county, { level: 'village' });
+  const villages: GeneratorVillage[] = villageRows.map((v) => ({
     code: v.code,
     name: v.name,
-    kind:
-      v.kind === 'residents_committee' || v.kind === 'village_committee' ? v.kind : ('other' as const),
+    kind: v.kind === 'residents_committee' || v.kind === 'village_committee' ? v.kind : ('other' as const),
     townshipCode: v.parent_code ?? '',
   }));
   const population = generatePopulation({
@@ -63,7 +63,7 @@ export async function loadDemoCounty(context: AppContext, options: DemoOptions):
     seed: options.seed,
     referenceDate: options.referenceDate ?? todayInChina(),
   });
-  await savePopulation(context, population);
+  await savePopulation(context, population, new Set(villageRows.map((v) => v.code)));
   const seconds = (performance.now() - started) / 1000;
   const { stats } = population;
   return {

@@ -1,0 +1,45 @@
+import type { Insertable, Kysely } from 'kysely';
+import type { Database, FactRow, FactTable, SubjectType } from '../../db/schema.ts';
+
+export async function insertFacts(db: Kysely<Database>, rows: Insertable<FactTable>[]): Promise<FactRow[]> {
+  const inserted: FactRow[] = [];
+  for (let i = 0; i < rows.length; i += 80) {
+    inserted.push(
+      ...(await db
+        .insertInto('facts')
+        .values(rows.slice(i, i + 80))
+        .returningAll()
+        .execute()),
+    );
+  }
+  return inserted;
+}
+
+export interface FactQuery {
+  subjectType: SubjectType;
+  subjectIds: string[];
+  /** Only facts valid on this date (validity is half-open: [valid_from, valid_to)). */
+  validOn?: string | undefined;
+  /** Only facts recorded by this instant: "what did we know then". */
+  knownAt?: string | undefined;
+  variables?: string[] | undefined;
+}
+
+/** Facts of one or more subjects, filtered in the database by validity and recording time. */
+export async function findFacts(db: Kysely<Database>, query: FactQuery): Promise<FactRow[]> {
+  if (query.subjectIds.length === 0) return [];
+  let q = db
+    .selectFrom('facts')
+    .selectAll()
+    .where('subject_type', '=', query.subjectType)
+    .where('subject_id', 'in', query.subjectIds);
+  if (query.validOn !== undefined) {
+    const on = query.validOn;
+    q = q
+      .where('valid_from', '<=', on)
+      .where((eb) => eb.or([eb('valid_to', 'is', null), eb('valid_to', '>', on)]));
+  }
+  if (query.knownAt !== undefined) q = q.where('recorded_at', '<=', query.knownAt);
+  if (query.variables && query.variables.length > 0) q = q.where('variable', 'in', query.variables);
+  return q.orderBy('variable').orderBy('valid_from').orderBy('id').execute();
+}

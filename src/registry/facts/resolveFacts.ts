@@ -1,0 +1,61 @@
+import type { FactRow } from '../../db/schema.ts';
+import type { FactValue } from '../variables/variableCatalogue.ts';
+
+/** One variable's value for a subject on a date, with where it came from. */
+export interface ResolvedFact {
+  variable: string;
+  value: FactValue;
+  source: string;
+  observedAt: string;
+  validFrom: string;
+  validTo: string | null;
+  factId: number;
+  /** Other facts valid on the same date with another value: conflicts are shown, not hidden. */
+  competing: { value: FactValue; source: string; observedAt: string; factId: number }[];
+}
+
+/** Whether a fact's validity [validFrom, validTo) contains a date. */
+export function isValidOn(fact: Pick<FactRow, 'valid_from' | 'valid_to'>, date: string): boolean {
+  return fact.valid_from <= date && (fact.valid_to === null || fact.valid_to > date);
+}
+
+/**
+ * Picks, per variable, the fact that holds on a date: among those valid then, the most
+ * recently observed wins (later records supersede earlier ones), ties going to the later write.
+ */
+export function resolveFactsOn(facts: FactRow[], date: string): ResolvedFact[] {
+  const byVariable = new Map<string, FactRow[]>();
+  for (const fact of facts) {
+    if (!isValidOn(fact, date)) continue;
+    const list = byVariable.get(fact.variable) ?? [];
+    list.push(fact);
+    byVariable.set(fact.variable, list);
+  }
+  const resolved: ResolvedFact[] = [];
+  for (const [variable, list] of byVariable) {
+    list.sort((a, b) =>
+      a.observed_at === b.observed_at ? b.id - a.id : a.observed_at < b.observed_at ? 1 : -1,
+    );
+    const [winner, ...rest] = list;
+    if (!winner) continue;
+    const value = JSON.parse(winner.value_json) as FactValue;
+    resolved.push({
+      variable,
+      value,
+      source: winner.source,
+      observedAt: winner.observed_at,
+      validFrom: winner.valid_from,
+      validTo: winner.valid_to,
+      factId: winner.id,
+      competing: rest
+        .filter((f) => f.value_json !== winner.value_json)
+        .map((f) => ({
+          value: JSON.parse(f.value_json) as FactValue,
+          source: f.source,
+          observedAt: f.observed_at,
+          factId: f.id,
+        })),
+    });
+  }
+  return resolved.sort((a, b) => a.variable.localeCompare(b.variable));
+}

@@ -1,0 +1,163 @@
+import { ageOn } from '../../core/isoDate.ts';
+
+/**
+ * Who belongs to an assistance household (共同生活家庭成员), per the Dibao Measures
+ * (民发〔2021〕57号, art. 8 and 9). This is deliberately not the hukou booklet: an adult child
+ * working elsewhere is not a member though registered in the booklet, while a spouse whose
+ * hukou lies elsewhere is one.
+ */
+
+export type RelationToApplicant =
+  | 'applicant'
+  | 'spouse'
+  | 'child'
+  | 'parent'
+  | 'grandchild'
+  | 'grandparent'
+  | 'sibling'
+  | 'other_relative'
+  | 'non_relative';
+
+export interface MembershipCandidate {
+  personId: string;
+  relation: RelationToApplicant;
+  birthDate: string;
+  /** Lives with the applicant long-term; null when nobody has recorded it. */
+  livesTogether: boolean | null;
+  fullTimeStudent: boolean | null;
+  studentStage: string | null;
+  canLiveIndependently: boolean | null;
+  disabilityGrade: string | null;
+  inPrison: boolean;
+  compulsoryRehab: boolean;
+  declaredMissing: boolean;
+  /** Date since which the person, a member of the clergy, has lived at a religious site. */
+  clergySince: string | null;
+}
+
+export type MembershipBasis =
+  | 'applicant'
+  | 'spouse'
+  | 'minor_child'
+  | 'adult_child_student'
+  | 'adult_child_dependent'
+  | 'supported_relative_living_together'
+  | 'excluded_prison'
+  | 'excluded_compulsory_rehab'
+  | 'excluded_missing'
+  | 'excluded_clergy'
+  | 'excluded_adult_child_independent'
+  | 'excluded_not_living_together'
+  | 'excluded_no_support_duty';
+
+export interface MembershipDecision {
+  personId: string;
+  relation: RelationToApplicant;
+  included: boolean;
+  basis: MembershipBasis;
+  /** Chinese explanation for staff and for the applicant. */
+  reason: string;
+}
+
+export const membershipReasons: Record<MembershipBasis, string> = {
+  applicant: '申请人本人',
+  spouse: '配偶（不论户籍是否在一起）',
+  minor_child: '未成年子女',
+  adult_child_student: '在校接受全日制本科及以下学历教育的成年子女',
+  adult_child_dependent: '不能独立生活的成年子女（如重度残疾）',
+  supported_relative_living_together: '与申请人长期共同生活、有法定赡养扶养抚养义务关系的亲属',
+  excluded_prison: '正在服刑的人员不计入',
+  excluded_compulsory_rehab: '正在强制隔离戒毒的人员不计入',
+  excluded_missing: '宣告失踪的人员不计入',
+  excluded_clergy: '在宗教场所居住3年以上（含）的宗教教职人员不计入',
+  excluded_adult_child_independent: '成年且具备独立生活能力的子女不计入（即使同一户口簿）',
+  excluded_not_living_together: '未与申请人长期共同生活',
+  excluded_no_support_duty: '与申请人无法定赡养、扶养或抚养义务关系',
+};
+
+// Full-time education "up to bachelor level" counts; postgraduates are adults who may work.
+const STUDENT_STAGES_COUNTED = new Set([
+  'primary',
+  'junior_secondary',
+  'senior_secondary',
+  'vocational_secondary',
+  'junior_college',
+  'bachelor',
+]);
+
+const SUPPORT_DUTY_RELATIONS = new Set<RelationToApplicant>([
+  'parent',
+  'grandchild',
+  'grandparent',
+  'sibling',
+]);
+
+function decide(candidate: MembershipCandidate, onDate: string): MembershipBasis {
+  // Exclusions override every kind of relation (art. 9): they are checked first.
+  if (candidate.inPrison) return 'excluded_prison';
+  if (candidate.compulsoryRehab) return 'excluded_compulsory_rehab';
+  if (candidate.declaredMissing) return 'excluded_missing';
+  if (candidate.clergySince !== null && ageOn(candidate.clergySince, onDate) >= 3) return 'excluded_clergy';
+
+  switch (candidate.relation) {
+    case 'applicant':
+      return 'applicant';
+    case 'spouse':
+      return 'spouse';
+    case 'child': {
+      if (ageOn(candidate.birthDate, onDate) < 18) return 'minor_child';
+      if (
+        candidate.fullTimeStudent === true &&
+        candidate.studentStage !== null &&
+        STUDENT_STAGES_COUNTED.has(candidate.studentStage)
+      ) {
+        return 'adult_child_student';
+      }
+      const severelyDisabled = candidate.disabilityGrade === '1' || candidate.disabilityGrade === '2';
+      if (candidate.canLiveIndependently === false || severelyDisabled) return 'adult_child_dependent';
+      return 'excluded_adult_child_independent';
+    }
+    case 'parent':
+    case 'grandchild':
+    case 'grandparent':
+    case 'sibling':
+    case 'other_relative':
+    case 'non_relative':
+      if (!SUPPORT_DUTY_RELATIONS.has(candidate.relation)) return 'excluded_no_support_duty';
+      return candidate.livesTogether === true
+        ? 'supported_relative_living_together'
+        : 'excluded_not_living_together';
+  }
+}
+
+/** Decides, for every candidate, whether they count as a member on a date, and why. */
+export function decideMembership(candidates: MembershipCandidate[], onDate: string): MembershipDecision[] {
+  return candidates.map((candidate) => {
+    const basis = decide(candidate, onDate);
+    return {
+      personId: candidate.personId,
+      relation: candidate.relation,
+      included: !basis.startsWith('excluded_'),
+      basis,
+      reason: membershipReasons[basis],
+    };
+  });
+}
+
+/**
+ * The relation to the applicant implied by a GB/T 4761-2008 code, when the applicant is the
+ * head of the hukou household. Sons- and daughters-in-law (28, 38) are not children.
+ */
+export function relationFromHukouCode(code: string): RelationToApplicant {
+  const n = Number(code);
+  if (code === '02') return 'applicant';
+  if (n >= 10 && n <= 12) return 'spouse';
+  if (n === 28 || n === 38) return 'other_relative';
+  if (n >= 20 && n <= 39) return 'child';
+  if (n >= 40 && n <= 49) return 'grandchild';
+  if (n >= 50 && n <= 59) return 'parent';
+  if (n >= 60 && n <= 69) return 'grandparent';
+  if (n >= 70 && n <= 79) return 'sibling';
+  if (n >= 80 && n <= 97) return 'other_relative';
+  return 'non_relative';
+}

@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { AppError, type FieldProblem } from '../../core/appError.ts';
+import { normalizeAreaCode } from '../../areas/areaCode.ts';
+import { findArea } from '../../areas/areaRepository.ts';
+import type { Database, HukouHouseholdTable } from '../../db/schema.ts';
+import { isRelationshipCode } from '../../generator/relationshipCodes.ts';
+import { findPersonsByIds } from '../persons/personRepository.ts';
+import {
+  findCurrentHukouMemberships,
+  findHukouHousehold,
+  findHukouHouseholdByNumber,
+  insertHukouHouseholds,
+  insertHukouMembers,
+} from './householdRepository.ts';
+
+export interface CreateHukouHouseholdBody {
+  hukouNumber: string;
+  areaCode: string;
+  address?: string;
+  members: { personId: string; relationship: string; joinedOn?: string }[];
+}
+
+/**
+ * Registers a hukou household (户口簿): exactly one head (02), GB/T 4761-2008 codes, and each
+ * person in at most one current booklet — a second booklet means a migration was not recorded.
+ */
+export async function createHukouHousehold(
+  db: Kysely<Database>,
+  body: CreateHukouHouseholdBody,
+  now = new Date().toISOString(),
+): Promise<HukouHouseholdTable> {
+  const problems: FieldProblem[] = [];
+  const areaCode = normalizeAreaCode(body.areaCode);
+  if (!(await findArea(db, areaCode)))
+    problems.push({ path: 'body.areaCode', code: 'UNKNOWN_AREA', params: { code: areaCode } });
+  body.members.forEach((m, i) => {
+    if (!isRelationshipCode(m.relationship)) {
+      problems.push({
+        path: `body.members[${i}].relationship`,
+        code: 'INVALID_RELATIONSHIP',
+        params: { code: m.relationship },
+      });
+    }
+  });
+  const heads = body.members.filter((m) => m.relationship === '02').length;
+  if (heads !== 1) {
+    problems.push({
+      path: 'body.members',
+      code: 'HOUSEHOLD_CONFLICT',
+      params: { reason: `户主（关系代码02）应有且只有1人，实际为${heads}人` },
+    });
+  }
+  const ids = body.members.map((m) => m.personId);
+  const seen = new Set<string>();
+  ids.forEach((id, i) => {
+    if (seen.has(id))
+      problems.push({
+        path: `body.members[${i}].personId`,
+        code: 'HOUSEHOLD_CONFLICT',
+        params: { reason: '同一人重复列出' },
+      });
+    seen.add(id);
+  });
+  const persons = new Map((await findPersonsByIds(db, ids)).map((p) => [p.id, p]));
+  ids.forEach((id, i) => {
+    if (!persons.has(id)) problems.push({ path: `body.members[${i}].personId`, code: 'PERSON_NOT_FOUND' });
+  });
+  for (const existing of await findCurrentHukouMemberships(db, ids)) {
+    const i = ids.indexOf(existing.person_id);
+    problems.push({
+      path: `body.members[${i}].personId`,
+      code: 'HOUSEHOLD_CONFLICT',
+      params: {
+        reason: `${persons.get(existing.person_id)?.name ?? ''}已在户号${existing.hukou_number}的户口中，请先办理迁出`,
+      },
+    });
+  }
+  if (problems.length > 0) throw new AppError('VALIDATION_FAILED', {}, problems);
+  if (await findHukouHouseholdByNumber(db, body.hukouNumber)) {
+    throw new AppError('HOUSEHOLD_CONFLICT', { reason: `户号${body.hukouNumber}已存在` });
+  }
+
+  const household: HukouHouseholdTable = {
+    id: randomUUID(),
+    hukou_number: body.hukouNumber,
+    area_code: areaCode,
+    address: body.address ?? null,
+    created_at: now,
+  };
+  await db.transaction().execute(async (trx) => {
+    await insertHukouHouseholds(trx, [household]);
+    await insertHukouMembers(
+      trx,
+      body.members.map((m) => ({
+        household_id: household.id,
+        person_id: m.personId,
+        relationship: m.relationship,
+        joined_on: m.joinedOn ?? null,
+        left_on: null,
+      })),
+    );
+  });
+  return household;
+}
+
+export async function requireHukouHousehold(db: Kysely<Database>, id: string): Promise<HukouHouseholdTable> {
+  const household = await findHukouHousehold(db, id);
+  if (!household) throw new AppError('HOUSEHOLD_NOT_FOUND');
+  return household;
+}

@@ -1,0 +1,55 @@
+import { ageOn, todayInChina } from '../../core/isoDate.ts';
+import type { PersonRow } from '../../db/schema.ts';
+
+/** A person as the API shows it: ID and phone numbers masked (unmasking is permissioned and audited). */
+export interface PersonDto {
+  id: string;
+  idNumberMasked: string;
+  name: string;
+  sex: 'male' | 'female';
+  birthDate: string;
+  age: number;
+  deathDate: string | null;
+  hukouAreaCode: string | null;
+  residenceAreaCode: string | null;
+  livingAwayFromHukou: boolean;
+  phoneMasked: string | null;
+}
+
+export function toPersonDto(row: PersonRow, today: string = todayInChina()): PersonDto {
+  return {
+    id: row.id,
+    idNumberMasked: row.id_number_masked,
+    name: row.name,
+    sex: row.sex,
+    birthDate: row.birth_date,
+    age: ageOn(row.birth_date, row.death_date ?? today),
+    deathDate: row.death_date,
+    hukouAreaCode: row.hukou_area_code,
+    residenceAreaCode: row.residence_area_code,
+    livingAwayFromHukou:
+      row.hukou_area_code !== null &&
+      row.residence_area_code !== null &&
+      row.hukou_area_code !== row.residence_area_code,
+    phoneMasked: row.phone_masked,
+  };
+}
+
+const nullable = (type: string) => ({ type: [type, 'null'] });
+
+export const personSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    idNumberMasked: { type: 'string', description: '脱敏身份证号' },
+    name: { type: 'string' },
+    sex: { type: 'string', enum: ['male', 'female'] },
+    birthDate: { type: 'string' },
+    age: { type: 'integer' },
+    deathDate: nullable('string'),
+    hukouAreaCode: nullable('string'),
+    residenceAreaCode: nullable('string'),
+    livingAwayFromHukou: { type: 'boolean', description: '人户分离' },
+    phoneMasked: nullable('string'),
+  },
+} as const;

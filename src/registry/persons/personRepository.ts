@@ -1,0 +1,90 @@
+import type { Kysely } from 'kysely';
+import type { Database, PersonRow, PersonTable } from '../../db/schema.ts';
+import { areaCodesWithin } from '../../areas/areaRepository.ts';
+
+/** Persons table access. Plain ID and phone numbers never reach this layer: only ciphertext. */
+
+export async function insertPersonRows(db: Kysely<Database>, rows: PersonTable[]): Promise<void> {
+  // 14 columns × 60 rows stays under SQLite's bound-parameter limit on every build.
+  for (let i = 0; i < rows.length; i += 60) {
+    await db
+      .insertInto('persons')
+      .values(rows.slice(i, i + 60))
+      .execute();
+  }
+}
+
+export async function findPersonById(db: Kysely<Database>, id: string): Promise<PersonRow | undefined> {
+  return db.selectFrom('persons').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function findPersonsByIds(db: Kysely<Database>, ids: string[]): Promise<PersonRow[]> {
+  if (ids.length === 0) return [];
+  return db.selectFrom('persons').selectAll().where('id', 'in', ids).execute();
+}
+
+export async function findPersonByIdHash(db: Kysely<Database>, hash: string): Promise<PersonRow | undefined> {
+  return db.selectFrom('persons').selectAll().where('id_number_hash', '=', hash).executeTakeFirst();
+}
+
+export interface PersonListQuery {
+  areaCode: string;
+  by: 'residence' | 'hukou';
+  name?: string | undefined;
+  limit: number;
+  offset: number;
+}
+
+function withinQuery(db: Kysely<Database>, query: Pick<PersonListQuery, 'areaCode' | 'by' | 'name'>) {
+  const column = query.by === 'hukou' ? 'hukou_area_code' : 'residence_area_code';
+  let q = db.selectFrom('persons').where(column, 'in', areaCodesWithin(db, query.areaCode));
+  if (query.name) q = q.where('name', 'like', `%${query.name.replace(/[%_]/g, '')}%`);
+  return q;
+}
+
+export async function listPersonsWithin(
+  db: Kysely<Database>,
+  query: PersonListQuery,
+): Promise<{ rows: PersonRow[]; total: number }> {
+  const rows = await withinQuery(db, query)
+    .selectAll()
+    .orderBy('name')
+    .orderBy('id')
+    .limit(query.limit)
+    .offset(query.offset)
+    .execute();
+  const count = await withinQuery(db, query)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return { rows, total: count.n };
+}
+
+/** Persons who live or have their hukou within an area. */
+export async function countPersonsWithin(db: Kysely<Database>, areaCode: string): Promise<number> {
+  const row = await db
+    .selectFrom('persons')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where((eb) =>
+      eb.or([
+        eb('residence_area_code', 'in', areaCodesWithin(db, areaCode)),
+        eb('hukou_area_code', 'in', areaCodesWithin(db, areaCode)),
+      ]),
+    )
+    .executeTakeFirstOrThrow();
+  return row.n;
+}
+
+export async function updatePersonRow(
+  db: Kysely<Database>,
+  id: string,
+  changes: Partial<
+    Pick<PersonTable, 'name' | 'death_date' | 'residence_area_code' | 'phone_enc' | 'phone_masked'>
+  >,
+  now: string,
+): Promise<void> {
+  await db
+    .updateTable('persons')
+    .set({ ...changes, updated_at: now })
+    .where('id', '=', id)
+    .execute();
+}

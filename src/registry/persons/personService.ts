@@ -1,0 +1,175 @@
+import type { Kysely } from 'kysely';
+import { AppError, type FieldProblem } from '../../core/appError.ts';
+import type { FieldCipher } from '../../core/fieldCipher.ts';
+import { areaCodeProblem, normalizeAreaCode } from '../../areas/areaCode.ts';
+import { findArea } from '../../areas/areaRepository.ts';
+import type { Database, PersonRow } from '../../db/schema.ts';
+import { parseResidentId } from '../residentId/index.ts';
+import { maskPhone, phoneProblem } from './phone.ts';
+import { preparePersonRow } from './preparePersonRow.ts';
+import { findPersonById, findPersonByIdHash, insertPersonRows, updatePersonRow } from './personRepository.ts';
+
+export interface CreatePersonBody {
+  idNumber: string;
+  name: string;
+  sex?: 'male' | 'female';
+  birthDate?: string;
+  deathDate?: string | null;
+  hukouAreaCode?: string | null;
+  residenceAreaCode?: string | null;
+  phone?: string | null;
+}
+
+export interface UpdatePersonBody {
+  name?: string;
+  deathDate?: string | null;
+  residenceAreaCode?: string | null;
+  phone?: string | null;
+}
+
+const sexLabel = { male: '男', female: '女' } as const;
+
+/** Checks an area field: well formed, and (for residence) one of the areas we hold. */
+async function checkAreaField(
+  db: Kysely<Database>,
+  path: string,
+  value: string | null | undefined,
+  mustExist: boolean,
+  problems: FieldProblem[],
+): Promise<string | null | undefined> {
+  if (value === null || value === undefined) return value;
+  const problem = areaCodeProblem(value);
+  if (problem) {
+    problems.push({ path, code: 'INVALID_AREA_CODE', params: { reason: problem } });
+    return undefined;
+  }
+  const code = normalizeAreaCode(value);
+  if (mustExist && !(await findArea(db, code)))
+    problems.push({ path, code: 'UNKNOWN_AREA', params: { code } });
+  return code;
+}
+
+/**
+ * Registers a person. Birth date and sex come from the ID number; when the caller also sends
+ * them they must agree, because a mismatch means one of the two records is wrong.
+ */
+export async function createPerson(
+  db: Kysely<Database>,
+  cipher: FieldCipher,
+  body: CreatePersonBody,
+  now = new Date().toISOString(),
+): Promise<PersonRow> {
+  const problems: FieldProblem[] = [];
+  const parsed = parseResidentId(body.idNumber);
+  if (!parsed.ok) {
+    throw AppError.field('body.idNumber', 'INVALID_ID_NUMBER', {
+      reason: parsed.problems.map((p) => p.message).join('；'),
+    });
+  }
+  const id = parsed.value;
+  if (body.birthDate !== undefined && body.birthDate !== id.birthDate) {
+    problems.push({
+      path: 'body.birthDate',
+      code: 'INVALID_DATE',
+      params: { reason: `与身份证号码中的出生日期${id.birthDate}不一致` },
+    });
+  }
+  if (body.sex !== undefined && body.sex !== id.sex) {
+    problems.push({
+      path: 'body.sex',
+      code: 'FIELD_NOT_ALLOWED',
+      params: { allowed: `${id.sex}（身份证号码表明性别为${sexLabel[id.sex]}）` },
+    });
+  }
+  if (body.deathDate && body.deathDate < id.birthDate) {
+    problems.push({
+      path: 'body.deathDate',
+      code: 'INVALID_PERIOD',
+      params: { from: id.birthDate, to: body.deathDate },
+    });
+  }
+  if (body.phone) {
+    const problem = phoneProblem(body.phone);
+    if (problem) problems.push({ path: 'body.phone', code: 'FIELD_FORMAT', params: { format: problem } });
+  }
+  const hukou = await checkAreaField(db, 'body.hukouAreaCode', body.hukouAreaCode, false, problems);
+  const residence = await checkAreaField(
+    db,
+    'body.residenceAreaCode',
+    body.residenceAreaCode,
+    true,
+    problems,
+  );
+  if (problems.length > 0) throw new AppError('VALIDATION_FAILED', {}, problems);
+
+  if (await findPersonByIdHash(db, cipher.blindIndex(id.idNumber))) throw new AppError('PERSON_EXISTS');
+  const row = preparePersonRow(
+    {
+      idNumber: id.idNumber,
+      name: body.name,
+      sex: id.sex,
+      birthDate: id.birthDate,
+      deathDate: body.deathDate ?? null,
+      hukouAreaCode: hukou ?? null,
+      residenceAreaCode: residence ?? null,
+      phone: body.phone ?? null,
+    },
+    cipher,
+    now,
+  );
+  await insertPersonRows(db, [row]);
+  return row;
+}
+
+export async function requirePerson(db: Kysely<Database>, id: string): Promise<PersonRow> {
+  const person = await findPersonById(db, id);
+  if (!person) throw new AppError('PERSON_NOT_FOUND');
+  return person;
+}
+
+export async function updatePerson(
+  db: Kysely<Database>,
+  cipher: FieldCipher,
+  id: string,
+  body: UpdatePersonBody,
+  now = new Date().toISOString(),
+): Promise<PersonRow> {
+  const person = await requirePerson(db, id);
+  const problems: FieldProblem[] = [];
+  const residence = await checkAreaField(
+    db,
+    'body.residenceAreaCode',
+    body.residenceAreaCode,
+    true,
+    problems,
+  );
+  if (body.deathDate && body.deathDate < person.birth_date) {
+    problems.push({
+      path: 'body.deathDate',
+      code: 'INVALID_PERIOD',
+      params: { from: person.birth_date, to: body.deathDate },
+    });
+  }
+  if (body.phone) {
+    const problem = phoneProblem(body.phone);
+    if (problem) problems.push({ path: 'body.phone', code: 'FIELD_FORMAT', params: { format: problem } });
+  }
+  if (problems.length > 0) throw new AppError('VALIDATION_FAILED', {}, problems);
+  await updatePersonRow(
+    db,
+    id,
+    {
+      ...(body.name !== undefined ? { name: body.name } : {}),
+      ...(body.deathDate !== undefined ? { death_date: body.deathDate } : {}),
+      ...(residence !== undefined ? { residence_area_code: residence } : {}),
+      ...(body.phone !== undefined
+        ? {
+            phone_enc: body.phone === null ? null : cipher.encrypt(body.phone),
+            phone_masked: body.phone === null ? null : maskPhone(body.phone),
+          }
+        : {}),
+    },
+    now,
+  );
+  return requirePerson(db, id);
+}

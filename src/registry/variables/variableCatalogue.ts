@@ -1,0 +1,160 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { isoDateProblem } from '../../core/isoDate.ts';
+
+export const variableTypes = ['number', 'integer', 'boolean', 'date', 'string', 'code', 'money'] as const;
+export type VariableType = (typeof variableTypes)[number];
+export type VariableEntity = 'person' | 'household';
+export type FactValue = number | boolean | string;
+
+export interface Label {
+  zh: string;
+  en: string;
+}
+
+export interface VariableDefinition {
+  name: string;
+  type: VariableType;
+  unit?: string;
+  entity: VariableEntity;
+  label: Label;
+  codes?: Record<string, Label>;
+  description?: string;
+}
+
+export interface Department {
+  code: string;
+  zh: string;
+  en: string;
+}
+
+export type ValueCheck = { ok: true; value: FactValue } | { ok: false; reason: string };
+
+/** The declared variables and source departments; every fact is checked against it. */
+export interface VariableCatalogue {
+  get(name: string): VariableDefinition | undefined;
+  list(): VariableDefinition[];
+  departments: Department[];
+  department(code: string): Department | undefined;
+  /** Checks and normalises a value for a variable; the reason is Chinese. */
+  checkValue(name: string, value: unknown): ValueCheck;
+}
+
+export const defaultCatalogueFile = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../../catalogue/variables.yaml',
+);
+
+function isLabel(value: unknown): value is Label {
+  if (typeof value !== 'object' || value === null) return false;
+  const { zh, en } = value as Record<string, unknown>;
+  return typeof zh === 'string' && zh.length > 0 && typeof en === 'string' && en.length > 0;
+}
+
+/** Validates the parsed YAML; throws an Error naming the broken entry and what to fix. */
+export function buildVariableCatalogue(document: unknown, source = 'variables.yaml'): VariableCatalogue {
+  const doc = (document ?? {}) as { variables?: unknown; departments?: unknown };
+  if (!Array.isArray(doc.variables)) throw new Error(`${source}: 缺少 variables 列表`);
+  if (!Array.isArray(doc.departments)) throw new Error(`${source}: 缺少 departments 列表`);
+
+  const departments: Department[] = doc.departments.map((raw: unknown, i) => {
+    const d = raw as Record<string, unknown>;
+    if (typeof d.code !== 'string' || !isLabel(d)) {
+      throw new Error(`${source}: departments[${i}] 需要 code、zh、en`);
+    }
+    return { code: d.code, zh: d.zh, en: d.en };
+  });
+
+  const byName = new Map<string, VariableDefinition>();
+  doc.variables.forEach((raw: unknown, i) => {
+    const v = raw as Record<string, unknown>;
+    const where = `${source}: variables[${i}]${typeof v.name === 'string' ? ` (${v.name})` : ''}`;
+    if (typeof v.name !== 'string' || !/^[a-z][a-z0-9_]*$/.test(v.name)) {
+      throw new Error(`${where}: name 应为小写字母、数字和下划线`);
+    }
+    if (byName.has(v.name)) throw new Error(`${where}: 变量名重复`);
+    if (typeof v.type !== 'string' || !(variableTypes as readonly string[]).includes(v.type)) {
+      throw new Error(`${where}: type 应为 ${variableTypes.join('、')} 之一`);
+    }
+    if (v.entity !== 'person' && v.entity !== 'household')
+      throw new Error(`${where}: entity 应为 person 或 household`);
+    if (!isLabel(v.label)) throw new Error(`${where}: label 需要 zh 和 en`);
+    let codes: Record<string, Label> | undefined;
+    if (v.type === 'code') {
+      if (typeof v.codes !== 'object' || v.codes === null || Object.keys(v.codes).length === 0) {
+        throw new Error(`${where}: code 类型的变量需要 codes`);
+      }
+      codes = {};
+      for (const [code, label] of Object.entries(v.codes as Record<string, unknown>)) {
+        if (!isLabel(label)) throw new Error(`${where}: codes.${code} 需要 zh 和 en`);
+        codes[code] = label;
+      }
+    }
+    byName.set(v.name, {
+      name: v.name,
+      type: v.type as VariableType,
+      entity: v.entity,
+      label: v.label,
+      ...(typeof v.unit === 'string' ? { unit: v.unit } : {}),
+      ...(codes ? { codes } : {}),
+      ...(typeof v.description === 'string' ? { description: v.description } : {}),
+    });
+  });
+
+  const departmentByCode = new Map(departments.map((d) => [d.code, d]));
+  return {
+    get: (name) => byName.get(name),
+    list: () => [...byName.values()],
+    departments,
+    department: (code) => departmentByCode.get(code),
+    checkValue: (name, value) => {
+      const definition = byName.get(name);
+      if (!definition) return { ok: false, reason: `变量${name}未登记` };
+      return checkTypedValue(definition, value);
+    },
+  };
+}
+
+function checkTypedValue(definition: VariableDefinition, value: unknown): ValueCheck {
+  switch (definition.type) {
+    case 'boolean':
+      return typeof value === 'boolean'
+        ? { ok: true, value }
+        : { ok: false, reason: '应为是/否（true 或 false）' };
+    case 'integer':
+      return typeof value === 'number' && Number.isInteger(value)
+        ? { ok: true, value }
+        : { ok: false, reason: '应为整数' };
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value)
+        ? { ok: true, value }
+        : { ok: false, reason: '应为数字' };
+    case 'money':
+      if (typeof value !== 'number' || !Number.isFinite(value))
+        return { ok: false, reason: '应为金额（元）' };
+      // Money is kept to the fen; more decimals would be noise from a source system.
+      return { ok: true, value: Math.round(value * 100) / 100 };
+    case 'date': {
+      if (typeof value !== 'string') return { ok: false, reason: '应为YYYY-MM-DD日期' };
+      const problem = isoDateProblem(value);
+      return problem ? { ok: false, reason: problem } : { ok: true, value };
+    }
+    case 'string':
+      return typeof value === 'string' && value.length <= 2000
+        ? { ok: true, value }
+        : { ok: false, reason: '应为不超过2000字的文本' };
+    case 'code': {
+      const codes = definition.codes ?? {};
+      const code = typeof value === 'number' ? String(value) : value;
+      if (typeof code === 'string' && code in codes) return { ok: true, value: code };
+      return { ok: false, reason: `应为以下代码之一：${Object.keys(codes).join('、')}` };
+    }
+  }
+}
+
+/** Loads and validates the catalogue file (the shipped one by default). */
+export function loadVariableCatalogue(file: string = defaultCatalogueFile): VariableCatalogue {
+  return buildVariableCatalogue(parse(fs.readFileSync(file, 'utf8')), path.basename(file));
+}
