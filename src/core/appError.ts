@@ -1,24 +1,25 @@
 import { errorCatalogue, type ErrorCode } from './errorCatalogue.ts';
 
+export type Language = 'zh' | 'en';
+
+/** A message parameter that reads differently per language (e.g. a type name). */
+export type LocalizedText = Record<Language, string>;
+export type MessageParams = Record<string, string | number | LocalizedText>;
+
 /** One problem with one field of the input, addressed by its path (e.g. `body.members[2].idNumber`). */
 export interface FieldProblem {
   path: string;
   code: ErrorCode;
-  params?: Record<string, string | number>;
+  params?: MessageParams;
 }
 
-export type Language = 'zh' | 'en';
-
 /** Fills a catalogue message template for a language. */
-export function formatMessage(
-  code: ErrorCode,
-  lang: Language,
-  params: Record<string, string | number> = {},
-): string {
+export function formatMessage(code: ErrorCode, lang: Language, params: MessageParams = {}): string {
   const template = errorCatalogue[code][lang];
   return template.replace(/\{(\w+)\}/g, (whole, key: string) => {
     const value = params[key];
-    return value === undefined ? whole : String(value);
+    if (value === undefined) return whole;
+    return typeof value === 'object' ? value[lang] : String(value);
   });
 }
 
@@ -28,10 +29,10 @@ export function formatMessage(
  */
 export class AppError extends Error {
   readonly code: ErrorCode;
-  readonly params: Record<string, string | number>;
+  readonly params: MessageParams;
   readonly problems: FieldProblem[];
 
-  constructor(code: ErrorCode, params: Record<string, string | number> = {}, problems: FieldProblem[] = []) {
+  constructor(code: ErrorCode, params: MessageParams = {}, problems: FieldProblem[] = []) {
     super(formatMessage(code, 'en', params));
     this.name = 'AppError';
     this.code = code;
@@ -44,7 +45,7 @@ export class AppError extends Error {
   }
 
   /** A 400 about one field, the common case for input checks done in domain code. */
-  static field(path: string, code: ErrorCode, params: Record<string, string | number> = {}): AppError {
+  static field(path: string, code: ErrorCode, params: MessageParams = {}): AppError {
     return new AppError('VALIDATION_FAILED', {}, [{ path, code, params }]);
   }
 }

@@ -1,11 +1,23 @@
-import { Migrator, type Kysely, type MigrationResultSet } from 'kysely';
+import { Migrator, sql, type Kysely, type MigrationResultSet } from 'kysely';
+import { dialectOf } from './dialectOf.ts';
 import { migrations } from './migrations/index.ts';
 
-/** Brings the schema to the latest version; throws with the failing migration's name. */
+/**
+ * Brings the schema to the latest version; throws with the failing migration's name.
+ * On PostgreSQL the migration tables are looked for in the connection's current schema only:
+ * Kysely otherwise finds them in any schema of the database, and a second schema (another
+ * deployment, or a parallel test) would be taken as already migrated.
+ */
 export async function migrateToLatest<T>(db: Kysely<T>): Promise<string[]> {
+  let migrationTableSchema: string | undefined;
+  if (dialectOf(db) === 'postgres') {
+    const result = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+    migrationTableSchema = result.rows[0]?.schema;
+  }
   const migrator = new Migrator({
     db,
     provider: { getMigrations: () => Promise.resolve(migrations) },
+    ...(migrationTableSchema ? { migrationTableSchema } : {}),
   });
   const result: MigrationResultSet = await migrator.migrateToLatest();
   const failed = result.results?.find((r) => r.status === 'Error');

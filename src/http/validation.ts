@@ -1,7 +1,7 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { FastifySchema, FastifySchemaCompiler } from 'fastify';
-import type { FieldProblem } from '../core/appError.ts';
+import type { FieldProblem, LocalizedText } from '../core/appError.ts';
 import { isoDateProblem } from '../core/isoDate.ts';
 import { parseResidentId } from '../registry/residentId/index.ts';
 import { areaCodeProblem } from '../areas/areaCode.ts';
@@ -38,21 +38,21 @@ export const validatorCompiler: FastifySchemaCompiler<FastifySchema> = ({ schema
   return ajv.compile(schema as object);
 };
 
-const typeNames: Record<string, string> = {
-  string: '字符串',
-  integer: '整数',
-  number: '数字',
-  boolean: '布尔值',
-  object: '对象',
-  array: '数组',
-  null: '空值',
+const typeNames: Record<string, LocalizedText> = {
+  string: { zh: '字符串', en: 'string' },
+  integer: { zh: '整数', en: 'integer' },
+  number: { zh: '数字', en: 'number' },
+  boolean: { zh: '布尔值', en: 'boolean' },
+  object: { zh: '对象', en: 'object' },
+  array: { zh: '数组', en: 'array' },
+  null: { zh: '空值', en: 'null' },
 };
 
-const formatNames: Record<string, string> = {
-  date: 'YYYY-MM-DD日期',
-  'date-time': 'ISO 8601时间',
-  uuid: 'UUID',
-  email: '电子邮件地址',
+const formatNames: Record<string, LocalizedText> = {
+  date: { zh: 'YYYY-MM-DD日期', en: 'a YYYY-MM-DD date' },
+  'date-time': { zh: 'ISO 8601时间', en: 'an ISO 8601 timestamp' },
+  uuid: { zh: 'UUID', en: 'a UUID' },
+  email: { zh: '电子邮件地址', en: 'an e-mail address' },
 };
 
 /** Turns `/members/2/idNumber` into `body.members[2].idNumber`. */
@@ -83,8 +83,13 @@ export function problemFromAjv(part: string, error: ErrorObject): FieldProblem {
         code: 'FIELD_UNKNOWN',
       };
     case 'type': {
-      const type = String(params.type);
-      return { path, code: 'FIELD_TYPE', params: { type: typeNames[type] ?? type } };
+      // Several allowed types arrive comma-separated ("string,null").
+      const types = String(params.type).split(',');
+      const type: LocalizedText = {
+        zh: types.map((t) => typeNames[t]?.zh ?? t).join('或'),
+        en: types.map((t) => typeNames[t]?.en ?? t).join(' or '),
+      };
+      return { path, code: 'FIELD_TYPE', params: { type } };
     }
     case 'format': {
       const format = String(params.format);

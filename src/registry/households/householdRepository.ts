@@ -19,7 +19,7 @@ async function insertChunked<T extends keyof Database>(
   for (let i = 0; i < rows.length; i += chunk) {
     await db
       .insertInto(table)
-      .values(rows.slice(i, i + chunk) as never)
+      .values(rows.slice(i, i + chunk))
       .execute();
   }
 }

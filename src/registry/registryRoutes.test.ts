@@ -1,0 +1,301 @@
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeEachDatabase } from '../db/testing/eachDatabase.ts';
+import { buildTestApp } from '../http/testing/buildTestApp.ts';
+import type { ErrorBody } from '../http/errorHandler.ts';
+import { readCountyDivisions } from '../areas/chinaDivision.ts';
+import { importAreaRecords } from '../areas/importAreas.ts';
+import { computeCheckDigit, makeResidentId } from './residentId/index.ts';
+import type { PersonDto } from './persons/personDto.ts';
+
+const village = '371082101201';
+
+describeEachDatabase('registry routes', (getDb) => {
+  let app: FastifyInstance;
+  const post = (url: string, payload: object, headers: Record<string, string> = {}) =>
+    app.inject({ method: 'POST', url, payload, headers });
+
+  beforeAll(async () => {
+    await importAreaRecords(getDb().db, readCountyDivisions('371082'), '2023-12-31');
+    app = await buildTestApp(getDb());
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('registers a person, deriving birth date and sex from the ID number and masking it', async () => {
+    const idNumber = makeResidentId('371082', '1962-07-15', 13);
+    const res = await post('/api/persons', {
+      idNumber,
+      name: '王建国',
+      residenceAreaCode: village,
+      hukouAreaCode: village,
+      phone: '13806301234',
+    });
+    expect(res.statusCode).toBe(201);
+    const person = res.json<PersonDto>();
+    expect(person).toMatchObject({
+      name: '王建国',
+      sex: 'male',
+      birthDate: '1962-07-15',
+      idNumberMasked: `371082********${idNumber.slice(-4)}`,
+      phoneMasked: '138****1234',
+    });
+    expect(res.body).not.toContain(idNumber);
+    expect(res.body).not.toContain('13806301234');
+    const again = await post('/api/persons', { idNumber, name: '王建国' });
+    expect(again.statusCode).toBe(409);
+    expect(again.json<ErrorBody>().error.code).toBe('PERSON_EXISTS');
+    const stored = await getDb()
+      .db.selectFrom('persons')
+      .selectAll()
+      .where('id', '=', person.id)
+      .executeTakeFirstOrThrow();
+    expect(JSON.stringify(stored)).not.toContain(idNumber);
+  });
+
+  it('upgrades a 15-digit ID number on registration', async () => {
+    const res = await post('/api/persons', { idNumber: '371082560101002', name: '李淑珍' });
+    expect(res.statusCode).toBe(201);
+    expect(res.json<PersonDto>()).toMatchObject({ birthDate: '1956-01-01', sex: 'female' });
+  });
+
+  it('answers each kind of bad input with 400, the field path, a stable code and a Chinese message', async () => {
+    const valid = makeResidentId('371082', '1990-01-01', 21);
+    const wrongCheck = valid.slice(0, 17) + (valid.endsWith('0') ? '1' : '0');
+    const feb30 = '37108219990230021';
+    const kinds: [string, object, string, string, string][] = [
+      [
+        'invalid ID number',
+        { idNumber: wrongCheck, name: '甲' },
+        'body.idNumber',
+        'INVALID_ID_NUMBER',
+        `第18位校验码应为 ${valid.slice(-1)}`,
+      ],
+      [
+        'impossible birth date in an ID',
+        { idNumber: feb30 + computeCheckDigit(feb30), name: '甲' },
+        'body.idNumber',
+        'INVALID_ID_NUMBER',
+        '1999年2月没有30日',
+      ],
+      [
+        'unknown area code',
+        { idNumber: valid, name: '甲', residenceAreaCode: '371082999001' },
+        'body.residenceAreaCode',
+        'UNKNOWN_AREA',
+        '区划代码371082999001不存在',
+      ],
+      [
+        'malformed area code',
+        { idNumber: valid, name: '甲', hukouAreaCode: '37108' },
+        'body.hukouAreaCode',
+        'INVALID_AREA_CODE',
+        '实际为5位',
+      ],
+      [
+        'malformed date',
+        { idNumber: valid, name: '甲', deathDate: '1999-02-30' },
+        'body.deathDate',
+        'INVALID_DATE',
+        '1999年2月没有30日',
+      ],
+      [
+        'date in the wrong format',
+        { idNumber: valid, name: '甲', deathDate: '2020/01/01' },
+        'body.deathDate',
+        'INVALID_DATE',
+        '不是YYYY-MM-DD格式',
+      ],
+      ['wrong type', { idNumber: valid, name: 123 }, 'body.name', 'FIELD_TYPE', '类型应为字符串'],
+      [
+        'oversized field',
+        { idNumber: valid, name: '王'.repeat(51) },
+        'body.name',
+        'FIELD_TOO_LONG',
+        '长度不能超过50',
+      ],
+      ['missing field', { idNumber: valid }, 'body.name', 'FIELD_REQUIRED', '缺少必填字段'],
+      [
+        'unknown field',
+        { idNumber: valid, name: '甲', religion: 'x' },
+        'body.religion',
+        'FIELD_UNKNOWN',
+        '不认识的字段',
+      ],
+      [
+        'birth date disagreeing with the ID',
+        { idNumber: valid, name: '甲', birthDate: '1990-01-02' },
+        'body.birthDate',
+        'INVALID_DATE',
+        '与身份证号码中的出生日期1990-01-01不一致',
+      ],
+      [
+        'bad phone',
+        { idNumber: valid, name: '甲', phone: '12345' },
+        'body.phone',
+        'FIELD_FORMAT',
+        '应为11位手机号',
+      ],
+    ];
+    for (const [kind, payload, path, code, message] of kinds) {
+      const res = await post('/api/persons', payload);
+      expect(res.statusCode, kind).toBe(400);
+      const body = res.json<ErrorBody>();
+      expect(body.error.code, kind).toBe('VALIDATION_FAILED');
+      const detail = body.error.details.find((d) => d.path === path);
+      expect(detail, `${kind}: ${JSON.stringify(body.error.details)}`).toMatchObject({ code });
+      expect(detail?.message, kind).toContain(message);
+      expect(body.error.message, kind).toContain(path);
+    }
+    const list = await app.inject({ method: 'GET', url: '/api/persons?area=371082&limit=abc' });
+    expect(list.statusCode).toBe(400);
+    expect(list.json<ErrorBody>().error.details[0]).toMatchObject({
+      path: 'query.limit',
+      code: 'FIELD_TYPE',
+    });
+  });
+
+  it('reports every problem of a request at once, and in English when asked', async () => {
+    const res = await post(
+      '/api/persons',
+      { idNumber: '123', name: 5, deathDate: 'soon' },
+      { 'accept-language': 'en' },
+    );
+    const body = res.json<ErrorBody>();
+    expect(body.error.details.map((d) => d.path).sort()).toEqual([
+      'body.deathDate',
+      'body.idNumber',
+      'body.name',
+    ]);
+    expect(body.error.message).toMatch(/^The request is invalid: /);
+    expect(body.error.details.find((d) => d.path === 'body.name')?.message).toBe('Must be of type string');
+  });
+
+  it('lists persons within an area and its villages, masked, with paging', async () => {
+    const res = await app.inject({ method: 'GET', url: '/api/persons?area=371082101&limit=1' });
+    expect(res.statusCode).toBe(200);
+    const body = res.json<{ items: PersonDto[]; total: number }>();
+    expect(body.total).toBe(1);
+    expect(body.items[0]?.name).toBe('王建国');
+    const other = await app.inject({ method: 'GET', url: '/api/persons?area=371082102' });
+    expect(other.json<{ total: number }>().total).toBe(0);
+    const unknown = await app.inject({ method: 'GET', url: '/api/persons?area=371082999' });
+    expect(unknown.json<ErrorBody>().error.details[0]).toMatchObject({
+      path: 'query.area',
+      code: 'UNKNOWN_AREA',
+    });
+  });
+
+  it('registers a hukou household and forms the assistance household by the membership rules', async () => {
+    const make = async (birth: string, seq: number, name: string) =>
+      (
+        await post('/api/persons', {
+          idNumber: makeResidentId('371082', birth, seq),
+          name,
+          residenceAreaCode: village,
+          hukouAreaCode: village,
+        })
+      ).json<PersonDto>();
+    const head = await make('1970-02-02', 31, '赵大山');
+    const wife = await make('1972-03-03', 42, '钱小梅');
+    const son = await make('1996-04-04', 51, '赵一鸣');
+    const daughter = await make('2012-05-05', 62, '赵一诺');
+    const hukou = await post('/api/hukou-households', {
+      hukouNumber: '371082001',
+      areaCode: village,
+      members: [
+        { personId: head.id, relationship: '02' },
+        { personId: wife.id, relationship: '12' },
+        { personId: son.id, relationship: '22' },
+        { personId: daughter.id, relationship: '33' },
+      ],
+    });
+    expect(hukou.statusCode).toBe(201);
+    expect(
+      hukou.json<{ members: { relationshipLabel: string }[] }>().members.map((m) => m.relationshipLabel),
+    ).toEqual(['户主', '妻', '长子', '次女']);
+
+    const twice = await post('/api/hukou-households', {
+      hukouNumber: '371082002',
+      areaCode: village,
+      members: [{ personId: son.id, relationship: '02' }],
+    });
+    expect(twice.statusCode).toBe(400);
+    expect(twice.json<ErrorBody>().error.details[0]).toMatchObject({
+      path: 'body.members[0].personId',
+      code: 'HOUSEHOLD_CONFLICT',
+    });
+    const badCode = await post('/api/hukou-households', {
+      hukouNumber: '371082003',
+      areaCode: village,
+      members: [{ personId: head.id, relationship: '03' }],
+    });
+    expect(badCode.json<ErrorBody>().error.details).toContainEqual(
+      expect.objectContaining({ path: 'body.members[0].relationship', code: 'INVALID_RELATIONSHIP' }),
+    );
+
+    // The son works in Yantai and lives on his own: in the booklet, but not in the assistance household.
+    const assistance = await post('/api/assistance-households', {
+      applicantPersonId: head.id,
+      establishedOn: '2026-11-01',
+      candidates: [
+        { personId: wife.id, relation: 'spouse' },
+        { personId: son.id, relation: 'child' },
+        { personId: daughter.id, relation: 'child' },
+      ],
+    });
+    expect(assistance.statusCode).toBe(201);
+    const household = assistance.json<{
+      id: string;
+      memberCount: number;
+      members: { name: string; included: boolean; basis: string }[];
+    }>();
+    expect(household.memberCount).toBe(3);
+    expect(household.members.find((m) => m.name === '赵一鸣')).toMatchObject({
+      included: false,
+      basis: 'excluded_adult_child_independent',
+    });
+
+    const fact = await post('/api/facts', {
+      subjectType: 'household',
+      subjectId: household.id,
+      variable: 'dibao_enrolled',
+      value: true,
+      source: 'civil_affairs',
+      observedAt: '2026-11-01',
+      validFrom: '2026-12-01',
+    });
+    expect(fact.statusCode).toBe(201);
+    const facts = await app.inject({
+      method: 'GET',
+      url: `/api/assistance-households/${household.id}/facts?asOf=2026-12-15`,
+    });
+    expect(facts.json<{ facts: { variable: string; sourceLabel: string }[] }>().facts).toEqual([
+      expect.objectContaining({ variable: 'dibao_enrolled', sourceLabel: '民政' }),
+    ]);
+    const early = await app.inject({
+      method: 'GET',
+      url: `/api/assistance-households/${household.id}/facts?asOf=2026-11-15`,
+    });
+    expect(early.json<{ facts: unknown[] }>().facts).toEqual([]);
+  });
+
+  it('answers unknown IDs with 404 and malformed ones with 400', async () => {
+    const missing = await app.inject({
+      method: 'GET',
+      url: '/api/persons/00000000-0000-4000-8000-000000000000',
+    });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json<ErrorBody>().error).toMatchObject({
+      code: 'PERSON_NOT_FOUND',
+      message: '找不到该人员',
+    });
+    const malformed = await app.inject({ method: 'GET', url: '/api/persons/not-a-uuid' });
+    expect(malformed.statusCode).toBe(400);
+    expect(malformed.json<ErrorBody>().error.details[0]).toMatchObject({
+      path: 'params.id',
+      code: 'FIELD_FORMAT',
+    });
+  });
+});
