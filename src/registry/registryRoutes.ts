@@ -39,6 +39,10 @@ const uuidParams = {
 } as const;
 
 const date = { type: 'string', format: 'date' } as const;
+const pagingProperties = {
+  limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
+  offset: { type: 'integer', minimum: 0, default: 0 },
+} as const;
 const nullableDate = { type: ['string', 'null'], format: 'date' } as const;
 const labelSchema = {
   type: 'object',
@@ -116,6 +120,14 @@ const asOfQuery = {
 /** Persons, households and facts (X1, N2): the registry's core routes. */
 export function registerRegistryRoutes(app: FastifyInstance, context: AppContext): void {
   const { db, cipher, variables } = context;
+
+  /** The `area` query parameter as a 12-digit code of an area we hold. */
+  const requireQueryArea = async (raw: string): Promise<string> => {
+    const areaCode = normalizeAreaCode(raw);
+    if (!(await findArea(db, areaCode)))
+      throw AppError.field('query.area', 'UNKNOWN_AREA', { code: areaCode });
+    return areaCode;
+  };
 
   const describeFacts = async (
     subjectType: 'person' | 'household',
@@ -272,8 +284,7 @@ export function registerRegistryRoutes(app: FastifyInstance, context: AppContext
             area: { type: 'string', format: 'area-code', description: '本区划及以下' },
             by: { type: 'string', enum: ['residence', 'hukou'], default: 'residence' },
             q: { type: 'string', maxLength: 50, description: '姓名包含' },
-            limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
-            offset: { type: 'integer', minimum: 0, default: 0 },
+            ...pagingProperties,
           },
         },
         response: {
@@ -285,9 +296,7 @@ export function registerRegistryRoutes(app: FastifyInstance, context: AppContext
       },
     },
     async (request) => {
-      const areaCode = normalizeAreaCode(request.query.area);
-      if (!(await findArea(db, areaCode)))
-        throw AppError.field('query.area', 'UNKNOWN_AREA', { code: areaCode });
+      const areaCode = await requireQueryArea(request.query.area);
       const { rows, total } = await listPersonsWithin(db, {
         areaCode,
         by: request.query.by ?? 'residence',
@@ -499,8 +508,7 @@ export function registerRegistryRoutes(app: FastifyInstance, context: AppContext
           required: ['area'],
           properties: {
             area: { type: 'string', format: 'area-code' },
-            limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
-            offset: { type: 'integer', minimum: 0, default: 0 },
+            ...pagingProperties,
           },
         },
         response: {
@@ -512,9 +520,7 @@ export function registerRegistryRoutes(app: FastifyInstance, context: AppContext
       },
     },
     async (request) => {
-      const areaCode = normalizeAreaCode(request.query.area);
-      if (!(await findArea(db, areaCode)))
-        throw AppError.field('query.area', 'UNKNOWN_AREA', { code: areaCode });
+      const areaCode = await requireQueryArea(request.query.area);
       const { rows, total } = await listHukouHouseholdsWithin(
         db,
         areaCode,

@@ -49,6 +49,25 @@ async function checkAreaField(
   return code;
 }
 
+/** A death date cannot precede the birth; a phone must be a mainland mobile or landline. */
+function checkDeathAndPhone(
+  birthDate: string,
+  body: { deathDate?: string | null; phone?: string | null },
+  problems: FieldProblem[],
+): void {
+  if (body.deathDate && body.deathDate < birthDate) {
+    problems.push({
+      path: 'body.deathDate',
+      code: 'INVALID_PERIOD',
+      params: { from: birthDate, to: body.deathDate },
+    });
+  }
+  if (body.phone) {
+    const problem = phoneProblem(body.phone);
+    if (problem) problems.push({ path: 'body.phone', code: 'FIELD_FORMAT', params: { format: problem } });
+  }
+}
+
 /**
  * Registers a person. Birth date and sex come from the ID number; when the caller also sends
  * them they must agree, because a mismatch means one of the two records is wrong.
@@ -81,17 +100,7 @@ export async function createPerson(
       params: { allowed: `${id.sex}（身份证号码表明性别为${sexLabel[id.sex]}）` },
     });
   }
-  if (body.deathDate && body.deathDate < id.birthDate) {
-    problems.push({
-      path: 'body.deathDate',
-      code: 'INVALID_PERIOD',
-      params: { from: id.birthDate, to: body.deathDate },
-    });
-  }
-  if (body.phone) {
-    const problem = phoneProblem(body.phone);
-    if (problem) problems.push({ path: 'body.phone', code: 'FIELD_FORMAT', params: { format: problem } });
-  }
+  checkDeathAndPhone(id.birthDate, body, problems);
   const hukou = await checkAreaField(db, 'body.hukouAreaCode', body.hukouAreaCode, false, problems);
   const residence = await checkAreaField(
     db,
@@ -143,17 +152,7 @@ export async function updatePerson(
     true,
     problems,
   );
-  if (body.deathDate && body.deathDate < person.birth_date) {
-    problems.push({
-      path: 'body.deathDate',
-      code: 'INVALID_PERIOD',
-      params: { from: person.birth_date, to: body.deathDate },
-    });
-  }
-  if (body.phone) {
-    const problem = phoneProblem(body.phone);
-    if (problem) problems.push({ path: 'body.phone', code: 'FIELD_FORMAT', params: { format: problem } });
-  }
+  checkDeathAndPhone(person.birth_date, body, problems);
   if (problems.length > 0) throw new AppError('VALIDATION_FAILED', {}, problems);
   await updatePersonRow(
     db,
