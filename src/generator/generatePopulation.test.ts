@@ -11,7 +11,7 @@ import {
   type GenPerson,
   type GenPopulation,
 } from './generatePopulation.ts';
-import { isRelationshipCode } from './relationshipCodes.ts';
+import { isRelationshipCode } from '../registry/households/relationshipCodes.ts';
 
 const COUNTY = '371082';
 const TODAY = '2025-06-30';

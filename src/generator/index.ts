@@ -9,12 +9,6 @@ export {
   type GenPerson,
   type GenPopulation,
 } from './generatePopulation.ts';
-export {
-  HEAD_RELATIONSHIP,
-  isRelationshipCode,
-  relationshipCodes,
-  relationshipLabel,
-} from './relationshipCodes.ts';
 export { Random } from './random.ts';
 export { WeightedTable } from './weightedTable.ts';
 export {

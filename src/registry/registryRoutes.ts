@@ -3,7 +3,7 @@ import { AppError } from '../core/appError.ts';
 import { normalizeAreaCode } from '../areas/areaCode.ts';
 import { findArea } from '../areas/areaRepository.ts';
 import type { AppContext } from '../http/appContext.ts';
-import { relationshipLabel } from '../generator/relationshipCodes.ts';
+import { relationshipLabel } from './households/relationshipCodes.ts';
 import { factHistory, factsAsOf, recordFacts, type FactInput } from './facts/factService.ts';
 import { membershipReasons, type MembershipBasis } from './households/assistanceMembership.ts';
 import {

@@ -4,7 +4,7 @@ import { AppError, type FieldProblem } from '../../core/appError.ts';
 import { normalizeAreaCode } from '../../areas/areaCode.ts';
 import { findArea } from '../../areas/areaRepository.ts';
 import type { Database, HukouHouseholdTable } from '../../db/schema.ts';
-import { isRelationshipCode } from '../../generator/relationshipCodes.ts';
+import { isRelationshipCode } from './relationshipCodes.ts';
 import { findPersonsByIds } from '../persons/personRepository.ts';
 import {
   findCurrentHukouMemberships,
