@@ -142,11 +142,11 @@ program
     printWelcome(url, context.database.location);
   });
 
-function printWelcome(url: string, location: string): void {
+function printWelcome(url: string, location: string, countyCode?: string): void {
   console.log('');
   console.log(`助联已启动 Zhulian is running: ${url}`);
   console.log(`  接口文档 API docs:     ${url}/docs`);
-  console.log(`  荣成市的乡镇 Townships: ${url}/api/areas/371082/children`);
+  if (countyCode) console.log(`  下辖乡镇 Townships:     ${url}/api/areas/${countyCode}/children`);
   console.log(`  健康检查 Health:        ${url}/health`);
   console.log(`  数据库 Database:        ${location}`);
   console.log('');

@@ -1,0 +1,34 @@
+import { expect, it } from 'vitest';
+import { describeEachDatabase } from '../db/testing/eachDatabase.ts';
+import { testContext } from '../http/testing/buildTestApp.ts';
+import { countPersonsWithin } from '../registry/persons/personRepository.ts';
+import { listHukouHouseholdsWithin, listHukouMembers } from '../registry/households/householdRepository.ts';
+import { loadDemoCounty } from './loadDemoCounty.ts';
+
+describeEachDatabase('demo county', (getDb) => {
+  it('imports the real area tree and a generated population once, then reuses it', async () => {
+    const context = testContext(getDb());
+    const first = await loadDemoCounty(context, {
+      countyCode: '371082',
+      households: 300,
+      seed: 3,
+      referenceDate: '2026-11-28',
+    });
+    expect(first.loaded).toBe(true);
+    expect(first.households).toBe(300);
+    expect(first.message).toContain('已生成荣成市演示人口：300户');
+    const persons = await countPersonsWithin(context.db, '371082000000');
+    expect(persons).toBe(first.persons);
+
+    const { rows, total } = await listHukouHouseholdsWithin(context.db, '371082000000', 5, 0);
+    // Non-local households keep their hukou booklet in their home county.
+    expect(total).toBeGreaterThan(250);
+    expect(total).toBeLessThanOrEqual(300);
+    const members = await listHukouMembers(context.db, rows[0]?.id ?? '');
+    expect(members.filter((m) => m.relationship === '02')).toHaveLength(1);
+
+    const second = await loadDemoCounty(context, { countyCode: '371082', households: 300, seed: 3 });
+    expect(second.loaded).toBe(false);
+    expect(await countPersonsWithin(context.db, '371082000000')).toBe(persons);
+  });
+});
