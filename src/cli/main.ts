@@ -124,7 +124,7 @@ program
         return;
       }
       const { url } = await startServer(context, options.port ? { port: options.port } : {});
-      printWelcome(url, context.database.location);
+      printWelcome(url, context.database.location, options.county);
     },
   );
 
