@@ -23,12 +23,13 @@ describe('zhulian command', () => {
 
   it('documents every command with --help', async () => {
     const top = await zhulian('--help');
-    for (const command of ['db', 'areas', 'demo', 'serve']) expect(top).toContain(command);
+    for (const command of ['db', 'areas', 'audit', 'demo', 'serve']) expect(top).toContain(command);
     for (const sub of [
       ['db', 'migrate'],
       ['db', 'backup'],
       ['db', 'restore'],
       ['areas', 'import'],
+      ['audit', 'verify'],
       ['demo'],
       ['serve'],
     ]) {
@@ -46,6 +47,7 @@ describe('zhulian command', () => {
     expect(await zhulian('db', 'backup', backup)).toContain('已备份');
     expect(fs.statSync(backup).size).toBeGreaterThan(100_000);
     expect(await zhulian('db', 'restore', backup)).toContain('已从');
+    expect(await zhulian('audit', 'verify')).toContain('审计链完整：已校验 0 条记录');
   });
 
   it('refuses a malformed county code with a clear message', async () => {

@@ -227,6 +227,7 @@ export function registerAreaRoutes(app: FastifyInstance, context: AppContext): v
   }>(
     '/areas',
     {
+      config: { audit: { action: 'area.add', subjectType: 'area', subjectFrom: 'response' } },
       schema: {
         tags: ['areas'],
         summary: '新增区划 — Add an area',
@@ -253,6 +254,7 @@ export function registerAreaRoutes(app: FastifyInstance, context: AppContext): v
   app.patch<{ Params: { code: string }; Body: { name: string; effectiveOn: string; reason?: string } }>(
     '/areas/:code',
     {
+      config: { audit: { action: 'area.rename', subjectType: 'area', subjectFrom: 'params' } },
       schema: {
         tags: ['areas'],
         summary: '区划更名 — Rename an area',
@@ -272,6 +274,7 @@ export function registerAreaRoutes(app: FastifyInstance, context: AppContext): v
   app.post<{ Params: { code: string }; Body: { parentCode: string; effectiveOn: string; reason?: string } }>(
     '/areas/:code/move',
     {
+      config: { audit: { action: 'area.move', subjectType: 'area', subjectFrom: 'params' } },
       schema: {
         tags: ['areas'],
         summary: '调整隶属关系 — Move an area under another parent',
@@ -291,6 +294,7 @@ export function registerAreaRoutes(app: FastifyInstance, context: AppContext): v
   app.post<{ Params: { code: string }; Body: { effectiveOn: string; reason?: string } }>(
     '/areas/:code/retire',
     {
+      config: { audit: { action: 'area.retire', subjectType: 'area', subjectFrom: 'params' } },
       schema: {
         tags: ['areas'],
         summary: '撤销区划 — Retire an area from a date',
@@ -310,6 +314,7 @@ export function registerAreaRoutes(app: FastifyInstance, context: AppContext): v
   app.post<{ Params: { code: string }; Body: { intoCode: string; effectiveOn: string; reason?: string } }>(
     '/areas/:code/merge',
     {
+      config: { audit: { action: 'area.merge', subjectType: 'area', subjectFrom: 'params' } },
       schema: {
         tags: ['areas'],
         summary: '合并区划 — Merge an area into another',

@@ -4,6 +4,7 @@ import { areaCodeProblem } from '../areas/areaCode.ts';
 import { readCountyDivisions } from '../areas/chinaDivision.ts';
 import { importAreaRecords } from '../areas/importAreas.ts';
 import { todayInChina } from '../core/isoDate.ts';
+import { verifyAudit } from '../access/audit/auditService.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { loadDemoCounty } from '../demo/loadDemoCounty.ts';
 import { startServer } from '../http/server.ts';
@@ -96,6 +97,26 @@ program
         );
         for (const d of report.differing)
           console.log(`  ${d.code} 本地为“${d.ours}”，数据源为“${d.source}”（保留本地）`);
+      }
+    } finally {
+      await context.database.close();
+    }
+  });
+
+program
+  .command('audit')
+  .description('审计日志 / the audit log')
+  .command('verify')
+  .description('校验审计记录的 SM3 哈希链，发现篡改或删除 / verify the SM3 chain of audit records')
+  .action(async () => {
+    const context = await openContext(overrides());
+    try {
+      const result = await verifyAudit(context.db);
+      if (result.ok) {
+        console.log(`审计链完整：已校验 ${result.checked.toLocaleString('zh-CN')} 条记录`);
+      } else {
+        console.error(`审计链被破坏：${result.problem?.message ?? ''}（此前 ${result.checked} 条记录完好）`);
+        process.exitCode = 2;
       }
     } finally {
       await context.database.close();

@@ -13,6 +13,8 @@ export interface Database {
   assistance_households: AssistanceHouseholdTable;
   assistance_members: AssistanceMemberTable;
   facts: FactTable;
+  audit_log: AuditLogTable;
+  audit_head: AuditHeadTable;
 }
 
 export type AreaLevel = 'province' | 'city' | 'county' | 'township' | 'village';
@@ -131,3 +133,27 @@ export type NewArea = Insertable<AreaTable>;
 export type AreaUpdate = Updateable<AreaTable>;
 export type PersonRow = Selectable<PersonTable>;
 export type FactRow = Selectable<FactTable>;
+
+export type AuditOutcome = 'success' | 'denied' | 'error';
+
+/** Append-only (database triggers) and chained with SM3: see src/access/audit. */
+export interface AuditLogTable {
+  id: number;
+  at: string;
+  actor: string;
+  action: string;
+  subject_type: string | null;
+  subject_id: string | null;
+  area_code: string | null;
+  ip: string | null;
+  outcome: AuditOutcome;
+  detail_json: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuditHeadTable {
+  id: number;
+  last_id: number;
+  last_hash: string;
+}

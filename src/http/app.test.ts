@@ -29,6 +29,17 @@ describeEachDatabase('http app', (getDb) => {
     }
   });
 
+  it('audits every route that reads or changes persons, households, facts or areas', async () => {
+    await app.ready();
+    const sensitive = app.registeredRoutes.filter(
+      (r) =>
+        r.method !== 'HEAD' &&
+        (/persons|households|facts/.test(r.url) || (r.url.startsWith('/api/areas') && r.method !== 'GET')),
+    );
+    expect(sensitive.length).toBeGreaterThanOrEqual(17);
+    for (const route of sensitive) expect(route.audit, `${route.method} ${route.url}`).toBeDefined();
+  });
+
   it('reports health with the database in use', async () => {
     const res = await app.inject({ method: 'GET', url: '/health' });
     expect(res.json()).toEqual({ status: 'ok', database: getDb().dialect });

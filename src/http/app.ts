@@ -5,6 +5,7 @@ import type { AppContext } from './appContext.ts';
 import { registerErrorHandling } from './errorHandler.ts';
 import { validatorCompiler } from './validation.ts';
 import { registerMetrics } from './metrics.ts';
+import { registerAuditHook, type AuditRouteConfig } from './auditHook.ts';
 import { registerHealthRoutes } from './healthRoutes.ts';
 import { registerAreaRoutes } from '../areas/areaRoutes.ts';
 import { registerRegistryRoutes } from '../registry/registryRoutes.ts';
@@ -14,6 +15,7 @@ export interface RouteSummary {
   method: string;
   url: string;
   schema: FastifySchema | undefined;
+  audit: AuditRouteConfig | undefined;
 }
 
 declare module 'fastify' {
@@ -45,7 +47,9 @@ export async function buildApp({ context, logger = false }: BuildAppOptions): Pr
   const routes: RouteSummary[] = [];
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
-    for (const method of methods) routes.push({ method, url: route.url, schema: route.schema });
+    for (const method of methods) {
+      routes.push({ method, url: route.url, schema: route.schema, audit: route.config?.audit });
+    }
   });
   app.decorate('registeredRoutes', routes);
   registerErrorHandling(app, context.config.bodyLimit);
@@ -67,6 +71,7 @@ export async function buildApp({ context, logger = false }: BuildAppOptions): Pr
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
 
   registerMetrics(app);
+  registerAuditHook(app, context.db);
   registerHealthRoutes(app, context);
   await app.register(
     (scope, _options, done) => {

@@ -7,6 +7,8 @@ import { readCountyDivisions } from '../areas/chinaDivision.ts';
 import { importAreaRecords } from '../areas/importAreas.ts';
 import { computeCheckDigit, makeResidentId } from './residentId/index.ts';
 import type { PersonDto } from './persons/personDto.ts';
+import { findAuditRecords } from '../access/audit/auditRepository.ts';
+import { verifyAudit } from '../access/audit/auditService.ts';
 
 const village = '371082101201';
 
@@ -279,6 +281,28 @@ describeEachDatabase('registry routes', (getDb) => {
       url: `/api/assistance-households/${household.id}/facts?asOf=2026-11-15`,
     });
     expect(early.json<{ facts: unknown[] }>().facts).toEqual([]);
+  });
+
+  it('leaves an audit record for every view and search of persons, and none for a refused request', async () => {
+    const { db } = getDb();
+    const list = await app.inject({ method: 'GET', url: '/api/persons?area=371082101' });
+    const person = list.json<{ items: PersonDto[] }>().items[0];
+    if (!person) throw new Error('no person listed');
+    await app.inject({ method: 'GET', url: `/api/persons/${person.id}` });
+    const views = await findAuditRecords(db, { subjectType: 'person', subjectId: person.id, limit: 10 });
+    expect(views.map((r) => r.action)).toContain('person.view');
+    expect(views[0]).toMatchObject({
+      actor: 'anonymous',
+      ip: '127.0.0.1',
+      outcome: 'success',
+      area_code: person.residenceAreaCode,
+    });
+    const searches = await findAuditRecords(db, { action: 'person.search', limit: 50 });
+    expect(searches.some((r) => r.detail_json?.includes('"area":"371082101"'))).toBe(true);
+    const before = (await findAuditRecords(db, { limit: 1000 })).length;
+    await app.inject({ method: 'GET', url: '/api/persons/00000000-0000-4000-8000-000000000000' });
+    expect(await findAuditRecords(db, { limit: 1000 })).toHaveLength(before);
+    expect(await verifyAudit(db)).toMatchObject({ ok: true });
   });
 
   it('answers unknown IDs with 404 and malformed ones with 400', async () => {

@@ -233,6 +233,7 @@ export function registerRegistryRoutes(app: FastifyInstance, context: AppContext
   app.post<{ Body: CreatePersonBody }>(
     '/persons',
     {
+      config: { audit: { action: 'person.create', subjectType: 'person', subjectFrom: 'response' } },
       schema: {
         tags: ['registry'],
         summary: '登记人员 — Register a person',
@@ -273,6 +274,7 @@ export function registerRegistryRoutes(app: FastifyInstance, context: AppContext
   }>(
     '/persons',
     {
+      config: { audit: { action: 'person.search', subjectType: 'person', subjectFrom: 'none' } },
       schema: {
         tags: ['registry'],
         summary: '区划内人员列表（脱敏）— Persons within an area, masked',
@@ -311,6 +313,7 @@ export function registerRegistryRoutes(app: FastifyInstance, context: AppContext
   app.get<{ Params: { id: string } }>(
     '/persons/:id',
     {
+      config: { audit: { action: 'person.view', subjectType: 'person', subjectFrom: 'params' } },
       schema: {
         tags: ['registry'],
         summary: '人员详情 — A person',
@@ -324,6 +327,7 @@ export function registerRegistryRoutes(app: FastifyInstance, context: AppContext
   app.patch<{ Params: { id: string }; Body: UpdatePersonBody }>(
     '/persons/:id',
     {
+      config: { audit: { action: 'person.update', subjectType: 'person', subjectFrom: 'params' } },
       schema: {
         tags: ['registry'],
         summary: '更新人员信息 — Update a person',
@@ -348,6 +352,7 @@ export function registerRegistryRoutes(app: FastifyInstance, context: AppContext
   app.get<{ Params: { id: string }; Querystring: { asOf?: string; knownAt?: string; history?: boolean } }>(
     '/persons/:id/facts',
     {
+      config: { audit: { action: 'person.facts.view', subjectType: 'person', subjectFrom: 'params' } },
       schema: {
         tags: ['registry'],
         summary: '人员事实（按日期或全部历史）— A person’s facts as of a date, or their history',
@@ -365,6 +370,7 @@ export function registerRegistryRoutes(app: FastifyInstance, context: AppContext
   app.post<{ Body: FactInput }>(
     '/facts',
     {
+      config: { audit: { action: 'fact.create', subjectType: 'fact', subjectFrom: 'response' } },
       schema: {
         tags: ['registry'],
         summary: '登记一条事实（带来源与有效期）— Record a fact with provenance and validity',
@@ -442,6 +448,9 @@ export function registerRegistryRoutes(app: FastifyInstance, context: AppContext
   app.post<{ Body: CreateHukouHouseholdBody }>(
     '/hukou-households',
     {
+      config: {
+        audit: { action: 'hukou_household.create', subjectType: 'hukou_household', subjectFrom: 'response' },
+      },
       schema: {
         tags: ['registry'],
         summary: '登记户籍户 — Register a hukou household',
@@ -486,6 +495,9 @@ export function registerRegistryRoutes(app: FastifyInstance, context: AppContext
   app.get<{ Params: { id: string } }>(
     '/hukou-households/:id',
     {
+      config: {
+        audit: { action: 'hukou_household.view', subjectType: 'hukou_household', subjectFrom: 'params' },
+      },
       schema: {
         tags: ['registry'],
         summary: '户籍户及成员 — A hukou household with its members',
@@ -499,6 +511,9 @@ export function registerRegistryRoutes(app: FastifyInstance, context: AppContext
   app.get<{ Querystring: { area: string; limit?: number; offset?: number } }>(
     '/hukou-households',
     {
+      config: {
+        audit: { action: 'hukou_household.search', subjectType: 'hukou_household', subjectFrom: 'none' },
+      },
       schema: {
         tags: ['registry'],
         summary: '区划内户籍户列表 — Hukou households within an area',
@@ -592,6 +607,7 @@ export function registerRegistryRoutes(app: FastifyInstance, context: AppContext
   app.post<{ Body: CreateAssistanceHouseholdBody }>(
     '/assistance-households',
     {
+      config: { audit: { action: 'household.create', subjectType: 'household', subjectFrom: 'response' } },
       schema: {
         tags: ['registry'],
         summary: '认定共同生活家庭 — Form an assistance household by the membership rules',
@@ -641,6 +657,7 @@ export function registerRegistryRoutes(app: FastifyInstance, context: AppContext
   app.get<{ Params: { id: string } }>(
     '/assistance-households/:id',
     {
+      config: { audit: { action: 'household.view', subjectType: 'household', subjectFrom: 'params' } },
       schema: {
         tags: ['registry'],
         summary: '共同生活家庭及成员认定理由 — An assistance household, members and reasons',
@@ -654,6 +671,7 @@ export function registerRegistryRoutes(app: FastifyInstance, context: AppContext
   app.get<{ Params: { id: string }; Querystring: { asOf?: string; knownAt?: string; history?: boolean } }>(
     '/assistance-households/:id/facts',
     {
+      config: { audit: { action: 'household.facts.view', subjectType: 'household', subjectFrom: 'params' } },
       schema: {
         tags: ['registry'],
         summary: '家庭事实（按日期或全部历史）— A household’s facts as of a date',

@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_areas.ts';
 import * as m0002 from './0002_registry.ts';
+import * as m0003 from './0003_audit.ts';
 
 /**
  * Every migration, in order. A static list rather than a folder scan, so migrations run the
@@ -9,4 +10,5 @@ import * as m0002 from './0002_registry.ts';
 export const migrations: Record<string, Migration> = {
   '0001_areas': m0001,
   '0002_registry': m0002,
+  '0003_audit': m0003,
 };
