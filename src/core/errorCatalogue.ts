@@ -47,8 +47,9 @@ export const errorCatalogue = {
     zh: '结束日期{to}不能早于开始日期{from}',
     en: 'End {to} is before start {from}',
   },
+  // 400 rather than 413: every refusal of input is a 400 with a path, one rule for clients.
   BODY_TOO_LARGE: {
-    status: 413,
+    status: 400,
     zh: '请求体过大，上限为{limit}字节',
     en: 'The request body is larger than the limit of {limit} bytes',
   },

@@ -93,9 +93,10 @@ describeEachDatabase('http app', (getDb) => {
       headers: { 'content-type': 'application/json' },
       payload: JSON.stringify({ name: 'x'.repeat(2_000_000) }),
     });
-    expect(huge.statusCode).toBe(413);
-    expect(huge.json<ErrorBody>().error.code).toBe('BODY_TOO_LARGE');
-    expect(huge.json<ErrorBody>().error.message).toContain('请求体过大');
+    expect(huge.statusCode).toBe(400);
+    expect(huge.json<ErrorBody>().error.details).toEqual([
+      { path: 'body', code: 'BODY_TOO_LARGE', message: '请求体过大，上限为1048576字节' },
+    ]);
   });
 });
 

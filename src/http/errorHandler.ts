@@ -48,7 +48,9 @@ function toAppError(
   }
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new AppError('BODY_TOO_LARGE', { limit: bodyLimit });
+      return new AppError('VALIDATION_FAILED', {}, [
+        { path: 'body', code: 'BODY_TOO_LARGE', params: { limit: bodyLimit } },
+      ]);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new AppError('UNSUPPORTED_MEDIA_TYPE');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
