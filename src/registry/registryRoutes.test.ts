@@ -56,10 +56,22 @@ describeEachDatabase('registry routes', (getDb) => {
     expect(JSON.stringify(stored)).not.toContain(idNumber);
   });
 
+  it('finds a person by ID number through the blind index, in 15- or 18-digit form', async () => {
+    const found = await post('/api/persons/lookup', { idNumber: makeResidentId('371082', '1962-07-15', 13) });
+    expect(found.statusCode).toBe(200);
+    expect(found.json<PersonDto>().name).toBe('王建国');
+    const missing = await post('/api/persons/lookup', {
+      idNumber: makeResidentId('371082', '1962-07-15', 15),
+    });
+    expect(missing.statusCode).toBe(404);
+  });
+
   it('upgrades a 15-digit ID number on registration', async () => {
     const res = await post('/api/persons', { idNumber: '371082560101002', name: '李淑珍' });
     expect(res.statusCode).toBe(201);
     expect(res.json<PersonDto>()).toMatchObject({ birthDate: '1956-01-01', sex: 'female' });
+    const byEighteen = await post('/api/persons/lookup', { idNumber: '371082195601010020' });
+    expect(byEighteen.json<PersonDto>().name).toBe('李淑珍');
   });
 
   it('answers each kind of bad input with 400, the field path, a stable code and a Chinese message', async () => {

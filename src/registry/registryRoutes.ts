@@ -22,7 +22,8 @@ import {
   type CreateHukouHouseholdBody,
 } from './households/hukouHouseholdService.ts';
 import { personSchema, toPersonDto } from './persons/personDto.ts';
-import { listPersonsWithin } from './persons/personRepository.ts';
+import { findPersonByIdHash, listPersonsWithin } from './persons/personRepository.ts';
+import { parseResidentId } from './residentId/index.ts';
 import {
   createPerson,
   requirePerson,
@@ -307,6 +308,32 @@ export function registerRegistryRoutes(app: FastifyInstance, context: AppContext
         offset: request.query.offset ?? 0,
       });
       return { items: rows.map((r) => toPersonDto(r)), total };
+    },
+  );
+
+  app.post<{ Body: { idNumber: string } }>(
+    '/persons/lookup',
+    {
+      config: { audit: { action: 'person.lookup', subjectType: 'person', subjectFrom: 'response' } },
+      schema: {
+        tags: ['registry'],
+        summary: '按身份证号码查找人员（号码放在请求体中，不进入网址和日志）— Find a person by ID number',
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['idNumber'],
+          properties: { idNumber: { type: 'string', format: 'resident-id' } },
+        },
+        response: { 200: personSchema },
+      },
+    },
+    async (request) => {
+      // The ID number never reaches the URL, so it stays out of access logs and metrics labels.
+      const parsed = parseResidentId(request.body.idNumber);
+      if (!parsed.ok) throw new AppError('INTERNAL');
+      const row = await findPersonByIdHash(db, cipher.blindIndex(parsed.value.idNumber));
+      if (!row) throw new AppError('PERSON_NOT_FOUND');
+      return toPersonDto(row);
     },
   );
 
