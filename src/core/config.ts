@@ -10,6 +10,8 @@ export interface Config {
   port: number;
   /** Largest accepted request body in bytes. */
   bodyLimit: number;
+  /** Requests per minute one client address may make to the API. */
+  rateLimitPerMinute: number;
   logLevel: string;
 }
 
@@ -21,6 +23,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST ?? '127.0.0.1',
     port: Number.isInteger(port) ? port : 3000,
     bodyLimit: Number(env.ZHULIAN_BODY_LIMIT ?? 1_048_576),
+    rateLimitPerMinute: Number(env.ZHULIAN_RATE_LIMIT ?? 1200),
     logLevel: env.LOG_LEVEL ?? 'info',
   };
 }

@@ -66,6 +66,11 @@ export const errorCatalogue = {
     en: 'A person with this ID number is already registered',
   },
   HOUSEHOLD_CONFLICT: { status: 409, zh: '家庭成员冲突：{reason}', en: 'Household conflict: {reason}' },
+  RATE_LIMITED: {
+    status: 429,
+    zh: '请求过于频繁，请{seconds}秒后再试',
+    en: 'Too many requests, try again in {seconds} seconds',
+  },
   INTERNAL: { status: 500, zh: '系统内部错误，请稍后再试', en: 'Internal error, please try again later' },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;
 

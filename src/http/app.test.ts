@@ -2,7 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../db/testing/eachDatabase.ts';
 import { errorCatalogue } from '../core/errorCatalogue.ts';
-import { buildTestApp } from './testing/buildTestApp.ts';
+import { buildTestApp, testContext } from './testing/buildTestApp.ts';
+import { buildApp } from './app.ts';
+import { loadConfig } from '../core/config.ts';
 import type { ErrorBody } from './errorHandler.ts';
 
 describeEachDatabase('http app', (getDb) => {
@@ -38,6 +40,34 @@ describeEachDatabase('http app', (getDb) => {
     );
     expect(sensitive.length).toBeGreaterThanOrEqual(17);
     for (const route of sensitive) expect(route.audit, `${route.method} ${route.url}`).toBeDefined();
+  });
+
+  it('sends security headers with every response', async () => {
+    const res = await app.inject({ method: 'GET', url: '/api/areas/37' });
+    expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['strict-transport-security']).toBeDefined();
+    expect(res.headers['x-powered-by']).toBeUndefined();
+  });
+
+  it('limits the request rate per address, answering in Chinese', async () => {
+    const limited = await buildApp({
+      context: { ...testContext(getDb()), config: { ...loadConfig({}), rateLimitPerMinute: 3 } },
+    });
+    try {
+      const codes = [];
+      for (let i = 0; i < 4; i++)
+        codes.push((await limited.inject({ method: 'GET', url: '/api/variables' })).statusCode);
+      expect(codes).toEqual([200, 200, 200, 429]);
+      const res = await limited.inject({ method: 'GET', url: '/api/variables' });
+      expect(res.json<ErrorBody>().error).toMatchObject({
+        code: 'RATE_LIMITED',
+        message: '请求过于频繁，请60秒后再试',
+      });
+      expect((await limited.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
+    } finally {
+      await limited.close();
+    }
   });
 
   it('reports health with the database in use', async () => {

@@ -5,6 +5,7 @@ import type { AppContext } from './appContext.ts';
 import { registerErrorHandling } from './errorHandler.ts';
 import { validatorCompiler } from './validation.ts';
 import { registerMetrics } from './metrics.ts';
+import { registerHardening } from './hardening.ts';
 import { registerAuditHook, type AuditRouteConfig } from './auditHook.ts';
 import { registerHealthRoutes } from './healthRoutes.ts';
 import { registerAreaRoutes } from '../areas/areaRoutes.ts';
@@ -68,7 +69,13 @@ export async function buildApp({ context, logger = false }: BuildAppOptions): Pr
       ],
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
+  // staticCSP lets the docs page run under the strict Content-Security-Policy below.
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    uiConfig: { docExpansion: 'list' },
+    staticCSP: true,
+  });
+  await registerHardening(app, context.config);
 
   registerMetrics(app);
   registerAuditHook(app, context.db);

@@ -56,7 +56,10 @@ function toAppError(
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return new AppError('MALFORMED_JSON');
+    case 'FST_ERR_RATE_LIMIT_EXCEEDED':
+      return new AppError('RATE_LIMITED', { seconds: 60 });
     default:
+      if (error.statusCode === 429) return new AppError('RATE_LIMITED', { seconds: 60 });
       if (error instanceof SyntaxError && error.statusCode === 400) return new AppError('MALFORMED_JSON');
       return new AppError('INTERNAL');
   }
