@@ -23,13 +23,14 @@ describe('zhulian command', () => {
 
   it('documents every command with --help', async () => {
     const top = await zhulian('--help');
-    for (const command of ['db', 'areas', 'audit', 'demo', 'serve']) expect(top).toContain(command);
+    for (const command of ['db', 'areas', 'audit', 'keys', 'demo', 'serve']) expect(top).toContain(command);
     for (const sub of [
       ['db', 'migrate'],
       ['db', 'backup'],
       ['db', 'restore'],
       ['areas', 'import'],
       ['audit', 'verify'],
+      ['keys', 'rotate'],
       ['demo'],
       ['serve'],
     ]) {
@@ -48,6 +49,17 @@ describe('zhulian command', () => {
     expect(fs.statSync(backup).size).toBeGreaterThan(100_000);
     expect(await zhulian('db', 'restore', backup)).toContain('已从');
     expect(await zhulian('audit', 'verify')).toContain('审计链完整：已校验 0 条记录');
+  });
+
+  it('loads a small demo county, then rotates the field key online', async () => {
+    expect(await zhulian('demo', '--households', '50', '--seed', '2')).toContain(
+      '已生成荣成市演示人口：50户',
+    );
+    expect(await zhulian('keys', 'status')).toMatch(/k1（当前）：\d+ 条人员记录/);
+    expect(await zhulian('keys', 'rotate')).toMatch(/新密钥 k2 已启用，重新加密 \d+ 条人员记录/);
+    const status = await zhulian('keys', 'status');
+    expect(status).toContain('k1：0 条人员记录');
+    expect(await zhulian('keys', 'retire', 'k1')).toContain('密钥 k1 已移除');
   });
 
   it('refuses a malformed county code with a clear message', async () => {

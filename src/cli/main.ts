@@ -5,6 +5,9 @@ import { readCountyDivisions } from '../areas/chinaDivision.ts';
 import { importAreaRecords } from '../areas/importAreas.ts';
 import { todayInChina } from '../core/isoDate.ts';
 import { verifyAudit } from '../access/audit/auditService.ts';
+import { addFieldKey, loadFieldCipher, readKeyRing, removeFieldKey } from '../core/fieldCipher.ts';
+import { countPersonsByKey } from '../registry/persons/personRepository.ts';
+import { reencryptPersons } from '../registry/persons/reencryptPersons.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { loadDemoCounty } from '../demo/loadDemoCounty.ts';
 import { startServer } from '../http/server.ts';
@@ -118,6 +121,77 @@ program
         console.error(`审计链被破坏：${result.problem?.message ?? ''}（此前 ${result.checked} 条记录完好）`);
         process.exitCode = 2;
       }
+    } finally {
+      await context.database.close();
+    }
+  });
+
+const keys = program.command('keys').description('字段加密密钥（SM4）/ field-encryption keys');
+keys
+  .command('status')
+  .description('各密钥加密的人员记录数 / how many records each key encrypts')
+  .action(async () => {
+    const context = await openContext(overrides());
+    try {
+      const ring = readKeyRing(context.config.dataDir);
+      const counts = await countPersonsByKey(context.db, Object.keys(ring.sm4));
+      for (const [id, n] of Object.entries(counts)) {
+        console.log(`${id}${id === ring.current ? '（当前）' : ''}：${n.toLocaleString('zh-CN')} 条人员记录`);
+      }
+    } finally {
+      await context.database.close();
+    }
+  });
+keys
+  .command('rotate')
+  .description('生成新密钥并在线重新加密全部身份证号和手机号 / add a key and re-encrypt online')
+  .action(async () => {
+    if (process.env.ZHULIAN_FIELD_KEYS) {
+      console.error(
+        '密钥由 ZHULIAN_FIELD_KEYS 提供：请在密钥管理系统中加入新密钥并设为当前，重启服务后运行 zhulian keys reencrypt',
+      );
+      process.exitCode = 1;
+      return;
+    }
+    const context = await openContext(overrides());
+    try {
+      const id = addFieldKey(context.config.dataDir);
+      const result = await reencryptPersons(context.db, loadFieldCipher(context.config.dataDir));
+      console.log(`新密钥 ${id} 已启用，重新加密 ${result.reencrypted.toLocaleString('zh-CN')} 条人员记录`);
+      console.log('旧密钥仍保留，确认无记录使用后可用 zhulian keys retire <密钥> 移除');
+    } finally {
+      await context.database.close();
+    }
+  });
+keys
+  .command('reencrypt')
+  .description('把仍用旧密钥加密的记录转到当前密钥 / move remaining values to the current key')
+  .action(async () => {
+    const context = await openContext(overrides());
+    try {
+      const result = await reencryptPersons(context.db, context.cipher);
+      console.log(
+        `重新加密 ${result.reencrypted.toLocaleString('zh-CN')} 条人员记录（当前密钥 ${context.cipher.currentKeyId}）`,
+      );
+    } finally {
+      await context.database.close();
+    }
+  });
+keys
+  .command('retire')
+  .argument('<key>', '密钥编号，如 k1 / key id')
+  .description('移除不再使用的旧密钥 / remove a key no record uses any more')
+  .action(async (id: string) => {
+    const context = await openContext(overrides());
+    try {
+      const inUse = (await countPersonsByKey(context.db, [id]))[id] ?? 0;
+      if (inUse > 0) {
+        console.error(`密钥 ${id} 仍加密着 ${inUse} 条记录，请先运行 zhulian keys reencrypt`);
+        process.exitCode = 1;
+        return;
+      }
+      removeFieldKey(context.config.dataDir, id);
+      console.log(`密钥 ${id} 已移除`);
     } finally {
       await context.database.close();
     }

@@ -88,3 +88,61 @@ export async function updatePersonRow(
     .where('id', '=', id)
     .execute();
 }
+
+/** Persons with an ID or phone ciphertext made with another key than `keyId`. */
+export async function listPersonsNotUnderKey(db: Kysely<Database>, keyId: string, limit: number) {
+  const prefix = `${keyId}:%`;
+  return db
+    .selectFrom('persons')
+    .select(['id', 'id_number_enc', 'phone_enc'])
+    .where((eb) =>
+      eb.or([
+        eb('id_number_enc', 'not like', prefix),
+        eb.and([eb('phone_enc', 'is not', null), eb('phone_enc', 'not like', prefix)]),
+      ]),
+    )
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}
+
+/**
+ * Replaces a person's ciphertexts if they are still the ones read (compare-and-set), so a
+ * re-encryption running beside the live system never overwrites a concurrent change.
+ */
+export async function replacePersonCiphertexts(
+  db: Kysely<Database>,
+  id: string,
+  before: { id_number_enc: string; phone_enc: string | null },
+  after: { id_number_enc: string; phone_enc: string | null },
+): Promise<boolean> {
+  const result = await db
+    .updateTable('persons')
+    .set(after)
+    .where('id', '=', id)
+    .where('id_number_enc', '=', before.id_number_enc)
+    .where((eb) =>
+      before.phone_enc === null ? eb('phone_enc', 'is', null) : eb('phone_enc', '=', before.phone_enc),
+    )
+    .executeTakeFirst();
+  return result.numUpdatedRows > 0n;
+}
+
+/** How many ID-number ciphertexts each key has made. */
+export async function countPersonsByKey(
+  db: Kysely<Database>,
+  keyIds: string[],
+): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for (const keyId of keyIds) {
+    const row = await db
+      .selectFrom('persons')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where((eb) =>
+        eb.or([eb('id_number_enc', 'like', `${keyId}:%`), eb('phone_enc', 'like', `${keyId}:%`)]),
+      )
+      .executeTakeFirstOrThrow();
+    counts[keyId] = row.n;
+  }
+  return counts;
+}
