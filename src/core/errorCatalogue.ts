@@ -71,6 +71,41 @@ export const errorCatalogue = {
     zh: '请求过于频繁，请{seconds}秒后再试',
     en: 'Too many requests, try again in {seconds} seconds',
   },
+  AUTH_REQUIRED: { status: 401, zh: '请先登录', en: 'Please sign in' },
+  SESSION_EXPIRED: {
+    status: 401,
+    zh: '登录已超时，请重新登录',
+    en: 'Your session has expired, please sign in again',
+  },
+  LOGIN_FAILED: {
+    status: 401,
+    zh: '用户名或密码错误，还可尝试{remaining}次',
+    en: 'Wrong user name or password; {remaining} attempts left',
+  },
+  ACCOUNT_LOCKED: {
+    status: 403,
+    zh: '密码错误次数过多，账号已锁定，请{minutes}分钟后再试',
+    en: 'Too many failed sign-ins: the account is locked for {minutes} minutes',
+  },
+  ACCOUNT_DISABLED: { status: 403, zh: '账号已停用', en: 'The account is disabled' },
+  PASSWORD_CHANGE_REQUIRED: {
+    status: 403,
+    zh: '请先修改{reason}',
+    en: 'Change your password first ({reason})',
+  },
+  PASSWORD_POLICY: {
+    status: 400,
+    zh: '新密码不符合要求：{reason}',
+    en: 'The new password is not allowed: {reason}',
+  },
+  WRONG_PASSWORD: { status: 400, zh: '原密码不正确', en: 'The current password is wrong' },
+  FORBIDDEN: { status: 403, zh: '没有“{permission}”权限', en: 'Missing permission “{permission}”' },
+  ROLE_SEPARATION: {
+    status: 400,
+    zh: '角色分配违反三员分立：{reason}',
+    en: 'Role assignment breaks the separation of duties: {reason}',
+  },
+  USER_EXISTS: { status: 409, zh: '用户名{username}已被使用', en: 'User name {username} is taken' },
   INTERNAL: { status: 500, zh: '系统内部错误，请稍后再试', en: 'Internal error, please try again later' },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;
 

@@ -15,6 +15,12 @@ export interface Database {
   facts: FactTable;
   audit_log: AuditLogTable;
   audit_head: AuditHeadTable;
+  organisations: OrganisationTable;
+  roles: RoleTable;
+  users: UserTable;
+  user_roles: UserRoleTable;
+  sessions: SessionTable;
+  login_log: LoginLogTable;
 }
 
 export type AreaLevel = 'province' | 'city' | 'county' | 'township' | 'village';
@@ -156,4 +162,70 @@ export interface AuditHeadTable {
   id: number;
   last_id: number;
   last_hash: string;
+}
+
+export type OrganisationKind = 'bureau' | 'township_office' | 'village_committee' | 'department' | 'partner';
+
+export interface OrganisationTable {
+  id: string;
+  name: string;
+  kind: OrganisationKind;
+  /** The area the organisation serves: its staff's "my area". */
+  area_code: string;
+  department: string | null;
+  created_at: string;
+}
+
+export type DataScope = 'all' | 'area_and_below' | 'area_only' | 'own';
+
+export interface RoleTable {
+  id: string;
+  code: string;
+  name_zh: string;
+  name_en: string;
+  permissions_json: string;
+  data_scope: DataScope;
+  builtin: number;
+}
+
+export interface UserTable {
+  id: string;
+  username: string;
+  display_name: string;
+  organisation_id: string;
+  /** scrypt, self-describing: `scrypt$N$r$p$salt$hash`. */
+  password_hash: string;
+  password_changed_at: string;
+  must_change_password: number;
+  failed_attempts: number;
+  locked_until: string | null;
+  disabled: number;
+  created_at: string;
+}
+
+export interface UserRoleTable {
+  user_id: string;
+  role_id: string;
+}
+
+export interface SessionTable {
+  /** SM3 of the bearer token: a stolen table gives no usable tokens. */
+  token_hash: string;
+  user_id: string;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+  ip: string | null;
+  revoked_at: string | null;
+}
+
+export type LoginOutcome = 'success' | 'bad_password' | 'unknown_user' | 'locked' | 'disabled';
+
+export interface LoginLogTable {
+  id: Generated<number>;
+  at: string;
+  username: string;
+  user_id: string | null;
+  ip: string | null;
+  outcome: LoginOutcome;
 }

@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import * as m0001 from './0001_areas.ts';
 import * as m0002 from './0002_registry.ts';
 import * as m0003 from './0003_audit.ts';
+import * as m0004 from './0004_access.ts';
 
 /**
  * Every migration, in order. A static list rather than a folder scan, so migrations run the
@@ -11,4 +12,5 @@ export const migrations: Record<string, Migration> = {
   '0001_areas': m0001,
   '0002_registry': m0002,
   '0003_audit': m0003,
+  '0004_access': m0004,
 };

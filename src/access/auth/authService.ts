@@ -1,0 +1,228 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { AppError } from '../../core/appError.ts';
+import type { DataScope, Database, LoginOutcome, UserTable } from '../../db/schema.ts';
+import { recordAudit } from '../audit/auditService.ts';
+import { hashPassword, passwordProblems, verifyPassword } from '../users/password.ts';
+import { isPermission, type Permission } from '../users/permissions.ts';
+import {
+  findOrganisation,
+  findUserById,
+  findUserByUsername,
+  listRolesOfUser,
+  updateUser,
+} from '../users/userRepository.ts';
+import type { SecurityPolicy } from './securityPolicy.ts';
+import {
+  findSession,
+  insertLoginLog,
+  insertSession,
+  revokeSession,
+  revokeUserSessions,
+  touchSession,
+} from './sessionRepository.ts';
+
+const MINUTE = 60_000;
+
+/** Tokens are random; only their SM3 digest is stored. */
+export function tokenHash(token: string): string {
+  return createHash('sm3').update(token).digest('hex');
+}
+
+/** Who is calling: the user, their organisation's area, and the union of their roles. */
+export interface Principal {
+  userId: string;
+  username: string;
+  displayName: string;
+  organisationId: string;
+  areaCode: string;
+  permissions: Permission[];
+  /** The widest data scope among the user's roles (roles combine as a union). */
+  dataScope: DataScope;
+  roles: string[];
+  mustChangePassword: boolean;
+  passwordExpired: boolean;
+}
+
+const scopeOrder: DataScope[] = ['own', 'area_only', 'area_and_below', 'all'];
+
+async function principalOf(
+  db: Kysely<Database>,
+  user: UserTable,
+  policy: SecurityPolicy,
+  now: string,
+): Promise<Principal> {
+  const organisation = await findOrganisation(db, user.organisation_id);
+  if (!organisation) throw new AppError('INTERNAL');
+  const roles = await listRolesOfUser(db, user.id);
+  const permissions = [...new Set(roles.flatMap((r) => JSON.parse(r.permissions_json) as string[]))].filter(
+    isPermission,
+  );
+  const dataScope = roles.reduce<DataScope>(
+    (widest, r) => (scopeOrder.indexOf(r.data_scope) > scopeOrder.indexOf(widest) ? r.data_scope : widest),
+    'own',
+  );
+  const ageDays = (Date.parse(now) - Date.parse(user.password_changed_at)) / (24 * 60 * MINUTE);
+  return {
+    userId: user.id,
+    username: user.username,
+    displayName: user.display_name,
+    organisationId: organisation.id,
+    areaCode: organisation.area_code,
+    permissions,
+    dataScope,
+    roles: roles.map((r) => r.code),
+    mustChangePassword: user.must_change_password === 1,
+    passwordExpired: ageDays > policy.passwordMaxAgeDays,
+  };
+}
+
+async function logAttempt(
+  db: Kysely<Database>,
+  username: string,
+  userId: string | null,
+  ip: string | null,
+  outcome: LoginOutcome,
+  now: string,
+): Promise<void> {
+  await insertLoginLog(db, { at: now, username, user_id: userId, ip, outcome });
+  await recordAudit(
+    db,
+    {
+      actor: userId ?? `unknown:${username}`,
+      action: 'auth.login',
+      subjectType: 'user',
+      subjectId: userId,
+      ip,
+      outcome: outcome === 'success' ? 'success' : 'denied',
+      detail: { username, result: outcome },
+    },
+    now,
+  );
+}
+
+export interface LoginResult {
+  token: string;
+  expiresAt: string;
+  principal: Principal;
+}
+
+/**
+ * Signs in with a user name and password. Five failures lock the account for ten minutes
+ * (policy values); every attempt, failed or not, goes to the login log and the audit chain.
+ */
+export async function login(
+  db: Kysely<Database>,
+  policy: SecurityPolicy,
+  input: { username: string; password: string; ip: string | null },
+  now = new Date().toISOString(),
+): Promise<LoginResult> {
+  const user = await findUserByUsername(db, input.username);
+  if (!user) {
+    // Hash anyway, so an unknown name takes as long as a wrong password.
+    await hashPassword(input.password);
+    await logAttempt(db, input.username, null, input.ip, 'unknown_user', now);
+    throw new AppError('LOGIN_FAILED', { remaining: policy.maxFailedLogins });
+  }
+  if (user.disabled === 1) {
+    await logAttempt(db, input.username, user.id, input.ip, 'disabled', now);
+    throw new AppError('ACCOUNT_DISABLED');
+  }
+  if (user.locked_until !== null && user.locked_until > now) {
+    await logAttempt(db, input.username, user.id, input.ip, 'locked', now);
+    const minutes = Math.ceil((Date.parse(user.locked_until) - Date.parse(now)) / MINUTE);
+    throw new AppError('ACCOUNT_LOCKED', { minutes });
+  }
+  if (!(await verifyPassword(input.password, user.password_hash))) {
+    const failures = user.failed_attempts + 1;
+    const lock = failures >= policy.maxFailedLogins;
+    await updateUser(db, user.id, {
+      failed_attempts: lock ? 0 : failures,
+      locked_until: lock ? new Date(Date.parse(now) + policy.lockMinutes * MINUTE).toISOString() : null,
+    });
+    await logAttempt(db, input.username, user.id, input.ip, lock ? 'locked' : 'bad_password', now);
+    if (lock) throw new AppError('ACCOUNT_LOCKED', { minutes: policy.lockMinutes });
+    throw new AppError('LOGIN_FAILED', { remaining: policy.maxFailedLogins - failures });
+  }
+  await updateUser(db, user.id, { failed_attempts: 0, locked_until: null });
+  const token = randomBytes(32).toString('base64url');
+  const expiresAt = new Date(Date.parse(now) + policy.sessionHours * 60 * MINUTE).toISOString();
+  await insertSession(db, {
+    token_hash: tokenHash(token),
+    user_id: user.id,
+    created_at: now,
+    last_seen_at: now,
+    expires_at: expiresAt,
+    ip: input.ip,
+    revoked_at: null,
+  });
+  await logAttempt(db, input.username, user.id, input.ip, 'success', now);
+  return { token, expiresAt, principal: await principalOf(db, user, policy, now) };
+}
+
+/**
+ * The principal behind a bearer token. A session idle longer than the policy allows, past
+ * its absolute expiry, or revoked, is refused; a live one has its idle clock restarted.
+ */
+export async function authenticate(
+  db: Kysely<Database>,
+  policy: SecurityPolicy,
+  token: string,
+  now = new Date().toISOString(),
+): Promise<Principal> {
+  const hash = tokenHash(token);
+  const session = await findSession(db, hash);
+  if (!session) throw new AppError('AUTH_REQUIRED');
+  const idleSince = Date.parse(now) - Date.parse(session.last_seen_at);
+  if (session.revoked_at !== null || session.expires_at <= now || idleSince > policy.idleMinutes * MINUTE) {
+    if (session.revoked_at === null) await revokeSession(db, hash, now);
+    throw new AppError('SESSION_EXPIRED');
+  }
+  const user = await findUserById(db, session.user_id);
+  if (!user || user.disabled === 1) throw new AppError('ACCOUNT_DISABLED');
+  await touchSession(db, hash, now);
+  return principalOf(db, user, policy, now);
+}
+
+export async function logout(
+  db: Kysely<Database>,
+  token: string,
+  now = new Date().toISOString(),
+): Promise<void> {
+  await revokeSession(db, tokenHash(token), now);
+}
+
+export async function logoutEverywhere(
+  db: Kysely<Database>,
+  userId: string,
+  now = new Date().toISOString(),
+): Promise<number> {
+  return revokeUserSessions(db, userId, now);
+}
+
+/** Changes a password; every session of the user ends, as a changed password should mean. */
+export async function changePassword(
+  db: Kysely<Database>,
+  policy: SecurityPolicy,
+  userId: string,
+  input: { oldPassword: string; newPassword: string },
+  now = new Date().toISOString(),
+): Promise<void> {
+  const user = await findUserById(db, userId);
+  if (!user) throw new AppError('AUTH_REQUIRED');
+  if (!(await verifyPassword(input.oldPassword, user.password_hash))) throw new AppError('WRONG_PASSWORD');
+  const problems = passwordProblems(input.newPassword, policy, user.username);
+  if (input.newPassword === input.oldPassword) problems.push('新密码不能与原密码相同');
+  if (problems.length > 0) throw new AppError('PASSWORD_POLICY', { reason: problems.join('；') });
+  await updateUser(db, userId, {
+    password_hash: await hashPassword(input.newPassword),
+    password_changed_at: now,
+    must_change_password: 0,
+  });
+  await revokeUserSessions(db, userId, now);
+  await recordAudit(
+    db,
+    { actor: userId, action: 'auth.password.change', subjectType: 'user', subjectId: userId },
+    now,
+  );
+}

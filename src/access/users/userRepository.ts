@@ -1,0 +1,101 @@
+import type { Kysely } from 'kysely';
+import type { Database, OrganisationTable, RoleTable, UserTable } from '../../db/schema.ts';
+
+/** Organisations, roles, users and their role assignments. */
+
+export async function insertOrganisation(db: Kysely<Database>, row: OrganisationTable): Promise<void> {
+  await db.insertInto('organisations').values(row).execute();
+}
+
+export async function findOrganisation(db: Kysely<Database>, id: string) {
+  return db.selectFrom('organisations').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function findOrganisationByArea(
+  db: Kysely<Database>,
+  areaCode: string,
+  kind: OrganisationTable['kind'],
+) {
+  return db
+    .selectFrom('organisations')
+    .selectAll()
+    .where('area_code', '=', areaCode)
+    .where('kind', '=', kind)
+    .executeTakeFirst();
+}
+
+export async function upsertRole(db: Kysely<Database>, row: RoleTable): Promise<void> {
+  const existing = await db.selectFrom('roles').select('id').where('code', '=', row.code).executeTakeFirst();
+  if (existing) {
+    await db
+      .updateTable('roles')
+      .set({
+        name_zh: row.name_zh,
+        name_en: row.name_en,
+        permissions_json: row.permissions_json,
+        data_scope: row.data_scope,
+      })
+      .where('id', '=', existing.id)
+      .execute();
+  } else {
+    await db.insertInto('roles').values(row).execute();
+  }
+}
+
+export async function findRolesByCodes(db: Kysely<Database>, codes: string[]) {
+  if (codes.length === 0) return [];
+  return db.selectFrom('roles').selectAll().where('code', 'in', codes).execute();
+}
+
+export async function insertUser(db: Kysely<Database>, user: UserTable, roleIds: string[]): Promise<void> {
+  await db.insertInto('users').values(user).execute();
+  if (roleIds.length > 0) {
+    await db
+      .insertInto('user_roles')
+      .values(roleIds.map((role_id) => ({ user_id: user.id, role_id })))
+      .execute();
+  }
+}
+
+export async function findUserByUsername(db: Kysely<Database>, username: string) {
+  return db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+}
+
+export async function findUserById(db: Kysely<Database>, id: string) {
+  return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function countUsers(db: Kysely<Database>): Promise<number> {
+  const row = await db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return row.n;
+}
+
+export async function listRolesOfUser(db: Kysely<Database>, userId: string) {
+  return db
+    .selectFrom('user_roles')
+    .innerJoin('roles', 'roles.id', 'user_roles.role_id')
+    .selectAll('roles')
+    .where('user_roles.user_id', '=', userId)
+    .execute();
+}
+
+export async function updateUser(
+  db: Kysely<Database>,
+  id: string,
+  changes: Partial<
+    Pick<
+      UserTable,
+      | 'password_hash'
+      | 'password_changed_at'
+      | 'must_change_password'
+      | 'failed_attempts'
+      | 'locked_until'
+      | 'disabled'
+    >
+  >,
+): Promise<void> {
+  await db.updateTable('users').set(changes).where('id', '=', id).execute();
+}
