@@ -23,7 +23,8 @@ describe('zhulian command', () => {
 
   it('documents every command with --help', async () => {
     const top = await zhulian('--help');
-    for (const command of ['db', 'areas', 'audit', 'keys', 'demo', 'serve']) expect(top).toContain(command);
+    for (const command of ['db', 'areas', 'audit', 'keys', 'setup', 'demo', 'serve'])
+      expect(top).toContain(command);
     for (const sub of [
       ['db', 'migrate'],
       ['db', 'backup'],

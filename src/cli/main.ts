@@ -8,6 +8,13 @@ import { verifyAudit } from '../access/audit/auditService.ts';
 import { addFieldKey, loadFieldCipher, readKeyRing, removeFieldKey } from '../core/fieldCipher.ts';
 import { countPersonsByKey } from '../registry/persons/personRepository.ts';
 import { reencryptPersons } from '../registry/persons/reencryptPersons.ts';
+import { defaultSecurityPolicy } from '../access/auth/securityPolicy.ts';
+import {
+  DEMO_PASSWORD,
+  setupAdministrators,
+  setupDemoAccounts,
+  type InitialAccount,
+} from '../access/users/setupAccounts.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { loadDemoCounty } from '../demo/loadDemoCounty.ts';
 import { startServer } from '../http/server.ts';
@@ -214,6 +221,16 @@ program
         seed: options.seed,
       });
       console.log(report.message);
+      const accounts = await setupDemoAccounts(
+        context.db,
+        defaultSecurityPolicy,
+        options.county.padEnd(12, '0'),
+      );
+      if (accounts.length > 0) printAccounts(accounts, true);
+      else
+        console.log(
+          `演示账号 Demo sign-ins: county、township、village、department、sysadmin、secadmin、auditadmin，初始密码 ${DEMO_PASSWORD}（若未修改）`,
+        );
       if (!options.serve) {
         await context.database.close();
         return;
@@ -222,6 +239,25 @@ program
       printWelcome(url, context.database.location, options.county);
     },
   );
+
+program
+  .command('setup')
+  .description('生产环境首次初始化：创建三员账号（随机初始密码，首次登录须修改）/ first production setup')
+  .requiredOption('--county <code>', '本系统服务的县级区划代码 / the county this system serves', countyCode)
+  .action(async (options: { county: string }) => {
+    const context = await openContext(overrides());
+    try {
+      const accounts = await setupAdministrators(
+        context.db,
+        defaultSecurityPolicy,
+        options.county.padEnd(12, '0'),
+      );
+      if (accounts.length === 0) console.log('已有用户账号，未做任何更改');
+      else printAccounts(accounts, false);
+    } finally {
+      await context.database.close();
+    }
+  });
 
 program
   .command('serve')
@@ -236,6 +272,17 @@ program
     });
     printWelcome(url, context.database.location);
   });
+
+function printAccounts(accounts: InitialAccount[], demo: boolean): void {
+  console.log('');
+  console.log(
+    demo
+      ? '演示账号 Demo sign-ins（演示环境不强制修改密码、不要求动态口令；生产环境由 zhulian setup 生成随机初始密码）:'
+      : '初始账号（密码只显示这一次，首次登录必须修改）:',
+  );
+  for (const a of accounts)
+    console.log(`  ${a.roleZh.padEnd(12, '　')} ${a.username.padEnd(11)} ${a.password}   ${a.organisation}`);
+}
 
 function printWelcome(url: string, location: string, countyCode?: string): void {
   console.log('');

@@ -7,6 +7,8 @@ import { validatorCompiler } from './validation.ts';
 import { registerMetrics } from './metrics.ts';
 import { registerHardening } from './hardening.ts';
 import { registerAuditHook, type AuditRouteConfig } from './auditHook.ts';
+import { registerAccessHook, type RouteAccess } from './accessHook.ts';
+import { registerAuthRoutes } from '../access/auth/authRoutes.ts';
 import { registerHealthRoutes } from './healthRoutes.ts';
 import { registerAreaRoutes } from '../areas/areaRoutes.ts';
 import { registerRegistryRoutes } from '../registry/registryRoutes.ts';
@@ -17,6 +19,7 @@ export interface RouteSummary {
   url: string;
   schema: FastifySchema | undefined;
   audit: AuditRouteConfig | undefined;
+  access: RouteAccess | undefined;
 }
 
 declare module 'fastify' {
@@ -49,7 +52,13 @@ export async function buildApp({ context, logger = false }: BuildAppOptions): Pr
   app.addHook('onRoute', (route) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods) {
-      routes.push({ method, url: route.url, schema: route.schema, audit: route.config?.audit });
+      routes.push({
+        method,
+        url: route.url,
+        schema: route.schema,
+        audit: route.config?.audit,
+        access: route.config?.access,
+      });
     }
   });
   app.decorate('registeredRoutes', routes);
@@ -65,6 +74,7 @@ export async function buildApp({ context, logger = false }: BuildAppOptions): Pr
       tags: [
         { name: 'areas', description: '行政区划 Areas' },
         { name: 'registry', description: '人员、家庭与事实 Registry' },
+        { name: 'access', description: '登录与会话 Sign-in and sessions' },
         { name: 'system', description: '运行状态 System' },
       ],
     },
@@ -79,9 +89,11 @@ export async function buildApp({ context, logger = false }: BuildAppOptions): Pr
 
   registerMetrics(app);
   registerAuditHook(app, context.db);
+  registerAccessHook(app, context);
   registerHealthRoutes(app, context);
   await app.register(
     (scope, _options, done) => {
+      registerAuthRoutes(scope, context);
       registerAreaRoutes(scope, context);
       registerRegistryRoutes(scope, context);
       done();

@@ -1,0 +1,134 @@
+import type { FastifyInstance } from 'fastify';
+import { AppError } from '../../core/appError.ts';
+import type { AppContext } from '../../http/appContext.ts';
+import { bearerToken } from '../../http/accessHook.ts';
+import { changePassword, login, logout, logoutEverywhere, type Principal } from './authService.ts';
+import { defaultSecurityPolicy } from './securityPolicy.ts';
+import { permissionCatalogue } from '../users/permissions.ts';
+
+const principalSchema = {
+  type: 'object',
+  properties: {
+    userId: { type: 'string' },
+    username: { type: 'string' },
+    displayName: { type: 'string' },
+    organisationId: { type: 'string' },
+    areaCode: { type: 'string' },
+    permissions: { type: 'array', items: { type: 'string' } },
+    permissionLabels: { type: 'array', items: { type: 'string' } },
+    dataScope: { type: 'string' },
+    roles: { type: 'array', items: { type: 'string' } },
+    mustChangePassword: { type: 'boolean' },
+    passwordExpired: { type: 'boolean' },
+  },
+} as const;
+
+const show = (p: Principal) => ({ ...p, permissionLabels: p.permissions.map((x) => permissionCatalogue[x]) });
+
+function requirePrincipal(principal: Principal | null): Principal {
+  if (!principal) throw new AppError('AUTH_REQUIRED');
+  return principal;
+}
+
+/** Sign-in, sign-out (here or everywhere), who am I, and password change. */
+export function registerAuthRoutes(app: FastifyInstance, context: AppContext): void {
+  const { db } = context;
+  const policy = defaultSecurityPolicy;
+
+  app.post<{ Body: { username: string; password: string } }>(
+    '/auth/login',
+    {
+      // A tighter limit than the API's: guessing passwords from one address is slowed further.
+      config: { access: 'public', rateLimit: { max: 20, timeWindow: 60_000 } },
+      schema: {
+        tags: ['access'],
+        summary: '登录 — Sign in',
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['username', 'password'],
+          properties: {
+            username: { type: 'string', minLength: 1, maxLength: 64 },
+            password: { type: 'string', minLength: 1, maxLength: 128 },
+          },
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: { token: { type: 'string' }, expiresAt: { type: 'string' }, user: principalSchema },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const result = await login(db, policy, { ...request.body, ip: request.ip });
+      return { token: result.token, expiresAt: result.expiresAt, user: show(result.principal) };
+    },
+  );
+
+  app.get(
+    '/auth/me',
+    {
+      config: { access: 'session' },
+      schema: { tags: ['access'], summary: '当前用户 — Who am I', response: { 200: principalSchema } },
+    },
+    (request) => show(requirePrincipal(request.principal)),
+  );
+
+  app.post(
+    '/auth/logout',
+    {
+      config: { access: 'session' },
+      schema: {
+        tags: ['access'],
+        summary: '退出登录 — Sign out',
+        body: { type: 'object', additionalProperties: false, properties: {} },
+        response: { 200: { type: 'object', properties: { ok: { type: 'boolean' } } } },
+      },
+    },
+    async (request) => {
+      const token = bearerToken(request);
+      if (token) await logout(db, token);
+      return { ok: true };
+    },
+  );
+
+  app.post(
+    '/auth/logout-all',
+    {
+      config: { access: 'session' },
+      schema: {
+        tags: ['access'],
+        summary: '退出全部设备 — Sign out everywhere',
+        body: { type: 'object', additionalProperties: false, properties: {} },
+        response: { 200: { type: 'object', properties: { ended: { type: 'integer' } } } },
+      },
+    },
+    async (request) => ({ ended: await logoutEverywhere(db, requirePrincipal(request.principal).userId) }),
+  );
+
+  app.post<{ Body: { oldPassword: string; newPassword: string } }>(
+    '/auth/password',
+    {
+      config: { access: 'session' },
+      schema: {
+        tags: ['access'],
+        summary: '修改密码（修改后需重新登录）— Change password',
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['oldPassword', 'newPassword'],
+          properties: {
+            oldPassword: { type: 'string', maxLength: 128 },
+            newPassword: { type: 'string', maxLength: 128 },
+          },
+        },
+        response: { 200: { type: 'object', properties: { ok: { type: 'boolean' } } } },
+      },
+    },
+    async (request) => {
+      await changePassword(db, policy, requirePrincipal(request.principal).userId, request.body);
+      return { ok: true };
+    },
+  );
+}
