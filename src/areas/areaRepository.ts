@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { AreaChangeKind, AreaRow, Database, NewArea } from '../db/schema.ts';
+import { inScope, type DataScopeFilter } from '../access/scope/dataScope.ts';
 
 /**
  * The only code that reads or writes the area tables. "This area and everything below it"
@@ -170,4 +171,19 @@ export async function recordAreaChanges(db: Kysely<Database>, changes: AreaChang
 
 export async function listAreaChanges(db: Kysely<Database>, code: string) {
   return db.selectFrom('area_changes').selectAll().where('area_code', '=', code).orderBy('id').execute();
+}
+
+/** Whether an area exists and lies within a caller's scope. */
+export async function isAreaInScope(
+  db: Kysely<Database>,
+  code: string,
+  scope: DataScopeFilter,
+): Promise<boolean> {
+  const row = await db
+    .selectFrom('areas')
+    .select('code')
+    .where('code', '=', code)
+    .where(inScope(db, 'areas.code', scope))
+    .executeTakeFirst();
+  return row !== undefined;
 }

@@ -1,4 +1,6 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { requestScope } from '../http/accessHook.ts';
+import { requireAreaInScope } from '../access/scope/requireAreaInScope.ts';
 import { AppError } from '../core/appError.ts';
 import type { AreaRow } from '../db/schema.ts';
 import type { AppContext } from '../http/appContext.ts';
@@ -87,10 +89,19 @@ async function requireArea(context: AppContext, rawCode: string): Promise<AreaRo
 /** Reading and editing the area tree (Y1: the city → town → village network). */
 export function registerAreaRoutes(app: FastifyInstance, context: AppContext): void {
   const { db } = context;
+  // The tree itself is public administrative data every signed-in user may read; editing an
+  // area (and whatever it is moved or merged into) must stay within the editor's scope.
+  const editableArea = async (request: FastifyRequest<{ Params: { code: string } }>): Promise<string> => {
+    const code = normalizeAreaCode(request.params.code);
+    if (!(await findArea(db, code))) throw new AppError('AREA_NOT_FOUND', { code });
+    await requireAreaInScope(db, 'params.code', code, requestScope(request));
+    return code;
+  };
 
   app.get<{ Params: { code: string } }>(
     '/areas/:code',
     {
+      config: { access: 'areas:area:view' },
       schema: {
         tags: ['areas'],
         summary: '查看区划及其上级链 — An area with its ancestors',
@@ -127,6 +138,7 @@ export function registerAreaRoutes(app: FastifyInstance, context: AppContext): v
   app.get<{ Params: { code: string }; Querystring: { includeRetired?: boolean } }>(
     '/areas/:code/children',
     {
+      config: { access: 'areas:area:view' },
       schema: {
         tags: ['areas'],
         summary: '下级区划 — Direct children of an area',
@@ -154,6 +166,7 @@ export function registerAreaRoutes(app: FastifyInstance, context: AppContext): v
   }>(
     '/areas/:code/descendants',
     {
+      config: { access: 'areas:area:view' },
       schema: {
         tags: ['areas'],
         summary: '本区划及以下的全部区划 — Everything below an area',
@@ -188,6 +201,7 @@ export function registerAreaRoutes(app: FastifyInstance, context: AppContext): v
   app.get<{ Params: { code: string } }>(
     '/areas/:code/history',
     {
+      config: { access: 'areas:area:view' },
       schema: {
         tags: ['areas'],
         summary: '区划变更历史 — The change history of an area',
@@ -227,7 +241,10 @@ export function registerAreaRoutes(app: FastifyInstance, context: AppContext): v
   }>(
     '/areas',
     {
-      config: { audit: { action: 'area.add', subjectType: 'area', subjectFrom: 'response' } },
+      config: {
+        access: 'areas:area:edit',
+        audit: { action: 'area.add', subjectType: 'area', subjectFrom: 'response' },
+      },
       schema: {
         tags: ['areas'],
         summary: '新增区划 — Add an area',
@@ -246,6 +263,12 @@ export function registerAreaRoutes(app: FastifyInstance, context: AppContext): v
       },
     },
     async (request, reply) => {
+      await requireAreaInScope(
+        db,
+        'body.parentCode',
+        normalizeAreaCode(request.body.parentCode),
+        requestScope(request),
+      );
       const area = await addArea(db, request.body);
       return reply.status(201).send(toAreaDto(area));
     },
@@ -254,7 +277,10 @@ export function registerAreaRoutes(app: FastifyInstance, context: AppContext): v
   app.patch<{ Params: { code: string }; Body: { name: string; effectiveOn: string; reason?: string } }>(
     '/areas/:code',
     {
-      config: { audit: { action: 'area.rename', subjectType: 'area', subjectFrom: 'params' } },
+      config: {
+        access: 'areas:area:edit',
+        audit: { action: 'area.rename', subjectType: 'area', subjectFrom: 'params' },
+      },
       schema: {
         tags: ['areas'],
         summary: '区划更名 — Rename an area',
@@ -268,13 +294,16 @@ export function registerAreaRoutes(app: FastifyInstance, context: AppContext): v
         response: { 200: areaSchema },
       },
     },
-    async (request) => toAreaDto(await renameArea(db, normalizeAreaCode(request.params.code), request.body)),
+    async (request) => toAreaDto(await renameArea(db, await editableArea(request), request.body)),
   );
 
   app.post<{ Params: { code: string }; Body: { parentCode: string; effectiveOn: string; reason?: string } }>(
     '/areas/:code/move',
     {
-      config: { audit: { action: 'area.move', subjectType: 'area', subjectFrom: 'params' } },
+      config: {
+        access: 'areas:area:edit',
+        audit: { action: 'area.move', subjectType: 'area', subjectFrom: 'params' },
+      },
       schema: {
         tags: ['areas'],
         summary: '调整隶属关系 — Move an area under another parent',
@@ -288,13 +317,25 @@ export function registerAreaRoutes(app: FastifyInstance, context: AppContext): v
         response: { 200: areaSchema },
       },
     },
-    async (request) => toAreaDto(await moveArea(db, normalizeAreaCode(request.params.code), request.body)),
+    async (request) => {
+      const code = await editableArea(request);
+      await requireAreaInScope(
+        db,
+        'body.parentCode',
+        normalizeAreaCode(request.body.parentCode),
+        requestScope(request),
+      );
+      return toAreaDto(await moveArea(db, code, request.body));
+    },
   );
 
   app.post<{ Params: { code: string }; Body: { effectiveOn: string; reason?: string } }>(
     '/areas/:code/retire',
     {
-      config: { audit: { action: 'area.retire', subjectType: 'area', subjectFrom: 'params' } },
+      config: {
+        access: 'areas:area:edit',
+        audit: { action: 'area.retire', subjectType: 'area', subjectFrom: 'params' },
+      },
       schema: {
         tags: ['areas'],
         summary: '撤销区划 — Retire an area from a date',
@@ -308,13 +349,16 @@ export function registerAreaRoutes(app: FastifyInstance, context: AppContext): v
         response: { 200: areaSchema },
       },
     },
-    async (request) => toAreaDto(await retireArea(db, normalizeAreaCode(request.params.code), request.body)),
+    async (request) => toAreaDto(await retireArea(db, await editableArea(request), request.body)),
   );
 
   app.post<{ Params: { code: string }; Body: { intoCode: string; effectiveOn: string; reason?: string } }>(
     '/areas/:code/merge',
     {
-      config: { audit: { action: 'area.merge', subjectType: 'area', subjectFrom: 'params' } },
+      config: {
+        access: 'areas:area:edit',
+        audit: { action: 'area.merge', subjectType: 'area', subjectFrom: 'params' },
+      },
       schema: {
         tags: ['areas'],
         summary: '合并区划 — Merge an area into another',
@@ -328,6 +372,15 @@ export function registerAreaRoutes(app: FastifyInstance, context: AppContext): v
         response: { 200: areaSchema },
       },
     },
-    async (request) => toAreaDto(await mergeArea(db, normalizeAreaCode(request.params.code), request.body)),
+    async (request) => {
+      const code = await editableArea(request);
+      await requireAreaInScope(
+        db,
+        'body.intoCode',
+        normalizeAreaCode(request.body.intoCode),
+        requestScope(request),
+      );
+      return toAreaDto(await mergeArea(db, code, request.body));
+    },
   );
 }

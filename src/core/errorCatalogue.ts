@@ -99,6 +99,11 @@ export const errorCatalogue = {
     en: 'The new password is not allowed: {reason}',
   },
   WRONG_PASSWORD: { status: 400, zh: '原密码不正确', en: 'The current password is wrong' },
+  AREA_OUT_OF_SCOPE: {
+    status: 403,
+    zh: '区划{code}不在您的管辖范围内',
+    en: 'Area {code} is outside your area of responsibility',
+  },
   FORBIDDEN: { status: 403, zh: '没有“{permission}”权限', en: 'Missing permission “{permission}”' },
   ROLE_SEPARATION: {
     status: 400,

@@ -4,6 +4,7 @@ import { testContext } from '../http/testing/buildTestApp.ts';
 import { countPersonsWithin } from '../registry/persons/personRepository.ts';
 import { listHukouHouseholdsWithin, listHukouMembers } from '../registry/households/householdRepository.ts';
 import { loadDemoCounty } from './loadDemoCounty.ts';
+import { systemScope } from '../access/scope/dataScope.ts';
 
 describeEachDatabase('demo county', (getDb) => {
   it('imports the real area tree and a generated population once, then reuses it', async () => {
@@ -20,7 +21,7 @@ describeEachDatabase('demo county', (getDb) => {
     const persons = await countPersonsWithin(context.db, '371082000000');
     expect(persons).toBe(first.persons);
 
-    const { rows, total } = await listHukouHouseholdsWithin(context.db, '371082000000', 5, 0);
+    const { rows, total } = await listHukouHouseholdsWithin(context.db, '371082000000', 5, 0, systemScope);
     // Non-local households keep their hukou booklet in their home county.
     expect(total).toBeGreaterThan(250);
     expect(total).toBeLessThanOrEqual(300);

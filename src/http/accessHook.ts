@@ -4,6 +4,7 @@ import type { AppContext } from './appContext.ts';
 import { authenticate, type Principal } from '../access/auth/authService.ts';
 import { defaultSecurityPolicy } from '../access/auth/securityPolicy.ts';
 import { permissionCatalogue, type Permission } from '../access/users/permissions.ts';
+import { scopeOf, type DataScopeFilter } from '../access/scope/dataScope.ts';
 
 /**
  * Who may call a route: anyone (`public`), any signed-in user even before a forced password
@@ -20,6 +21,12 @@ declare module 'fastify' {
   }
 }
 
+/** The data scope of the signed-in caller; routes pass it to every repository call. */
+export function requestScope(request: FastifyRequest): DataScopeFilter {
+  if (!request.principal) throw new AppError('AUTH_REQUIRED');
+  return scopeOf(request.principal);
+}
+
 export function bearerToken(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
   if (typeof header !== 'string' || !header.startsWith('Bearer ')) return undefined;
@@ -28,13 +35,15 @@ export function bearerToken(request: FastifyRequest): string | undefined {
 
 /**
  * Authentication and permission checks in one hook, driven by each route's declared
- * `config.access`. A route that declares nothing is not yet access-controlled; the test
- * that enumerates routes lists those so none is forgotten when the rest are switched on.
+ * `config.access`; data scope is then applied by the repositories (see access/scope).
  */
 export function registerAccessHook(app: FastifyInstance, context: AppContext): void {
   app.decorateRequest('principal', null);
   app.addHook('preHandler', async (request) => {
     const access = request.routeOptions.config.access;
+    // Default deny: an API route that declares no access is closed (the route test names it).
+    if (access === undefined && (request.routeOptions.url ?? '').startsWith('/api/'))
+      throw new AppError('AUTH_REQUIRED');
     if (access === undefined || access === 'public') return;
     const token = bearerToken(request);
     if (!token) throw new AppError('AUTH_REQUIRED');

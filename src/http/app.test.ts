@@ -57,9 +57,9 @@ describeEachDatabase('http app', (getDb) => {
     try {
       const codes = [];
       for (let i = 0; i < 4; i++)
-        codes.push((await limited.inject({ method: 'GET', url: '/api/variables' })).statusCode);
-      expect(codes).toEqual([200, 200, 200, 429]);
-      const res = await limited.inject({ method: 'GET', url: '/api/variables' });
+        codes.push((await limited.inject({ method: 'GET', url: '/api/auth/me' })).statusCode);
+      expect(codes).toEqual([401, 401, 401, 429]);
+      const res = await limited.inject({ method: 'GET', url: '/api/auth/me' });
       expect(res.json<ErrorBody>().error).toMatchObject({
         code: 'RATE_LIMITED',
         message: '请求过于频繁，请60秒后再试',

@@ -45,7 +45,7 @@ describeEachDatabase('registry routes', (getDb) => {
     });
     expect(res.body).not.toContain(idNumber);
     expect(res.body).not.toContain('13806301234');
-    const again = await post('/api/persons', { idNumber, name: '王建国' });
+    const again = await post('/api/persons', { idNumber, name: '王建国', residenceAreaCode: village });
     expect(again.statusCode).toBe(409);
     expect(again.json<ErrorBody>().error.code).toBe('PERSON_EXISTS');
     const stored = await getDb()
@@ -67,7 +67,11 @@ describeEachDatabase('registry routes', (getDb) => {
   });
 
   it('upgrades a 15-digit ID number on registration', async () => {
-    const res = await post('/api/persons', { idNumber: '371082560101002', name: '李淑珍' });
+    const res = await post('/api/persons', {
+      idNumber: '371082560101002',
+      name: '李淑珍',
+      hukouAreaCode: village,
+    });
     expect(res.statusCode).toBe(201);
     expect(res.json<PersonDto>()).toMatchObject({ birthDate: '1956-01-01', sex: 'female' });
     const byEighteen = await post('/api/persons/lookup', { idNumber: '371082195601010020' });

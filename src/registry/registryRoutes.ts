@@ -32,6 +32,8 @@ import {
   type UpdatePersonBody,
 } from './persons/personService.ts';
 import { ageOn, todayInChina } from '../core/isoDate.ts';
+import { requestScope } from '../http/accessHook.ts';
+import type { DataScopeFilter } from '../access/scope/dataScope.ts';
 
 const uuidParams = {
   type: 'object',
@@ -176,6 +178,7 @@ export function registerRegistryRoutes(app: FastifyInstance, context: AppContext
   app.get(
     '/variables',
     {
+      config: { access: 'session' },
       schema: {
         tags: ['registry'],
         summary: '变量目录 — The variable catalogue',
@@ -209,6 +212,7 @@ export function registerRegistryRoutes(app: FastifyInstance, context: AppContext
   app.get(
     '/departments',
     {
+      config: { access: 'session' },
       schema: {
         tags: ['registry'],
         summary: '数据来源部门 — Source departments',
@@ -234,7 +238,10 @@ export function registerRegistryRoutes(app: FastifyInstance, context: AppContext
   app.post<{ Body: CreatePersonBody }>(
     '/persons',
     {
-      config: { audit: { action: 'person.create', subjectType: 'person', subjectFrom: 'response' } },
+      config: {
+        access: 'registry:person:edit',
+        audit: { action: 'person.create', subjectType: 'person', subjectFrom: 'response' },
+      },
       schema: {
         tags: ['registry'],
         summary: '登记人员 — Register a person',
@@ -265,7 +272,7 @@ export function registerRegistryRoutes(app: FastifyInstance, context: AppContext
       },
     },
     async (request, reply) => {
-      const row = await createPerson(db, cipher, request.body);
+      const row = await createPerson(db, cipher, request.body, requestScope(request));
       return reply.status(201).send(toPersonDto(row));
     },
   );
@@ -275,7 +282,10 @@ export function registerRegistryRoutes(app: FastifyInstance, context: AppContext
   }>(
     '/persons',
     {
-      config: { audit: { action: 'person.search', subjectType: 'person', subjectFrom: 'none' } },
+      config: {
+        access: 'registry:person:view',
+        audit: { action: 'person.search', subjectType: 'person', subjectFrom: 'none' },
+      },
       schema: {
         tags: ['registry'],
         summary: '区划内人员列表（脱敏）— Persons within an area, masked',
@@ -301,6 +311,7 @@ export function registerRegistryRoutes(app: FastifyInstance, context: AppContext
     async (request) => {
       const areaCode = await requireQueryArea(request.query.area);
       const { rows, total } = await listPersonsWithin(db, {
+        scope: requestScope(request),
         areaCode,
         by: request.query.by ?? 'residence',
         name: request.query.q,
@@ -314,7 +325,10 @@ export function registerRegistryRoutes(app: FastifyInstance, context: AppContext
   app.post<{ Body: { idNumber: string } }>(
     '/persons/lookup',
     {
-      config: { audit: { action: 'person.lookup', subjectType: 'person', subjectFrom: 'response' } },
+      config: {
+        access: 'registry:person:view',
+        audit: { action: 'person.lookup', subjectType: 'person', subjectFrom: 'response' },
+      },
       schema: {
         tags: ['registry'],
         summary: '按身份证号码查找人员（号码放在请求体中，不进入网址和日志）— Find a person by ID number',
@@ -331,7 +345,11 @@ export function registerRegistryRoutes(app: FastifyInstance, context: AppContext
       // The ID number never reaches the URL, so it stays out of access logs and metrics labels.
       const parsed = parseResidentId(request.body.idNumber);
       if (!parsed.ok) throw new AppError('INTERNAL');
-      const row = await findPersonByIdHash(db, cipher.blindIndex(parsed.value.idNumber));
+      const row = await findPersonByIdHash(
+        db,
+        cipher.blindIndex(parsed.value.idNumber),
+        requestScope(request),
+      );
       if (!row) throw new AppError('PERSON_NOT_FOUND');
       return toPersonDto(row);
     },
@@ -340,7 +358,10 @@ export function registerRegistryRoutes(app: FastifyInstance, context: AppContext
   app.get<{ Params: { id: string } }>(
     '/persons/:id',
     {
-      config: { audit: { action: 'person.view', subjectType: 'person', subjectFrom: 'params' } },
+      config: {
+        access: 'registry:person:view',
+        audit: { action: 'person.view', subjectType: 'person', subjectFrom: 'params' },
+      },
       schema: {
         tags: ['registry'],
         summary: '人员详情 — A person',
@@ -348,13 +369,16 @@ export function registerRegistryRoutes(app: FastifyInstance, context: AppContext
         response: { 200: personSchema },
       },
     },
-    async (request) => toPersonDto(await requirePerson(db, request.params.id)),
+    async (request) => toPersonDto(await requirePerson(db, request.params.id, requestScope(request))),
   );
 
   app.patch<{ Params: { id: string }; Body: UpdatePersonBody }>(
     '/persons/:id',
     {
-      config: { audit: { action: 'person.update', subjectType: 'person', subjectFrom: 'params' } },
+      config: {
+        access: 'registry:person:edit',
+        audit: { action: 'person.update', subjectType: 'person', subjectFrom: 'params' },
+      },
       schema: {
         tags: ['registry'],
         summary: '更新人员信息 — Update a person',
@@ -373,13 +397,17 @@ export function registerRegistryRoutes(app: FastifyInstance, context: AppContext
         response: { 200: personSchema },
       },
     },
-    async (request) => toPersonDto(await updatePerson(db, cipher, request.params.id, request.body)),
+    async (request) =>
+      toPersonDto(await updatePerson(db, cipher, request.params.id, request.body, requestScope(request))),
   );
 
   app.get<{ Params: { id: string }; Querystring: { asOf?: string; knownAt?: string; history?: boolean } }>(
     '/persons/:id/facts',
     {
-      config: { audit: { action: 'person.facts.view', subjectType: 'person', subjectFrom: 'params' } },
+      config: {
+        access: 'registry:fact:view',
+        audit: { action: 'person.facts.view', subjectType: 'person', subjectFrom: 'params' },
+      },
       schema: {
         tags: ['registry'],
         summary: '人员事实（按日期或全部历史）— A person’s facts as of a date, or their history',
@@ -389,7 +417,7 @@ export function registerRegistryRoutes(app: FastifyInstance, context: AppContext
       },
     },
     async (request) => {
-      await requirePerson(db, request.params.id);
+      await requirePerson(db, request.params.id, requestScope(request));
       return describeFacts('person', request.params.id, request.query);
     },
   );
@@ -397,7 +425,10 @@ export function registerRegistryRoutes(app: FastifyInstance, context: AppContext
   app.post<{ Body: FactInput }>(
     '/facts',
     {
-      config: { audit: { action: 'fact.create', subjectType: 'fact', subjectFrom: 'response' } },
+      config: {
+        access: 'registry:fact:edit',
+        audit: { action: 'fact.create', subjectType: 'fact', subjectFrom: 'response' },
+      },
       schema: {
         tags: ['registry'],
         summary: '登记一条事实（带来源与有效期）— Record a fact with provenance and validity',
@@ -406,7 +437,7 @@ export function registerRegistryRoutes(app: FastifyInstance, context: AppContext
       },
     },
     async (request, reply) => {
-      const [row] = await recordFacts(db, variables, [request.body]);
+      const [row] = await recordFacts(db, variables, requestScope(request), [request.body]);
       if (!row) throw new AppError('INTERNAL');
       return reply.status(201).send({
         id: row.id,
@@ -448,8 +479,8 @@ export function registerRegistryRoutes(app: FastifyInstance, context: AppContext
     },
   } as const;
 
-  const showHukouHousehold = async (id: string) => {
-    const household = await requireHukouHousehold(db, id);
+  const showHukouHousehold = async (id: string, scope: DataScopeFilter) => {
+    const household = await requireHukouHousehold(db, id, scope);
     const today = todayInChina();
     const members = await listHukouMembers(db, id);
     return {
@@ -476,6 +507,7 @@ export function registerRegistryRoutes(app: FastifyInstance, context: AppContext
     '/hukou-households',
     {
       config: {
+        access: 'registry:household:edit',
         audit: { action: 'hukou_household.create', subjectType: 'hukou_household', subjectFrom: 'response' },
       },
       schema: {
@@ -514,8 +546,8 @@ export function registerRegistryRoutes(app: FastifyInstance, context: AppContext
       },
     },
     async (request, reply) => {
-      const household = await createHukouHousehold(db, request.body);
-      return reply.status(201).send(await showHukouHousehold(household.id));
+      const household = await createHukouHousehold(db, request.body, requestScope(request));
+      return reply.status(201).send(await showHukouHousehold(household.id, requestScope(request)));
     },
   );
 
@@ -523,6 +555,7 @@ export function registerRegistryRoutes(app: FastifyInstance, context: AppContext
     '/hukou-households/:id',
     {
       config: {
+        access: 'registry:household:view',
         audit: { action: 'hukou_household.view', subjectType: 'hukou_household', subjectFrom: 'params' },
       },
       schema: {
@@ -532,13 +565,14 @@ export function registerRegistryRoutes(app: FastifyInstance, context: AppContext
         response: { 200: hukouHouseholdSchema },
       },
     },
-    async (request) => showHukouHousehold(request.params.id),
+    async (request) => showHukouHousehold(request.params.id, requestScope(request)),
   );
 
   app.get<{ Querystring: { area: string; limit?: number; offset?: number } }>(
     '/hukou-households',
     {
       config: {
+        access: 'registry:household:view',
         audit: { action: 'hukou_household.search', subjectType: 'hukou_household', subjectFrom: 'none' },
       },
       schema: {
@@ -568,6 +602,7 @@ export function registerRegistryRoutes(app: FastifyInstance, context: AppContext
         areaCode,
         request.query.limit ?? 50,
         request.query.offset ?? 0,
+        requestScope(request),
       );
       return {
         items: rows.map((r) => ({
@@ -609,8 +644,8 @@ export function registerRegistryRoutes(app: FastifyInstance, context: AppContext
     },
   } as const;
 
-  const showAssistanceHousehold = async (id: string) => {
-    const household = await requireAssistanceHousehold(db, id);
+  const showAssistanceHousehold = async (id: string, scope: DataScopeFilter) => {
+    const household = await requireAssistanceHousehold(db, id, scope);
     const members = await listAssistanceMembers(db, id);
     return {
       id: household.id,
@@ -634,7 +669,10 @@ export function registerRegistryRoutes(app: FastifyInstance, context: AppContext
   app.post<{ Body: CreateAssistanceHouseholdBody }>(
     '/assistance-households',
     {
-      config: { audit: { action: 'household.create', subjectType: 'household', subjectFrom: 'response' } },
+      config: {
+        access: 'registry:household:edit',
+        audit: { action: 'household.create', subjectType: 'household', subjectFrom: 'response' },
+      },
       schema: {
         tags: ['registry'],
         summary: '认定共同生活家庭 — Form an assistance household by the membership rules',
@@ -676,15 +714,18 @@ export function registerRegistryRoutes(app: FastifyInstance, context: AppContext
       },
     },
     async (request, reply) => {
-      const { household } = await createAssistanceHousehold(db, request.body);
-      return reply.status(201).send(await showAssistanceHousehold(household.id));
+      const { household } = await createAssistanceHousehold(db, request.body, requestScope(request));
+      return reply.status(201).send(await showAssistanceHousehold(household.id, requestScope(request)));
     },
   );
 
   app.get<{ Params: { id: string } }>(
     '/assistance-households/:id',
     {
-      config: { audit: { action: 'household.view', subjectType: 'household', subjectFrom: 'params' } },
+      config: {
+        access: 'registry:household:view',
+        audit: { action: 'household.view', subjectType: 'household', subjectFrom: 'params' },
+      },
       schema: {
         tags: ['registry'],
         summary: '共同生活家庭及成员认定理由 — An assistance household, members and reasons',
@@ -692,13 +733,16 @@ export function registerRegistryRoutes(app: FastifyInstance, context: AppContext
         response: { 200: assistanceHouseholdSchema },
       },
     },
-    async (request) => showAssistanceHousehold(request.params.id),
+    async (request) => showAssistanceHousehold(request.params.id, requestScope(request)),
   );
 
   app.get<{ Params: { id: string }; Querystring: { asOf?: string; knownAt?: string; history?: boolean } }>(
     '/assistance-households/:id/facts',
     {
-      config: { audit: { action: 'household.facts.view', subjectType: 'household', subjectFrom: 'params' } },
+      config: {
+        access: 'registry:fact:view',
+        audit: { action: 'household.facts.view', subjectType: 'household', subjectFrom: 'params' },
+      },
       schema: {
         tags: ['registry'],
         summary: '家庭事实（按日期或全部历史）— A household’s facts as of a date',
@@ -708,7 +752,7 @@ export function registerRegistryRoutes(app: FastifyInstance, context: AppContext
       },
     },
     async (request) => {
-      await requireAssistanceHousehold(db, request.params.id);
+      await requireAssistanceHousehold(db, request.params.id, requestScope(request));
       return describeFacts('household', request.params.id, request.query);
     },
   );

@@ -12,7 +12,7 @@ describeEachDatabase('sign-in routes', (getDb) => {
   let app: FastifyInstance;
   beforeAll(async () => {
     await importAreaRecords(getDb().db, readCountyDivisions('371082'), '2023-12-31');
-    app = await buildTestApp(getDb());
+    app = await buildTestApp(getDb(), { as: null });
   });
   afterAll(async () => {
     await app.close();

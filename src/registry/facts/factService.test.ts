@@ -6,22 +6,25 @@ import { createPerson } from '../persons/personService.ts';
 import { makeResidentId } from '../residentId/index.ts';
 import type { AppError } from '../../core/appError.ts';
 import { factHistory, factsAsOf, recordFacts } from './factService.ts';
+import { systemScope } from '../../access/scope/dataScope.ts';
 
 const catalogue = loadVariableCatalogue();
 
 describeEachDatabase('facts', (getDb) => {
   let personId = '';
   beforeAll(async () => {
-    const person = await createPerson(getDb().db, testFieldCipher(), {
-      idNumber: makeResidentId('371082', '1970-03-04', 11),
-      name: '张三',
-    });
+    const person = await createPerson(
+      getDb().db,
+      testFieldCipher(),
+      { idNumber: makeResidentId('371082', '1970-03-04', 11), name: '张三' },
+      systemScope,
+    );
     personId = person.id;
   });
 
   it('reads a fact with a validity period correctly before, inside and after it', async () => {
     const { db } = getDb();
-    await recordFacts(db, catalogue, [
+    await recordFacts(db, catalogue, systemScope, [
       {
         subjectType: 'person',
         subjectId: personId,
@@ -48,7 +51,7 @@ describeEachDatabase('facts', (getDb) => {
 
   it('lets a later observation win where facts overlap, and shows the conflict', async () => {
     const { db } = getDb();
-    await recordFacts(db, catalogue, [
+    await recordFacts(db, catalogue, systemScope, [
       {
         subjectType: 'person',
         subjectId: personId,
@@ -60,7 +63,7 @@ describeEachDatabase('facts', (getDb) => {
         validTo: null,
       },
     ]);
-    await recordFacts(db, catalogue, [
+    await recordFacts(db, catalogue, systemScope, [
       {
         subjectType: 'person',
         subjectId: personId,
@@ -91,6 +94,7 @@ describeEachDatabase('facts', (getDb) => {
     await recordFacts(
       db,
       catalogue,
+      systemScope,
       [
         {
           subjectType: 'person',
@@ -117,6 +121,7 @@ describeEachDatabase('facts', (getDb) => {
     const attempt = recordFacts(
       db,
       catalogue,
+      systemScope,
       [
         {
           subjectType: 'person',

@@ -6,6 +6,7 @@ import type { VariableCatalogue } from '../variables/variableCatalogue.ts';
 import { findPersonById } from '../persons/personRepository.ts';
 import { findAssistanceHousehold } from '../households/householdRepository.ts';
 import { findFacts, insertFacts } from './factRepository.ts';
+import type { DataScopeFilter } from '../../access/scope/dataScope.ts';
 import { resolveFactsOn, type ResolvedFact } from './resolveFacts.ts';
 
 export interface FactInput {
@@ -19,10 +20,15 @@ export interface FactInput {
   validTo?: string | null;
 }
 
-async function subjectExists(db: Kysely<Database>, type: SubjectType, id: string): Promise<boolean> {
+async function subjectExists(
+  db: Kysely<Database>,
+  type: SubjectType,
+  id: string,
+  scope: DataScopeFilter,
+): Promise<boolean> {
   return type === 'person'
-    ? (await findPersonById(db, id)) !== undefined
-    : (await findAssistanceHousehold(db, id)) !== undefined;
+    ? (await findPersonById(db, id, scope)) !== undefined
+    : (await findAssistanceHousehold(db, id, scope)) !== undefined;
 }
 
 /**
@@ -32,6 +38,7 @@ async function subjectExists(db: Kysely<Database>, type: SubjectType, id: string
 export async function recordFacts(
   db: Kysely<Database>,
   catalogue: VariableCatalogue,
+  scope: DataScopeFilter,
   inputs: FactInput[],
   path = 'body',
   now = new Date().toISOString(),
@@ -77,7 +84,7 @@ export async function recordFacts(
         params: { from: input.validFrom, to: input.validTo },
       });
     }
-    if (!(await subjectExists(db, input.subjectType, input.subjectId))) {
+    if (!(await subjectExists(db, input.subjectType, input.subjectId, scope))) {
       problems.push({
         path: `${at}.subjectId`,
         code: input.subjectType === 'person' ? 'PERSON_NOT_FOUND' : 'HOUSEHOLD_NOT_FOUND',

@@ -5,6 +5,8 @@ import type { AssistanceHouseholdTable, Database } from '../../db/schema.ts';
 import { findFacts } from '../facts/factRepository.ts';
 import { resolveFactsOn } from '../facts/resolveFacts.ts';
 import { findPersonsByIds } from '../persons/personRepository.ts';
+import type { DataScopeFilter } from '../../access/scope/dataScope.ts';
+import { requireAreaInScope } from '../../access/scope/requireAreaInScope.ts';
 import {
   decideMembership,
   type MembershipCandidate,
@@ -39,10 +41,11 @@ const MEMBERSHIP_VARIABLES = [
 export async function createAssistanceHousehold(
   db: Kysely<Database>,
   body: CreateAssistanceHouseholdBody,
+  scope: DataScopeFilter,
   now = new Date().toISOString(),
 ): Promise<{ household: AssistanceHouseholdTable; decisions: MembershipDecision[] }> {
   const ids = [body.applicantPersonId, ...body.candidates.map((c) => c.personId)];
-  const persons = new Map((await findPersonsByIds(db, ids)).map((p) => [p.id, p]));
+  const persons = new Map((await findPersonsByIds(db, ids, scope)).map((p) => [p.id, p]));
   const problems: FieldProblem[] = [];
   if (!persons.has(body.applicantPersonId))
     problems.push({ path: 'body.applicantPersonId', code: 'PERSON_NOT_FOUND' });
@@ -71,6 +74,7 @@ export async function createAssistanceHousehold(
     throw new AppError('VALIDATION_FAILED', {}, problems);
   }
 
+  await requireAreaInScope(db, 'body.applicantPersonId', applicant.residence_area_code, scope);
   const facts = await findFacts(db, {
     subjectType: 'person',
     subjectIds: ids,
@@ -136,8 +140,9 @@ export async function createAssistanceHousehold(
 export async function requireAssistanceHousehold(
   db: Kysely<Database>,
   id: string,
+  scope: DataScopeFilter,
 ): Promise<AssistanceHouseholdTable> {
-  const household = await findAssistanceHousehold(db, id);
+  const household = await findAssistanceHousehold(db, id, scope);
   if (!household) throw new AppError('HOUSEHOLD_NOT_FOUND');
   return household;
 }

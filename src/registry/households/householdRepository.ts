@@ -1,5 +1,6 @@
 import type { Insertable, Kysely } from 'kysely';
 import { areaCodesWithin } from '../../areas/areaRepository.ts';
+import { inScope, type DataScopeFilter } from '../../access/scope/dataScope.ts';
 import type {
   AssistanceHouseholdTable,
   AssistanceMemberTable,
@@ -38,8 +39,13 @@ export async function insertHukouMembers(
   await insertChunked(db, 'hukou_members', rows, 150);
 }
 
-export async function findHukouHousehold(db: Kysely<Database>, id: string) {
-  return db.selectFrom('hukou_households').selectAll().where('id', '=', id).executeTakeFirst();
+export async function findHukouHousehold(db: Kysely<Database>, id: string, scope: DataScopeFilter) {
+  return db
+    .selectFrom('hukou_households')
+    .selectAll()
+    .where('id', '=', id)
+    .where(inScope(db, 'hukou_households.area_code', scope))
+    .executeTakeFirst();
 }
 
 export async function findHukouHouseholdByNumber(db: Kysely<Database>, hukouNumber: string) {
@@ -90,8 +96,12 @@ export async function listHukouHouseholdsWithin(
   areaCode: string,
   limit: number,
   offset: number,
+  scope: DataScopeFilter,
 ): Promise<{ rows: (HukouHouseholdTable & { member_count: number })[]; total: number }> {
-  const base = db.selectFrom('hukou_households').where('area_code', 'in', areaCodesWithin(db, areaCode));
+  const base = db
+    .selectFrom('hukou_households')
+    .where('area_code', 'in', areaCodesWithin(db, areaCode))
+    .where(inScope(db, 'hukou_households.area_code', scope));
   const rows = await base
     .selectAll('hukou_households')
     .select((eb) =>
@@ -119,8 +129,13 @@ export async function insertAssistanceHousehold(
   await insertChunked(db, 'assistance_members', members, 150);
 }
 
-export async function findAssistanceHousehold(db: Kysely<Database>, id: string) {
-  return db.selectFrom('assistance_households').selectAll().where('id', '=', id).executeTakeFirst();
+export async function findAssistanceHousehold(db: Kysely<Database>, id: string, scope: DataScopeFilter) {
+  return db
+    .selectFrom('assistance_households')
+    .selectAll()
+    .where('id', '=', id)
+    .where(inScope(db, 'assistance_households.area_code', scope))
+    .executeTakeFirst();
 }
 
 export async function listAssistanceMembers(db: Kysely<Database>, householdId: string) {

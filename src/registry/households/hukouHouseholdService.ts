@@ -6,6 +6,8 @@ import { findArea } from '../../areas/areaRepository.ts';
 import type { Database, HukouHouseholdTable } from '../../db/schema.ts';
 import { isRelationshipCode } from './relationshipCodes.ts';
 import { findPersonsByIds } from '../persons/personRepository.ts';
+import type { DataScopeFilter } from '../../access/scope/dataScope.ts';
+import { requireAreaInScope } from '../../access/scope/requireAreaInScope.ts';
 import {
   findCurrentHukouMemberships,
   findHukouHousehold,
@@ -28,6 +30,7 @@ export interface CreateHukouHouseholdBody {
 export async function createHukouHousehold(
   db: Kysely<Database>,
   body: CreateHukouHouseholdBody,
+  scope: DataScopeFilter,
   now = new Date().toISOString(),
 ): Promise<HukouHouseholdTable> {
   const problems: FieldProblem[] = [];
@@ -62,7 +65,7 @@ export async function createHukouHousehold(
       });
     seen.add(id);
   });
-  const persons = new Map((await findPersonsByIds(db, ids)).map((p) => [p.id, p]));
+  const persons = new Map((await findPersonsByIds(db, ids, scope)).map((p) => [p.id, p]));
   ids.forEach((id, i) => {
     if (!persons.has(id)) problems.push({ path: `body.members[${i}].personId`, code: 'PERSON_NOT_FOUND' });
   });
@@ -77,6 +80,7 @@ export async function createHukouHousehold(
     });
   }
   if (problems.length > 0) throw new AppError('VALIDATION_FAILED', {}, problems);
+  await requireAreaInScope(db, 'body.areaCode', areaCode, scope);
   if (await findHukouHouseholdByNumber(db, body.hukouNumber)) {
     throw new AppError('HOUSEHOLD_CONFLICT', { reason: `户号${body.hukouNumber}已存在` });
   }
@@ -104,8 +108,12 @@ export async function createHukouHousehold(
   return household;
 }
 
-export async function requireHukouHousehold(db: Kysely<Database>, id: string): Promise<HukouHouseholdTable> {
-  const household = await findHukouHousehold(db, id);
+export async function requireHukouHousehold(
+  db: Kysely<Database>,
+  id: string,
+  scope: DataScopeFilter,
+): Promise<HukouHouseholdTable> {
+  const household = await findHukouHousehold(db, id, scope);
   if (!household) throw new AppError('HOUSEHOLD_NOT_FOUND');
   return household;
 }

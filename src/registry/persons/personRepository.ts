@@ -1,6 +1,7 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely, type SqlBool } from 'kysely';
 import type { Database, PersonRow, PersonTable } from '../../db/schema.ts';
 import { areaCodesWithin } from '../../areas/areaRepository.ts';
+import { inScope, type DataScopeFilter } from '../../access/scope/dataScope.ts';
 
 /** Persons table access. Plain ID and phone numbers never reach this layer: only ciphertext. */
 
@@ -14,20 +15,53 @@ export async function insertPersonRows(db: Kysely<Database>, rows: PersonTable[]
   }
 }
 
-export async function findPersonById(db: Kysely<Database>, id: string): Promise<PersonRow | undefined> {
-  return db.selectFrom('persons').selectAll().where('id', '=', id).executeTakeFirst();
+/** A person is within a scope when they live or have their hukou there. */
+function personInScope(db: Kysely<Database>, scope: DataScopeFilter) {
+  return sql<SqlBool>`(${inScope(db, 'persons.residence_area_code', scope)} or ${inScope(db, 'persons.hukou_area_code', scope)})`;
 }
 
-export async function findPersonsByIds(db: Kysely<Database>, ids: string[]): Promise<PersonRow[]> {
+export async function findPersonById(
+  db: Kysely<Database>,
+  id: string,
+  scope: DataScopeFilter,
+): Promise<PersonRow | undefined> {
+  return db
+    .selectFrom('persons')
+    .selectAll()
+    .where('id', '=', id)
+    .where(personInScope(db, scope))
+    .executeTakeFirst();
+}
+
+export async function findPersonsByIds(
+  db: Kysely<Database>,
+  ids: string[],
+  scope: DataScopeFilter,
+): Promise<PersonRow[]> {
   if (ids.length === 0) return [];
-  return db.selectFrom('persons').selectAll().where('id', 'in', ids).execute();
+  return db
+    .selectFrom('persons')
+    .selectAll()
+    .where('id', 'in', ids)
+    .where(personInScope(db, scope))
+    .execute();
 }
 
-export async function findPersonByIdHash(db: Kysely<Database>, hash: string): Promise<PersonRow | undefined> {
-  return db.selectFrom('persons').selectAll().where('id_number_hash', '=', hash).executeTakeFirst();
+export async function findPersonByIdHash(
+  db: Kysely<Database>,
+  hash: string,
+  scope: DataScopeFilter,
+): Promise<PersonRow | undefined> {
+  return db
+    .selectFrom('persons')
+    .selectAll()
+    .where('id_number_hash', '=', hash)
+    .where(personInScope(db, scope))
+    .executeTakeFirst();
 }
 
 export interface PersonListQuery {
+  scope: DataScopeFilter;
   areaCode: string;
   by: 'residence' | 'hukou';
   name?: string | undefined;
@@ -35,9 +69,16 @@ export interface PersonListQuery {
   offset: number;
 }
 
-function withinQuery(db: Kysely<Database>, query: Pick<PersonListQuery, 'areaCode' | 'by' | 'name'>) {
+function withinQuery(
+  db: Kysely<Database>,
+  query: Pick<PersonListQuery, 'areaCode' | 'by' | 'name' | 'scope'>,
+) {
   const column = query.by === 'hukou' ? 'hukou_area_code' : 'residence_area_code';
-  let q = db.selectFrom('persons').where(column, 'in', areaCodesWithin(db, query.areaCode));
+  // The requested area intersected with the caller's scope.
+  let q = db
+    .selectFrom('persons')
+    .where(column, 'in', areaCodesWithin(db, query.areaCode))
+    .where(inScope(db, `persons.${column}`, query.scope));
   if (query.name) q = q.where('name', 'like', `%${query.name.replace(/[%_]/g, '')}%`);
   return q;
 }

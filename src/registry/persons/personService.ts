@@ -5,6 +5,8 @@ import { areaCodeProblem, normalizeAreaCode } from '../../areas/areaCode.ts';
 import { findArea } from '../../areas/areaRepository.ts';
 import type { Database, PersonRow } from '../../db/schema.ts';
 import { parseResidentId } from '../residentId/index.ts';
+import { systemScope, type DataScopeFilter } from '../../access/scope/dataScope.ts';
+import { requireAreaInScope } from '../../access/scope/requireAreaInScope.ts';
 import { maskPhone, phoneProblem } from './phone.ts';
 import { preparePersonRow } from './preparePersonRow.ts';
 import { findPersonById, findPersonByIdHash, insertPersonRows, updatePersonRow } from './personRepository.ts';
@@ -76,6 +78,7 @@ export async function createPerson(
   db: Kysely<Database>,
   cipher: FieldCipher,
   body: CreatePersonBody,
+  scope: DataScopeFilter,
   now = new Date().toISOString(),
 ): Promise<PersonRow> {
   const problems: FieldProblem[] = [];
@@ -110,8 +113,18 @@ export async function createPerson(
     problems,
   );
   if (problems.length > 0) throw new AppError('VALIDATION_FAILED', {}, problems);
+  // The person must belong to the caller's area: by residence, or else by hukou.
+  if (residence) await requireAreaInScope(db, 'body.residenceAreaCode', residence, scope);
+  else if (hukou) await requireAreaInScope(db, 'body.hukouAreaCode', hukou, scope);
+  else if (scope.kind !== 'all') {
+    throw new AppError('AREA_OUT_OF_SCOPE', { code: '—' }, [
+      { path: 'body.residenceAreaCode', code: 'FIELD_REQUIRED' },
+    ]);
+  }
 
-  if (await findPersonByIdHash(db, cipher.blindIndex(id.idNumber))) throw new AppError('PERSON_EXISTS');
+  // Uniqueness is global: a person registered anywhere is a duplicate, whoever asks.
+  if (await findPersonByIdHash(db, cipher.blindIndex(id.idNumber), systemScope))
+    throw new AppError('PERSON_EXISTS');
   const row = preparePersonRow(
     {
       idNumber: id.idNumber,
@@ -130,8 +143,12 @@ export async function createPerson(
   return row;
 }
 
-export async function requirePerson(db: Kysely<Database>, id: string): Promise<PersonRow> {
-  const person = await findPersonById(db, id);
+export async function requirePerson(
+  db: Kysely<Database>,
+  id: string,
+  scope: DataScopeFilter,
+): Promise<PersonRow> {
+  const person = await findPersonById(db, id, scope);
   if (!person) throw new AppError('PERSON_NOT_FOUND');
   return person;
 }
@@ -141,9 +158,10 @@ export async function updatePerson(
   cipher: FieldCipher,
   id: string,
   body: UpdatePersonBody,
+  scope: DataScopeFilter,
   now = new Date().toISOString(),
 ): Promise<PersonRow> {
-  const person = await requirePerson(db, id);
+  const person = await requirePerson(db, id, scope);
   const problems: FieldProblem[] = [];
   const residence = await checkAreaField(
     db,
@@ -154,6 +172,7 @@ export async function updatePerson(
   );
   checkDeathAndPhone(person.birth_date, body, problems);
   if (problems.length > 0) throw new AppError('VALIDATION_FAILED', {}, problems);
+  if (residence) await requireAreaInScope(db, 'body.residenceAreaCode', residence, scope);
   await updatePersonRow(
     db,
     id,
@@ -170,5 +189,5 @@ export async function updatePerson(
     },
     now,
   );
-  return requirePerson(db, id);
+  return requirePerson(db, id, scope);
 }

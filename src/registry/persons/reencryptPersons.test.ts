@@ -6,6 +6,7 @@ import { makeResidentId } from '../residentId/index.ts';
 import { countPersonsByKey, findPersonByIdHash } from './personRepository.ts';
 import { createPerson } from './personService.ts';
 import { reencryptPersons } from './reencryptPersons.ts';
+import { systemScope } from '../../access/scope/dataScope.ts';
 
 describeEachDatabase('field key rotation', (getDb) => {
   it('re-encrypts every ID and phone number under the new key, keeping look-ups working', async () => {
@@ -15,11 +16,16 @@ describeEachDatabase('field key rotation', (getDb) => {
     for (let i = 1; i <= 7; i++) {
       const idNumber = makeResidentId('371082', `198${i}-01-0${i}`, i * 2);
       ids.push(idNumber);
-      await createPerson(db, k1, {
-        idNumber,
-        name: `测试${i}`,
-        phone: i % 2 === 0 ? `1380000000${i}` : null,
-      });
+      await createPerson(
+        db,
+        k1,
+        {
+          idNumber,
+          name: `测试${i}`,
+          phone: i % 2 === 0 ? `1380000000${i}` : null,
+        },
+        systemScope,
+      );
     }
     const ring = { current: 'k2', sm4: { k1: '07'.repeat(16), k2: '0a'.repeat(16) }, index: '09'.repeat(32) };
     const k2 = createFieldCipher(ring);
@@ -30,7 +36,7 @@ describeEachDatabase('field key rotation', (getDb) => {
     expect(await reencryptPersons(db, k2)).toEqual({ reencrypted: 0, passes: 0 });
 
     for (const idNumber of ids) {
-      const row = await findPersonByIdHash(db, k2.blindIndex(idNumber));
+      const row = await findPersonByIdHash(db, k2.blindIndex(idNumber), systemScope);
       expect(row && k2.decrypt(row.id_number_enc)).toBe(idNumber);
     }
     // A raw look at the table shows no ID or phone number in clear.
