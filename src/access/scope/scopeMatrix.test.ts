@@ -1,0 +1,299 @@
+import type { FastifyInstance, InjectOptions } from 'fastify';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeEachDatabase } from '../../db/testing/eachDatabase.ts';
+import {
+  buildTestApp,
+  ensureTestAccounts,
+  injectAs,
+  signIn,
+  type Inject,
+} from '../../http/testing/buildTestApp.ts';
+import { listChildren } from '../../areas/areaRepository.ts';
+import { testFieldCipher } from '../../core/fieldCipher.ts';
+import { makeResidentId } from '../../registry/residentId/index.ts';
+import { createPerson } from '../../registry/persons/personService.ts';
+import { createHukouHousehold } from '../../registry/households/hukouHouseholdService.ts';
+import { createAssistanceHousehold } from '../../registry/households/assistanceHouseholdService.ts';
+import { systemScope } from './dataScope.ts';
+
+/**
+ * The role × route matrix: for EVERY registered API route, a village worker and a township
+ * worker try to reach data outside their area (with real, guessed ids) and must get nothing.
+ * A route missing from the table below fails the test, so new routes cannot skip it.
+ */
+interface Resident {
+  personId: string;
+  idNumber: string;
+  villageCode: string;
+  hukouId: string;
+  householdId: string;
+}
+
+type Probe = (r: Resident) => InjectOptions;
+type Expectation = 'refused' | 'list' | 'public';
+
+describeEachDatabase('scope matrix', (getDb) => {
+  let app: FastifyInstance;
+  let asVillage: Inject;
+  let asTownship: Inject;
+  const residents: Record<'own' | 'sameTownship' | 'otherTownship', Resident> = {} as never;
+
+  beforeAll(async () => {
+    const test = getDb();
+    await ensureTestAccounts(test);
+    const { db } = test;
+    // The demo village worker serves the first village of the first town; the township
+    // worker serves that town.
+    const towns = (await listChildren(db, '371082000000')).filter((a) => a.kind === 'town');
+    const [town, otherTown] = towns;
+    if (!town || !otherTown) throw new Error('Rongcheng has towns');
+    const [village, neighbour] = await listChildren(db, town.code);
+    const [farVillage] = await listChildren(db, otherTown.code);
+    if (!village || !neighbour || !farVillage) throw new Error('villages missing');
+    const cipher = testFieldCipher();
+    const make = async (villageCode: string, seq: number): Promise<Resident> => {
+      const idNumber = makeResidentId('371082', '1975-06-0' + String(seq), seq);
+      const person = await createPerson(
+        db,
+        cipher,
+        { idNumber, name: `居民${seq}`, residenceAreaCode: villageCode, hukouAreaCode: villageCode },
+        systemScope,
+      );
+      const hukou = await createHukouHousehold(
+        db,
+        {
+          hukouNumber: `37108290${seq}`,
+          areaCode: villageCode,
+          members: [{ personId: person.id, relationship: '02' }],
+        },
+        systemScope,
+      );
+      const { household } = await createAssistanceHousehold(
+        db,
+        { applicantPersonId: person.id, establishedOn: '2026-11-01', candidates: [] },
+        systemScope,
+      );
+      return { personId: person.id, idNumber, villageCode, hukouId: hukou.id, householdId: household.id };
+    };
+    residents.own = await make(village.code, 1);
+    residents.sameTownship = await make(neighbour.code, 2);
+    residents.otherTownship = await make(farVillage.code, 3);
+    app = await buildTestApp(test, { as: null });
+    asVillage = injectAs(app, await signIn(app, 'village'));
+    asTownship = injectAs(app, await signIn(app, 'township'));
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  const matrix: Record<string, [Expectation, Probe]> = {
+    'POST /api/auth/login': [
+      'public',
+      () => ({ method: 'POST', url: '/api/auth/login', payload: { username: 'x', password: 'y' } }),
+    ],
+    'GET /api/auth/me': ['public', () => ({ method: 'GET', url: '/api/auth/me' })],
+    'POST /api/auth/logout': ['public', () => ({ method: 'GET', url: '/api/auth/me' })],
+    'POST /api/auth/logout-all': ['public', () => ({ method: 'GET', url: '/api/auth/me' })],
+    'POST /api/auth/password': ['public', () => ({ method: 'GET', url: '/api/auth/me' })],
+    'GET /api/variables': ['public', () => ({ method: 'GET', url: '/api/variables' })],
+    'GET /api/departments': ['public', () => ({ method: 'GET', url: '/api/departments' })],
+    // The area tree is published administrative data: readable by every signed-in user.
+    'GET /api/areas/:code': ['public', (r) => ({ method: 'GET', url: `/api/areas/${r.villageCode}` })],
+    'GET /api/areas/:code/children': [
+      'public',
+      (r) => ({ method: 'GET', url: `/api/areas/${r.villageCode}/children` }),
+    ],
+    'GET /api/areas/:code/descendants': [
+      'public',
+      (r) => ({ method: 'GET', url: `/api/areas/${r.villageCode}/descendants` }),
+    ],
+    'GET /api/areas/:code/history': [
+      'public',
+      (r) => ({ method: 'GET', url: `/api/areas/${r.villageCode}/history` }),
+    ],
+    'POST /api/areas': [
+      'refused',
+      (r) => ({
+        method: 'POST',
+        url: '/api/areas',
+        payload: {
+          code: r.villageCode.slice(0, 9) + '450',
+          name: '新',
+          parentCode: r.villageCode.slice(0, 9),
+          effectiveOn: '2026-01-01',
+        },
+      }),
+    ],
+    'PATCH /api/areas/:code': [
+      'refused',
+      (r) => ({
+        method: 'PATCH',
+        url: `/api/areas/${r.villageCode}`,
+        payload: { name: '改', effectiveOn: '2026-01-01' },
+      }),
+    ],
+    'POST /api/areas/:code/move': [
+      'refused',
+      (r) => ({
+        method: 'POST',
+        url: `/api/areas/${r.villageCode}/move`,
+        payload: { parentCode: '371082001', effectiveOn: '2026-01-01' },
+      }),
+    ],
+    'POST /api/areas/:code/retire': [
+      'refused',
+      (r) => ({
+        method: 'POST',
+        url: `/api/areas/${r.villageCode}/retire`,
+        payload: { effectiveOn: '2026-01-01' },
+      }),
+    ],
+    'POST /api/areas/:code/merge': [
+      'refused',
+      (r) => ({
+        method: 'POST',
+        url: `/api/areas/${r.villageCode}/merge`,
+        payload: { intoCode: '371082001001', effectiveOn: '2026-01-01' },
+      }),
+    ],
+    'POST /api/persons': [
+      'refused',
+      (r) => ({
+        method: 'POST',
+        url: '/api/persons',
+        payload: {
+          idNumber: makeResidentId('371082', '1990-01-01', 77),
+          name: '新人',
+          residenceAreaCode: r.villageCode,
+        },
+      }),
+    ],
+    'GET /api/persons': ['list', (r) => ({ method: 'GET', url: `/api/persons?area=${r.villageCode}` })],
+    'POST /api/persons/lookup': [
+      'refused',
+      (r) => ({ method: 'POST', url: '/api/persons/lookup', payload: { idNumber: r.idNumber } }),
+    ],
+    'GET /api/persons/:id': ['refused', (r) => ({ method: 'GET', url: `/api/persons/${r.personId}` })],
+    'PATCH /api/persons/:id': [
+      'refused',
+      (r) => ({ method: 'PATCH', url: `/api/persons/${r.personId}`, payload: { name: '改名' } }),
+    ],
+    'GET /api/persons/:id/facts': [
+      'refused',
+      (r) => ({ method: 'GET', url: `/api/persons/${r.personId}/facts` }),
+    ],
+    'POST /api/facts': [
+      'refused',
+      (r) => ({
+        method: 'POST',
+        url: '/api/facts',
+        payload: {
+          subjectType: 'person',
+          subjectId: r.personId,
+          variable: 'serious_illness',
+          value: true,
+          source: 'health',
+          observedAt: '2026-01-01',
+          validFrom: '2026-01-01',
+        },
+      }),
+    ],
+    'POST /api/hukou-households': [
+      'refused',
+      (r) => ({
+        method: 'POST',
+        url: '/api/hukou-households',
+        payload: {
+          hukouNumber: '371082999',
+          areaCode: r.villageCode,
+          members: [{ personId: r.personId, relationship: '02' }],
+        },
+      }),
+    ],
+    'GET /api/hukou-households': [
+      'list',
+      (r) => ({ method: 'GET', url: `/api/hukou-households?area=${r.villageCode}` }),
+    ],
+    'GET /api/hukou-households/:id': [
+      'refused',
+      (r) => ({ method: 'GET', url: `/api/hukou-households/${r.hukouId}` }),
+    ],
+    'POST /api/assistance-households': [
+      'refused',
+      (r) => ({
+        method: 'POST',
+        url: '/api/assistance-households',
+        payload: { applicantPersonId: r.personId, establishedOn: '2026-11-02', candidates: [] },
+      }),
+    ],
+    'GET /api/assistance-households/:id': [
+      'refused',
+      (r) => ({ method: 'GET', url: `/api/assistance-households/${r.householdId}` }),
+    ],
+    'GET /api/assistance-households/:id/facts': [
+      'refused',
+      (r) => ({ method: 'GET', url: `/api/assistance-households/${r.householdId}/facts` }),
+    ],
+  };
+
+  it('covers every registered API route', async () => {
+    await app.ready();
+    const routes = app.registeredRoutes
+      .filter((r) => r.url.startsWith('/api/') && r.method !== 'HEAD')
+      .map((r) => `${r.method} ${r.url}`);
+    expect(routes.filter((r) => !(r in matrix))).toEqual([]);
+  });
+
+  const expectOutside = async (inject: Inject, outsider: Resident) => {
+    for (const [route, [expectation, probe]] of Object.entries(matrix)) {
+      if (expectation === 'public') continue;
+      const res = await inject(probe(outsider));
+      if (expectation === 'refused') {
+        expect([400, 403, 404], `${route}: ${res.body}`).toContain(res.statusCode);
+      } else {
+        expect(res.statusCode, route).toBe(200);
+        expect(res.json<{ total: number }>().total, route).toBe(0);
+      }
+    }
+  };
+
+  it('a village worker reaches nothing outside their village, not even in their own township', async () => {
+    await expectOutside(asVillage, residents.sameTownship);
+    await expectOutside(asVillage, residents.otherTownship);
+    expect(
+      (await asVillage({ method: 'GET', url: `/api/persons/${residents.own.personId}` })).statusCode,
+    ).toBe(200);
+    const county = await asVillage({ method: 'GET', url: '/api/persons?area=371082' });
+    expect(county.json<{ items: { id: string }[] }>().items.map((p) => p.id)).toEqual([
+      residents.own.personId,
+    ]);
+  });
+
+  it('a township worker sees all its villages and nothing beyond', async () => {
+    await expectOutside(asTownship, residents.otherTownship);
+    for (const r of [residents.own, residents.sameTownship]) {
+      expect((await asTownship({ method: 'GET', url: `/api/persons/${r.personId}` })).statusCode).toBe(200);
+      expect(
+        (await asTownship({ method: 'GET', url: `/api/hukou-households/${r.hukouId}` })).statusCode,
+      ).toBe(200);
+      expect(
+        (await asTownship({ method: 'GET', url: `/api/assistance-households/${r.householdId}` })).statusCode,
+      ).toBe(200);
+    }
+    const county = await asTownship({ method: 'GET', url: '/api/persons?area=371082' });
+    expect(
+      county
+        .json<{ items: { id: string }[] }>()
+        .items.map((p) => p.id)
+        .sort(),
+    ).toEqual([residents.own.personId, residents.sameTownship.personId].sort());
+  });
+
+  it('anonymous callers reach no API route but sign-in', async () => {
+    for (const [route, [, probe]] of Object.entries(matrix)) {
+      if (route === 'POST /api/auth/login') continue;
+      const res = await app.inject(probe(residents.own));
+      expect([400, 401], `${route}: ${res.body}`).toContain(res.statusCode);
+    }
+  });
+});
