@@ -89,8 +89,9 @@ async function requireArea(context: AppContext, rawCode: string): Promise<AreaRo
 /** Reading and editing the area tree (Y1: the city → town → village network). */
 export function registerAreaRoutes(app: FastifyInstance, context: AppContext): void {
   const { db } = context;
-  // The tree itself is public administrative data every signed-in user may read; editing an
-  // area (and whatever it is moved or merged into) must stay within the editor's scope.
+  // The tree itself is published administrative data (国家统计局 codes), readable without
+  // signing in; editing an area (and whatever it is moved or merged into) needs the edit
+  // permission and must stay within the editor's scope.
   const editableArea = async (request: FastifyRequest<{ Params: { code: string } }>): Promise<string> => {
     const code = normalizeAreaCode(request.params.code);
     if (!(await findArea(db, code))) throw new AppError('AREA_NOT_FOUND', { code });
@@ -101,7 +102,7 @@ export function registerAreaRoutes(app: FastifyInstance, context: AppContext): v
   app.get<{ Params: { code: string } }>(
     '/areas/:code',
     {
-      config: { access: 'areas:area:view' },
+      config: { access: 'public' },
       schema: {
         tags: ['areas'],
         summary: '查看区划及其上级链 — An area with its ancestors',
@@ -138,7 +139,7 @@ export function registerAreaRoutes(app: FastifyInstance, context: AppContext): v
   app.get<{ Params: { code: string }; Querystring: { includeRetired?: boolean } }>(
     '/areas/:code/children',
     {
-      config: { access: 'areas:area:view' },
+      config: { access: 'public' },
       schema: {
         tags: ['areas'],
         summary: '下级区划 — Direct children of an area',
@@ -166,7 +167,7 @@ export function registerAreaRoutes(app: FastifyInstance, context: AppContext): v
   }>(
     '/areas/:code/descendants',
     {
-      config: { access: 'areas:area:view' },
+      config: { access: 'public' },
       schema: {
         tags: ['areas'],
         summary: '本区划及以下的全部区划 — Everything below an area',
@@ -201,7 +202,7 @@ export function registerAreaRoutes(app: FastifyInstance, context: AppContext): v
   app.get<{ Params: { code: string } }>(
     '/areas/:code/history',
     {
-      config: { access: 'areas:area:view' },
+      config: { access: 'public' },
       schema: {
         tags: ['areas'],
         summary: '区划变更历史 — The change history of an area',
