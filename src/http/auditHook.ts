@@ -18,6 +18,13 @@ declare module 'fastify' {
   }
 }
 
+/** For reveals: which fields and why — never the revealed values. */
+function revealDetail(requestBody: unknown): Record<string, unknown> {
+  if (typeof requestBody !== 'object' || requestBody === null) return {};
+  const { fields, reason } = requestBody as { fields?: unknown; reason?: unknown };
+  return Array.isArray(fields) && typeof reason === 'string' ? { fields, reason } : {};
+}
+
 function text(value: unknown): string | null {
   return typeof value === 'string' ? value : null;
 }
@@ -41,7 +48,7 @@ export function registerAuditHook(app: FastifyInstance, db: Kysely<Database>): v
           ? (text(body.id) ?? (typeof body.id === 'number' ? String(body.id) : text(body.code)))
           : null;
     await recordAudit(db, {
-      actor: 'anonymous',
+      actor: request.principal?.userId ?? 'anonymous',
       action: audit.action,
       subjectType: audit.subjectType,
       subjectId,
@@ -52,6 +59,7 @@ export function registerAuditHook(app: FastifyInstance, db: Kysely<Database>): v
         route: request.routeOptions.url ?? '',
         ...(Object.keys(query).length > 0 ? { query } : {}),
         ...(typeof body.total === 'number' ? { resultCount: body.total } : {}),
+        ...revealDetail(request.body),
       },
     });
     return payload;

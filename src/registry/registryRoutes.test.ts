@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../db/testing/eachDatabase.ts';
-import { buildTestApp } from '../http/testing/buildTestApp.ts';
+import { buildTestApp, injectAs, signIn } from '../http/testing/buildTestApp.ts';
 import type { ErrorBody } from '../http/errorHandler.ts';
 import { readCountyDivisions } from '../areas/chinaDivision.ts';
 import { importAreaRecords } from '../areas/importAreas.ts';
@@ -308,7 +308,7 @@ describeEachDatabase('registry routes', (getDb) => {
     const views = await findAuditRecords(db, { subjectType: 'person', subjectId: person.id, limit: 10 });
     expect(views.map((r) => r.action)).toContain('person.view');
     expect(views[0]).toMatchObject({
-      actor: 'anonymous',
+      actor: expect.stringMatching(/^[0-9a-f-]{36}$/) as unknown,
       ip: '127.0.0.1',
       outcome: 'success',
       area_code: person.residenceAreaCode,
@@ -319,6 +319,32 @@ describeEachDatabase('registry routes', (getDb) => {
     await app.inject({ method: 'GET', url: '/api/persons/00000000-0000-4000-8000-000000000000' });
     expect(await findAuditRecords(db, { limit: 1000 })).toHaveLength(before);
     expect(await verifyAudit(db)).toMatchObject({ ok: true });
+  });
+
+  it('reveals a masked number only to holders of the permission, auditing fields and reason', async () => {
+    const idNumber = makeResidentId('371082', '1962-07-15', 13);
+    const found = (await post('/api/persons/lookup', { idNumber })).json<PersonDto>();
+    const res = await post(`/api/persons/${found.id}/reveal`, {
+      fields: ['idNumber', 'phone'],
+      reason: '入户核对',
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toEqual({ id: found.id, idNumber, phone: '13806301234' });
+    const [record] = await findAuditRecords(getDb().db, { action: 'person.reveal', limit: 1 });
+    expect(record?.detail_json).toContain('"reason":"入户核对"');
+    expect(record?.detail_json).toContain('"fields":["idNumber","phone"]');
+    expect(record?.detail_json).not.toContain(idNumber);
+    const township = injectAs(app, await signIn(app, 'township'));
+    const refused = await township({
+      method: 'POST',
+      url: `/api/persons/${found.id}/reveal`,
+      payload: { fields: ['idNumber'], reason: '核对' },
+    });
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json<ErrorBody>().error).toMatchObject({
+      code: 'FORBIDDEN',
+      message: '没有“查看未脱敏的身份证号、手机号”权限',
+    });
   });
 
   it('answers unknown IDs with 404 and malformed ones with 400', async () => {

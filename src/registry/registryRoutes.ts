@@ -372,6 +372,58 @@ export function registerRegistryRoutes(app: FastifyInstance, context: AppContext
     async (request) => toPersonDto(await requirePerson(db, request.params.id, requestScope(request))),
   );
 
+  app.post<{ Params: { id: string }; Body: { fields: ('idNumber' | 'phone')[]; reason: string } }>(
+    '/persons/:id/reveal',
+    {
+      config: {
+        access: 'registry:person:sensitive',
+        audit: { action: 'person.reveal', subjectType: 'person', subjectFrom: 'params' },
+      },
+      schema: {
+        tags: ['registry'],
+        summary: '查看未脱敏的身份证号、手机号（单独授权并记录审计）— Reveal masked numbers',
+        params: uuidParams,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['fields', 'reason'],
+          properties: {
+            fields: {
+              type: 'array',
+              minItems: 1,
+              uniqueItems: true,
+              items: { type: 'string', enum: ['idNumber', 'phone'] },
+            },
+            reason: { type: 'string', minLength: 2, maxLength: 200, description: '查看事由（记入审计）' },
+          },
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              id: { type: 'string' },
+              idNumber: { type: 'string' },
+              phone: { type: ['string', 'null'] },
+            },
+          },
+        },
+      },
+    },
+    async (request) => {
+      // Every reveal is audited with its fields and reason (the audit hook copies the body's
+      // field list; the values themselves never enter the log).
+      const person = await requirePerson(db, request.params.id, requestScope(request));
+      const fields = new Set(request.body.fields);
+      return {
+        id: person.id,
+        ...(fields.has('idNumber') ? { idNumber: cipher.decrypt(person.id_number_enc) } : {}),
+        ...(fields.has('phone')
+          ? { phone: person.phone_enc === null ? null : cipher.decrypt(person.phone_enc) }
+          : {}),
+      };
+    },
+  );
+
   app.patch<{ Params: { id: string }; Body: UpdatePersonBody }>(
     '/persons/:id',
     {

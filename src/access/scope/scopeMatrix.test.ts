@@ -174,6 +174,14 @@ describeEachDatabase('scope matrix', (getDb) => {
       (r) => ({ method: 'POST', url: '/api/persons/lookup', payload: { idNumber: r.idNumber } }),
     ],
     'GET /api/persons/:id': ['refused', (r) => ({ method: 'GET', url: `/api/persons/${r.personId}` })],
+    'POST /api/persons/:id/reveal': [
+      'refused',
+      (r) => ({
+        method: 'POST',
+        url: `/api/persons/${r.personId}/reveal`,
+        payload: { fields: ['idNumber'], reason: '核对' },
+      }),
+    ],
     'PATCH /api/persons/:id': [
       'refused',
       (r) => ({ method: 'PATCH', url: `/api/persons/${r.personId}`, payload: { name: '改名' } }),
