@@ -9,6 +9,7 @@ import { registerHardening } from './hardening.ts';
 import { registerAuditHook, type AuditRouteConfig } from './auditHook.ts';
 import { registerAccessHook, type RouteAccess } from './accessHook.ts';
 import { registerAuthRoutes } from '../access/auth/authRoutes.ts';
+import { registerAuditRoutes } from '../access/audit/auditRoutes.ts';
 import { registerHealthRoutes } from './healthRoutes.ts';
 import { registerAreaRoutes } from '../areas/areaRoutes.ts';
 import { registerRegistryRoutes } from '../registry/registryRoutes.ts';
@@ -94,6 +95,7 @@ export async function buildApp({ context, logger = false }: BuildAppOptions): Pr
   await app.register(
     (scope, _options, done) => {
       registerAuthRoutes(scope, context);
+      registerAuditRoutes(scope, context);
       registerAreaRoutes(scope, context);
       registerRegistryRoutes(scope, context);
       done();

@@ -50,10 +50,13 @@ export async function readAuditRecords(
 }
 
 export interface AuditQuery {
-  subjectType?: string;
-  subjectId?: string;
-  actor?: string;
-  action?: string;
+  subjectType?: string | undefined;
+  subjectId?: string | undefined;
+  actor?: string | undefined;
+  action?: string | undefined;
+  /** Inclusive ISO instants. */
+  from?: string | undefined;
+  to?: string | undefined;
   limit: number;
 }
 
@@ -63,5 +66,7 @@ export async function findAuditRecords(db: Kysely<Database>, query: AuditQuery):
   if (query.subjectId) q = q.where('subject_id', '=', query.subjectId);
   if (query.actor) q = q.where('actor', '=', query.actor);
   if (query.action) q = q.where('action', '=', query.action);
+  if (query.from) q = q.where('at', '>=', query.from);
+  if (query.to) q = q.where('at', '<=', query.to);
   return q.orderBy('id', 'desc').limit(query.limit).execute();
 }

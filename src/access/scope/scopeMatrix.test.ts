@@ -95,6 +95,10 @@ describeEachDatabase('scope matrix', (getDb) => {
     'POST /api/auth/logout': ['public', () => ({ method: 'GET', url: '/api/auth/me' })],
     'POST /api/auth/logout-all': ['public', () => ({ method: 'GET', url: '/api/auth/me' })],
     'POST /api/auth/password': ['public', () => ({ method: 'GET', url: '/api/auth/me' })],
+    'GET /api/audit': ['refused', () => ({ method: 'GET', url: '/api/audit' })],
+    'GET /api/audit/export': ['refused', () => ({ method: 'GET', url: '/api/audit/export' })],
+    'GET /api/audit/verify': ['refused', () => ({ method: 'GET', url: '/api/audit/verify' })],
+    'GET /api/login-log': ['refused', () => ({ method: 'GET', url: '/api/login-log' })],
     'GET /api/variables': ['public', () => ({ method: 'GET', url: '/api/variables' })],
     'GET /api/departments': ['public', () => ({ method: 'GET', url: '/api/departments' })],
     // The area tree is published administrative data: readable by every signed-in user.
