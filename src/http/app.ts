@@ -10,6 +10,7 @@ import { registerAuditHook, type AuditRouteConfig } from './auditHook.ts';
 import { registerAccessHook, type RouteAccess } from './accessHook.ts';
 import { registerAuthRoutes } from '../access/auth/authRoutes.ts';
 import { registerAuditRoutes } from '../access/audit/auditRoutes.ts';
+import { registerUserRoutes } from '../access/users/userRoutes.ts';
 import { registerHealthRoutes } from './healthRoutes.ts';
 import { registerAreaRoutes } from '../areas/areaRoutes.ts';
 import { registerRegistryRoutes } from '../registry/registryRoutes.ts';
@@ -96,6 +97,7 @@ export async function buildApp({ context, logger = false }: BuildAppOptions): Pr
     (scope, _options, done) => {
       registerAuthRoutes(scope, context);
       registerAuditRoutes(scope, context);
+      registerUserRoutes(scope, context);
       registerAreaRoutes(scope, context);
       registerRegistryRoutes(scope, context);
       done();

@@ -99,6 +99,60 @@ describeEachDatabase('scope matrix', (getDb) => {
     'GET /api/audit/export': ['refused', () => ({ method: 'GET', url: '/api/audit/export' })],
     'GET /api/audit/verify': ['refused', () => ({ method: 'GET', url: '/api/audit/verify' })],
     'GET /api/login-log': ['refused', () => ({ method: 'GET', url: '/api/login-log' })],
+    'GET /api/users': ['refused', () => ({ method: 'GET', url: '/api/users' })],
+    'POST /api/users': [
+      'refused',
+      () => ({
+        method: 'POST',
+        url: '/api/users',
+        payload: {
+          username: 'newbie',
+          displayName: '新',
+          organisationId: '00000000-0000-4000-8000-000000000000',
+          roleCodes: ['village_worker'],
+        },
+      }),
+    ],
+    'POST /api/users/:id/status': [
+      'refused',
+      () => ({
+        method: 'POST',
+        url: '/api/users/00000000-0000-4000-8000-000000000000/status',
+        payload: { disabled: true },
+      }),
+    ],
+    'POST /api/users/:id/reset-password': [
+      'refused',
+      () => ({
+        method: 'POST',
+        url: '/api/users/00000000-0000-4000-8000-000000000000/reset-password',
+        payload: {},
+      }),
+    ],
+    'GET /api/organisations': ['refused', () => ({ method: 'GET', url: '/api/organisations' })],
+    'POST /api/organisations': [
+      'refused',
+      (r) => ({
+        method: 'POST',
+        url: '/api/organisations',
+        payload: { name: '新机构', kind: 'partner', areaCode: r.villageCode },
+      }),
+    ],
+    'GET /api/roles': ['refused', () => ({ method: 'GET', url: '/api/roles' })],
+    'POST /api/roles': [
+      'refused',
+      () => ({
+        method: 'POST',
+        url: '/api/roles',
+        payload: {
+          code: 'helper',
+          nameZh: '助手',
+          nameEn: 'Helper',
+          permissions: ['registry:person:view'],
+          dataScope: 'all',
+        },
+      }),
+    ],
     'GET /api/variables': ['public', () => ({ method: 'GET', url: '/api/variables' })],
     'GET /api/departments': ['public', () => ({ method: 'GET', url: '/api/departments' })],
     // The area tree is published administrative data: readable by every signed-in user.

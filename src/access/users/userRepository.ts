@@ -99,3 +99,46 @@ export async function updateUser(
 ): Promise<void> {
   await db.updateTable('users').set(changes).where('id', '=', id).execute();
 }
+
+export async function listUsers(db: Kysely<Database>, limit: number, offset: number) {
+  const rows = await db
+    .selectFrom('users')
+    .innerJoin('organisations', 'organisations.id', 'users.organisation_id')
+    .select([
+      'users.id',
+      'users.username',
+      'users.display_name',
+      'users.organisation_id',
+      'organisations.name as organisation_name',
+      'organisations.area_code',
+      'users.must_change_password',
+      'users.locked_until',
+      'users.disabled',
+      'users.created_at',
+    ])
+    .orderBy('users.username')
+    .limit(limit)
+    .offset(offset)
+    .execute();
+  const roles = rows.length
+    ? await db
+        .selectFrom('user_roles')
+        .innerJoin('roles', 'roles.id', 'user_roles.role_id')
+        .select(['user_roles.user_id', 'roles.code'])
+        .where(
+          'user_roles.user_id',
+          'in',
+          rows.map((r) => r.id),
+        )
+        .execute()
+    : [];
+  return rows.map((r) => ({ ...r, roles: roles.filter((x) => x.user_id === r.id).map((x) => x.code) }));
+}
+
+export async function listRoles(db: Kysely<Database>) {
+  return db.selectFrom('roles').selectAll().orderBy('builtin', 'desc').orderBy('code').execute();
+}
+
+export async function listOrganisations(db: Kysely<Database>) {
+  return db.selectFrom('organisations').selectAll().orderBy('area_code').orderBy('name').execute();
+}
