@@ -34,13 +34,22 @@ export interface BuildAppOptions {
   context: AppContext;
   /** pino options, or false to keep tests quiet. */
   logger?: FastifyServerOptions['logger'];
+  /**
+   * Only the audit-overhead benchmark passes false, to measure what auditing costs. There is
+   * deliberately no configuration or environment switch that reaches this.
+   */
+  audit?: boolean;
 }
 
 /**
  * Assembles the HTTP application without listening, so tests drive it with `inject()` and
  * the server entry point decides where to listen.
  */
-export async function buildApp({ context, logger = false }: BuildAppOptions): Promise<FastifyInstance> {
+export async function buildApp({
+  context,
+  logger = false,
+  audit = true,
+}: BuildAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger,
     bodyLimit: context.config.bodyLimit,
@@ -90,7 +99,7 @@ export async function buildApp({ context, logger = false }: BuildAppOptions): Pr
   await registerHardening(app, context.config);
 
   registerMetrics(app);
-  registerAuditHook(app, context.db);
+  if (audit) registerAuditHook(app, context.db);
   registerAccessHook(app, context);
   registerHealthRoutes(app, context);
   await app.register(

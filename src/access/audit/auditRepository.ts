@@ -5,16 +5,13 @@ import type { AuditLogTable, Database } from '../../db/schema.ts';
 
 /** Locks the head row for the rest of the transaction and returns it. */
 export async function lockAuditHead(db: Kysely<Database>): Promise<{ last_id: number; last_hash: string }> {
-  // A no-op update takes the row lock on PostgreSQL and the write lock on SQLite, portably.
-  await db
+  // A no-op update takes the row lock on PostgreSQL and the write lock on SQLite, portably,
+  // and RETURNING reads the head in the same statement.
+  return db
     .updateTable('audit_head')
     .set((eb) => ({ last_id: eb.ref('last_id') }))
     .where('id', '=', 1)
-    .execute();
-  return db
-    .selectFrom('audit_head')
-    .select(['last_id', 'last_hash'])
-    .where('id', '=', 1)
+    .returning(['last_id', 'last_hash'])
     .executeTakeFirstOrThrow();
 }
 

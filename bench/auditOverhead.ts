@@ -1,0 +1,134 @@
+/**
+ * What auditing costs on a person read: GET /api/persons/:id by a signed-in county worker,
+ * with the audit hook on versus off, in the same run, on SQLite and on PostgreSQL.
+ * Rounds alternate between the two apps so that machine noise hits both alike; the figure
+ * is the median of the per-round means. Run: npm run bench:audit
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { loadConfig } from '../src/core/config.ts';
+import { testFieldCipher } from '../src/core/fieldCipher.ts';
+import { createDatabase, type DatabaseHandle } from '../src/db/createDatabase.ts';
+import { migrateToLatest } from '../src/db/migrate.ts';
+import { buildApp } from '../src/http/app.ts';
+import type { AppContext } from '../src/http/appContext.ts';
+import { loadVariableCatalogue } from '../src/registry/variables/variableCatalogue.ts';
+import { readCountyDivisions } from '../src/areas/chinaDivision.ts';
+import { importAreaRecords } from '../src/areas/importAreas.ts';
+import { listDescendants, findArea } from '../src/areas/areaRepository.ts';
+import { defaultSecurityPolicy } from '../src/access/auth/securityPolicy.ts';
+import { DEMO_PASSWORD, setupDemoAccounts } from '../src/access/users/setupAccounts.ts';
+import { createPerson } from '../src/registry/persons/personService.ts';
+import { systemScope } from '../src/access/scope/dataScope.ts';
+import { makeResidentId } from '../src/registry/residentId/index.ts';
+
+const PERSONS = 300;
+const REQUESTS_PER_ROUND = Number(process.env.BENCH_REQUESTS ?? 400);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
+
+async function prepare(database: DatabaseHandle): Promise<{ context: AppContext; personIds: string[] }> {
+  await migrateToLatest(database.db);
+  await importAreaRecords(database.db, readCountyDivisions('371082'), '2023-12-31');
+  await setupDemoAccounts(database.db, defaultSecurityPolicy, '371082000000');
+  const county = await findArea(database.db, '371082000000');
+  if (!county) throw new Error('county missing');
+  const villages = await listDescendants(database.db, county, { level: 'village' });
+  const context: AppContext = {
+    config: { ...loadConfig({}), rateLimitPerMinute: 1_000_000 },
+    database,
+    db: database.db,
+    cipher: testFieldCipher(),
+    variables: loadVariableCatalogue(),
+  };
+  const personIds: string[] = [];
+  for (let i = 0; i < PERSONS; i++) {
+    const village = villages[i % villages.length]?.code ?? null;
+    const birth = `19${String(40 + (i % 50))}-0${1 + (i % 9)}-1${i % 9}`;
+    const person = await createPerson(
+      database.db,
+      context.cipher,
+      {
+        idNumber: makeResidentId('371082', birth, 1 + (i % 999)),
+        name: `基准${i}`,
+        residenceAreaCode: village,
+      },
+      systemScope,
+    );
+    personIds.push(person.id);
+  }
+  return { context, personIds };
+}
+
+async function measure(
+  label: string,
+  database: DatabaseHandle,
+): Promise<{ label: string; on: number; off: number }> {
+  const { context, personIds } = await prepare(database);
+  const apps = { on: await buildApp({ context }), off: await buildApp({ context, audit: false }) };
+  const tokens = { on: '', off: '' };
+  for (const key of ['on', 'off'] as const) {
+    const res = await apps[key].inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: 'county', password: DEMO_PASSWORD },
+    });
+    tokens[key] = res.json<{ token: string }>().token;
+  }
+  const round = async (key: 'on' | 'off'): Promise<number> => {
+    const started = performance.now();
+    for (let i = 0; i < REQUESTS_PER_ROUND; i++) {
+      const res = await apps[key].inject({
+        method: 'GET',
+        url: `/api/persons/${personIds[i % personIds.length] ?? ''}`,
+        headers: { authorization: `Bearer ${tokens[key]}` },
+      });
+      if (res.statusCode !== 200) throw new Error(`${key}: ${res.statusCode} ${res.body}`);
+    }
+    return ((performance.now() - started) * 1000) / REQUESTS_PER_ROUND;
+  };
+  await round('on');
+  await round('off');
+  const times = { on: [] as number[], off: [] as number[] };
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const key of r % 2 === 0 ? (['on', 'off'] as const) : (['off', 'on'] as const))
+      times[key].push(await round(key));
+  }
+  await apps.on.close();
+  await apps.off.close();
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+  return { label, on: median(times.on), off: median(times.off) };
+}
+
+const results = [];
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhulian-bench-'));
+const sqlite = createDatabase({ sqliteFile: path.join(dir, 'bench.db') });
+results.push(await measure('SQLite (file, WAL)', sqlite));
+await sqlite.close();
+fs.rmSync(dir, { recursive: true, force: true });
+
+const pgUrl = process.env.ZHULIAN_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const schema = `bench_${process.pid}`;
+const admin = new pg.Client({ connectionString: pgUrl });
+await admin.connect();
+await admin.query(`create schema ${schema}`);
+try {
+  const postgres = createDatabase({ url: pgUrl, schema });
+  results.push(await measure('PostgreSQL 15 (loopback)', postgres));
+  await postgres.close();
+} finally {
+  await admin.query(`drop schema ${schema} cascade`);
+  await admin.end();
+}
+
+console.log(
+  `Person read (GET /api/persons/:id, signed in), ${ROUNDS} rounds × ${REQUESTS_PER_ROUND} requests, median of round means`,
+);
+console.log('database                  | audit off µs | audit on µs | overhead');
+for (const r of results) {
+  const overhead = ((r.on - r.off) / r.off) * 100;
+  console.log(
+    `${r.label.padEnd(25)} | ${r.off.toFixed(0).padStart(12)} | ${r.on.toFixed(0).padStart(11)} | ${overhead.toFixed(1)} %`,
+  );
+}
