@@ -41,6 +41,7 @@ async function prepare(database: DatabaseHandle): Promise<{ context: AppContext;
     db: database.db,
     cipher: testFieldCipher(),
     variables: loadVariableCatalogue(),
+    securityPolicy: defaultSecurityPolicy,
   };
   const personIds: string[] = [];
   for (let i = 0; i < PERSONS; i++) {

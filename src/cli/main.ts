@@ -8,7 +8,7 @@ import { verifyAudit } from '../access/audit/auditService.ts';
 import { addFieldKey, loadFieldCipher, readKeyRing, removeFieldKey } from '../core/fieldCipher.ts';
 import { countPersonsByKey } from '../registry/persons/personRepository.ts';
 import { reencryptPersons } from '../registry/persons/reencryptPersons.ts';
-import { defaultSecurityPolicy } from '../access/auth/securityPolicy.ts';
+import { defaultSecurityPolicy, demoSecurityPolicy } from '../access/auth/securityPolicy.ts';
 import {
   DEMO_PASSWORD,
   setupAdministrators,
@@ -221,6 +221,8 @@ program
         seed: options.seed,
       });
       console.log(report.message);
+      // The demo does not ask administrators for an authenticator, and says so below.
+      context.securityPolicy = demoSecurityPolicy;
       const accounts = await setupDemoAccounts(
         context.db,
         defaultSecurityPolicy,

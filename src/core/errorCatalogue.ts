@@ -104,6 +104,13 @@ export const errorCatalogue = {
     zh: '区划{code}不在您的管辖范围内',
     en: 'Area {code} is outside your area of responsibility',
   },
+  TOTP_REQUIRED: { status: 401, zh: '请输入动态口令', en: 'Enter the one-time code from your authenticator' },
+  TOTP_SETUP_REQUIRED: {
+    status: 403,
+    zh: '管理员须先绑定动态口令（TOTP）',
+    en: 'Administrators must bind a TOTP authenticator first',
+  },
+  TOTP_INVALID: { status: 400, zh: '动态口令不正确', en: 'The one-time code is wrong' },
   FORBIDDEN: { status: 403, zh: '没有“{permission}”权限', en: 'Missing permission “{permission}”' },
   ROLE_SEPARATION: {
     status: 400,

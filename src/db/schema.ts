@@ -201,6 +201,8 @@ export interface UserTable {
   locked_until: string | null;
   disabled: number;
   created_at: string;
+  totp_secret_enc: string | null;
+  totp_enabled: number;
 }
 
 export interface UserRoleTable {
@@ -219,7 +221,7 @@ export interface SessionTable {
   revoked_at: string | null;
 }
 
-export type LoginOutcome = 'success' | 'bad_password' | 'unknown_user' | 'locked' | 'disabled';
+export type LoginOutcome = 'success' | 'bad_password' | 'bad_totp' | 'unknown_user' | 'locked' | 'disabled';
 
 export interface LoginLogTable {
   id: Generated<number>;

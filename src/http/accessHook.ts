@@ -2,7 +2,6 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../core/appError.ts';
 import type { AppContext } from './appContext.ts';
 import { authenticate, type Principal } from '../access/auth/authService.ts';
-import { defaultSecurityPolicy } from '../access/auth/securityPolicy.ts';
 import { permissionCatalogue, type Permission } from '../access/users/permissions.ts';
 import { scopeOf, type DataScopeFilter } from '../access/scope/dataScope.ts';
 
@@ -47,11 +46,12 @@ export function registerAccessHook(app: FastifyInstance, context: AppContext): v
     if (access === undefined || access === 'public') return;
     const token = bearerToken(request);
     if (!token) throw new AppError('AUTH_REQUIRED');
-    const principal = await authenticate(context.db, defaultSecurityPolicy, token);
+    const principal = await authenticate(context.db, context.securityPolicy, token);
     request.principal = principal;
     if (access === 'session') return;
     if (principal.mustChangePassword) throw new AppError('PASSWORD_CHANGE_REQUIRED', { reason: '初始密码' });
     if (principal.passwordExpired) throw new AppError('PASSWORD_CHANGE_REQUIRED', { reason: '已过期的密码' });
+    if (principal.totpSetupRequired) throw new AppError('TOTP_SETUP_REQUIRED');
     if (!principal.permissions.includes(access)) {
       throw new AppError('FORBIDDEN', { permission: permissionCatalogue[access] });
     }

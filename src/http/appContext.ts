@@ -4,6 +4,7 @@ import type { FieldCipher } from '../core/fieldCipher.ts';
 import type { DatabaseHandle } from '../db/createDatabase.ts';
 import type { Database } from '../db/schema.ts';
 import type { VariableCatalogue } from '../registry/variables/variableCatalogue.ts';
+import type { SecurityPolicy } from '../access/auth/securityPolicy.ts';
 
 /** What every module's routes and services are built from; assembled once per app. */
 export interface AppContext {
@@ -12,4 +13,5 @@ export interface AppContext {
   db: Kysely<Database>;
   cipher: FieldCipher;
   variables: VariableCatalogue;
+  securityPolicy: SecurityPolicy;
 }

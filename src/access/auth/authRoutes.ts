@@ -2,8 +2,16 @@ import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../core/appError.ts';
 import type { AppContext } from '../../http/appContext.ts';
 import { bearerToken } from '../../http/accessHook.ts';
-import { changePassword, login, logout, logoutEverywhere, type Principal } from './authService.ts';
-import { defaultSecurityPolicy } from './securityPolicy.ts';
+import {
+  beginTotpSetup,
+  changePassword,
+  confirmTotpSetup,
+  login,
+  logout,
+  logoutEverywhere,
+  type Principal,
+} from './authService.ts';
+import { newTotpSecret, otpauthUri } from './totp.ts';
 import { permissionCatalogue } from '../users/permissions.ts';
 
 const principalSchema = {
@@ -20,6 +28,7 @@ const principalSchema = {
     roles: { type: 'array', items: { type: 'string' } },
     mustChangePassword: { type: 'boolean' },
     passwordExpired: { type: 'boolean' },
+    totpSetupRequired: { type: 'boolean' },
   },
 } as const;
 
@@ -33,9 +42,9 @@ function requirePrincipal(principal: Principal | null): Principal {
 /** Sign-in, sign-out (here or everywhere), who am I, and password change. */
 export function registerAuthRoutes(app: FastifyInstance, context: AppContext): void {
   const { db } = context;
-  const policy = defaultSecurityPolicy;
+  const policy = context.securityPolicy;
 
-  app.post<{ Body: { username: string; password: string } }>(
+  app.post<{ Body: { username: string; password: string; totpCode?: string } }>(
     '/auth/login',
     {
       // A tighter limit than the API's: guessing passwords from one address is slowed further.
@@ -50,6 +59,7 @@ export function registerAuthRoutes(app: FastifyInstance, context: AppContext): v
           properties: {
             username: { type: 'string', minLength: 1, maxLength: 64 },
             password: { type: 'string', minLength: 1, maxLength: 128 },
+            totpCode: { type: 'string', pattern: '^\\d{6}$', description: '动态口令（已绑定时必填）' },
           },
         },
         response: {
@@ -61,7 +71,7 @@ export function registerAuthRoutes(app: FastifyInstance, context: AppContext): v
       },
     },
     async (request) => {
-      const result = await login(db, policy, { ...request.body, ip: request.ip });
+      const result = await login(db, policy, { ...request.body, ip: request.ip, cipher: context.cipher });
       return { token: result.token, expiresAt: result.expiresAt, user: show(result.principal) };
     },
   );
@@ -105,6 +115,54 @@ export function registerAuthRoutes(app: FastifyInstance, context: AppContext): v
       },
     },
     async (request) => ({ ended: await logoutEverywhere(db, requirePrincipal(request.principal).userId) }),
+  );
+
+  app.post(
+    '/auth/totp/setup',
+    {
+      config: { access: 'session' },
+      schema: {
+        tags: ['access'],
+        summary: '开始绑定动态口令（返回密钥与二维码内容）— Start binding a TOTP authenticator',
+        body: { type: 'object', additionalProperties: false, properties: {} },
+        response: {
+          200: { type: 'object', properties: { secret: { type: 'string' }, otpauthUri: { type: 'string' } } },
+        },
+      },
+    },
+    async (request) => {
+      const principal = requirePrincipal(request.principal);
+      const secret = newTotpSecret();
+      await beginTotpSetup(db, context.cipher, principal.userId, secret);
+      return { secret, otpauthUri: otpauthUri(secret, principal.username) };
+    },
+  );
+
+  app.post<{ Body: { code: string } }>(
+    '/auth/totp/enable',
+    {
+      config: { access: 'session' },
+      schema: {
+        tags: ['access'],
+        summary: '确认绑定动态口令 — Confirm the authenticator with a first code',
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['code'],
+          properties: { code: { type: 'string', pattern: '^\\d{6}$' } },
+        },
+        response: { 200: { type: 'object', properties: { ok: { type: 'boolean' } } } },
+      },
+    },
+    async (request) => {
+      await confirmTotpSetup(
+        db,
+        context.cipher,
+        requirePrincipal(request.principal).userId,
+        request.body.code,
+      );
+      return { ok: true };
+    },
   );
 
   app.post<{ Body: { oldPassword: string; newPassword: string } }>(

@@ -4,7 +4,9 @@ import { AppError } from '../../core/appError.ts';
 import type { DataScope, Database, LoginOutcome, UserTable } from '../../db/schema.ts';
 import { recordAudit } from '../audit/auditService.ts';
 import { hashPassword, passwordProblems, verifyPassword } from '../users/password.ts';
-import { isPermission, type Permission } from '../users/permissions.ts';
+import { adminFamilyOf, isPermission, type Permission } from '../users/permissions.ts';
+import type { FieldCipher } from '../../core/fieldCipher.ts';
+import { base32Decode, totpMatches } from './totp.ts';
 import {
   findOrganisation,
   findUserById,
@@ -42,6 +44,8 @@ export interface Principal {
   roles: string[];
   mustChangePassword: boolean;
   passwordExpired: boolean;
+  /** An administrator who has not yet bound the authenticator the policy requires. */
+  totpSetupRequired: boolean;
 }
 
 const scopeOrder: DataScope[] = ['own', 'area_only', 'area_and_below', 'all'];
@@ -74,6 +78,10 @@ async function principalOf(
     roles: roles.map((r) => r.code),
     mustChangePassword: user.must_change_password === 1,
     passwordExpired: ageDays > policy.passwordMaxAgeDays,
+    totpSetupRequired:
+      policy.totpRequiredForAdministrators &&
+      user.totp_enabled === 0 &&
+      permissions.some((p) => adminFamilyOf(p) !== null),
   };
 }
 
@@ -114,7 +122,13 @@ export interface LoginResult {
 export async function login(
   db: Kysely<Database>,
   policy: SecurityPolicy,
-  input: { username: string; password: string; ip: string | null },
+  input: {
+    username: string;
+    password: string;
+    ip: string | null;
+    totpCode?: string | undefined;
+    cipher?: FieldCipher;
+  },
   now = new Date().toISOString(),
 ): Promise<LoginResult> {
   const user = await findUserByUsername(db, input.username);
@@ -133,14 +147,31 @@ export async function login(
     const minutes = Math.ceil((Date.parse(user.locked_until) - Date.parse(now)) / MINUTE);
     throw new AppError('ACCOUNT_LOCKED', { minutes });
   }
-  if (!(await verifyPassword(input.password, user.password_hash))) {
+  const passwordOk = await verifyPassword(input.password, user.password_hash);
+  // With an authenticator bound, the code is part of the credential: a missing code is asked
+  // for (not counted), a wrong one counts towards the lock like a wrong password.
+  if (passwordOk && user.totp_enabled === 1 && !input.totpCode) throw new AppError('TOTP_REQUIRED');
+  const totpOk =
+    user.totp_enabled === 0 ||
+    (input.totpCode !== undefined &&
+      input.cipher !== undefined &&
+      user.totp_secret_enc !== null &&
+      totpMatches(base32Decode(input.cipher.decrypt(user.totp_secret_enc)), input.totpCode, Date.parse(now)));
+  if (!passwordOk || !totpOk) {
     const failures = user.failed_attempts + 1;
     const lock = failures >= policy.maxFailedLogins;
     await updateUser(db, user.id, {
       failed_attempts: lock ? 0 : failures,
       locked_until: lock ? new Date(Date.parse(now) + policy.lockMinutes * MINUTE).toISOString() : null,
     });
-    await logAttempt(db, input.username, user.id, input.ip, lock ? 'locked' : 'bad_password', now);
+    await logAttempt(
+      db,
+      input.username,
+      user.id,
+      input.ip,
+      lock ? 'locked' : passwordOk ? 'bad_totp' : 'bad_password',
+      now,
+    );
     if (lock) throw new AppError('ACCOUNT_LOCKED', { minutes: policy.lockMinutes });
     throw new AppError('LOGIN_FAILED', { remaining: policy.maxFailedLogins - failures });
   }
@@ -223,6 +254,37 @@ export async function changePassword(
   await recordAudit(
     db,
     { actor: userId, action: 'auth.password.change', subjectType: 'user', subjectId: userId },
+    now,
+  );
+}
+
+/** Starts binding an authenticator: a new secret, stored encrypted and not yet enforced. */
+export async function beginTotpSetup(
+  db: Kysely<Database>,
+  cipher: FieldCipher,
+  userId: string,
+  secret: string,
+): Promise<void> {
+  await updateUser(db, userId, { totp_secret_enc: cipher.encrypt(secret), totp_enabled: 0 });
+}
+
+/** Finishes binding: the first correct code switches the second factor on. */
+export async function confirmTotpSetup(
+  db: Kysely<Database>,
+  cipher: FieldCipher,
+  userId: string,
+  code: string,
+  now = new Date().toISOString(),
+): Promise<void> {
+  const user = await findUserById(db, userId);
+  if (!user?.totp_secret_enc) throw new AppError('TOTP_INVALID');
+  if (!totpMatches(base32Decode(cipher.decrypt(user.totp_secret_enc)), code, Date.parse(now))) {
+    throw new AppError('TOTP_INVALID');
+  }
+  await updateUser(db, userId, { totp_enabled: 1 });
+  await recordAudit(
+    db,
+    { actor: userId, action: 'auth.totp.enable', subjectType: 'user', subjectId: userId },
     now,
   );
 }

@@ -11,6 +11,8 @@ export interface SecurityPolicy {
   /** How many of: lower case, upper case, digits, symbols. */
   passwordCharacterClasses: number;
   passwordMaxAgeDays: number;
+  /** The three administrators must bind a TOTP authenticator before doing any work. */
+  totpRequiredForAdministrators: boolean;
 }
 
 export const defaultSecurityPolicy: SecurityPolicy = {
@@ -21,4 +23,11 @@ export const defaultSecurityPolicy: SecurityPolicy = {
   passwordMinLength: 10,
   passwordCharacterClasses: 3,
   passwordMaxAgeDays: 90,
+  totpRequiredForAdministrators: true,
+};
+
+/** The demo's relaxation, announced when `npm start` prints the demo sign-ins. */
+export const demoSecurityPolicy: SecurityPolicy = {
+  ...defaultSecurityPolicy,
+  totpRequiredForAdministrators: false,
 };

@@ -94,6 +94,8 @@ export async function updateUser(
       | 'failed_attempts'
       | 'locked_until'
       | 'disabled'
+      | 'totp_secret_enc'
+      | 'totp_enabled'
     >
   >,
 ): Promise<void> {

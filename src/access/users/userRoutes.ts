@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../core/appError.ts';
 import type { AppContext } from '../../http/appContext.ts';
 import type { DataScope, OrganisationKind } from '../../db/schema.ts';
-import { defaultSecurityPolicy } from '../auth/securityPolicy.ts';
 import { logoutEverywhere } from '../auth/authService.ts';
 import { recordAudit } from '../audit/auditService.ts';
 import { generatePassword, hashPassword } from './password.ts';
@@ -136,7 +135,7 @@ export function registerUserRoutes(app: FastifyInstance, context: AppContext): v
         throw AppError.field('body.organisationId', 'FIELD_NOT_ALLOWED', { allowed: '已登记的组织机构' });
       }
       const initialPassword = generatePassword();
-      const user = await createUser(db, defaultSecurityPolicy, {
+      const user = await createUser(db, context.securityPolicy, {
         ...request.body,
         password: initialPassword,
         mustChangePassword: true,

@@ -80,6 +80,8 @@ export async function createUser(
     locked_until: null,
     disabled: 0,
     created_at: now,
+    totp_secret_enc: null,
+    totp_enabled: 0,
   };
   await insertUser(
     db,

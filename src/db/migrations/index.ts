@@ -3,6 +3,7 @@ import * as m0001 from './0001_areas.ts';
 import * as m0002 from './0002_registry.ts';
 import * as m0003 from './0003_audit.ts';
 import * as m0004 from './0004_access.ts';
+import * as m0005 from './0005_totp.ts';
 
 /**
  * Every migration, in order. A static list rather than a folder scan, so migrations run the
@@ -13,4 +14,5 @@ export const migrations: Record<string, Migration> = {
   '0002_registry': m0002,
   '0003_audit': m0003,
   '0004_access': m0004,
+  '0005_totp': m0005,
 };

@@ -6,7 +6,7 @@ import { loadVariableCatalogue } from '../../registry/variables/variableCatalogu
 import { findArea } from '../../areas/areaRepository.ts';
 import { readCountyDivisions } from '../../areas/chinaDivision.ts';
 import { importAreaRecords } from '../../areas/importAreas.ts';
-import { defaultSecurityPolicy } from '../../access/auth/securityPolicy.ts';
+import { defaultSecurityPolicy, demoSecurityPolicy } from '../../access/auth/securityPolicy.ts';
 import { DEMO_PASSWORD, setupDemoAccounts } from '../../access/users/setupAccounts.ts';
 import type { AppContext } from '../appContext.ts';
 import { buildApp } from '../app.ts';
@@ -19,6 +19,8 @@ export function testContext(test: TestDatabase): AppContext {
     db: test.db,
     cipher: testFieldCipher(),
     variables: loadVariableCatalogue(),
+    // Tests sign administrators in without an authenticator; the TOTP test uses the real policy.
+    securityPolicy: demoSecurityPolicy,
   };
 }
 
