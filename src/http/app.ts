@@ -82,6 +82,9 @@ export async function buildApp({
         description: '智慧社会救助平台接口 — smart social-assistance platform API',
         version: '0.1.0',
       },
+      // Lets /docs send a token from POST /api/auth/login with every "try it out".
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearerAuth: [] }],
       tags: [
         { name: 'areas', description: '行政区划 Areas' },
         { name: 'registry', description: '人员、家庭与事实 Registry' },
