@@ -9,5 +9,6 @@ export default defineConfig({
     hookTimeout: 60_000,
     maxWorkers: 2,
     reporters: ['default', './test/databaseSummaryReporter.ts'],
+    globalSetup: ['./test/globalSetup.ts'],
   },
 });

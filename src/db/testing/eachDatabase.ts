@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { afterAll, beforeAll, describe } from 'vitest';
+import { afterAll, beforeAll, describe, inject } from 'vitest';
 import type { Kysely } from 'kysely';
 import { createDatabase, type DatabaseHandle } from '../createDatabase.ts';
 import { migrateToLatest } from '../migrate.ts';
@@ -50,7 +50,7 @@ export async function openTestDatabase(
       },
     };
   }
-  const schema = `t_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const schema = `t_${inject('testRunId')}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: testPostgresUrl });
   await admin.connect();
   try {
@@ -64,16 +64,8 @@ export async function openTestDatabase(
     handle,
     db: handle.db,
     dialect,
-    dispose: async () => {
-      await handle.close();
-      const client = new pg.Client({ connectionString: testPostgresUrl });
-      await client.connect();
-      try {
-        await client.query(`drop schema ${schema} cascade`);
-      } finally {
-        await client.end();
-      }
-    },
+    // The schema is dropped with the rest of the run's at the end (test/globalSetup.ts).
+    dispose: () => handle.close(),
   };
 }
 
