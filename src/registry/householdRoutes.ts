@@ -32,10 +32,11 @@ export function registerHouseholdRoutes(app: FastifyInstance, context: AppContex
     properties: {
       personId: { type: 'string' },
       name: { type: 'string' },
-      sex: { type: 'string' },
+      sex: { type: 'string', enum: ['male', 'female'] },
+      birthDate: { type: 'string' },
       age: { type: 'integer' },
-      idNumberMasked: { type: 'string' },
-      relationship: { type: 'string' },
+      idNumberMasked: { type: 'string', description: '脱敏身份证号' },
+      relationship: { type: 'string', description: 'GB/T 4761-2008 与户主关系代码' },
       relationshipLabel: { type: 'string' },
       deceased: { type: 'boolean' },
       residenceAreaCode: { type: ['string', 'null'] },
@@ -68,6 +69,7 @@ export function registerHouseholdRoutes(app: FastifyInstance, context: AppContex
         personId: m.person_id,
         name: m.name,
         sex: m.sex,
+        birthDate: m.birth_date,
         age: ageOn(m.birth_date, m.death_date ?? today),
         idNumberMasked: m.id_number_masked,
         relationship: m.relationship,
@@ -98,7 +100,7 @@ export function registerHouseholdRoutes(app: FastifyInstance, context: AppContex
             address: { type: 'string', maxLength: 200 },
             members: {
               type: 'array',
-              minItems: 1,
+              // No minItems: an empty list is refused by the head rule, with a clearer message.
               maxItems: 50,
               items: {
                 type: 'object',
@@ -207,9 +209,11 @@ export function registerHouseholdRoutes(app: FastifyInstance, context: AppContex
           properties: {
             personId: { type: 'string' },
             name: { type: 'string' },
-            age: { type: 'integer' },
-            idNumberMasked: { type: 'string' },
-            relation: { type: 'string' },
+            sex: { type: 'string', enum: ['male', 'female'] },
+            birthDate: { type: 'string' },
+            age: { type: 'integer', description: '认定日的年龄' },
+            idNumberMasked: { type: 'string', description: '脱敏身份证号' },
+            relation: { type: 'string', description: '与申请人的关系' },
             included: { type: 'boolean' },
             basis: { type: 'string' },
             reason: { type: 'string' },
@@ -231,6 +235,8 @@ export function registerHouseholdRoutes(app: FastifyInstance, context: AppContex
       members: members.map((m) => ({
         personId: m.person_id,
         name: m.name,
+        sex: m.sex,
+        birthDate: m.birth_date,
         age: ageOn(m.birth_date, household.established_on),
         idNumberMasked: m.id_number_masked,
         relation: m.relation,

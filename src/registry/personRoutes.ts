@@ -2,10 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import { AppError } from '../core/appError.ts';
 import type { AppContext } from '../http/appContext.ts';
 import { personSchema, toPersonDto } from './persons/personDto.ts';
-import { findPersonByIdHash, listPersonsWithin } from './persons/personRepository.ts';
-import { parseResidentId } from './residentId/index.ts';
+import { listPersonsWithin } from './persons/personRepository.ts';
 import {
   createPerson,
+  findPersonByIdNumber,
   requirePerson,
   updatePerson,
   type CreatePersonBody,
@@ -134,13 +134,7 @@ export function registerPersonRoutes(app: FastifyInstance, context: AppContext):
     },
     async (request) => {
       // The ID number never reaches the URL, so it stays out of access logs and metrics labels.
-      const parsed = parseResidentId(request.body.idNumber);
-      if (!parsed.ok) throw new AppError('INTERNAL');
-      const row = await findPersonByIdHash(
-        db,
-        cipher.blindIndex(parsed.value.idNumber),
-        requestScope(request),
-      );
+      const row = await findPersonByIdNumber(db, cipher, request.body.idNumber, requestScope(request));
       if (!row) throw new AppError('PERSON_NOT_FOUND');
       return toPersonDto(row);
     },
@@ -229,7 +223,7 @@ export function registerPersonRoutes(app: FastifyInstance, context: AppContext):
         body: {
           type: 'object',
           additionalProperties: false,
-          minProperties: 1,
+          description: '至少一个字段 — at least one field',
           properties: {
             name: { type: 'string', minLength: 1, maxLength: 50 },
             deathDate: nullableDate,

@@ -112,6 +112,13 @@ describeEachDatabase('registry routes', (getDb) => {
         '实际为5位',
       ],
       [
+        'malformed birth date',
+        { idNumber: valid, name: '甲', birthDate: '1999-02-30' },
+        'body.birthDate',
+        'INVALID_DATE',
+        '1999年2月没有30日',
+      ],
+      [
         'malformed date',
         { idNumber: valid, name: '甲', deathDate: '1999-02-30' },
         'body.deathDate',
@@ -233,16 +240,31 @@ describeEachDatabase('registry routes', (getDb) => {
     expect(
       hukou.json<{ members: { relationshipLabel: string }[] }>().members.map((m) => m.relationshipLabel),
     ).toEqual(['户主', '妻', '长子', '次女']);
+    const shown = await app.inject({
+      method: 'GET',
+      url: `/api/hukou-households/${hukou.json<{ id: string }>().id}`,
+    });
+    expect(shown.json<{ members: object[] }>().members[0]).toMatchObject({
+      name: '赵大山',
+      sex: 'male',
+      birthDate: '1970-02-02',
+      relationship: '02',
+      relationshipLabel: '户主',
+      idNumberMasked: expect.stringMatching(/^371082\*{8}\d{3}[\dX]$/) as unknown,
+    });
+    expect(shown.body).not.toContain(makeResidentId('371082', '1970-02-02', 31));
 
     const twice = await post('/api/hukou-households', {
       hukouNumber: '371082002',
       areaCode: village,
       members: [{ personId: son.id, relationship: '02' }],
     });
-    expect(twice.statusCode).toBe(400);
+    // Already in a current booklet: a conflict with stored data (409) that names the person.
+    expect(twice.statusCode).toBe(409);
     expect(twice.json<ErrorBody>().error.details[0]).toMatchObject({
       path: 'body.members[0].personId',
       code: 'HOUSEHOLD_CONFLICT',
+      message: '家庭成员冲突：赵一鸣已在户号371082001的户口中',
     });
     const badCode = await post('/api/hukou-households', {
       hukouNumber: '371082003',
@@ -345,6 +367,43 @@ describeEachDatabase('registry routes', (getDb) => {
       code: 'FORBIDDEN',
       message: '没有“查看未脱敏的身份证号、手机号”权限',
     });
+  });
+
+  it('updates a person with PATCH, checking each field and refusing what may not change', async () => {
+    const idNumber = makeResidentId('371082', '1962-07-15', 13);
+    const found = (await post('/api/persons/lookup', { idNumber })).json<PersonDto>();
+    const patch = (payload: object, headers: Record<string, string> = {}) =>
+      app.inject({ method: 'PATCH', url: `/api/persons/${found.id}`, payload, headers });
+    const res = await patch({ name: '王建华', residenceAreaCode: '371082101202', phone: '0631-7561234' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json<PersonDto>()).toMatchObject({
+      name: '王建华',
+      residenceAreaCode: '371082101202',
+      hukouAreaCode: village,
+      livingAwayFromHukou: true,
+      phoneMasked: '063*****1234',
+    });
+    expect(res.body).not.toContain('7561234');
+    const kinds: [object, string, string][] = [
+      [{ idNumber }, 'body.idNumber', 'FIELD_UNKNOWN'],
+      [{ name: '' }, 'body.name', 'FIELD_TOO_SHORT'],
+      [{ deathDate: '1961-01-01' }, 'body.deathDate', 'INVALID_PERIOD'],
+      [{ deathDate: '2026-02-29' }, 'body.deathDate', 'INVALID_DATE'],
+      [{ residenceAreaCode: '371082999999' }, 'body.residenceAreaCode', 'UNKNOWN_AREA'],
+      [{}, 'body', 'FIELD_REQUIRED'],
+    ];
+    for (const [payload, path, code] of kinds) {
+      const refused = await patch(payload);
+      expect(refused.statusCode, JSON.stringify(payload)).toBe(400);
+      const details = refused.json<ErrorBody>().error.details;
+      expect(details, JSON.stringify(payload)).toContainEqual(expect.objectContaining({ path, code }));
+    }
+    const english = await patch({ deathDate: '1961-01-01' }, { 'accept-language': 'en' });
+    expect(english.json<ErrorBody>().error.details[0]?.message).toBe(
+      'End 1961-01-01 is before start 1962-07-15',
+    );
+    const back = await patch({ name: '王建国', residenceAreaCode: village });
+    expect(back.json<PersonDto>().livingAwayFromHukou).toBe(false);
   });
 
   it('answers unknown IDs with 404 and malformed ones with 400', async () => {

@@ -113,6 +113,11 @@ describeEachDatabase('facts', (getDb) => {
     expect(now.find((f) => f.variable === 'serious_illness')?.value).toBe(true);
     const before = await factsAsOf(db, 'person', personId, '2026-04-01', '2026-07-31T23:59:59.000Z');
     expect(before.find((f) => f.variable === 'serious_illness')).toBeUndefined();
+    // The same instants written in Beijing time: 07:00 on 1 August is still 31 July in UTC.
+    const beijingBefore = await factsAsOf(db, 'person', personId, '2026-04-01', '2026-08-01T07:59:59+08:00');
+    expect(beijingBefore.find((f) => f.variable === 'serious_illness')).toBeUndefined();
+    const beijingAfter = await factsAsOf(db, 'person', personId, '2026-04-01', '2026-08-01T08:00:00+08:00');
+    expect(beijingAfter.find((f) => f.variable === 'serious_illness')?.value).toBe(true);
   });
 
   it('refuses unknown variables, wrong values, sources and periods, writing nothing', async () => {

@@ -108,6 +108,19 @@ export async function recordFacts(
   return insertFacts(db, rows);
 }
 
+/**
+ * An instant in the form recorded_at is stored in (UTC, milliseconds, `Z`). SQLite compares
+ * the text, so '2026-08-01T07:00:00+08:00' (23:00 UTC the day before) must not be compared
+ * as written: it would sort after '2026-08-01T00:00:00.000Z'.
+ */
+function toUtcInstant(instant: string): string {
+  const time = new Date(instant);
+  if (Number.isNaN(time.getTime())) {
+    throw AppError.field('query.knownAt', 'FIELD_FORMAT', { format: 'date-time' });
+  }
+  return time.toISOString();
+}
+
 /** A subject's facts as they stood on a date (today by default), one value per variable. */
 export async function factsAsOf(
   db: Kysely<Database>,
@@ -116,7 +129,12 @@ export async function factsAsOf(
   asOf: string = todayInChina(),
   knownAt?: string,
 ): Promise<ResolvedFact[]> {
-  const facts = await findFacts(db, { subjectType, subjectIds: [subjectId], validOn: asOf, knownAt });
+  const facts = await findFacts(db, {
+    subjectType,
+    subjectIds: [subjectId],
+    validOn: asOf,
+    knownAt: knownAt === undefined ? undefined : toUtcInstant(knownAt),
+  });
   return resolveFactsOn(facts, asOf);
 }
 

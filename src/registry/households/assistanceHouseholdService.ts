@@ -27,6 +27,8 @@ const MEMBERSHIP_VARIABLES = [
   'student_stage',
   'can_live_independently',
   'disability_grade',
+  'parents_unable_to_support',
+  'children_unable_to_support',
   'in_prison',
   'compulsory_rehab',
   'declared_missing',
@@ -62,7 +64,22 @@ export async function createAssistanceHousehold(
     }
     seen.add(c.personId);
   });
+  const spouses = body.candidates.flatMap((c, i) => (c.relation === 'spouse' ? [i] : []));
+  for (const i of spouses.slice(1)) {
+    problems.push({
+      path: `body.candidates[${i}].relation`,
+      code: 'HOUSEHOLD_CONFLICT',
+      params: { reason: '申请人只能有一位配偶' },
+    });
+  }
   const applicant = persons.get(body.applicantPersonId);
+  if (applicant?.death_date != null && applicant.death_date <= body.establishedOn) {
+    problems.push({
+      path: 'body.applicantPersonId',
+      code: 'HOUSEHOLD_CONFLICT',
+      params: { reason: `申请人已于${applicant.death_date}死亡` },
+    });
+  }
   if (applicant && applicant.residence_area_code === null) {
     problems.push({
       path: 'body.applicantPersonId',
@@ -96,15 +113,19 @@ export async function createAssistanceHousehold(
     const f = factsByPerson.get(personId) ?? new Map<string, unknown>();
     const bool = (name: string) => (typeof f.get(name) === 'boolean' ? (f.get(name) as boolean) : null);
     const text = (name: string) => (typeof f.get(name) === 'string' ? (f.get(name) as string) : null);
+    const person = persons.get(personId);
     return {
       personId,
       relation,
-      birthDate: persons.get(personId)?.birth_date ?? body.establishedOn,
+      birthDate: person?.birth_date ?? body.establishedOn,
+      deathDate: person?.death_date ?? null,
       livesTogether: bool('lives_with_applicant'),
       fullTimeStudent: bool('full_time_student'),
       studentStage: text('student_stage'),
       canLiveIndependently: bool('can_live_independently'),
       disabilityGrade: text('disability_grade'),
+      parentsUnableToSupport: bool('parents_unable_to_support'),
+      childrenUnableToSupport: bool('children_unable_to_support'),
       inPrison: bool('in_prison') === true,
       compulsoryRehab: bool('compulsory_rehab') === true,
       declaredMissing: bool('declared_missing') === true,

@@ -22,12 +22,18 @@ export interface MembershipCandidate {
   personId: string;
   relation: RelationToApplicant;
   birthDate: string;
+  /** A person who died on or before the date belongs to no household. */
+  deathDate: string | null;
   /** Lives with the applicant long-term; null when nobody has recorded it. */
   livesTogether: boolean | null;
   fullTimeStudent: boolean | null;
   studentStage: string | null;
   canLiveIndependently: boolean | null;
   disabilityGrade: string | null;
+  /** The person's parents have died or cannot support them (fact `parents_unable_to_support`). */
+  parentsUnableToSupport: boolean | null;
+  /** The person's children have died or cannot support them (fact `children_unable_to_support`). */
+  childrenUnableToSupport: boolean | null;
   inPrison: boolean;
   compulsoryRehab: boolean;
   declaredMissing: boolean;
@@ -42,12 +48,14 @@ export type MembershipBasis =
   | 'adult_child_student'
   | 'adult_child_dependent'
   | 'supported_relative_living_together'
+  | 'excluded_deceased'
   | 'excluded_prison'
   | 'excluded_compulsory_rehab'
   | 'excluded_missing'
   | 'excluded_clergy'
   | 'excluded_adult_child_independent'
   | 'excluded_not_living_together'
+  | 'excluded_support_duty_not_established'
   | 'excluded_no_support_duty';
 
 export interface MembershipDecision {
@@ -66,12 +74,15 @@ export const membershipReasons: Record<MembershipBasis, string> = {
   adult_child_student: '在校接受全日制本科及以下学历教育的成年子女',
   adult_child_dependent: '不能独立生活的成年子女（如重度残疾）',
   supported_relative_living_together: '与申请人长期共同生活、有法定赡养扶养抚养义务关系的亲属',
+  excluded_deceased: '已死亡的人员不计入',
   excluded_prison: '正在服刑的人员不计入',
   excluded_compulsory_rehab: '正在强制隔离戒毒的人员不计入',
   excluded_missing: '宣告失踪的人员不计入',
   excluded_clergy: '在宗教场所居住3年以上（含）的宗教教职人员不计入',
   excluded_adult_child_independent: '成年且具备独立生活能力的子女不计入（即使同一户口簿）',
   excluded_not_living_together: '未与申请人长期共同生活',
+  excluded_support_duty_not_established:
+    '祖孙、兄弟姐妹之间只有在父母或子女已死亡、无力抚养或赡养时才有法定义务（民法典第1074、1075条），没有此情况的记录',
   excluded_no_support_duty: '与申请人无法定赡养、扶养或抚养义务关系',
 };
 
@@ -85,14 +96,54 @@ const STUDENT_STAGES_COUNTED = new Set([
   'bachelor',
 ]);
 
-const SUPPORT_DUTY_RELATIONS = new Set<RelationToApplicant>([
-  'parent',
-  'grandchild',
-  'grandparent',
-  'sibling',
-]);
+const isMinor = (birthDate: string, onDate: string) => ageOn(birthDate, onDate) < 18;
 
-function decide(candidate: MembershipCandidate, onDate: string): MembershipBasis {
+/**
+ * Whether the law puts a duty of support between the applicant and a more distant relative
+ * (Civil Code art. 1074–1075). Between parents and children the duty is unconditional; between
+ * grandparents and grandchildren, or brothers and sisters, it arises only when the nearer
+ * relatives who owe it first (parents, children) have died or cannot meet it.
+ */
+function supportDutyExists(
+  candidate: MembershipCandidate,
+  applicant: MembershipCandidate | undefined,
+  onDate: string,
+): boolean {
+  const candidateMinor = isMinor(candidate.birthDate, onDate);
+  const applicantMinor = applicant !== undefined && isMinor(applicant.birthDate, onDate);
+  switch (candidate.relation) {
+    case 'parent':
+      return true;
+    case 'grandchild':
+      // Grandparents raise a minor grandchild whose parents cannot; an adult grandchild
+      // supports a grandparent whose own children cannot.
+      return candidateMinor
+        ? candidate.parentsUnableToSupport === true
+        : applicant?.childrenUnableToSupport === true;
+    case 'grandparent':
+      return (
+        candidate.childrenUnableToSupport === true ||
+        (applicantMinor && applicant.parentsUnableToSupport === true)
+      );
+    case 'sibling':
+      // An elder brother or sister raises a minor sibling whose parents cannot; a sibling who
+      // cannot live on their own is owed support by the one they raised (art. 1075).
+      return (
+        (candidateMinor && candidate.parentsUnableToSupport === true) ||
+        (applicantMinor && applicant.parentsUnableToSupport === true) ||
+        (!candidateMinor && candidate.canLiveIndependently === false)
+      );
+    default:
+      return false;
+  }
+}
+
+function decide(
+  candidate: MembershipCandidate,
+  applicant: MembershipCandidate | undefined,
+  onDate: string,
+): MembershipBasis {
+  if (candidate.deathDate !== null && candidate.deathDate <= onDate) return 'excluded_deceased';
   // Exclusions override every kind of relation (art. 9): they are checked first.
   if (candidate.inPrison) return 'excluded_prison';
   if (candidate.compulsoryRehab) return 'excluded_compulsory_rehab';
@@ -105,7 +156,7 @@ function decide(candidate: MembershipCandidate, onDate: string): MembershipBasis
     case 'spouse':
       return 'spouse';
     case 'child': {
-      if (ageOn(candidate.birthDate, onDate) < 18) return 'minor_child';
+      if (isMinor(candidate.birthDate, onDate)) return 'minor_child';
       if (
         candidate.fullTimeStudent === true &&
         candidate.studentStage !== null &&
@@ -117,23 +168,30 @@ function decide(candidate: MembershipCandidate, onDate: string): MembershipBasis
       if (candidate.canLiveIndependently === false || severelyDisabled) return 'adult_child_dependent';
       return 'excluded_adult_child_independent';
     }
+    case 'other_relative':
+    case 'non_relative':
+      return 'excluded_no_support_duty';
     case 'parent':
     case 'grandchild':
     case 'grandparent':
     case 'sibling':
-    case 'other_relative':
-    case 'non_relative':
-      if (!SUPPORT_DUTY_RELATIONS.has(candidate.relation)) return 'excluded_no_support_duty';
-      return candidate.livesTogether === true
+      // Art. 8(4): a legal duty of support AND living together long-term.
+      if (candidate.livesTogether !== true) return 'excluded_not_living_together';
+      return supportDutyExists(candidate, applicant, onDate)
         ? 'supported_relative_living_together'
-        : 'excluded_not_living_together';
+        : 'excluded_support_duty_not_established';
   }
 }
 
-/** Decides, for every candidate, whether they count as a member on a date, and why. */
+/**
+ * Decides, for every candidate, whether they count as a member on a date, and why. The
+ * applicant is one of the candidates (relation 'applicant'): some duties of support depend
+ * on the applicant's own age and family.
+ */
 export function decideMembership(candidates: MembershipCandidate[], onDate: string): MembershipDecision[] {
+  const applicant = candidates.find((c) => c.relation === 'applicant');
   return candidates.map((candidate) => {
-    const basis = decide(candidate, onDate);
+    const basis = decide(candidate, applicant, onDate);
     return {
       personId: candidate.personId,
       relation: candidate.relation,
@@ -146,13 +204,18 @@ export function decideMembership(candidates: MembershipCandidate[], onDate: stri
 
 /**
  * The relation to the applicant implied by a GB/T 4761-2008 code, when the applicant is the
- * head of the hukou household. Sons- and daughters-in-law (28, 38) are not children.
+ * head of the hukou household. Relatives by marriage — sons- and daughters-in-law (28, 38),
+ * parents-in-law (53–56), the spouse's grandparents (65, 68), grandchildren's spouses (45, 46),
+ * siblings' spouses (72, 74, 76, 78) — and great-grandchildren or great-grandparents owe no
+ * statutory support, so they are other relatives, not children, parents or siblings.
  */
 export function relationFromHukouCode(code: string): RelationToApplicant {
   const n = Number(code);
   if (code === '02') return 'applicant';
   if (n >= 10 && n <= 12) return 'spouse';
-  if (n === 28 || n === 38) return 'other_relative';
+  if ([28, 38, 45, 46, 47, 48, 53, 54, 55, 56, 65, 66, 67, 68, 72, 74, 76, 78].includes(n)) {
+    return 'other_relative';
+  }
   if (n >= 20 && n <= 39) return 'child';
   if (n >= 40 && n <= 49) return 'grandchild';
   if (n >= 50 && n <= 59) return 'parent';

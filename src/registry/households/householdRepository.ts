@@ -1,4 +1,5 @@
 import type { Insertable, Kysely } from 'kysely';
+import { insertChunked } from '../insertChunked.ts';
 import { areaCodesWithin } from '../../areas/areaRepository.ts';
 import { inScope, type DataScopeFilter } from '../../access/scope/dataScope.ts';
 import type {
@@ -10,20 +11,6 @@ import type {
 } from '../../db/schema.ts';
 
 /** Hukou and assistance household tables. */
-
-async function insertChunked<T extends keyof Database>(
-  db: Kysely<Database>,
-  table: T,
-  rows: Insertable<Database[T]>[],
-  chunk: number,
-): Promise<void> {
-  for (let i = 0; i < rows.length; i += chunk) {
-    await db
-      .insertInto(table)
-      .values(rows.slice(i, i + chunk))
-      .execute();
-  }
-}
 
 export async function insertHukouHouseholds(
   db: Kysely<Database>,

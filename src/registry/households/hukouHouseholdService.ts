@@ -5,6 +5,7 @@ import { normalizeAreaCode } from '../../areas/areaCode.ts';
 import { findArea } from '../../areas/areaRepository.ts';
 import type { Database, HukouHouseholdTable } from '../../db/schema.ts';
 import { isRelationshipCode } from './relationshipCodes.ts';
+import { isUniqueViolation } from '../isUniqueViolation.ts';
 import { findPersonsByIds } from '../persons/personRepository.ts';
 import type { DataScopeFilter } from '../../access/scope/dataScope.ts';
 import { requireAreaInScope } from '../../access/scope/requireAreaInScope.ts';
@@ -25,7 +26,8 @@ export interface CreateHukouHouseholdBody {
 
 /**
  * Registers a hukou household (户口簿): exactly one head (02), GB/T 4761-2008 codes, and each
- * person in at most one current booklet — a second booklet means a migration was not recorded.
+ * person in at most one current booklet — a second booklet means a migration was not recorded,
+ * which is a conflict with stored data (409), not a malformed request.
  */
 export async function createHukouHousehold(
   db: Kysely<Database>,
@@ -69,20 +71,23 @@ export async function createHukouHousehold(
   ids.forEach((id, i) => {
     if (!persons.has(id)) problems.push({ path: `body.members[${i}].personId`, code: 'PERSON_NOT_FOUND' });
   });
-  for (const existing of await findCurrentHukouMemberships(db, ids)) {
-    const i = ids.indexOf(existing.person_id);
-    problems.push({
-      path: `body.members[${i}].personId`,
-      code: 'HOUSEHOLD_CONFLICT',
-      params: {
-        reason: `${persons.get(existing.person_id)?.name ?? ''}已在户号${existing.hukou_number}的户口中，请先办理迁出`,
-      },
-    });
-  }
   if (problems.length > 0) throw new AppError('VALIDATION_FAILED', {}, problems);
   await requireAreaInScope(db, 'body.areaCode', areaCode, scope);
   if (await findHukouHouseholdByNumber(db, body.hukouNumber)) {
     throw new AppError('HOUSEHOLD_CONFLICT', { reason: `户号${body.hukouNumber}已存在` });
+  }
+  // Only persons the caller may see reach this point, so naming their booklet reveals nothing new.
+  const elsewhere = await findCurrentHukouMemberships(db, ids);
+  if (elsewhere.length > 0) {
+    throw new AppError(
+      'HOUSEHOLD_CONFLICT',
+      { reason: '成员已在另一个户口中，请先办理迁出' },
+      elsewhere.map((m) => ({
+        path: `body.members[${ids.indexOf(m.person_id)}].personId`,
+        code: 'HOUSEHOLD_CONFLICT',
+        params: { reason: `${persons.get(m.person_id)?.name ?? ''}已在户号${m.hukou_number}的户口中` },
+      })),
+    );
   }
 
   const household: HukouHouseholdTable = {
@@ -92,19 +97,27 @@ export async function createHukouHousehold(
     address: body.address ?? null,
     created_at: now,
   };
-  await db.transaction().execute(async (trx) => {
-    await insertHukouHouseholds(trx, [household]);
-    await insertHukouMembers(
-      trx,
-      body.members.map((m) => ({
-        household_id: household.id,
-        person_id: m.personId,
-        relationship: m.relationship,
-        joined_on: m.joinedOn ?? null,
-        left_on: null,
-      })),
-    );
-  });
+  try {
+    await db.transaction().execute(async (trx) => {
+      await insertHukouHouseholds(trx, [household]);
+      await insertHukouMembers(
+        trx,
+        body.members.map((m) => ({
+          household_id: household.id,
+          person_id: m.personId,
+          relationship: m.relationship,
+          joined_on: m.joinedOn ?? null,
+          left_on: null,
+        })),
+      );
+    });
+  } catch (error) {
+    // A second registration of the same number racing past the check above.
+    if (isUniqueViolation(error)) {
+      throw new AppError('HOUSEHOLD_CONFLICT', { reason: `户号${body.hukouNumber}已存在` });
+    }
+    throw error;
+  }
   return household;
 }
 

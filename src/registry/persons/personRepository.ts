@@ -2,17 +2,14 @@ import { sql, type Kysely, type SqlBool } from 'kysely';
 import type { Database, PersonRow, PersonTable } from '../../db/schema.ts';
 import { areaCodesWithin } from '../../areas/areaRepository.ts';
 import { inScope, type DataScopeFilter } from '../../access/scope/dataScope.ts';
+import { insertChunked } from '../insertChunked.ts';
 
 /** Persons table access. Plain ID and phone numbers never reach this layer: only ciphertext. */
 
+/** Stores prepared person rows (see preparePersonRow), in bulk, all or nothing. */
 export async function insertPersonRows(db: Kysely<Database>, rows: PersonTable[]): Promise<void> {
   // 14 columns × 60 rows stays under SQLite's bound-parameter limit on every build.
-  for (let i = 0; i < rows.length; i += 60) {
-    await db
-      .insertInto('persons')
-      .values(rows.slice(i, i + 60))
-      .execute();
-  }
+  await insertChunked(db, 'persons', rows, 60);
 }
 
 /** A person is within a scope when they live or have their hukou there. */
@@ -79,7 +76,11 @@ function withinQuery(
     .selectFrom('persons')
     .where(column, 'in', areaCodesWithin(db, query.areaCode))
     .where(inScope(db, `persons.${column}`, query.scope));
-  if (query.name) q = q.where('name', 'like', `%${query.name.replace(/[%_]/g, '')}%`);
+  if (query.name) {
+    // What was typed is searched for literally: % and _ are escaped, not treated as patterns.
+    const pattern = `%${query.name.replace(/[!%_]/g, '!$&')}%`;
+    q = q.where(sql<SqlBool>`persons.name like ${pattern} escape '!'`);
+  }
   return q;
 }
 

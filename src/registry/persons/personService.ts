@@ -9,6 +9,7 @@ import { systemScope, type DataScopeFilter } from '../../access/scope/dataScope.
 import { requireAreaInScope } from '../../access/scope/requireAreaInScope.ts';
 import { maskPhone, phoneProblem } from './phone.ts';
 import { preparePersonRow } from './preparePersonRow.ts';
+import { isUniqueViolation } from '../isUniqueViolation.ts';
 import { findPersonById, findPersonByIdHash, insertPersonRows, updatePersonRow } from './personRepository.ts';
 
 export interface CreatePersonBody {
@@ -113,13 +114,18 @@ export async function createPerson(
     problems,
   );
   if (problems.length > 0) throw new AppError('VALIDATION_FAILED', {}, problems);
-  // The person must belong to the caller's area: by residence, or else by hukou.
+  // The person must belong to the caller's area: by residence, or else by hukou. A hukou
+  // outside every area we hold is fine for the record, but then only a residence in the
+  // caller's area puts the person in their scope.
   if (residence) await requireAreaInScope(db, 'body.residenceAreaCode', residence, scope);
-  else if (hukou) await requireAreaInScope(db, 'body.hukouAreaCode', hukou, scope);
   else if (scope.kind !== 'all') {
-    throw new AppError('AREA_OUT_OF_SCOPE', { code: '—' }, [
-      { path: 'body.residenceAreaCode', code: 'FIELD_REQUIRED' },
-    ]);
+    if (hukou && (await findArea(db, hukou)))
+      await requireAreaInScope(db, 'body.hukouAreaCode', hukou, scope);
+    else {
+      throw new AppError('AREA_OUT_OF_SCOPE', { code: hukou ?? '—' }, [
+        { path: 'body.residenceAreaCode', code: 'FIELD_REQUIRED' },
+      ]);
+    }
   }
 
   // Uniqueness is global: a person registered anywhere is a duplicate, whoever asks.
@@ -139,8 +145,33 @@ export async function createPerson(
     cipher,
     now,
   );
-  await insertPersonRows(db, [row]);
+  try {
+    await insertPersonRows(db, [row]);
+  } catch (error) {
+    // Two registrations of one number racing past the check above: the unique blind index decides.
+    if (isUniqueViolation(error)) throw new AppError('PERSON_EXISTS');
+    throw error;
+  }
   return row;
+}
+
+/**
+ * Finds a person by ID number (18 digits, or 15 to be upgraded) through the blind index, so
+ * no stored number is decrypted to search. Undefined when nobody in the scope has it.
+ */
+export async function findPersonByIdNumber(
+  db: Kysely<Database>,
+  cipher: FieldCipher,
+  idNumber: string,
+  scope: DataScopeFilter,
+): Promise<PersonRow | undefined> {
+  const parsed = parseResidentId(idNumber);
+  if (!parsed.ok) {
+    throw AppError.field('body.idNumber', 'INVALID_ID_NUMBER', {
+      reason: parsed.problems.map((p) => p.message).join('；'),
+    });
+  }
+  return findPersonByIdHash(db, cipher.blindIndex(parsed.value.idNumber), scope);
 }
 
 export async function requirePerson(
@@ -162,6 +193,7 @@ export async function updatePerson(
   now = new Date().toISOString(),
 ): Promise<PersonRow> {
   const person = await requirePerson(db, id, scope);
+  if (Object.keys(body).length === 0) throw AppError.field('body', 'FIELD_REQUIRED');
   const problems: FieldProblem[] = [];
   const residence = await checkAreaField(
     db,

@@ -47,6 +47,11 @@ export const defaultCatalogueFile = path.resolve(
   '../../../catalogue/variables.yaml',
 );
 
+// Keys an entry may carry; anything else is a typo (`lable`, `unti`) that would silently drop data.
+const variableKeys = new Set(['name', 'type', 'unit', 'entity', 'label', 'codes', 'description']);
+const departmentKeys = new Set(['code', 'zh', 'en']);
+const SNAKE_CASE = /^[a-z][a-z0-9_]*$/;
+
 function isLabel(value: unknown): value is Label {
   if (typeof value !== 'object' || value === null) return false;
   const { zh, en } = value as Record<string, unknown>;
@@ -59,21 +64,29 @@ export function buildVariableCatalogue(document: unknown, source = 'variables.ya
   if (!Array.isArray(doc.variables)) throw new Error(`${source}: 缺少 variables 列表`);
   if (!Array.isArray(doc.departments)) throw new Error(`${source}: 缺少 departments 列表`);
 
-  const departments: Department[] = doc.departments.map((raw: unknown, i) => {
-    const d = raw as Record<string, unknown>;
-    if (typeof d.code !== 'string' || !isLabel(d)) {
-      throw new Error(`${source}: departments[${i}] 需要 code、zh、en`);
+  const departmentByCode = new Map<string, Department>();
+  doc.departments.forEach((raw: unknown, i) => {
+    const d = (raw ?? {}) as Record<string, unknown>;
+    const where = `${source}: departments[${i}]${typeof d.code === 'string' ? ` (${d.code})` : ''}`;
+    if (typeof d.code !== 'string' || !SNAKE_CASE.test(d.code) || !isLabel(d)) {
+      throw new Error(`${where}: 需要 code（小写字母、数字和下划线）、zh、en`);
     }
-    return { code: d.code, zh: d.zh, en: d.en };
+    const unknown = Object.keys(d).filter((k) => !departmentKeys.has(k));
+    if (unknown.length > 0) throw new Error(`${where}: 不认识的字段 ${unknown.join('、')}`);
+    if (departmentByCode.has(d.code)) throw new Error(`${where}: 部门代码重复`);
+    departmentByCode.set(d.code, { code: d.code, zh: d.zh, en: d.en });
   });
+  const departments = [...departmentByCode.values()];
 
   const byName = new Map<string, VariableDefinition>();
   doc.variables.forEach((raw: unknown, i) => {
-    const v = raw as Record<string, unknown>;
+    const v = (raw ?? {}) as Record<string, unknown>;
     const where = `${source}: variables[${i}]${typeof v.name === 'string' ? ` (${v.name})` : ''}`;
-    if (typeof v.name !== 'string' || !/^[a-z][a-z0-9_]*$/.test(v.name)) {
+    if (typeof v.name !== 'string' || !SNAKE_CASE.test(v.name)) {
       throw new Error(`${where}: name 应为小写字母、数字和下划线`);
     }
+    const unknown = Object.keys(v).filter((k) => !variableKeys.has(k));
+    if (unknown.length > 0) throw new Error(`${where}: 不认识的字段 ${unknown.join('、')}`);
     if (byName.has(v.name)) throw new Error(`${where}: 变量名重复`);
     if (typeof v.type !== 'string' || !(variableTypes as readonly string[]).includes(v.type)) {
       throw new Error(`${where}: type 应为 ${variableTypes.join('、')} 之一`);
@@ -81,6 +94,14 @@ export function buildVariableCatalogue(document: unknown, source = 'variables.ya
     if (v.entity !== 'person' && v.entity !== 'household')
       throw new Error(`${where}: entity 应为 person 或 household`);
     if (!isLabel(v.label)) throw new Error(`${where}: label 需要 zh 和 en`);
+    for (const key of ['unit', 'description'] as const) {
+      if (v[key] !== undefined && (typeof v[key] !== 'string' || v[key].length === 0)) {
+        throw new Error(`${where}: ${key} 应为非空文本`);
+      }
+    }
+    if (v.type !== 'code' && v.codes !== undefined) {
+      throw new Error(`${where}: 只有 code 类型的变量可以有 codes`);
+    }
     let codes: Record<string, Label> | undefined;
     if (v.type === 'code') {
       if (typeof v.codes !== 'object' || v.codes === null || Object.keys(v.codes).length === 0) {
@@ -103,7 +124,6 @@ export function buildVariableCatalogue(document: unknown, source = 'variables.ya
     });
   });
 
-  const departmentByCode = new Map(departments.map((d) => [d.code, d]));
   return {
     get: (name) => byName.get(name),
     list: () => [...byName.values()],
@@ -117,6 +137,18 @@ export function buildVariableCatalogue(document: unknown, source = 'variables.ya
   };
 }
 
+/**
+ * Rounds yuan to the fen, half away from zero, as the source wrote the number: 1.005 is
+ * stored as 1.00499… in binary, and `Math.round(v * 100)` would turn it into 1.00.
+ */
+export function roundToFen(yuan: number): number {
+  // Beyond 2^53 fen a double holds no fen digits at all: nothing to round.
+  if (Math.abs(yuan) * 100 >= Number.MAX_SAFE_INTEGER) return yuan;
+  const [mantissa = '0', exponent = '0'] = String(Math.abs(yuan)).split('e');
+  const fen = Math.round(Number(`${mantissa}e${Number(exponent) + 2}`));
+  return fen === 0 ? 0 : (Math.sign(yuan) * fen) / 100;
+}
+
 function checkTypedValue(definition: VariableDefinition, value: unknown): ValueCheck {
   switch (definition.type) {
     case 'boolean':
@@ -124,7 +156,8 @@ function checkTypedValue(definition: VariableDefinition, value: unknown): ValueC
         ? { ok: true, value }
         : { ok: false, reason: '应为是/否（true 或 false）' };
     case 'integer':
-      return typeof value === 'number' && Number.isInteger(value)
+      // Safe integers only: beyond 2^53 a count has already lost digits on its way here.
+      return typeof value === 'number' && Number.isSafeInteger(value)
         ? { ok: true, value }
         : { ok: false, reason: '应为整数' };
     case 'number':
@@ -135,7 +168,7 @@ function checkTypedValue(definition: VariableDefinition, value: unknown): ValueC
       if (typeof value !== 'number' || !Number.isFinite(value))
         return { ok: false, reason: '应为金额（元）' };
       // Money is kept to the fen; more decimals would be noise from a source system.
-      return { ok: true, value: Math.round(value * 100) / 100 };
+      return { ok: true, value: roundToFen(value) };
     case 'date': {
       if (typeof value !== 'string') return { ok: false, reason: '应为YYYY-MM-DD日期' };
       const problem = isoDateProblem(value);

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import type { FactRow } from '../../db/schema.ts';
+import { isValidOn, resolveFactsOn } from './resolveFacts.ts';
+
+let nextId = 1;
+function fact(changes: Partial<FactRow>): FactRow {
+  return {
+    id: nextId++,
+    subject_type: 'person',
+    subject_id: 'p',
+    variable: 'monthly_income',
+    value_json: '1000',
+    source: 'tax',
+    observed_at: '2026-01-01',
+    valid_from: '2026-01-01',
+    valid_to: null,
+    recorded_at: '2026-01-02T00:00:00.000Z',
+    ...changes,
+  };
+}
+
+describe('resolving facts on a date', () => {
+  it('treats validity as half-open: from inclusive, to exclusive', () => {
+    const f = fact({ valid_from: '2026-01-01', valid_to: '2026-07-01' });
+    expect(['2025-12-31', '2026-01-01', '2026-06-30', '2026-07-01'].map((d) => isValidOn(f, d))).toEqual([
+      false,
+      true,
+      true,
+      false,
+    ]);
+    expect(isValidOn(fact({ valid_to: null }), '2099-01-01')).toBe(true);
+  });
+
+  it('lets the latest observation win, then the latest write, and lists the other values', () => {
+    const tax = fact({ value_json: '1500', source: 'tax', observed_at: '2026-02-01' });
+    const survey = fact({ value_json: '900', source: 'survey', observed_at: '2026-05-10' });
+    const sameDayLater = fact({ value_json: '950', source: 'human_resources', observed_at: '2026-05-10' });
+    const agreeing = fact({ value_json: '1500', source: 'self_declared', observed_at: '2026-01-15' });
+    const other = fact({ variable: 'vehicle_count', value_json: '1', source: 'vehicles' });
+    const [income, vehicles] = resolveFactsOn([tax, survey, sameDayLater, agreeing, other], '2026-06-01');
+    // Same observation date: the later write (higher id) wins.
+    expect(income).toMatchObject({ variable: 'monthly_income', value: 950, source: 'human_resources' });
+    // A competitor with the winner's value is no conflict; every differing value is shown.
+    expect(income?.competing.map((c) => [c.value, c.source])).toEqual([
+      [900, 'survey'],
+      [1500, 'tax'],
+      [1500, 'self_declared'],
+    ]);
+    expect(vehicles).toMatchObject({ variable: 'vehicle_count', value: 1, competing: [] });
+  });
+
+  it('ignores facts not valid on the date', () => {
+    const expired = fact({ value_json: '2000', observed_at: '2026-09-01', valid_to: '2026-03-01' });
+    const future = fact({ value_json: '3000', observed_at: '2026-09-01', valid_from: '2026-08-01' });
+    const current = fact({ value_json: '1000' });
+    expect(resolveFactsOn([expired, future, current], '2026-04-01')).toEqual([
+      expect.objectContaining({ value: 1000, competing: [] }),
+    ]);
+    expect(resolveFactsOn([expired], '2026-04-01')).toEqual([]);
+  });
+});

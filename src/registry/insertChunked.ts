@@ -1,0 +1,27 @@
+import type { Insertable, Kysely } from 'kysely';
+import type { Database } from '../db/schema.ts';
+
+/**
+ * Inserts rows in multi-row statements of `chunk` rows, all in one transaction: a bulk load
+ * (the demo county, a department feed) lands whole or not at all, and runs many times faster
+ * than one statement per row. Chunks keep each statement under SQLite's bound-parameter limit.
+ * Inside a caller's transaction the rows simply join it.
+ */
+export async function insertChunked<T extends keyof Database>(
+  db: Kysely<Database>,
+  table: T,
+  rows: Insertable<Database[T]>[],
+  chunk: number,
+): Promise<void> {
+  if (rows.length === 0) return;
+  const insertAll = async (trx: Kysely<Database>) => {
+    for (let i = 0; i < rows.length; i += chunk) {
+      await trx
+        .insertInto(table)
+        .values(rows.slice(i, i + chunk))
+        .execute();
+    }
+  };
+  if (db.isTransaction || rows.length <= chunk) await insertAll(db);
+  else await db.transaction().execute(insertAll);
+}
