@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
+import { ensureConsoleBuilt } from '../web/buildConsole.ts';
 
 const testPostgresUrl = process.env.ZHULIAN_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -15,7 +16,9 @@ declare module 'vitest' {
  * one by one while other files are still migrating: dropping a schema while another session
  * introspects the catalogue (as Kysely's migrator does) can fail that session at random.
  */
-export default function setup(project: TestProject): () => Promise<void> {
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // The browser tests drive the built console; build it first if its sources changed.
+  await ensureConsoleBuilt({ quiet: true });
   const runId = randomBytes(3).toString('hex');
   project.provide('testRunId', runId);
   return async () => {

@@ -11,7 +11,9 @@ import { registerAccessHook, type RouteAccess } from './accessHook.ts';
 import { registerAuthRoutes } from '../access/auth/authRoutes.ts';
 import { registerAuditRoutes } from '../access/audit/auditRoutes.ts';
 import { registerUserRoutes } from '../access/users/userRoutes.ts';
+import { registerRoleChoiceRoutes } from '../access/users/roleChoiceRoutes.ts';
 import { registerHealthRoutes } from './healthRoutes.ts';
+import { registerConsoleRoutes } from './consoleRoutes.ts';
 import { registerAreaRoutes } from '../areas/areaRoutes.ts';
 import { registerRegistryRoutes } from '../registry/registryRoutes.ts';
 
@@ -105,11 +107,13 @@ export async function buildApp({
   if (audit) registerAuditHook(app, context.db);
   registerAccessHook(app, context);
   registerHealthRoutes(app, context);
+  registerConsoleRoutes(app);
   await app.register(
     (scope, _options, done) => {
       registerAuthRoutes(scope, context);
       registerAuditRoutes(scope, context);
       registerUserRoutes(scope, context);
+      registerRoleChoiceRoutes(scope, context);
       registerAreaRoutes(scope, context);
       registerRegistryRoutes(scope, context);
       done();

@@ -102,6 +102,7 @@ describeEachDatabase('scope matrix', (getDb) => {
     'GET /api/audit/verify': ['refused', () => ({ method: 'GET', url: '/api/audit/verify' })],
     'GET /api/login-log': ['refused', () => ({ method: 'GET', url: '/api/login-log' })],
     'GET /api/users': ['refused', () => ({ method: 'GET', url: '/api/users' })],
+    'GET /api/users/role-choices': ['refused', () => ({ method: 'GET', url: '/api/users/role-choices' })],
     'POST /api/users': [
       'refused',
       () => ({

@@ -1,0 +1,119 @@
+import type { ReactNode } from 'react';
+import {
+  AuditOutlined,
+  BookOutlined,
+  ClusterOutlined,
+  HomeOutlined,
+  LoginOutlined,
+  SafetyOutlined,
+  SettingOutlined,
+  TeamOutlined,
+  UserOutlined,
+  KeyOutlined,
+} from '@ant-design/icons';
+import type { MessageKey } from '../i18n/messages.ts';
+import { HomePage } from '../pages/HomePage.tsx';
+import { PersonsPage } from '../pages/PersonsPage.tsx';
+import { UsersPage } from '../pages/UsersPage.tsx';
+import { OrganisationsPage } from '../pages/OrganisationsPage.tsx';
+import { RolesPage } from '../pages/RolesPage.tsx';
+import { DictionariesPage } from '../pages/DictionariesPage.tsx';
+import { SettingsPage } from '../pages/SettingsPage.tsx';
+import { LoginLogPage } from '../pages/LoginLogPage.tsx';
+import { AuditLogPage } from '../pages/AuditLogPage.tsx';
+
+export type MenuGroup = 'registry' | 'system' | 'security' | 'audit';
+
+export interface ConsolePage {
+  path: string;
+  label: MessageKey;
+  group: MenuGroup | null;
+  icon: ReactNode;
+  /** The permission the page's API needs; the menu shows the page only to its holders. */
+  permission: string | null;
+  render: () => ReactNode;
+}
+
+/** Every console page; the menu is this list filtered by the user's permissions. */
+export const consolePages: ConsolePage[] = [
+  {
+    path: '/',
+    label: 'home',
+    group: null,
+    icon: <HomeOutlined />,
+    permission: null,
+    render: () => <HomePage />,
+  },
+  {
+    path: '/persons',
+    label: 'persons',
+    group: 'registry',
+    icon: <UserOutlined />,
+    permission: 'registry:person:view',
+    render: () => <PersonsPage />,
+  },
+  {
+    path: '/users',
+    label: 'users',
+    group: 'system',
+    icon: <TeamOutlined />,
+    permission: 'system:user:manage',
+    render: () => <UsersPage />,
+  },
+  {
+    path: '/organisations',
+    label: 'organisations',
+    group: 'system',
+    icon: <ClusterOutlined />,
+    permission: 'system:organisation:manage',
+    render: () => <OrganisationsPage />,
+  },
+  {
+    path: '/dictionaries',
+    label: 'dictionaries',
+    group: 'system',
+    icon: <BookOutlined />,
+    permission: 'system:config:manage',
+    render: () => <DictionariesPage />,
+  },
+  {
+    path: '/settings/system',
+    label: 'systemSettings',
+    group: 'system',
+    icon: <SettingOutlined />,
+    permission: 'system:config:manage',
+    render: () => <SettingsPage group="system" />,
+  },
+  {
+    path: '/roles',
+    label: 'roles',
+    group: 'security',
+    icon: <KeyOutlined />,
+    permission: 'security:role:manage',
+    render: () => <RolesPage />,
+  },
+  {
+    path: '/settings/security',
+    label: 'securityPolicy',
+    group: 'security',
+    icon: <SafetyOutlined />,
+    permission: 'security:policy:manage',
+    render: () => <SettingsPage group="security" />,
+  },
+  {
+    path: '/audit',
+    label: 'auditLog',
+    group: 'audit',
+    icon: <AuditOutlined />,
+    permission: 'audit:record:view',
+    render: () => <AuditLogPage />,
+  },
+  {
+    path: '/login-log',
+    label: 'loginLog',
+    group: 'audit',
+    icon: <LoginOutlined />,
+    permission: 'audit:record:view',
+    render: () => <LoginLogPage />,
+  },
+];
