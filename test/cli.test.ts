@@ -37,7 +37,8 @@ describe('zhulian command', () => {
     ]) {
       expect(await zhulian(...sub, '--help')).toContain('Usage: zhulian');
     }
-  });
+    // Nine processes, each starting tsx: on a busy two-core machine that can pass 30 s.
+  }, 120_000);
 
   it('migrates, imports a county, and backs up and restores the database', async () => {
     expect(await zhulian('db', 'migrate')).toContain('0001_areas');

@@ -289,6 +289,7 @@ function printAccounts(accounts: InitialAccount[], demo: boolean): void {
 function printWelcome(url: string, location: string, countyCode?: string): void {
   console.log('');
   console.log(`助联已启动 Zhulian is running: ${url}`);
+  console.log(`  控制台 Console:        ${url}/`);
   console.log(`  接口文档 API docs:     ${url}/docs`);
   if (countyCode) console.log(`  下辖乡镇 Townships:     ${url}/api/areas/${countyCode}/children`);
   console.log(`  健康检查 Health:        ${url}/health`);

@@ -79,7 +79,10 @@ export function registerConsoleRoutes(app: FastifyInstance, distDir = consoleDis
       let body = assets.get(file);
       if (body === undefined) {
         const full = path.join(distDir, 'assets', file);
-        if (type === undefined || !fs.existsSync(full)) return reply.callNotFound();
+        if (type === undefined || !fs.existsSync(full)) {
+          reply.callNotFound();
+          return reply;
+        }
         body = fs.readFileSync(full);
         assets.set(file, body);
       }

@@ -16,12 +16,20 @@ if (nonce) {
   // Some antd helpers (the scrollbar measure, for one) add <style> elements without asking
   // for the nonce. Script-created styles get it here; styles injected as markup still don't,
   // which is what the policy is for (scripts themselves only ever come from 'self').
-  const create = document.createElement.bind(document);
-  document.createElement = ((tagName: string, options?: ElementCreationOptions) => {
-    const element = create(tagName, options);
+  // The untyped (string tag name) overload is the one being wrapped, and it is called with
+  // its own `this`: both lint rules below are about other situations.
+  /* eslint-disable @typescript-eslint/no-deprecated, @typescript-eslint/unbound-method */
+  const original = Document.prototype.createElement;
+  Document.prototype.createElement = function (
+    this: Document,
+    tagName: string,
+    options?: ElementCreationOptions,
+  ) {
+    const element = original.call(this, tagName, options);
     if (tagName.toLowerCase() === 'style') element.setAttribute('nonce', nonce);
     return element;
-  }) as typeof document.createElement;
+  };
+  /* eslint-enable @typescript-eslint/no-deprecated, @typescript-eslint/unbound-method */
 }
 
 /** What the signed-in state allows: sign in, change the password, bind TOTP, or work. */

@@ -1,10 +1,11 @@
 import type { ReactNode } from 'react';
+// Icons whose SVG carries an empty <style> (LoginOutlined, for one) break the console's CSP.
 import {
   AuditOutlined,
   BookOutlined,
   ClusterOutlined,
   HomeOutlined,
-  LoginOutlined,
+  HistoryOutlined,
   SafetyOutlined,
   SettingOutlined,
   TeamOutlined,
@@ -112,7 +113,7 @@ export const consolePages: ConsolePage[] = [
     path: '/login-log',
     label: 'loginLog',
     group: 'audit',
-    icon: <LoginOutlined />,
+    icon: <HistoryOutlined />,
     permission: 'audit:record:view',
     render: () => <LoginLogPage />,
   },

@@ -1,0 +1,277 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { openTestDatabase, type TestDatabase } from '../../src/db/testing/eachDatabase.ts';
+import { buildTestApp, ensureTestAccounts, injectAs, signIn } from '../../src/http/testing/buildTestApp.ts';
+import { listChildren } from '../../src/areas/areaRepository.ts';
+import { testFieldCipher } from '../../src/core/fieldCipher.ts';
+import { makeResidentId } from '../../src/registry/residentId/index.ts';
+import { createPerson } from '../../src/registry/persons/personService.ts';
+import { systemScope } from '../../src/access/scope/dataScope.ts';
+import { DEMO_PASSWORD } from '../../src/access/users/setupAccounts.ts';
+import { launchBrowser } from './launchBrowser.ts';
+
+/**
+ * The console in a real Chromium against the real server (SQLite): sign-in, lockout, the
+ * forced password change, area scope for a village worker and a township worker, and the
+ * audit administrator who reads the audit log but cannot manage users. Each test gets a
+ * fresh server (the sign-in rate limit is per server) over one database.
+ */
+describe('console (browser)', () => {
+  let test: TestDatabase & { dispose(): Promise<void> };
+  let browser: Browser;
+  let app: FastifyInstance | undefined;
+  let page: Page | undefined;
+  const problems: string[] = [];
+  const areas = { county: '371082000000', town: '', village: '', neighbour: '', far: '' };
+
+  beforeAll(async () => {
+    test = await openTestDatabase('sqlite');
+    await ensureTestAccounts(test);
+    const towns = (await listChildren(test.db, areas.county)).filter((a) => a.kind === 'town');
+    const [town, otherTown] = towns;
+    if (!town || !otherTown) throw new Error('Rongcheng has towns');
+    const [village, neighbour] = await listChildren(test.db, town.code);
+    const [far] = await listChildren(test.db, otherTown.code);
+    if (!village || !neighbour || !far) throw new Error('villages missing');
+    Object.assign(areas, {
+      town: town.code,
+      village: village.code,
+      neighbour: neighbour.code,
+      far: far.code,
+    });
+    // Three residents of the village, two of its neighbour in the same town, two elsewhere.
+    const plan: [string, string][] = [
+      [village.code, '本村甲'],
+      [village.code, '本村乙'],
+      [village.code, '本村丙'],
+      [neighbour.code, '邻村甲'],
+      [neighbour.code, '邻村乙'],
+      [far.code, '外镇甲'],
+      [far.code, '外镇乙'],
+    ];
+    let seq = 1;
+    for (const [areaCode, name] of plan) {
+      await createPerson(
+        test.db,
+        testFieldCipher(),
+        {
+          idNumber: makeResidentId('371082', `1980-03-${String(seq).padStart(2, '0')}`, seq),
+          name,
+          residenceAreaCode: areaCode,
+          hukouAreaCode: areaCode,
+          phone: `1390000000${seq}`,
+        },
+        systemScope,
+      );
+      seq += 1;
+    }
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser.close();
+    await test.dispose();
+  });
+  afterEach(async () => {
+    await page?.close();
+    await app?.close();
+    page = undefined;
+    app = undefined;
+    // No Content-Security-Policy violation or uncaught error on any page of the test.
+    const seen = problems.splice(0);
+    expect(seen).toEqual([]);
+  });
+
+  async function open(): Promise<Page> {
+    app = await buildTestApp(test, { as: null });
+    const base = await app.listen({ host: '127.0.0.1', port: 0 });
+    page = await browser.newPage();
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+    page.on('console', (message) => {
+      // Refused requests (a wrong password's 401) are the tests' subject, checked by assertions.
+      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource'))
+        problems.push(`console: ${message.text()}`);
+    });
+    await page.goto(base);
+    return page;
+  }
+
+  async function signInAs(p: Page, username: string, password = DEMO_PASSWORD): Promise<void> {
+    await p.getByLabel('账号').fill(username);
+    await p.getByLabel('密码').fill(password);
+    await p.getByRole('button', { name: /登\s*录/ }).click();
+  }
+
+  async function menuLabels(p: Page): Promise<string[]> {
+    return (await p.getByTestId('main-menu').locator('.ant-menu-title-content').allTextContents()).map((s) =>
+      s.trim(),
+    );
+  }
+
+  /** A new account made by the system administrator through the API, with its one-time password. */
+  async function newAccount(username: string): Promise<string> {
+    if (!app) throw new Error('open() first');
+    const admin = injectAs(app, await signIn(app, 'sysadmin'));
+    const orgs = await admin({ method: 'GET', url: '/api/organisations' });
+    const bureau = orgs
+      .json<{ items: { id: string; kind: string }[] }>()
+      .items.find((o) => o.kind === 'bureau');
+    const created = await admin({
+      method: 'POST',
+      url: '/api/users',
+      payload: { username, displayName: '测试用户', organisationId: bureau?.id, roleCodes: ['county_staff'] },
+    });
+    expect(created.statusCode).toBe(201);
+    return created.json<{ initialPassword: string }>().initialPassword;
+  }
+
+  it('signs in, shows the pages the roles allow, says how many attempts are left, and switches to English', async () => {
+    const p = await open();
+    await signInAs(p, 'county', 'wrong-password-1');
+    await expect.poll(() => p.getByTestId('signin-error').textContent()).toContain('还可尝试4次');
+    await signInAs(p, 'county');
+    await p.getByTestId('welcome').waitFor();
+    expect(await p.getByTestId('welcome').textContent()).toContain('欢迎');
+    const menu = await menuLabels(p);
+    expect(menu).toContain('人员查询');
+    expect(menu).not.toContain('用户管理');
+    expect(menu).not.toContain('审计日志');
+    await p.getByTestId('language-switch').click();
+    await expect.poll(() => menuLabels(p)).toContain('Persons');
+    await p.getByTestId('language-switch').click();
+    await expect.poll(() => menuLabels(p)).toContain('人员查询');
+  });
+
+  it('locks an account after 5 failed sign-ins, and says for how long', async () => {
+    const p = await open();
+    await newAccount('lock.me');
+    for (let attempt = 1; attempt <= 5; attempt += 1) {
+      await signInAs(p, 'lock.me', `Wrong-Password-${attempt}`);
+      await expect
+        .poll(() => p.getByTestId('signin-error').textContent())
+        .toMatch(attempt < 5 ? `还可尝试${5 - attempt}次` : '已锁定');
+    }
+    // Even the right password is refused while the lock lasts.
+    const locked = await test.db
+      .selectFrom('users')
+      .select('locked_until')
+      .where('username', '=', 'lock.me')
+      .executeTakeFirstOrThrow();
+    expect(locked.locked_until).not.toBeNull();
+    await signInAs(p, 'lock.me', 'Wrong-Password-6');
+    await expect.poll(() => p.getByTestId('signin-error').textContent()).toContain('10分钟后再试');
+  });
+
+  it('forces a new account to change its initial password, then signs in with the new one', async () => {
+    const p = await open();
+    const initial = await newAccount('first.time');
+    await signInAs(p, 'first.time', initial);
+    await p.getByText('首次登录或密码已过期，请先修改密码').waitFor();
+    // A password that breaks the policy is refused with the server's reason.
+    await p.getByLabel('原密码').fill(initial);
+    await p.getByLabel('新密码', { exact: true }).fill('short');
+    await p.getByLabel('确认新密码').fill('short');
+    await p.getByRole('button', { name: '修改密码' }).click();
+    await expect.poll(() => p.getByTestId('form-error').textContent()).toContain('新密码');
+    await p.getByLabel('新密码', { exact: true }).fill('Brand-New-Pass-2026');
+    await p.getByLabel('确认新密码').fill('Brand-New-Pass-2026');
+    await p.getByRole('button', { name: '修改密码' }).click();
+    await p.getByTestId('signin-notice').waitFor();
+    expect(await p.getByTestId('signin-notice').textContent()).toContain('请用新密码重新登录');
+    await signInAs(p, 'first.time', 'Brand-New-Pass-2026');
+    await p.getByTestId('welcome').waitFor();
+  });
+
+  it('shows a village worker only their own village, with no way to switch and no admin pages', async () => {
+    const p = await open();
+    await signInAs(p, 'village');
+    await p.getByTestId('welcome').waitFor();
+    await p.getByTestId('current-area').waitFor();
+    const villageName = (
+      await test.db
+        .selectFrom('areas')
+        .select('name')
+        .where('code', '=', areas.village)
+        .executeTakeFirstOrThrow()
+    ).name;
+    expect(await p.getByTestId('current-area').textContent()).toBe(villageName);
+    expect(await p.getByTestId('area-switch').count()).toBe(0);
+    expect(await menuLabels(p)).not.toContain('用户管理');
+    await p.goto(p.url().replace(/#.*$/, '') + '#/persons');
+    const table = p.getByTestId('persons-table');
+    await table.getByText('本村甲').waitFor();
+    const names = await table.locator('tbody tr td:first-child').allTextContents();
+    expect(names.sort()).toEqual(['本村丙', '本村乙', '本村甲']);
+    const residence = await table.locator('tbody tr td:nth-child(6)').allTextContents();
+    expect(new Set(residence)).toEqual(new Set([areas.village]));
+    // Numbers are masked by the server, and this role has no way to reveal them.
+    expect(await table.getByText(/^371082\*{8}\w{4}$/).count()).toBe(3);
+    expect(await p.getByRole('button', { name: '查看明文' }).count()).toBe(0);
+    // A page outside the role is refused in the console, and the API refuses it too.
+    await p.goto(p.url().replace(/#.*$/, '') + '#/users');
+    await p.getByTestId('no-permission').waitFor();
+  });
+
+  it('lets a township worker narrow the view to one of its villages and nothing outside the town', async () => {
+    const p = await open();
+    await signInAs(p, 'township');
+    await p.getByTestId('welcome').waitFor();
+    await p.goto(p.url().replace(/#.*$/, '') + '#/persons');
+    const table = p.getByTestId('persons-table');
+    await table.getByText('邻村甲').waitFor();
+    const names = await table.locator('tbody tr td:first-child').allTextContents();
+    expect(names.sort()).toEqual(['本村丙', '本村乙', '本村甲', '邻村乙', '邻村甲'].sort());
+    // Switch the area to the neighbouring village through the tree in the header.
+    await p.getByTestId('area-switch').click();
+    await p.locator('.ant-select-tree-switcher').first().click();
+    const neighbourName = (
+      await test.db
+        .selectFrom('areas')
+        .select('name')
+        .where('code', '=', areas.neighbour)
+        .executeTakeFirstOrThrow()
+    ).name;
+    await p.locator('.ant-select-tree-title', { hasText: neighbourName }).click();
+    await expect
+      .poll(async () => (await table.locator('tbody tr td:first-child').allTextContents()).sort())
+      .toEqual(['邻村乙', '邻村甲']);
+  });
+
+  it('gives the audit administrator the audit log and sign-in log, but not user management', async () => {
+    const p = await open();
+    if (!app) throw new Error('no app');
+    // Some activity to find: the county worker searches persons.
+    const county = injectAs(app, await signIn(app, 'county'));
+    expect((await county({ method: 'GET', url: `/api/persons?area=${areas.village}` })).statusCode).toBe(200);
+    await signInAs(p, 'auditadmin');
+    await p.getByTestId('welcome').waitFor();
+    const menu = await menuLabels(p);
+    expect(menu).toEqual(expect.arrayContaining(['审计日志', '登录日志']));
+    expect(menu).not.toContain('用户管理');
+    expect(menu).not.toContain('角色权限');
+    expect(menu).not.toContain('人员查询');
+    await p.goto(p.url().replace(/#.*$/, '') + '#/audit');
+    const table = p.getByTestId('audit-table');
+    await table.getByText('person.search').first().waitFor();
+    // Filter by action: only sign-ins remain.
+    await p.getByTestId('audit-action-filter').fill('auth.login');
+    await p.getByRole('button', { name: /查\s*询/ }).click();
+    await expect
+      .poll(async () => new Set(await table.locator('tbody tr td:nth-child(5)').allTextContents()))
+      .toEqual(new Set(['auth.login']));
+    await p.getByTestId('verify-audit').click();
+    await expect.poll(() => p.getByTestId('verify-result').textContent()).toContain('审计链完整');
+    await p.goto(p.url().replace(/#.*$/, '') + '#/login-log');
+    await p.getByTestId('login-log-table').getByText('auditadmin').first().waitFor();
+    await p.goto(p.url().replace(/#.*$/, '') + '#/users');
+    await p.getByTestId('no-permission').waitFor();
+    // Not only hidden: the server refuses the audit administrator's token on user management.
+    const token = await p.evaluate<string | null>('sessionStorage.getItem("zhulian.token")');
+    const users = await app.inject({
+      method: 'GET',
+      url: '/api/users',
+      headers: { authorization: `Bearer ${token ?? ''}` },
+    });
+    expect(users.statusCode).toBe(403);
+  });
+});
