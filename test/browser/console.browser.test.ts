@@ -2,7 +2,16 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { openTestDatabase, type TestDatabase } from '../../src/db/testing/eachDatabase.ts';
-import { buildTestApp, ensureTestAccounts, injectAs, signIn } from '../../src/http/testing/buildTestApp.ts';
+import {
+  buildTestApp,
+  ensureTestAccounts,
+  injectAs,
+  signIn,
+  testContext,
+} from '../../src/http/testing/buildTestApp.ts';
+import { buildApp } from '../../src/http/app.ts';
+import { defaultSecurityPolicy, type SecurityPolicy } from '../../src/access/auth/securityPolicy.ts';
+import { base32Decode, hotp } from '../../src/access/auth/totp.ts';
 import { listChildren } from '../../src/areas/areaRepository.ts';
 import { testFieldCipher } from '../../src/core/fieldCipher.ts';
 import { makeResidentId } from '../../src/registry/residentId/index.ts';
@@ -82,8 +91,10 @@ describe('console (browser)', () => {
     expect(seen).toEqual([]);
   });
 
-  async function open(): Promise<Page> {
-    app = await buildTestApp(test, { as: null });
+  async function open(options: { policy?: SecurityPolicy } = {}): Promise<Page> {
+    app = options.policy
+      ? await buildApp({ context: { ...testContext(test), securityPolicy: options.policy } })
+      : await buildTestApp(test, { as: null });
     const base = await app.listen({ host: '127.0.0.1', port: 0 });
     page = await browser.newPage();
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
@@ -273,5 +284,25 @@ describe('console (browser)', () => {
       headers: { authorization: `Bearer ${token ?? ''}` },
     });
     expect(users.statusCode).toBe(403);
+  });
+
+  it('makes an administrator bind a TOTP authenticator under the production policy, then asks for a code at sign-in', async () => {
+    const p = await open({ policy: defaultSecurityPolicy });
+    await signInAs(p, 'secadmin');
+    const secretText = await p.getByTestId('totp-secret').textContent();
+    const secret = base32Decode(secretText ?? '');
+    const step = Math.floor(Date.now() / 30_000);
+    await p.getByLabel('动态口令').fill(hotp(secret, step));
+    await p.getByRole('button', { name: /确\s*认/ }).click();
+    await p.getByTestId('welcome').waitFor();
+    await p.getByTestId('account-menu').hover();
+    await p.getByText('退出登录').click();
+    // The password alone no longer signs in: the page asks for the code, then lets the user in.
+    await signInAs(p, 'secadmin');
+    await expect.poll(() => p.getByTestId('signin-error').textContent()).toContain('动态口令');
+    await p.getByLabel('动态口令').fill(hotp(secret, step + 1));
+    await p.getByRole('button', { name: /登\s*录/ }).click();
+    await p.getByTestId('welcome').waitFor();
+    expect(await menuLabels(p)).toContain('角色权限');
   });
 });
