@@ -80,7 +80,7 @@ export function ConsoleLayout({ onPasswordChanged }: { onPasswordChanged: () => 
       <Layout>
         <Layout.Header className="console-header">
           <Typography.Text strong className="header-title">
-            {t('appName')}
+            {principal.systemName || t('appName')}
           </Typography.Text>
           <Space size="middle">
             <AreaScopeSwitch />

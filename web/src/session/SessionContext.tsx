@@ -63,7 +63,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         ...(totpCode ? { totpCode } : {}),
       });
       tokenStore.set(result.token);
-      await adopt(result.user);
+      // Who-am-I adds what the sign-in answer leaves out (the platform's configured name).
+      await adopt(await api<Principal>('GET', '/auth/me').catch(() => result.user));
     },
     [adopt],
   );
