@@ -12,6 +12,17 @@ export const errorCatalogue = {
   FIELD_TOO_LONG: { status: 400, zh: '长度不能超过{limit}', en: 'Must not be longer than {limit}' },
   FIELD_TOO_SHORT: { status: 400, zh: '长度不能少于{limit}', en: 'Must not be shorter than {limit}' },
   FIELD_TOO_MANY: { status: 400, zh: '条目不能超过{limit}个', en: 'Must not have more than {limit} items' },
+  FIELD_TOO_FEW: { status: 400, zh: '条目不能少于{limit}个', en: 'Must have at least {limit} items' },
+  FIELD_TOO_FEW_PROPERTIES: {
+    status: 400,
+    zh: '至少需要填写{limit}个字段',
+    en: 'Must have at least {limit} fields',
+  },
+  FIELD_DUPLICATE_ITEMS: {
+    status: 400,
+    zh: '第{first}项与第{second}项重复',
+    en: 'Items {first} and {second} are the same',
+  },
   FIELD_OUT_OF_RANGE: { status: 400, zh: '数值应{comparison}{limit}', en: 'Must be {comparison} {limit}' },
   FIELD_NOT_ALLOWED: { status: 400, zh: '不允许的值，可选值：{allowed}', en: 'Must be one of: {allowed}' },
   FIELD_UNKNOWN: { status: 400, zh: '不认识的字段', en: 'Unknown field' },
