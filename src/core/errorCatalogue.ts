@@ -128,6 +128,12 @@ export const errorCatalogue = {
     zh: '角色分配违反三员分立：{reason}',
     en: 'Role assignment breaks the separation of duties: {reason}',
   },
+  SETTING_INVALID: {
+    status: 400,
+    zh: '“{name}”的取值无效：{reason}',
+    en: 'Invalid value for “{name}”: {reason}',
+  },
+  SETTING_NOT_FOUND: { status: 404, zh: '找不到设置项{key}', en: 'Setting {key} not found' },
   USER_NOT_FOUND: { status: 404, zh: '找不到该用户', en: 'User not found' },
   USER_EXISTS: { status: 409, zh: '用户名{username}已被使用', en: 'User name {username} is taken' },
   INTERNAL: { status: 500, zh: '系统内部错误，请稍后再试', en: 'Internal error, please try again later' },

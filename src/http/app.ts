@@ -14,6 +14,7 @@ import { registerUserRoutes } from '../access/users/userRoutes.ts';
 import { registerHealthRoutes } from './healthRoutes.ts';
 import { registerAreaRoutes } from '../areas/areaRoutes.ts';
 import { registerRegistryRoutes } from '../registry/registryRoutes.ts';
+import { registerSettingsRoutes } from '../settings/settingsRoutes.ts';
 
 /** A route as registered: its method, URL pattern and JSON schema. */
 export interface RouteSummary {
@@ -89,6 +90,7 @@ export async function buildApp({
         { name: 'areas', description: '行政区划 Areas' },
         { name: 'registry', description: '人员、家庭与事实 Registry' },
         { name: 'access', description: '登录与会话 Sign-in and sessions' },
+        { name: 'settings', description: '系统参数、安全策略与数据字典 Settings and code tables' },
         { name: 'system', description: '运行状态 System' },
       ],
     },
@@ -112,6 +114,7 @@ export async function buildApp({
       registerUserRoutes(scope, context);
       registerAreaRoutes(scope, context);
       registerRegistryRoutes(scope, context);
+      registerSettingsRoutes(scope, context);
       done();
     },
     { prefix: '/api' },

@@ -155,6 +155,21 @@ describeEachDatabase('scope matrix', (getDb) => {
         },
       }),
     ],
+    'GET /api/settings/system': ['refused', () => ({ method: 'GET', url: '/api/settings/system' })],
+    'GET /api/settings/security': ['refused', () => ({ method: 'GET', url: '/api/settings/security' })],
+    'PUT /api/settings/system/:key': [
+      'refused',
+      () => ({
+        method: 'PUT',
+        url: '/api/settings/system/masking.idNumber',
+        payload: { value: { keepStart: 0, keepEnd: 0 } },
+      }),
+    ],
+    'PUT /api/settings/security/:key': [
+      'refused',
+      () => ({ method: 'PUT', url: '/api/settings/security/maxFailedLogins', payload: { value: 10 } }),
+    ],
+    // Code tables hold no personal data: every signed-in user reads the same ones.
     'GET /api/variables': ['public', () => ({ method: 'GET', url: '/api/variables' })],
     'GET /api/departments': ['public', () => ({ method: 'GET', url: '/api/departments' })],
     // The area tree is published administrative data: readable by every signed-in user.

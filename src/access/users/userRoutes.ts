@@ -135,7 +135,7 @@ export function registerUserRoutes(app: FastifyInstance, context: AppContext): v
         throw AppError.field('body.organisationId', 'FIELD_NOT_ALLOWED', { allowed: '已登记的组织机构' });
       }
       const initialPassword = generatePassword();
-      const user = await createUser(db, context.securityPolicy, {
+      const user = await createUser(db, await context.settings.securityPolicy(), {
         ...request.body,
         password: initialPassword,
         mustChangePassword: true,

@@ -7,7 +7,7 @@ import type { Database, PersonRow } from '../../db/schema.ts';
 import { parseResidentId } from '../residentId/index.ts';
 import { systemScope, type DataScopeFilter } from '../../access/scope/dataScope.ts';
 import { requireAreaInScope } from '../../access/scope/requireAreaInScope.ts';
-import { maskPhone, phoneProblem } from './phone.ts';
+import { phoneProblem } from './phone.ts';
 import { preparePersonRow } from './preparePersonRow.ts';
 import { isUniqueViolation } from '../isUniqueViolation.ts';
 import { findPersonById, findPersonByIdHash, insertPersonRows, updatePersonRow } from './personRepository.ts';
@@ -215,7 +215,6 @@ export async function updatePerson(
       ...(body.phone !== undefined
         ? {
             phone_enc: body.phone === null ? null : cipher.encrypt(body.phone),
-            phone_masked: body.phone === null ? null : maskPhone(body.phone),
           }
         : {}),
     },
