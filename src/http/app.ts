@@ -15,6 +15,7 @@ import { registerHealthRoutes } from './healthRoutes.ts';
 import { registerAreaRoutes } from '../areas/areaRoutes.ts';
 import { registerRegistryRoutes } from '../registry/registryRoutes.ts';
 import { registerSettingsRoutes } from '../settings/settingsRoutes.ts';
+import { registerDictionaryRoutes } from '../settings/dictionaryRoutes.ts';
 
 /** A route as registered: its method, URL pattern and JSON schema. */
 export interface RouteSummary {
@@ -115,6 +116,7 @@ export async function buildApp({
       registerAreaRoutes(scope, context);
       registerRegistryRoutes(scope, context);
       registerSettingsRoutes(scope, context);
+      registerDictionaryRoutes(scope, context);
       done();
     },
     { prefix: '/api' },

@@ -170,6 +170,7 @@ describeEachDatabase('scope matrix', (getDb) => {
       () => ({ method: 'PUT', url: '/api/settings/security/maxFailedLogins', payload: { value: 10 } }),
     ],
     // Code tables hold no personal data: every signed-in user reads the same ones.
+    'GET /api/dictionaries': ['public', () => ({ method: 'GET', url: '/api/dictionaries' })],
     'GET /api/variables': ['public', () => ({ method: 'GET', url: '/api/variables' })],
     'GET /api/departments': ['public', () => ({ method: 'GET', url: '/api/departments' })],
     // The area tree is published administrative data: readable by every signed-in user.

@@ -16,6 +16,7 @@ import {
   upsertRole,
 } from './userRepository.ts';
 import { createOrganisation, createUser } from './userService.ts';
+import { dataScopes, organisationKinds } from './accessLabels.ts';
 import { findArea } from '../../areas/areaRepository.ts';
 import { normalizeAreaCode } from '../../areas/areaCode.ts';
 
@@ -25,14 +26,6 @@ const uuidParams = {
   properties: { id: { type: 'string', format: 'uuid' } },
 } as const;
 const okSchema = { 200: { type: 'object', properties: { ok: { type: 'boolean' } } } } as const;
-const dataScopes: DataScope[] = ['all', 'area_and_below', 'area_only', 'own'];
-const organisationKinds: OrganisationKind[] = [
-  'bureau',
-  'township_office',
-  'village_committee',
-  'department',
-  'partner',
-];
 
 /**
  * Accounts and organisations (system administrator) and roles (security administrator).

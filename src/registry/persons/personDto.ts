@@ -17,6 +17,12 @@ export interface PersonDto {
   phoneMasked: string | null;
 }
 
+/** Sex as recorded (GB/T 2261.1 order: male, female), with labels. */
+export const sexLabels = {
+  male: { zh: '男', en: 'Male' },
+  female: { zh: '女', en: 'Female' },
+} as const;
+
 export function toPersonDto(row: PersonRow, mask: PersonMasker, today: string = todayInChina()): PersonDto {
   return {
     id: row.id,
