@@ -134,6 +134,12 @@ export const errorCatalogue = {
     en: 'Invalid value for “{name}”: {reason}',
   },
   SETTING_NOT_FOUND: { status: 404, zh: '找不到设置项{key}', en: 'Setting {key} not found' },
+  ROLE_NOT_FOUND: { status: 404, zh: '找不到角色{code}', en: 'Role {code} not found' },
+  BUILTIN_ROLE_PROTECTED: {
+    status: 400,
+    zh: '内置角色“{role}”不能这样修改：{reason}',
+    en: 'Built-in role “{role}” cannot be changed this way: {reason}',
+  },
   USER_NOT_FOUND: { status: 404, zh: '找不到该用户', en: 'User not found' },
   USER_EXISTS: { status: 409, zh: '用户名{username}已被使用', en: 'User name {username} is taken' },
   INTERNAL: { status: 500, zh: '系统内部错误，请稍后再试', en: 'Internal error, please try again later' },

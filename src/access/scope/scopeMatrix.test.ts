@@ -155,6 +155,11 @@ describeEachDatabase('scope matrix', (getDb) => {
         },
       }),
     ],
+    'PATCH /api/roles/:code': [
+      'refused',
+      () => ({ method: 'PATCH', url: '/api/roles/village_worker', payload: { dataScope: 'all' } }),
+    ],
+    'GET /api/permissions': ['refused', () => ({ method: 'GET', url: '/api/permissions' })],
     'GET /api/settings/system': ['refused', () => ({ method: 'GET', url: '/api/settings/system' })],
     'GET /api/settings/security': ['refused', () => ({ method: 'GET', url: '/api/settings/security' })],
     'PUT /api/settings/system/:key': [
