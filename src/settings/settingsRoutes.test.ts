@@ -144,6 +144,9 @@ describeEachDatabase('settings routes', (getDb) => {
       .json<{ items: SettingItem[] }>()
       .items.find((i) => i.key === 'system.name');
     expect(listed).toMatchObject({ value: '荣成市民政局社会救助平台', updatedBy: item.updatedBy });
+    // Every signed-in user's console shows the name in its header.
+    const me = await app.inject({ method: 'GET', url: '/api/auth/me' });
+    expect(me.json<{ systemName: string }>().systemName).toBe('荣成市民政局社会救助平台');
     const [record] = await findAuditRecords(getDb().db, { action: 'setting.change', limit: 1 });
     expect(record).toMatchObject({
       actor: item.updatedBy,
@@ -186,6 +189,17 @@ describeEachDatabase('settings routes', (getDb) => {
       idNumberMasked: `371082********${idNumber.slice(-4)}`,
       phoneMasked: '139****1234',
     });
+    const hukou = await app.inject({
+      method: 'POST',
+      url: '/api/hukou-households',
+      payload: {
+        hukouNumber: '371082777',
+        areaCode: village,
+        members: [{ personId: person.id, relationship: '02' }],
+      },
+    });
+    expect(hukou.statusCode).toBe(201);
+    const hukouId = hukou.json<{ id: string }>().id;
     expect((await put(asSys, 'system', 'masking.idNumber', { keepStart: 3, keepEnd: 2 })).statusCode).toBe(
       200,
     );
@@ -197,6 +211,10 @@ describeEachDatabase('settings routes', (getDb) => {
     });
     const list = await app.inject({ method: 'GET', url: `/api/persons?area=${village}&q=孙立平` });
     expect(list.json<{ items: PersonDto[] }>().items[0]?.idNumberMasked).toBe(
+      `371${'*'.repeat(13)}${idNumber.slice(-2)}`,
+    );
+    const members = await app.inject({ method: 'GET', url: `/api/hukou-households/${hukouId}` });
+    expect(members.json<{ members: { idNumberMasked: string }[] }>().members[0]?.idNumberMasked).toBe(
       `371${'*'.repeat(13)}${idNumber.slice(-2)}`,
     );
     expect(read.body).not.toContain(idNumber);

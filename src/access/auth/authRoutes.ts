@@ -85,9 +85,28 @@ export function registerAuthRoutes(app: FastifyInstance, context: AppContext): v
     '/auth/me',
     {
       config: { access: 'session' },
-      schema: { tags: ['access'], summary: '当前用户 — Who am I', response: { 200: principalSchema } },
+      schema: {
+        tags: ['access'],
+        summary: '当前用户（及控制台页眉显示的平台名称）— Who am I',
+        response: {
+          200: {
+            ...principalSchema,
+            properties: {
+              ...principalSchema.properties,
+              systemName: { type: 'string', description: '平台名称（系统参数 system.name）' },
+            },
+          },
+        },
+      },
     },
-    (request) => show(requirePrincipal(request.principal)),
+    async (request) => {
+      // Every signed-in user's console shows it in the header; only the system administrator sets it.
+      const systemName = await context.settings.value('system.name');
+      return {
+        ...show(requirePrincipal(request.principal)),
+        systemName: typeof systemName === 'string' ? systemName : '',
+      };
+    },
   );
 
   app.post(
