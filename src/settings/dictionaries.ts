@@ -39,8 +39,10 @@ export function buildDictionaries(variables: VariableCatalogue): Dictionary[] {
       nameZh: '家庭关系（GB/T 4761-2008）',
       nameEn: 'Family relationship (GB/T 4761-2008)',
       // The standard names its codes in Chinese only, so the English name is the Chinese one.
+      // Sorted by code: object keys like '10' would otherwise come before '02'.
       entries: Object.entries(relationshipCodes)
         .filter(([code]) => isRelationshipCode(code))
+        .sort(([a], [b]) => a.localeCompare(b))
         .map(([code, zh]) => ({ code, nameZh: zh, nameEn: zh })),
     },
     { code: 'sex', nameZh: '性别', nameEn: 'Sex', entries: fromLabels(sexLabels) },

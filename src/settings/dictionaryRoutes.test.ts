@@ -33,6 +33,8 @@ describeEachDatabase('dictionary routes', (getDb) => {
       nameZh: '配偶',
       nameEn: '配偶',
     });
+    expect(byCode.get('relationship')?.entries[0]).toEqual({ code: '02', nameZh: '户主', nameEn: '户主' });
+    expect(byCode.get('relationship')?.entries.at(-1)?.code).toBe('99');
     expect(byCode.get('sex')?.entries).toEqual([
       { code: 'male', nameZh: '男', nameEn: 'Male' },
       { code: 'female', nameZh: '女', nameEn: 'Female' },
