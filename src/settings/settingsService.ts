@@ -87,7 +87,7 @@ export function createSettingsProvider(
 
   const current = (): Promise<Map<string, EffectiveSetting>> => {
     const now = Date.now();
-    if (!cache || now - cache.at > cacheMs) {
+    if (!cache || now - cache.at >= cacheMs) {
       const settings = load();
       cache = { at: now, settings };
       // A failed read is not cached: the next request tries again.
