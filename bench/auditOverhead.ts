@@ -19,6 +19,7 @@ import { readCountyDivisions } from '../src/areas/chinaDivision.ts';
 import { importAreaRecords } from '../src/areas/importAreas.ts';
 import { listDescendants, findArea } from '../src/areas/areaRepository.ts';
 import { defaultSecurityPolicy } from '../src/access/auth/securityPolicy.ts';
+import { createSettingsProvider } from '../src/settings/settingsService.ts';
 import { DEMO_PASSWORD, setupDemoAccounts } from '../src/access/users/setupAccounts.ts';
 import { createPerson } from '../src/registry/persons/personService.ts';
 import { systemScope } from '../src/access/scope/dataScope.ts';
@@ -41,7 +42,7 @@ async function prepare(database: DatabaseHandle): Promise<{ context: AppContext;
     db: database.db,
     cipher: testFieldCipher(),
     variables: loadVariableCatalogue(),
-    securityPolicy: defaultSecurityPolicy,
+    settings: createSettingsProvider(database.db),
   };
   const personIds: string[] = [];
   for (let i = 0; i < PERSONS; i++) {

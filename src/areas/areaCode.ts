@@ -86,6 +86,14 @@ export const areaLevelLabels: Record<AreaLevel, string> = {
   village: '村（社区）',
 };
 
+export const areaLevelLabelsEn: Record<AreaLevel, string> = {
+  province: 'Province',
+  city: 'Prefecture-level city',
+  county: 'County (district)',
+  township: 'Township (subdistrict)',
+  village: 'Village (community)',
+};
+
 export const areaKindLabels: Record<AreaKind, string> = {
   subdistrict: '街道',
   town: '镇',
@@ -94,4 +102,14 @@ export const areaKindLabels: Record<AreaKind, string> = {
   residents_committee: '居民委员会',
   village_committee: '村民委员会',
   village_other: '类似村级单位',
+};
+
+export const areaKindLabelsEn: Record<AreaKind, string> = {
+  subdistrict: 'Subdistrict',
+  town: 'Town',
+  township: 'Township',
+  township_other: 'Township-level unit',
+  residents_committee: 'Residents’ committee',
+  village_committee: 'Villagers’ committee',
+  village_other: 'Village-level unit',
 };

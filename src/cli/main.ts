@@ -9,6 +9,7 @@ import { addFieldKey, loadFieldCipher, readKeyRing, removeFieldKey } from '../co
 import { countPersonsByKey } from '../registry/persons/personRepository.ts';
 import { reencryptPersons } from '../registry/persons/reencryptPersons.ts';
 import { defaultSecurityPolicy, demoSecurityPolicy } from '../access/auth/securityPolicy.ts';
+import { createSettingsProvider } from '../settings/settingsService.ts';
 import {
   DEMO_PASSWORD,
   setupAdministrators,
@@ -222,7 +223,7 @@ program
       });
       console.log(report.message);
       // The demo does not ask administrators for an authenticator, and says so below.
-      context.securityPolicy = demoSecurityPolicy;
+      context.settings = createSettingsProvider(context.db, { securityDefaults: demoSecurityPolicy });
       const accounts = await setupDemoAccounts(
         context.db,
         defaultSecurityPolicy,

@@ -4,7 +4,7 @@ import { createDatabase, defaultSqliteFile } from '../db/createDatabase.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import type { AppContext } from '../http/appContext.ts';
 import { loadVariableCatalogue } from '../registry/variables/variableCatalogue.ts';
-import { defaultSecurityPolicy } from '../access/auth/securityPolicy.ts';
+import { createSettingsProvider } from '../settings/settingsService.ts';
 
 export interface ContextOverrides {
   databaseUrl?: string | undefined;
@@ -27,6 +27,6 @@ export async function openContext(overrides: ContextOverrides = {}, migrate = tr
     db: database.db,
     cipher: loadFieldCipher(config.dataDir),
     variables: loadVariableCatalogue(),
-    securityPolicy: defaultSecurityPolicy,
+    settings: createSettingsProvider(database.db),
   };
 }

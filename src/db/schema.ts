@@ -21,6 +21,7 @@ export interface Database {
   user_roles: UserRoleTable;
   sessions: SessionTable;
   login_log: LoginLogTable;
+  settings: SettingTable;
 }
 
 export type AreaLevel = 'province' | 'city' | 'county' | 'township' | 'village';
@@ -66,7 +67,6 @@ export interface PersonTable {
   id_number_enc: string;
   /** Keyed SM3 blind index: finds a person by number without decrypting every row. */
   id_number_hash: string;
-  id_number_masked: string;
   name: string;
   sex: 'male' | 'female';
   birth_date: string;
@@ -74,7 +74,6 @@ export interface PersonTable {
   hukou_area_code: string | null;
   residence_area_code: string | null;
   phone_enc: string | null;
-  phone_masked: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -230,4 +229,13 @@ export interface LoginLogTable {
   user_id: string | null;
   ip: string | null;
   outcome: LoginOutcome;
+}
+
+/** A setting's value (JSON) where it differs from the catalogue default (src/settings). */
+export interface SettingTable {
+  key: string;
+  value_json: string;
+  updated_at: string;
+  /** The user id of whoever changed it last. */
+  updated_by: string | null;
 }

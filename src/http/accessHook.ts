@@ -46,7 +46,7 @@ export function registerAccessHook(app: FastifyInstance, context: AppContext): v
     if (access === undefined || access === 'public') return;
     const token = bearerToken(request);
     if (!token) throw new AppError('AUTH_REQUIRED');
-    const principal = await authenticate(context.db, context.securityPolicy, token);
+    const principal = await authenticate(context.db, await context.settings.securityPolicy(), token);
     request.principal = principal;
     if (access === 'session') return;
     if (principal.mustChangePassword) throw new AppError('PASSWORD_CHANGE_REQUIRED', { reason: '初始密码' });

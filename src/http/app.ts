@@ -16,6 +16,8 @@ import { registerHealthRoutes } from './healthRoutes.ts';
 import { registerConsoleRoutes } from './consoleRoutes.ts';
 import { registerAreaRoutes } from '../areas/areaRoutes.ts';
 import { registerRegistryRoutes } from '../registry/registryRoutes.ts';
+import { registerSettingsRoutes } from '../settings/settingsRoutes.ts';
+import { registerDictionaryRoutes } from '../settings/dictionaryRoutes.ts';
 
 /** A route as registered: its method, URL pattern and JSON schema. */
 export interface RouteSummary {
@@ -91,6 +93,7 @@ export async function buildApp({
         { name: 'areas', description: '行政区划 Areas' },
         { name: 'registry', description: '人员、家庭与事实 Registry' },
         { name: 'access', description: '登录与会话 Sign-in and sessions' },
+        { name: 'settings', description: '系统参数、安全策略与数据字典 Settings and code tables' },
         { name: 'system', description: '运行状态 System' },
       ],
     },
@@ -116,6 +119,8 @@ export async function buildApp({
       registerRoleChoiceRoutes(scope, context);
       registerAreaRoutes(scope, context);
       registerRegistryRoutes(scope, context);
+      registerSettingsRoutes(scope, context);
+      registerDictionaryRoutes(scope, context);
       done();
     },
     { prefix: '/api' },

@@ -4,7 +4,7 @@ import type { FieldCipher } from '../core/fieldCipher.ts';
 import type { DatabaseHandle } from '../db/createDatabase.ts';
 import type { Database } from '../db/schema.ts';
 import type { VariableCatalogue } from '../registry/variables/variableCatalogue.ts';
-import type { SecurityPolicy } from '../access/auth/securityPolicy.ts';
+import type { SettingsProvider } from '../settings/settingsService.ts';
 
 /** What every module's routes and services are built from; assembled once per app. */
 export interface AppContext {
@@ -13,5 +13,6 @@ export interface AppContext {
   db: Kysely<Database>;
   cipher: FieldCipher;
   variables: VariableCatalogue;
-  securityPolicy: SecurityPolicy;
+  /** Settings in force, including the security policy and masking rules (src/settings). */
+  settings: SettingsProvider;
 }

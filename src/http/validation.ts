@@ -114,6 +114,19 @@ export function problemFromAjv(part: string, error: ErrorObject): FieldProblem {
       return { path, code: 'FIELD_TOO_SHORT', params: { limit: Number(params.limit) } };
     case 'maxItems':
       return { path, code: 'FIELD_TOO_MANY', params: { limit: Number(params.limit) } };
+    case 'minItems':
+      return { path, code: 'FIELD_TOO_FEW', params: { limit: Number(params.limit) } };
+    case 'minProperties':
+      return { path, code: 'FIELD_TOO_FEW_PROPERTIES', params: { limit: Number(params.limit) } };
+    case 'uniqueItems': {
+      // ajv names the two equal items 0-based, in no promised order; people count from 1.
+      const [first, second] = [Number(params.i), Number(params.j)].sort((x, y) => x - y);
+      return {
+        path,
+        code: 'FIELD_DUPLICATE_ITEMS',
+        params: { first: (first ?? 0) + 1, second: (second ?? 0) + 1 },
+      };
+    }
     case 'minimum':
     case 'maximum':
     case 'exclusiveMinimum':

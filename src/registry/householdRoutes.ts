@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../http/appContext.ts';
 import { relationshipLabel } from './households/relationshipCodes.ts';
+import { personMasker } from './persons/personMasking.ts';
 import { membershipReasons, type MembershipBasis } from './households/assistanceMembership.ts';
 import {
   createAssistanceHousehold,
@@ -26,6 +27,7 @@ import { uuidParams, date, pagingProperties, asOfQuery, factsResponse } from './
 /** Hukou households and assistance households with their members (N2). */
 export function registerHouseholdRoutes(app: FastifyInstance, context: AppContext): void {
   const { db } = context;
+  const masker = async () => personMasker(context.cipher, await context.settings.maskingRules());
 
   const memberSchema = {
     type: 'object',
@@ -59,6 +61,7 @@ export function registerHouseholdRoutes(app: FastifyInstance, context: AppContex
     const household = await requireHukouHousehold(db, id, scope);
     const today = todayInChina();
     const members = await listHukouMembers(db, id);
+    const mask = await masker();
     return {
       id: household.id,
       hukouNumber: household.hukou_number,
@@ -71,7 +74,7 @@ export function registerHouseholdRoutes(app: FastifyInstance, context: AppContex
         sex: m.sex,
         birthDate: m.birth_date,
         age: ageOn(m.birth_date, m.death_date ?? today),
-        idNumberMasked: m.id_number_masked,
+        idNumberMasked: mask.idNumber(m.id_number_enc),
         relationship: m.relationship,
         relationshipLabel: relationshipLabel(m.relationship) ?? m.relationship,
         deceased: m.death_date !== null,
@@ -226,6 +229,7 @@ export function registerHouseholdRoutes(app: FastifyInstance, context: AppContex
   const showAssistanceHousehold = async (id: string, scope: DataScopeFilter) => {
     const household = await requireAssistanceHousehold(db, id, scope);
     const members = await listAssistanceMembers(db, id);
+    const mask = await masker();
     return {
       id: household.id,
       areaCode: household.area_code,
@@ -238,7 +242,7 @@ export function registerHouseholdRoutes(app: FastifyInstance, context: AppContex
         sex: m.sex,
         birthDate: m.birth_date,
         age: ageOn(m.birth_date, household.established_on),
-        idNumberMasked: m.id_number_masked,
+        idNumberMasked: mask.idNumber(m.id_number_enc),
         relation: m.relation,
         included: m.included === 1,
         basis: m.basis,

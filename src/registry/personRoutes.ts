@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { AppError } from '../core/appError.ts';
 import type { AppContext } from '../http/appContext.ts';
 import { personSchema, toPersonDto } from './persons/personDto.ts';
+import { personMasker } from './persons/personMasking.ts';
 import { listPersonsWithin } from './persons/personRepository.ts';
 import {
   createPerson,
@@ -25,6 +26,8 @@ import {
 /** Persons: register, search, look up, view, reveal, update, facts (X1). */
 export function registerPersonRoutes(app: FastifyInstance, context: AppContext): void {
   const { db, cipher } = context;
+  // Masks follow the system settings in force at the time of each request.
+  const masker = async () => personMasker(cipher, await context.settings.maskingRules());
 
   app.post<{ Body: CreatePersonBody }>(
     '/persons',
@@ -64,7 +67,7 @@ export function registerPersonRoutes(app: FastifyInstance, context: AppContext):
     },
     async (request, reply) => {
       const row = await createPerson(db, cipher, request.body, requestScope(request));
-      return reply.status(201).send(toPersonDto(row));
+      return reply.status(201).send(toPersonDto(row, await masker()));
     },
   );
 
@@ -109,7 +112,8 @@ export function registerPersonRoutes(app: FastifyInstance, context: AppContext):
         limit: request.query.limit ?? 50,
         offset: request.query.offset ?? 0,
       });
-      return { items: rows.map((r) => toPersonDto(r)), total };
+      const mask = await masker();
+      return { items: rows.map((r) => toPersonDto(r, mask)), total };
     },
   );
 
@@ -136,7 +140,7 @@ export function registerPersonRoutes(app: FastifyInstance, context: AppContext):
       // The ID number never reaches the URL, so it stays out of access logs and metrics labels.
       const row = await findPersonByIdNumber(db, cipher, request.body.idNumber, requestScope(request));
       if (!row) throw new AppError('PERSON_NOT_FOUND');
-      return toPersonDto(row);
+      return toPersonDto(row, await masker());
     },
   );
 
@@ -154,7 +158,8 @@ export function registerPersonRoutes(app: FastifyInstance, context: AppContext):
         response: { 200: personSchema },
       },
     },
-    async (request) => toPersonDto(await requirePerson(db, request.params.id, requestScope(request))),
+    async (request) =>
+      toPersonDto(await requirePerson(db, request.params.id, requestScope(request)), await masker()),
   );
 
   app.post<{ Params: { id: string }; Body: { fields: ('idNumber' | 'phone')[]; reason: string } }>(
@@ -235,7 +240,10 @@ export function registerPersonRoutes(app: FastifyInstance, context: AppContext):
       },
     },
     async (request) =>
-      toPersonDto(await updatePerson(db, cipher, request.params.id, request.body, requestScope(request))),
+      toPersonDto(
+        await updatePerson(db, cipher, request.params.id, request.body, requestScope(request)),
+        await masker(),
+      ),
   );
 
   app.get<{ Params: { id: string }; Querystring: { asOf?: string; knownAt?: string; history?: boolean } }>(

@@ -42,7 +42,8 @@ function requirePrincipal(principal: Principal | null): Principal {
 /** Sign-in, sign-out (here or everywhere), who am I, and password change. */
 export function registerAuthRoutes(app: FastifyInstance, context: AppContext): void {
   const { db } = context;
-  const policy = context.securityPolicy;
+  // Read per request: a policy change applies to the next sign-in without a restart.
+  const policy = () => context.settings.securityPolicy();
 
   app.post<{ Body: { username: string; password: string; totpCode?: string } }>(
     '/auth/login',
@@ -71,7 +72,11 @@ export function registerAuthRoutes(app: FastifyInstance, context: AppContext): v
       },
     },
     async (request) => {
-      const result = await login(db, policy, { ...request.body, ip: request.ip, cipher: context.cipher });
+      const result = await login(db, await policy(), {
+        ...request.body,
+        ip: request.ip,
+        cipher: context.cipher,
+      });
       return { token: result.token, expiresAt: result.expiresAt, user: show(result.principal) };
     },
   );
@@ -80,9 +85,28 @@ export function registerAuthRoutes(app: FastifyInstance, context: AppContext): v
     '/auth/me',
     {
       config: { access: 'session' },
-      schema: { tags: ['access'], summary: '当前用户 — Who am I', response: { 200: principalSchema } },
+      schema: {
+        tags: ['access'],
+        summary: '当前用户（及控制台页眉显示的平台名称）— Who am I',
+        response: {
+          200: {
+            ...principalSchema,
+            properties: {
+              ...principalSchema.properties,
+              systemName: { type: 'string', description: '平台名称（系统参数 system.name）' },
+            },
+          },
+        },
+      },
     },
-    (request) => show(requirePrincipal(request.principal)),
+    async (request) => {
+      // Every signed-in user's console shows it in the header; only the system administrator sets it.
+      const systemName = await context.settings.value('system.name');
+      return {
+        ...show(requirePrincipal(request.principal)),
+        systemName: typeof systemName === 'string' ? systemName : '',
+      };
+    },
   );
 
   app.post(
@@ -185,7 +209,7 @@ export function registerAuthRoutes(app: FastifyInstance, context: AppContext): v
       },
     },
     async (request) => {
-      await changePassword(db, policy, requirePrincipal(request.principal).userId, request.body);
+      await changePassword(db, await policy(), requirePrincipal(request.principal).userId, request.body);
       return { ok: true };
     },
   );

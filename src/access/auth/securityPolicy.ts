@@ -1,6 +1,7 @@
 /**
- * The security policy (MLPS 2.0 level 3; the defaults follow RuoYi and DOMAIN.md). The
- * security administrator will edit it; until then these values are the configuration.
+ * The security policy (MLPS 2.0 level 3; the defaults follow RuoYi and DOMAIN.md). These are
+ * the defaults: the security administrator changes them as settings (src/settings), which
+ * the running server reads per request through the settings provider.
  */
 export interface SecurityPolicy {
   maxFailedLogins: number;

@@ -5,7 +5,7 @@ import { ensureTestAccounts, injectAs, testContext } from '../../http/testing/bu
 import { buildApp } from '../../http/app.ts';
 import type { ErrorBody } from '../../http/errorHandler.ts';
 import { DEMO_PASSWORD } from '../users/setupAccounts.ts';
-import { defaultSecurityPolicy } from './securityPolicy.ts';
+import { createSettingsProvider } from '../../settings/settingsService.ts';
 import { base32Decode, hotp } from './totp.ts';
 
 const codeNow = (secret: string) => hotp(base32Decode(secret), Math.floor(Date.now() / 30_000));
@@ -14,7 +14,9 @@ describeEachDatabase('TOTP for administrators (production policy)', (getDb) => {
   let app: FastifyInstance;
   beforeAll(async () => {
     await ensureTestAccounts(getDb());
-    app = await buildApp({ context: { ...testContext(getDb()), securityPolicy: defaultSecurityPolicy } });
+    app = await buildApp({
+      context: { ...testContext(getDb()), settings: createSettingsProvider(getDb().db) },
+    });
   });
   afterAll(async () => {
     await app.close();

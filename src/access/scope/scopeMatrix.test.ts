@@ -156,6 +156,27 @@ describeEachDatabase('scope matrix', (getDb) => {
         },
       }),
     ],
+    'PATCH /api/roles/:code': [
+      'refused',
+      () => ({ method: 'PATCH', url: '/api/roles/village_worker', payload: { dataScope: 'all' } }),
+    ],
+    'GET /api/permissions': ['refused', () => ({ method: 'GET', url: '/api/permissions' })],
+    'GET /api/settings/system': ['refused', () => ({ method: 'GET', url: '/api/settings/system' })],
+    'GET /api/settings/security': ['refused', () => ({ method: 'GET', url: '/api/settings/security' })],
+    'PUT /api/settings/system/:key': [
+      'refused',
+      () => ({
+        method: 'PUT',
+        url: '/api/settings/system/masking.idNumber',
+        payload: { value: { keepStart: 0, keepEnd: 0 } },
+      }),
+    ],
+    'PUT /api/settings/security/:key': [
+      'refused',
+      () => ({ method: 'PUT', url: '/api/settings/security/maxFailedLogins', payload: { value: 10 } }),
+    ],
+    // Code tables hold no personal data: every signed-in user reads the same ones.
+    'GET /api/dictionaries': ['public', () => ({ method: 'GET', url: '/api/dictionaries' })],
     'GET /api/variables': ['public', () => ({ method: 'GET', url: '/api/variables' })],
     'GET /api/departments': ['public', () => ({ method: 'GET', url: '/api/departments' })],
     // The area tree is published administrative data: readable by every signed-in user.

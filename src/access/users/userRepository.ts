@@ -144,3 +144,45 @@ export async function listRoles(db: Kysely<Database>) {
 export async function listOrganisations(db: Kysely<Database>) {
   return db.selectFrom('organisations').selectAll().orderBy('area_code').orderBy('name').execute();
 }
+
+export async function findRoleByCode(db: Kysely<Database>, code: string) {
+  return db.selectFrom('roles').selectAll().where('code', '=', code).executeTakeFirst();
+}
+
+export async function updateRole(
+  db: Kysely<Database>,
+  id: string,
+  patch: Partial<Pick<RoleTable, 'name_zh' | 'name_en' | 'permissions_json' | 'data_scope'>>,
+): Promise<void> {
+  await db.updateTable('roles').set(patch).where('id', '=', id).execute();
+}
+
+/**
+ * For every user holding a role, the permissions of their OTHER roles (JSON per role), so a
+ * change to the role can be checked against each holder's combined permissions.
+ */
+export async function listOtherRolesOfHolders(db: Kysely<Database>, roleId: string) {
+  const holders = await db
+    .selectFrom('user_roles')
+    .innerJoin('users', 'users.id', 'user_roles.user_id')
+    .select(['users.id', 'users.username'])
+    .where('user_roles.role_id', '=', roleId)
+    .execute();
+  if (holders.length === 0) return [];
+  const others = await db
+    .selectFrom('user_roles')
+    .innerJoin('roles', 'roles.id', 'user_roles.role_id')
+    .select(['user_roles.user_id', 'roles.permissions_json'])
+    .where(
+      'user_roles.user_id',
+      'in',
+      holders.map((h) => h.id),
+    )
+    .where('user_roles.role_id', '!=', roleId)
+    .execute();
+  return holders.map((h) => ({
+    userId: h.id,
+    username: h.username,
+    permissionsJson: others.filter((o) => o.user_id === h.id).map((o) => o.permissions_json),
+  }));
+}

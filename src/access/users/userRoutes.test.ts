@@ -3,6 +3,9 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../../db/testing/eachDatabase.ts';
 import { buildTestApp, injectAs, signIn, type Inject } from '../../http/testing/buildTestApp.ts';
 import type { ErrorBody } from '../../http/errorHandler.ts';
+import { findAuditRecords } from '../audit/auditRepository.ts';
+import { setupDemoAccounts } from './setupAccounts.ts';
+import { defaultSecurityPolicy } from '../auth/securityPolicy.ts';
 
 describeEachDatabase('user and role administration', (getDb) => {
   let app: FastifyInstance;
@@ -111,5 +114,131 @@ describeEachDatabase('user and role administration', (getDb) => {
       },
     });
     expect(grant.statusCode).toBe(400);
+  });
+
+  it('the security administrator edits a role, refused where it would break the separation', async () => {
+    const patch = (code: string, payload: object) =>
+      asSec({ method: 'PATCH', url: `/api/roles/${code}`, payload });
+    await asSec({
+      method: 'POST',
+      url: '/api/roles',
+      payload: {
+        code: 'viewer',
+        nameZh: '查阅',
+        nameEn: 'Viewer',
+        permissions: ['registry:person:view'],
+        dataScope: 'area_only',
+      },
+    });
+    const changed = await patch('viewer', {
+      nameZh: '查阅人员',
+      permissions: ['registry:person:view', 'registry:fact:view'],
+    });
+    expect(changed.statusCode).toBe(200);
+    expect(changed.json()).toEqual({
+      code: 'viewer',
+      nameZh: '查阅人员',
+      nameEn: 'Viewer',
+      permissions: ['registry:person:view', 'registry:fact:view'],
+      dataScope: 'area_only',
+      builtin: false,
+    });
+    const [record] = await findAuditRecords(getDb().db, { action: 'role.update', limit: 1 });
+    expect(JSON.parse(record?.detail_json ?? '{}')).toMatchObject({
+      before: { nameZh: '查阅', permissions: ['registry:person:view'] },
+      after: { nameZh: '查阅人员' },
+    });
+
+    const mixed = await patch('viewer', { permissions: ['registry:person:view', 'system:user:manage'] });
+    expect(mixed.json<ErrorBody>().error.code).toBe('ROLE_SEPARATION');
+
+    // A holder of the role and a business role may not end up with an administrator family.
+    const orgs = (await asSys({ method: 'GET', url: '/api/organisations' })).json<{
+      items: { id: string; kind: string }[];
+    }>().items;
+    const office = orgs.find((o) => o.kind === 'township_office');
+    if (!office) throw new Error('no township office');
+    const user = await asSys({
+      method: 'POST',
+      url: '/api/users',
+      payload: {
+        username: 'zhao.min',
+        displayName: '赵敏',
+        organisationId: office.id,
+        roleCodes: ['viewer', 'township_staff'],
+      },
+    });
+    expect(user.statusCode).toBe(201);
+    const combined = await patch('viewer', { permissions: ['audit:record:view'] });
+    expect(combined.statusCode).toBe(400);
+    expect(combined.json<ErrorBody>().error).toMatchObject({ code: 'ROLE_SEPARATION' });
+    expect(combined.json<ErrorBody>().error.message).toContain('zhao.min');
+
+    // Built-in administrator roles may be renamed, nothing more.
+    const renamed = await patch('system_admin', { nameZh: '系统管理员（荣成）' });
+    expect(renamed.statusCode).toBe(200);
+    expect(renamed.json()).toMatchObject({ nameZh: '系统管理员（荣成）', builtin: true });
+    const narrowed = await patch('system_admin', { permissions: ['system:user:manage'] });
+    expect(narrowed.statusCode).toBe(400);
+    expect(narrowed.json<ErrorBody>().error.code).toBe('BUILTIN_ROLE_PROTECTED');
+    const scoped = await patch('audit_admin', { dataScope: 'area_only' });
+    expect(scoped.json<ErrorBody>().error.code).toBe('BUILTIN_ROLE_PROTECTED');
+    const swapped = await patch('security_admin', {
+      permissions: ['audit:record:view', 'audit:record:export'],
+    });
+    expect(swapped.json<ErrorBody>().error.code).toBe('BUILTIN_ROLE_PROTECTED');
+
+    const empty = await patch('viewer', {});
+    expect(empty.json<ErrorBody>().error.details).toEqual([
+      { path: 'body', code: 'FIELD_TOO_FEW_PROPERTIES', message: '至少需要填写1个字段' },
+    ]);
+    const twice = await patch('viewer', { permissions: ['registry:person:view', 'registry:person:view'] });
+    expect(twice.json<ErrorBody>().error.details[0]).toMatchObject({
+      path: 'body.permissions',
+      code: 'FIELD_DUPLICATE_ITEMS',
+    });
+    expect((await patch('nobody', { nameZh: '无' })).statusCode).toBe(404);
+    const bySys = await asSys({ method: 'PATCH', url: '/api/roles/viewer', payload: { nameZh: '改' } });
+    expect(bySys.statusCode).toBe(403);
+  });
+
+  it('keeps the security administrator’s edits of built-in roles when the accounts are set up again', async () => {
+    const edited = await asSec({
+      method: 'PATCH',
+      url: '/api/roles/department_staff',
+      payload: { nameZh: '协作部门人员', permissions: ['areas:area:view', 'registry:person:view'] },
+    });
+    expect(edited.statusCode).toBe(200);
+    await setupDemoAccounts(getDb().db, defaultSecurityPolicy, '371082000000');
+    const roles = (await asSec({ method: 'GET', url: '/api/roles' })).json<{
+      items: { code: string; nameZh: string; permissions: string[] }[];
+    }>().items;
+    expect(roles.find((r) => r.code === 'department_staff')).toMatchObject({
+      nameZh: '协作部门人员',
+      permissions: ['areas:area:view', 'registry:person:view'],
+    });
+    expect(roles.find((r) => r.code === 'system_admin')).toMatchObject({
+      nameZh: '系统管理员（荣成）',
+      permissions: ['system:user:manage', 'system:organisation:manage', 'system:config:manage'],
+    });
+  });
+
+  it('lists the permission catalogue with each permission’s administrator family', async () => {
+    const res = await asSec({ method: 'GET', url: '/api/permissions' });
+    expect(res.statusCode).toBe(200);
+    const items = res.json<{ items: { permission: string; labelZh: string; family: string | null }[] }>()
+      .items;
+    expect(items).toContainEqual({
+      permission: 'system:config:manage',
+      labelZh: '管理系统参数与字典',
+      family: 'system',
+    });
+    expect(items).toContainEqual({
+      permission: 'audit:record:export',
+      labelZh: '导出审计记录',
+      family: 'audit',
+    });
+    expect(items).toContainEqual({ permission: 'registry:person:view', labelZh: '查看人员', family: null });
+    expect((await asSys({ method: 'GET', url: '/api/permissions' })).statusCode).toBe(403);
   });
 });

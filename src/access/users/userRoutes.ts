@@ -1,11 +1,18 @@
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../core/appError.ts';
 import type { AppContext } from '../../http/appContext.ts';
-import type { DataScope, OrganisationKind } from '../../db/schema.ts';
+import type { DataScope, OrganisationKind, RoleTable } from '../../db/schema.ts';
 import { logoutEverywhere } from '../auth/authService.ts';
 import { recordAudit } from '../audit/auditService.ts';
 import { generatePassword, hashPassword } from './password.ts';
-import { isPermission, permissionCatalogue, separationProblem, type Permission } from './permissions.ts';
+import {
+  adminFamilyOf,
+  isPermission,
+  permissionCatalogue,
+  separationProblem,
+  type Permission,
+} from './permissions.ts';
+import { changeRole, type RolePatch } from './roleService.ts';
 import {
   findOrganisation,
   findUserById,
@@ -16,6 +23,7 @@ import {
   upsertRole,
 } from './userRepository.ts';
 import { createOrganisation, createUser } from './userService.ts';
+import { dataScopes, organisationKinds } from './accessLabels.ts';
 import { findArea } from '../../areas/areaRepository.ts';
 import { normalizeAreaCode } from '../../areas/areaCode.ts';
 
@@ -25,14 +33,6 @@ const uuidParams = {
   properties: { id: { type: 'string', format: 'uuid' } },
 } as const;
 const okSchema = { 200: { type: 'object', properties: { ok: { type: 'boolean' } } } } as const;
-const dataScopes: DataScope[] = ['all', 'area_and_below', 'area_only', 'own'];
-const organisationKinds: OrganisationKind[] = [
-  'bureau',
-  'township_office',
-  'village_committee',
-  'department',
-  'partner',
-];
 
 /**
  * Accounts and organisations (system administrator) and roles (security administrator).
@@ -135,7 +135,7 @@ export function registerUserRoutes(app: FastifyInstance, context: AppContext): v
         throw AppError.field('body.organisationId', 'FIELD_NOT_ALLOWED', { allowed: '已登记的组织机构' });
       }
       const initialPassword = generatePassword();
-      const user = await createUser(db, context.securityPolicy, {
+      const user = await createUser(db, await context.settings.securityPolicy(), {
         ...request.body,
         password: initialPassword,
         mustChangePassword: true,
@@ -401,5 +401,95 @@ export function registerUserRoutes(app: FastifyInstance, context: AppContext): v
       });
       return { ok: true };
     },
+  );
+
+  const toRoleDto = (r: RoleTable) => ({
+    code: r.code,
+    nameZh: r.name_zh,
+    nameEn: r.name_en,
+    permissions: JSON.parse(r.permissions_json) as string[],
+    dataScope: r.data_scope,
+    builtin: r.builtin === 1,
+  });
+
+  app.patch<{ Params: { code: string }; Body: RolePatch }>(
+    '/roles/:code',
+    {
+      config: { access: 'security:role:manage' },
+      schema: {
+        tags: ['access'],
+        summary: '修改角色（三员分立校验；内置管理员角色只能改名）— Change a role',
+        params: {
+          type: 'object',
+          required: ['code'],
+          properties: { code: { type: 'string', maxLength: 50 } },
+        },
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          minProperties: 1,
+          properties: {
+            nameZh: { type: 'string', minLength: 1, maxLength: 50 },
+            nameEn: { type: 'string', minLength: 1, maxLength: 100 },
+            permissions: {
+              type: 'array',
+              maxItems: 100,
+              uniqueItems: true,
+              items: { type: 'string', maxLength: 100 },
+            },
+            dataScope: { type: 'string', enum: dataScopes },
+          },
+        },
+        response: { 200: roleSchema },
+      },
+    },
+    async (request) => {
+      const { before, after } = await changeRole(db, request.params.code, request.body);
+      await recordAudit(db, {
+        actor: actor(request),
+        action: 'role.update',
+        subjectType: 'role',
+        subjectId: after.code,
+        ip: request.ip,
+        detail: { before: toRoleDto(before), after: toRoleDto(after) },
+      });
+      return toRoleDto(after);
+    },
+  );
+
+  app.get(
+    '/permissions',
+    {
+      config: { access: 'security:role:manage' },
+      schema: {
+        tags: ['access'],
+        summary: '权限目录（三员分立的归属）— The permission catalogue',
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              items: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    permission: { type: 'string' },
+                    labelZh: { type: 'string' },
+                    family: { type: ['string', 'null'], enum: ['system', 'security', 'audit', null] },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+    () => ({
+      items: (Object.keys(permissionCatalogue) as Permission[]).map((permission) => ({
+        permission,
+        labelZh: permissionCatalogue[permission],
+        family: adminFamilyOf(permission),
+      })),
+    }),
   );
 }

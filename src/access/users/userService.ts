@@ -4,27 +4,47 @@ import { AppError } from '../../core/appError.ts';
 import type { Database, OrganisationTable, UserTable } from '../../db/schema.ts';
 import type { SecurityPolicy } from '../auth/securityPolicy.ts';
 import { hashPassword, passwordProblems } from './password.ts';
-import { builtinRoles, isPermission, separationProblem, type Permission } from './permissions.ts';
+import {
+  adminFamilyOf,
+  builtinRoles,
+  isPermission,
+  separationProblem,
+  type Permission,
+} from './permissions.ts';
 import {
   findRolesByCodes,
   findUserByUsername,
   insertOrganisation,
   insertUser,
   upsertRole,
+  findRoleByCode,
+  updateRole,
 } from './userRepository.ts';
 
-/** Creates or refreshes the built-in roles (their permissions follow the code's catalogue). */
+/**
+ * Creates the built-in roles that are missing. Existing ones keep what the security
+ * administrator made of them (PATCH /roles/:code), except that the three administrator roles
+ * always hold exactly their family's permissions from the code's catalogue (三员分立).
+ */
 export async function ensureBuiltinRoles(db: Kysely<Database>): Promise<void> {
   for (const role of builtinRoles) {
-    await upsertRole(db, {
-      id: `role_${role.code}`,
-      code: role.code,
-      name_zh: role.nameZh,
-      name_en: role.nameEn,
-      permissions_json: JSON.stringify(role.permissions),
-      data_scope: role.dataScope,
-      builtin: 1,
-    });
+    const existing = await findRoleByCode(db, role.code);
+    if (!existing) {
+      await upsertRole(db, {
+        id: `role_${role.code}`,
+        code: role.code,
+        name_zh: role.nameZh,
+        name_en: role.nameEn,
+        permissions_json: JSON.stringify(role.permissions),
+        data_scope: role.dataScope,
+        builtin: 1,
+      });
+    } else if (role.permissions.every((p) => adminFamilyOf(p) !== null)) {
+      await updateRole(db, existing.id, {
+        permissions_json: JSON.stringify(role.permissions),
+        data_scope: role.dataScope,
+      });
+    }
   }
 }
 

@@ -9,6 +9,7 @@ import { importAreaRecords } from '../../areas/importAreas.ts';
 import { defaultSecurityPolicy, demoSecurityPolicy } from '../../access/auth/securityPolicy.ts';
 import { DEMO_PASSWORD, setupDemoAccounts } from '../../access/users/setupAccounts.ts';
 import type { AppContext } from '../appContext.ts';
+import { createSettingsProvider } from '../../settings/settingsService.ts';
 import { buildApp } from '../app.ts';
 
 /** The real application over a test database: real routes, validation and repositories. */
@@ -20,7 +21,7 @@ export function testContext(test: TestDatabase): AppContext {
     cipher: testFieldCipher(),
     variables: loadVariableCatalogue(),
     // Tests sign administrators in without an authenticator; the TOTP test uses the real policy.
-    securityPolicy: demoSecurityPolicy,
+    settings: createSettingsProvider(test.db, { securityDefaults: demoSecurityPolicy }),
   };
 }
 

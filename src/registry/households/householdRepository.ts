@@ -56,7 +56,7 @@ export async function listHukouMembers(db: Kysely<Database>, householdId: string
       'persons.sex',
       'persons.birth_date',
       'persons.death_date',
-      'persons.id_number_masked',
+      'persons.id_number_enc',
       'persons.residence_area_code',
     ])
     .where('hukou_members.household_id', '=', householdId)
@@ -139,7 +139,7 @@ export async function listAssistanceMembers(db: Kysely<Database>, householdId: s
       'persons.name',
       'persons.sex',
       'persons.birth_date',
-      'persons.id_number_masked',
+      'persons.id_number_enc',
     ])
     .where('assistance_members.household_id', '=', householdId)
     .orderBy('assistance_members.included', 'desc')

@@ -1,5 +1,6 @@
 import { ageOn, todayInChina } from '../../core/isoDate.ts';
 import type { PersonRow } from '../../db/schema.ts';
+import type { PersonMasker } from './personMasking.ts';
 
 /** A person as the API shows it: ID and phone numbers masked (unmasking is permissioned and audited). */
 export interface PersonDto {
@@ -16,10 +17,16 @@ export interface PersonDto {
   phoneMasked: string | null;
 }
 
-export function toPersonDto(row: PersonRow, today: string = todayInChina()): PersonDto {
+/** Sex as recorded (GB/T 2261.1 order: male, female), with labels. */
+export const sexLabels = {
+  male: { zh: '男', en: 'Male' },
+  female: { zh: '女', en: 'Female' },
+} as const;
+
+export function toPersonDto(row: PersonRow, mask: PersonMasker, today: string = todayInChina()): PersonDto {
   return {
     id: row.id,
-    idNumberMasked: row.id_number_masked,
+    idNumberMasked: mask.idNumber(row.id_number_enc),
     name: row.name,
     sex: row.sex,
     birthDate: row.birth_date,
@@ -31,7 +38,7 @@ export function toPersonDto(row: PersonRow, today: string = todayInChina()): Per
       row.hukou_area_code !== null &&
       row.residence_area_code !== null &&
       row.hukou_area_code !== row.residence_area_code,
-    phoneMasked: row.phone_masked,
+    phoneMasked: mask.phone(row.phone_enc),
   };
 }
 

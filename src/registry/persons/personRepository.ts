@@ -119,9 +119,7 @@ export async function countPersonsWithin(db: Kysely<Database>, areaCode: string)
 export async function updatePersonRow(
   db: Kysely<Database>,
   id: string,
-  changes: Partial<
-    Pick<PersonTable, 'name' | 'death_date' | 'residence_area_code' | 'phone_enc' | 'phone_masked'>
-  >,
+  changes: Partial<Pick<PersonTable, 'name' | 'death_date' | 'residence_area_code' | 'phone_enc'>>,
   now: string,
 ): Promise<void> {
   await db

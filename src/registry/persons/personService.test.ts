@@ -8,6 +8,7 @@ import { makeResidentId } from '../residentId/index.ts';
 import { isUniqueViolation } from '../isUniqueViolation.ts';
 import { insertTestAreas, testAreas } from '../testing/insertTestAreas.ts';
 import { toPersonDto } from './personDto.ts';
+import { defaultMaskingRules, personMasker } from './personMasking.ts';
 import { insertPersonRows, listPersonsWithin } from './personRepository.ts';
 import { createPerson, findPersonByIdNumber, requirePerson, updatePerson } from './personService.ts';
 import { preparePersonRow } from './preparePersonRow.ts';
@@ -51,15 +52,18 @@ describeEachDatabase('persons', (getDb) => {
       birth_date: '1968-09-30',
       hukou_area_code: county,
       residence_area_code: village,
-      phone_masked: '138****3456',
-      id_number_masked: `371082********${idNumber.slice(-4)}`,
       id_number_hash: cipher.blindIndex(idNumber),
     });
     expect(cipher.decrypt(row.id_number_enc)).toBe(idNumber);
     const raw = await sql<Record<string, unknown>>`select * from persons where id = ${row.id}`.execute(db);
     expect(JSON.stringify(raw.rows)).not.toContain(idNumber);
     expect(JSON.stringify(raw.rows)).not.toContain('13863123456');
-    expect(Object.keys(toPersonDto(row))).not.toContain('idNumber');
+    const dto = toPersonDto(row, personMasker(cipher, defaultMaskingRules));
+    expect(Object.keys(dto)).not.toContain('idNumber');
+    expect(dto).toMatchObject({
+      idNumberMasked: `371082********${idNumber.slice(-4)}`,
+      phoneMasked: '138****3456',
+    });
   });
 
   it('upgrades a 15-digit number and finds the person by either form', async () => {
@@ -193,13 +197,13 @@ describeEachDatabase('persons', (getDb) => {
     expect(updated).toMatchObject({
       name: '郑福贵',
       residence_area_code: otherTownVillage,
-      phone_masked: '063*****1234',
       death_date: '2026-10-01',
       updated_at: '2026-10-02T00:00:00.000Z',
     });
     expect(cipher.decrypt(updated.phone_enc ?? '')).toBe('0631-7561234');
     const cleared = await updatePerson(db, cipher, person.id, { phone: null, deathDate: null }, systemScope);
-    expect(cleared).toMatchObject({ phone_enc: null, phone_masked: null, death_date: null });
+    expect(cleared).toMatchObject({ phone_enc: null, death_date: null });
+    expect(personMasker(cipher, defaultMaskingRules).phone(updated.phone_enc)).toBe('063*****1234');
 
     const result = await refusal(
       updatePerson(

@@ -7,8 +7,9 @@ import type { Database, PersonRow } from '../../db/schema.ts';
 import { parseResidentId } from '../residentId/index.ts';
 import { systemScope, type DataScopeFilter } from '../../access/scope/dataScope.ts';
 import { requireAreaInScope } from '../../access/scope/requireAreaInScope.ts';
-import { maskPhone, phoneProblem } from './phone.ts';
+import { phoneProblem } from './phone.ts';
 import { preparePersonRow } from './preparePersonRow.ts';
+import { sexLabels } from './personDto.ts';
 import { isUniqueViolation } from '../isUniqueViolation.ts';
 import { findPersonById, findPersonByIdHash, insertPersonRows, updatePersonRow } from './personRepository.ts';
 
@@ -29,8 +30,6 @@ export interface UpdatePersonBody {
   residenceAreaCode?: string | null;
   phone?: string | null;
 }
-
-const sexLabel = { male: '男', female: '女' } as const;
 
 /** Checks an area field: well formed, and (for residence) one of the areas we hold. */
 async function checkAreaField(
@@ -101,7 +100,7 @@ export async function createPerson(
     problems.push({
       path: 'body.sex',
       code: 'FIELD_NOT_ALLOWED',
-      params: { allowed: `${id.sex}（身份证号码表明性别为${sexLabel[id.sex]}）` },
+      params: { allowed: `${id.sex}（身份证号码表明性别为${sexLabels[id.sex].zh}）` },
     });
   }
   checkDeathAndPhone(id.birthDate, body, problems);
@@ -215,7 +214,6 @@ export async function updatePerson(
       ...(body.phone !== undefined
         ? {
             phone_enc: body.phone === null ? null : cipher.encrypt(body.phone),
-            phone_masked: body.phone === null ? null : maskPhone(body.phone),
           }
         : {}),
     },

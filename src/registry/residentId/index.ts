@@ -4,7 +4,7 @@ export { computeCheckDigit } from './checkDigit.ts';
 export { parseResidentId } from './parseResidentId.ts';
 export { upgradeResidentId15 } from './upgradeResidentId15.ts';
 export { makeResidentId } from './makeResidentId.ts';
-export { maskResidentId } from './maskResidentId.ts';
+export { maskResidentId, defaultIdNumberMasking } from './maskResidentId.ts';
 export type {
   AddressPrefixes,
   ResidentIdInfo,
