@@ -10,6 +10,7 @@ import {
   testContext,
 } from '../../src/http/testing/buildTestApp.ts';
 import { buildApp } from '../../src/http/app.ts';
+import { createSettingsProvider } from '../../src/settings/settingsService.ts';
 import { defaultSecurityPolicy, type SecurityPolicy } from '../../src/access/auth/securityPolicy.ts';
 import { base32Decode, hotp } from '../../src/access/auth/totp.ts';
 import { listChildren } from '../../src/areas/areaRepository.ts';
@@ -93,7 +94,12 @@ describe('console (browser)', () => {
 
   async function open(options: { policy?: SecurityPolicy } = {}): Promise<Page> {
     app = options.policy
-      ? await buildApp({ context: { ...testContext(test), securityPolicy: options.policy } })
+      ? await buildApp({
+          context: {
+            ...testContext(test),
+            settings: createSettingsProvider(test.db, { securityDefaults: options.policy }),
+          },
+        })
       : await buildTestApp(test, { as: null });
     const base = await app.listen({ host: '127.0.0.1', port: 0 });
     page = await browser.newPage();
@@ -304,5 +310,29 @@ describe('console (browser)', () => {
     await p.getByRole('button', { name: /登\s*录/ }).click();
     await p.getByTestId('welcome').waitFor();
     expect(await menuLabels(p)).toContain('角色权限');
+  });
+
+  it('lets the system administrator read the dictionaries and change a masking rule, which the next list follows', async () => {
+    const p = await open();
+    if (!app) throw new Error('no app');
+    await signInAs(p, 'sysadmin');
+    await p.getByTestId('welcome').waitFor();
+    const base = p.url().replace(/#.*$/, '');
+    await p.goto(`${base}#/dictionaries`);
+    await p.getByTestId('dictionary-list').getByText('relationship').click();
+    await p.getByTestId('dictionary-entries').getByText('户主').first().waitFor();
+    await p.goto(`${base}#/settings/system`);
+    const row = p.getByTestId('settings-table').locator('tr', { hasText: 'masking.idNumber' });
+    await row.getByRole('button', { name: /编\s*辑/ }).click();
+    const dialog = p.getByRole('dialog');
+    await dialog.locator('input').nth(1).fill('2');
+    await dialog.getByRole('button', { name: /保\s*存/ }).click();
+    await expect.poll(() => row.locator('code').textContent()).toBe('{"keepStart":6,"keepEnd":2}');
+    // The county worker's next list follows the new rule: six characters, then only two.
+    const county = injectAs(app, await signIn(app, 'county'));
+    const list = await county({ method: 'GET', url: `/api/persons?area=${areas.village}` });
+    const masks = list.json<{ items: { idNumberMasked: string }[] }>().items.map((x) => x.idNumberMasked);
+    expect(masks.length).toBe(3);
+    for (const mask of masks) expect(mask).toMatch(/^371082\*{10}\w{2}$/);
   });
 });

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Col, List, Row, Table, Typography } from 'antd';
+import { Col, Menu, Row, Table, Typography } from 'antd';
 import { useApi } from '../api/useApi.ts';
 import { useLanguage } from '../i18n/LanguageContext.tsx';
 import { PageCard } from '../components/PageCard.tsx';
@@ -25,22 +25,21 @@ export function DictionariesPage() {
     <PageCard title={t('dictionaries')} error={dictionaries.error}>
       <Row gutter={16}>
         <Col span={7}>
-          <List
-            size="small"
-            bordered
-            loading={dictionaries.loading}
-            dataSource={items}
+          <Menu
+            mode="inline"
             data-testid="dictionary-list"
-            renderItem={(d) => (
-              <List.Item
-                style={{ cursor: 'pointer', background: d.code === current?.code ? '#fdf2f0' : undefined }}
-                onClick={() => {
-                  setSelected(d.code);
-                }}
-              >
-                {name(d)} <Typography.Text type="secondary">{d.code}</Typography.Text>
-              </List.Item>
-            )}
+            selectedKeys={current ? [current.code] : []}
+            items={items.map((d) => ({
+              key: d.code,
+              label: (
+                <span>
+                  {name(d)} <Typography.Text type="secondary">{d.code}</Typography.Text>
+                </span>
+              ),
+            }))}
+            onClick={({ key }) => {
+              setSelected(key);
+            }}
           />
         </Col>
         <Col span={17}>
