@@ -33,10 +33,20 @@ export function consoleBuildIsStale(): boolean {
  */
 export async function ensureConsoleBuilt(options: { force?: boolean; quiet?: boolean } = {}): Promise<void> {
   if (!options.force && !consoleBuildIsStale()) return;
-  await build({
-    configFile: path.join(webDir, 'vite.config.ts'),
-    logLevel: options.quiet ? 'warn' : 'info',
-  });
+  // Vite takes React's and antd's build flavour from NODE_ENV, which the test runner sets to
+  // 'test': the console must be the production bundle wherever it is built from.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({
+      configFile: path.join(webDir, 'vite.config.ts'),
+      mode: 'production',
+      logLevel: options.quiet ? 'warn' : 'info',
+    });
+  } finally {
+    if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = nodeEnv;
+  }
 }
 
 // `tsx web/buildConsole.ts [--force]`: the build:web script.

@@ -103,6 +103,8 @@ describe('console (browser)', () => {
       : await buildTestApp(test, { as: null });
     const base = await app.listen({ host: '127.0.0.1', port: 0 });
     page = await browser.newPage();
+    // A step that cannot happen fails with its locator named, well before the test's timeout.
+    page.setDefaultTimeout(10_000);
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
     page.on('console', (message) => {
       // Refused requests (a wrong password's 401) are the tests' subject, checked by assertions.
@@ -294,7 +296,7 @@ describe('console (browser)', () => {
 
   it('makes an administrator bind a TOTP authenticator under the production policy, then asks for a code at sign-in', async () => {
     const p = await open({ policy: defaultSecurityPolicy });
-    await signInAs(p, 'secadmin');
+    await signInAs(p, 'auditadmin');
     const secretText = await p.getByTestId('totp-secret').textContent();
     const secret = base32Decode(secretText ?? '');
     const step = Math.floor(Date.now() / 30_000);
@@ -304,12 +306,12 @@ describe('console (browser)', () => {
     await p.getByTestId('account-menu').hover();
     await p.getByText('退出登录').click();
     // The password alone no longer signs in: the page asks for the code, then lets the user in.
-    await signInAs(p, 'secadmin');
+    await signInAs(p, 'auditadmin');
     await expect.poll(() => p.getByTestId('signin-error').textContent()).toContain('动态口令');
     await p.getByLabel('动态口令').fill(hotp(secret, step + 1));
     await p.getByRole('button', { name: /登\s*录/ }).click();
     await p.getByTestId('welcome').waitFor();
-    expect(await menuLabels(p)).toContain('角色权限');
+    expect(await menuLabels(p)).toContain('审计日志');
   });
 
   it('lets the system administrator read the dictionaries and change a masking rule, which the next list follows', async () => {
@@ -334,5 +336,88 @@ describe('console (browser)', () => {
     const masks = list.json<{ items: { idNumberMasked: string }[] }>().items.map((x) => x.idNumberMasked);
     expect(masks.length).toBe(3);
     for (const mask of masks) expect(mask).toMatch(/^371082\*{10}\w{2}$/);
+  });
+
+  it('lets the system administrator create a user and an organisation from the console', async () => {
+    const p = await open();
+    await signInAs(p, 'sysadmin');
+    await p.getByTestId('welcome').waitFor();
+    const base = p.url().replace(/#.*$/, '');
+    await p.goto(`${base}#/users`);
+    await p.getByTestId('users-table').getByText('village').first().waitFor();
+    await p.getByTestId('new-user').click();
+    const dialog = p.getByRole('dialog');
+    await dialog.getByLabel('账号').fill('wang.wu');
+    await dialog.getByLabel('姓名').fill('王五');
+    await dialog.getByLabel('所属机构').click();
+    await p.locator('.ant-select-item-option', { hasText: '民政局' }).first().click();
+    await dialog.getByLabel('角色').click();
+    await p.locator('.ant-select-item-option', { hasText: '村（社区）' }).first().click();
+    // Close the multiple-choice list before pressing the dialog's button.
+    await dialog.locator('.ant-modal-title').click();
+    await dialog.getByRole('button', { name: /新\s*建/ }).click();
+    const password = (await p.getByTestId('initial-password').textContent()) ?? '';
+    expect(password.length).toBeGreaterThanOrEqual(10);
+    const row = await test.db
+      .selectFrom('users')
+      .select(['display_name', 'must_change_password'])
+      .where('username', '=', 'wang.wu')
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({ display_name: '王五', must_change_password: 1 });
+    await p.keyboard.press('Escape');
+    // The organisation tree is the area tree: open the county, pick a town, add a partner there.
+    await p.goto(`${base}#/organisations`);
+    const tree = p.getByTestId('area-tree');
+    await tree.locator('.ant-tree-switcher').first().click();
+    const townName = (
+      await test.db
+        .selectFrom('areas')
+        .select('name')
+        .where('code', '=', areas.town)
+        .executeTakeFirstOrThrow()
+    ).name;
+    await tree.getByText(townName, { exact: true }).click();
+    await p.getByRole('button', { name: '新建机构' }).click();
+    const orgDialog = p.getByRole('dialog');
+    await orgDialog.getByLabel('姓名').fill('爱心护理队');
+    await orgDialog.getByLabel('机构类型').click();
+    await p.locator('.ant-select-item-option', { hasText: '合作机构' }).click();
+    await orgDialog.getByRole('button', { name: /确\s*定|OK/ }).click();
+    await p.getByText('爱心护理队').waitFor();
+    const org = await test.db
+      .selectFrom('organisations')
+      .select(['kind', 'area_code'])
+      .where('name', '=', '爱心护理队')
+      .executeTakeFirstOrThrow();
+    expect(org).toEqual({ kind: 'partner', area_code: areas.town });
+  });
+
+  it('lets the security administrator make a role, and refuses one that joins administrator and business work', async () => {
+    const p = await open();
+    await signInAs(p, 'secadmin');
+    await p.getByTestId('welcome').waitFor();
+    await p.goto(p.url().replace(/#.*$/, '') + '#/roles');
+    await p.getByTestId('roles-table').getByText('village_worker').waitFor();
+    await p.getByRole('button', { name: '新建角色' }).click();
+    const dialog = p.getByRole('dialog');
+    await dialog.getByLabel('角色编码').fill('mixed_role');
+    await dialog.getByLabel('角色名称').fill('混合角色');
+    await dialog.getByLabel('英文名称').fill('Mixed');
+    await dialog.getByText('查看人员（registry:person:view）').click();
+    await dialog.getByText('管理用户账号（system:user:manage）').click();
+    await dialog.getByRole('button', { name: /保\s*存/ }).click();
+    await p.locator('.ant-message').getByText('不能同时拥有业务权限').waitFor();
+    await dialog.getByText('管理用户账号（system:user:manage）').click();
+    await dialog.getByRole('button', { name: /保\s*存/ }).click();
+    await p.getByTestId('roles-table').getByText('mixed_role').waitFor();
+    const role = await test.db
+      .selectFrom('roles')
+      .select('permissions_json')
+      .where('code', '=', 'mixed_role')
+      .executeTakeFirstOrThrow();
+    expect(JSON.parse(role.permissions_json)).toEqual(['registry:person:view']);
+    // The security policy page lists the lockout rule the tests above relied on.
+    await p.goto(p.url().replace(/#.*$/, '') + '#/settings/security');
+    await p.getByTestId('settings-table').getByText('maxFailedLogins').waitFor();
   });
 });

@@ -25,8 +25,8 @@ const scopes: { value: DataScope; label: MessageKey }[] = [
 ];
 
 /**
- * The security administrator's roles: built-in roles are shown read-only; custom roles are
- * created and changed here. The server refuses any role that would merge two administrator
+ * The security administrator's roles: created and changed here (the built-in administrator
+ * roles only renamed). The server refuses any role that would merge two administrator
  * families or an administrator family with business work (三员分立) and says why.
  */
 export function RolesPage() {
@@ -48,7 +48,11 @@ export function RolesPage() {
   };
   const save = async (values: Omit<Role, 'builtin'>) => {
     try {
-      await api('POST', '/roles', values);
+      if (editing === 'new') await api('POST', '/roles', values);
+      else {
+        const { code, ...change } = values;
+        await api('PATCH', `/roles/${code}`, change);
+      }
       setEditing(null);
       roles.reload();
       void message.success(t('saved'));
@@ -100,12 +104,8 @@ export function RolesPage() {
           {
             title: t('actions'),
             key: 'actions',
-            render: (_, r) =>
-              r.builtin ? (
-                <Tooltip title={t('builtinReadOnly')}>
-                  <Tag>{t('builtin')}</Tag>
-                </Tooltip>
-              ) : (
+            render: (_, r) => (
+              <Space>
                 <Button
                   size="small"
                   onClick={() => {
@@ -114,7 +114,9 @@ export function RolesPage() {
                 >
                   {t('edit')}
                 </Button>
-              ),
+                {r.builtin && <Tag>{t('builtin')}</Tag>}
+              </Space>
+            ),
           },
         ]}
       />

@@ -20,6 +20,7 @@ interface Setting {
   max?: number;
   updatedAt: string | null;
   updatedBy: string | null;
+  updatedByName?: string | null;
 }
 
 const show = (v: Value) => (typeof v === 'object' ? JSON.stringify(v) : String(v));
@@ -140,7 +141,11 @@ export function SettingsPage({ group }: { group: 'system' | 'security' }) {
             dataIndex: 'updatedAt',
             render: (v: string | null) => v?.replace('T', ' ').slice(0, 19) ?? '—',
           },
-          { title: t('updatedBy'), dataIndex: 'updatedBy', render: (v: string | null) => v ?? '—' },
+          {
+            title: t('updatedBy'),
+            key: 'updatedBy',
+            render: (_, x) => x.updatedByName ?? x.updatedBy ?? '—',
+          },
           {
             title: t('actions'),
             key: 'actions',
