@@ -349,12 +349,13 @@ describe('console (browser)', () => {
     const dialog = p.getByRole('dialog');
     await dialog.getByLabel('账号').fill('wang.wu');
     await dialog.getByLabel('姓名').fill('王五');
-    await dialog.getByLabel('所属机构').click();
-    await p.locator('.ant-select-item-option', { hasText: '民政局' }).first().click();
+    // Roles first: choosing the organisation afterwards closes the roles' list, and a
+    // single choice closes its own, so nothing covers the dialog's button.
     await dialog.getByLabel('角色').click();
     await p.locator('.ant-select-item-option', { hasText: '村（社区）' }).first().click();
-    // Close the multiple-choice list before pressing the dialog's button.
-    await dialog.locator('.ant-modal-title').click();
+    await dialog.getByLabel('所属机构').click();
+    await p.locator('.ant-select-item-option', { hasText: '民政局' }).first().click();
+    await expect.poll(() => p.locator('.ant-select-dropdown:visible').count()).toBe(0);
     await dialog.getByRole('button', { name: /新\s*建/ }).click();
     const password = (await p.getByTestId('initial-password').textContent()) ?? '';
     expect(password.length).toBeGreaterThanOrEqual(10);
