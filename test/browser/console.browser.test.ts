@@ -221,8 +221,13 @@ describe('console (browser)', () => {
     await table.getByText('本村甲').waitFor();
     const names = await table.locator('tbody tr td:first-child').allTextContents();
     expect(names.sort()).toEqual(['本村丙', '本村乙', '本村甲']);
-    const residence = await table.locator('tbody tr td:nth-child(6)').allTextContents();
-    expect(new Set(residence)).toEqual(new Set([areas.village]));
+    // Residence shows the area's name (its code on hover): every row is the worker's village.
+    await expect
+      .poll(async () => new Set(await table.locator('tbody tr td:nth-child(6)').allTextContents()))
+      .toEqual(new Set([villageName]));
+    const cells = await table.locator('tbody tr td:nth-child(6) span').all();
+    const codes = await Promise.all(cells.map((cell) => cell.getAttribute('title')));
+    expect(new Set(codes)).toEqual(new Set([areas.village]));
     // Numbers are masked by the server, and this role has no way to reveal them.
     expect(await table.getByText(/^371082\*{8}\w{4}$/).count()).toBe(3);
     expect(await p.getByRole('button', { name: '查看明文' }).count()).toBe(0);

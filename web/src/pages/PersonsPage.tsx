@@ -4,6 +4,7 @@ import { EyeOutlined } from '@ant-design/icons';
 import { api, query } from '../api/client.ts';
 import type { Person } from '../api/types.ts';
 import { errorText, useApi } from '../api/useApi.ts';
+import { useAreaNames } from '../api/useAreaNames.ts';
 import { useSession } from '../session/SessionContext.tsx';
 import { useLanguage } from '../i18n/LanguageContext.tsx';
 import { PageCard } from '../components/PageCard.tsx';
@@ -26,6 +27,7 @@ export function PersonsPage() {
     ? `/persons${query({ area: area.code, q: name, limit: pageSize, offset: (page - 1) * pageSize })}`
     : null;
   const { data, loading, error } = useApi<{ items: Person[]; total: number }>(path);
+  const areaName = useAreaNames((data?.items ?? []).flatMap((p) => [p.residenceAreaCode, p.hukouAreaCode]));
 
   const reveal = async ({ reason }: { reason: string }) => {
     if (!revealing) return;
@@ -82,13 +84,17 @@ export function PersonsPage() {
             dataIndex: 'phoneMasked',
             render: (v: string | null) => (v ? <code>{v}</code> : '—'),
           },
-          { title: t('residenceArea'), dataIndex: 'residenceAreaCode' },
+          {
+            title: t('residenceArea'),
+            dataIndex: 'residenceAreaCode',
+            render: (v: string | null) => <span title={v ?? ''}>{areaName(v)}</span>,
+          },
           {
             title: t('hukouArea'),
             dataIndex: 'hukouAreaCode',
             render: (v: string | null, p) => (
               <Space>
-                {v}
+                <span title={v ?? ''}>{areaName(v)}</span>
                 {p.livingAwayFromHukou && <Tag color="orange">{t('livingAway')}</Tag>}
               </Space>
             ),
