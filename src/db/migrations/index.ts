@@ -4,6 +4,7 @@ import * as m0002 from './0002_registry.ts';
 import * as m0003 from './0003_audit.ts';
 import * as m0004 from './0004_access.ts';
 import * as m0005 from './0005_totp.ts';
+import * as m0007 from './0007_audit_archive.ts';
 
 /**
  * Every migration, in order. A static list rather than a folder scan, so migrations run the
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   '0003_audit': m0003,
   '0004_access': m0004,
   '0005_totp': m0005,
+  '0007_audit_archive': m0007,
 };
