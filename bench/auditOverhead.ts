@@ -63,11 +63,28 @@ async function prepare(database: DatabaseHandle): Promise<{ context: AppContext;
   return { context, personIds };
 }
 
-async function measure(
-  label: string,
-  database: DatabaseHandle,
-): Promise<{ label: string; on: number; off: number }> {
+/**
+ * In-flight requests per app: 1 is the single-request latency; more shows what group commit
+ * buys when requests overlap (each still waits for its own record).
+ */
+const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? '1,8').split(',').map(Number);
+
+interface Result {
+  label: string;
+  concurrency: number;
+  on: number;
+  off: number;
+  /** Median of the on/off ratios of adjacent rounds, which cancels slow drifts in load. */
+  pairedOverhead: number;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+
+async function measure(label: string, database: DatabaseHandle): Promise<Result[]> {
   const { context, personIds } = await prepare(database);
+  // Both apps share the context and database, so they read the same rows from the same
+  // caches; the only difference is the audit hook. Neither writes anything else per request
+  // (the session idle clock is written at most once a minute).
   const apps = { on: await buildApp({ context }), off: await buildApp({ context, audit: false }) };
   const tokens = { on: '', off: '' };
   for (const key of ['on', 'off'] as const) {
@@ -78,59 +95,79 @@ async function measure(
     });
     tokens[key] = res.json<{ token: string }>().token;
   }
-  const round = async (key: 'on' | 'off'): Promise<number> => {
+  const round = async (key: 'on' | 'off', concurrency: number): Promise<number> => {
+    let next = 0;
+    const worker = async () => {
+      while (next < REQUESTS_PER_ROUND) {
+        const i = next++;
+        const res = await apps[key].inject({
+          method: 'GET',
+          url: `/api/persons/${personIds[i % personIds.length] ?? ''}`,
+          headers: { authorization: `Bearer ${tokens[key]}` },
+        });
+        if (res.statusCode !== 200) throw new Error(`${key}: ${res.statusCode} ${res.body}`);
+      }
+    };
     const started = performance.now();
-    for (let i = 0; i < REQUESTS_PER_ROUND; i++) {
-      const res = await apps[key].inject({
-        method: 'GET',
-        url: `/api/persons/${personIds[i % personIds.length] ?? ''}`,
-        headers: { authorization: `Bearer ${tokens[key]}` },
-      });
-      if (res.statusCode !== 200) throw new Error(`${key}: ${res.statusCode} ${res.body}`);
-    }
+    await Promise.all(Array.from({ length: concurrency }, worker));
+    // Wall time per request: with concurrency > 1 this is the inverse of throughput.
     return ((performance.now() - started) * 1000) / REQUESTS_PER_ROUND;
   };
-  await round('on');
-  await round('off');
-  const times = { on: [] as number[], off: [] as number[] };
-  for (let r = 0; r < ROUNDS; r++) {
-    for (const key of r % 2 === 0 ? (['on', 'off'] as const) : (['off', 'on'] as const))
-      times[key].push(await round(key));
+  const results: Result[] = [];
+  for (const concurrency of CONCURRENCY) {
+    await round('on', concurrency);
+    await round('off', concurrency);
+    const times = { on: [] as number[], off: [] as number[] };
+    for (let r = 0; r < ROUNDS; r++) {
+      for (const key of r % 2 === 0 ? (['on', 'off'] as const) : (['off', 'on'] as const))
+        times[key].push(await round(key, concurrency));
+    }
+    results.push({
+      label,
+      concurrency,
+      on: median(times.on),
+      off: median(times.off),
+      pairedOverhead: median(times.on.map((on, r) => on / (times.off[r] ?? on) - 1)) * 100,
+    });
   }
   await apps.on.close();
   await apps.off.close();
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
-  return { label, on: median(times.on), off: median(times.off) };
+  return results;
 }
 
-const results = [];
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhulian-bench-'));
-const sqlite = createDatabase({ sqliteFile: path.join(dir, 'bench.db') });
-results.push(await measure('SQLite (file, WAL)', sqlite));
-await sqlite.close();
-fs.rmSync(dir, { recursive: true, force: true });
-
-const pgUrl = process.env.ZHULIAN_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const schema = `bench_${process.pid}`;
-const admin = new pg.Client({ connectionString: pgUrl });
-await admin.connect();
-await admin.query(`create schema ${schema}`);
-try {
-  const postgres = createDatabase({ url: pgUrl, schema });
-  results.push(await measure('PostgreSQL 15 (loopback)', postgres));
-  await postgres.close();
-} finally {
-  await admin.query(`drop schema ${schema} cascade`);
-  await admin.end();
+// BENCH_DATABASES=sqlite or =postgres runs one of them (for profiling); both by default.
+const databases = (process.env.BENCH_DATABASES ?? 'sqlite,postgres').split(',');
+const results: Result[] = [];
+if (databases.includes('sqlite')) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhulian-bench-'));
+  const sqlite = createDatabase({ sqliteFile: path.join(dir, 'bench.db') });
+  results.push(...(await measure('SQLite (file, WAL)', sqlite)));
+  await sqlite.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+if (databases.includes('postgres')) {
+  const pgUrl = process.env.ZHULIAN_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const schema = `bench_${process.pid}`;
+  const admin = new pg.Client({ connectionString: pgUrl });
+  await admin.connect();
+  await admin.query(`create schema ${schema}`);
+  try {
+    const postgres = createDatabase({ url: pgUrl, schema });
+    results.push(...(await measure('PostgreSQL 15 (loopback)', postgres)));
+    await postgres.close();
+  } finally {
+    await admin.query(`drop schema ${schema} cascade`);
+    await admin.end();
+  }
 }
 
 console.log(
-  `Person read (GET /api/persons/:id, signed in), ${ROUNDS} rounds × ${REQUESTS_PER_ROUND} requests, median of round means`,
+  `Person read (GET /api/persons/:id, signed in), ${ROUNDS} rounds × ${REQUESTS_PER_ROUND} requests, median of round means (µs per request)`,
 );
-console.log('database                  | audit off µs | audit on µs | overhead');
+console.log('database                  | in flight | audit off µs | audit on µs | overhead | paired');
 for (const r of results) {
   const overhead = ((r.on - r.off) / r.off) * 100;
   console.log(
-    `${r.label.padEnd(25)} | ${r.off.toFixed(0).padStart(12)} | ${r.on.toFixed(0).padStart(11)} | ${overhead.toFixed(1)} %`,
+    `${r.label.padEnd(25)} | ${String(r.concurrency).padStart(9)} | ${r.off.toFixed(0).padStart(12)} | ${r.on.toFixed(0).padStart(11)} | ${overhead.toFixed(1).padStart(6)} % | ${r.pairedOverhead.toFixed(1).padStart(4)} %`,
   );
 }

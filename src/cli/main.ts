@@ -5,6 +5,9 @@ import { readCountyDivisions } from '../areas/chinaDivision.ts';
 import { importAreaRecords } from '../areas/importAreas.ts';
 import { todayInChina } from '../core/isoDate.ts';
 import { verifyAudit } from '../access/audit/auditService.ts';
+import { archiveAudit, verifyArchiveFile } from '../access/audit/auditArchive.ts';
+import { MINIMUM_RETENTION_MONTHS } from '../access/audit/auditRetention.ts';
+import { AppError, formatMessage } from '../core/appError.ts';
 import { addFieldKey, loadFieldCipher, readKeyRing, removeFieldKey } from '../core/fieldCipher.ts';
 import { countPersonsByKey } from '../registry/persons/personRepository.ts';
 import { reencryptPersons } from '../registry/persons/reencryptPersons.ts';
@@ -114,12 +117,35 @@ program
     }
   });
 
-program
-  .command('audit')
-  .description('审计日志 / the audit log')
+/** A refusal from the catalogue: its stable code and the Chinese message, exit status 1. */
+function reportAppError(error: unknown): undefined {
+  if (!(error instanceof AppError)) throw error;
+  console.error(`[${error.code}] ${formatMessage(error.code, 'zh', error.params)}`);
+  process.exitCode = 1;
+  return undefined;
+}
+
+const audit = program.command('audit').description('审计日志 / the audit log');
+audit
   .command('verify')
   .description('校验审计记录的 SM3 哈希链，发现篡改或删除 / verify the SM3 chain of audit records')
-  .action(async () => {
+  .option('--archive <file>', '只校验一个归档文件 / verify an archive file on its own')
+  .action(async (options: { archive?: string }) => {
+    if (options.archive) {
+      const result = await verifyArchiveFile(path.resolve(options.archive)).catch(reportAppError);
+      if (!result) return;
+      if (result.ok) {
+        console.log(
+          `归档文件完整：已校验 ${result.checked.toLocaleString('zh-CN')} 条记录（${result.before ?? ''} 之前），链锚为记录 ${result.anchor?.id ?? 0}：${result.anchor?.hash ?? ''}`,
+        );
+      } else {
+        console.error(
+          `归档文件被破坏：${result.problem?.message ?? ''}（此前 ${result.checked} 条记录完好）`,
+        );
+        process.exitCode = 2;
+      }
+      return;
+    }
     const context = await openContext(overrides());
     try {
       const result = await verifyAudit(context.db);
@@ -129,6 +155,48 @@ program
         console.error(`审计链被破坏：${result.problem?.message ?? ''}（此前 ${result.checked} 条记录完好）`);
         process.exitCode = 2;
       }
+    } finally {
+      await context.database.close();
+    }
+  });
+audit
+  .command('archive')
+  .description(
+    '把某日期之前的审计记录归档到文件并从在线表移除（至少保存6个月）/ archive records before a date to a file',
+  )
+  .requiredOption(
+    '--before <date>',
+    '归档此日期（YYYY-MM-DD，北京时间）之前的记录 / archive records before this date',
+  )
+  .requiredOption(
+    '--out <file>',
+    'JSON Lines 归档文件（不会覆盖）/ JSON-lines archive file (never overwritten)',
+  )
+  .option(
+    '--retention-months <n>',
+    '保存期（月，不少于6；默认取系统参数 audit.retentionMonths）/ retention in months, at least 6 (default: the audit.retentionMonths setting)',
+    positiveInt,
+  )
+  .action(async (options: { before: string; out: string; retentionMonths?: number }) => {
+    const context = await openContext(overrides());
+    try {
+      const out = path.resolve(options.out);
+      // The system administrator's setting rules unless the operator names a period here; a
+      // period under the legal minimum is refused either way.
+      const configured = await context.settings.value('audit.retentionMonths');
+      const result = await archiveAudit(context.db, {
+        before: options.before,
+        out,
+        retentionMonths:
+          options.retentionMonths ?? (typeof configured === 'number' ? configured : MINIMUM_RETENTION_MONTHS),
+      });
+      if (result.count === 0) console.log(`${options.before} 之前没有需要归档的审计记录`);
+      else
+        console.log(
+          `已归档 ${result.count.toLocaleString('zh-CN')} 条审计记录（编号 ${result.firstId ?? 0}–${result.throughId ?? 0}）到 ${out}；链锚 ${result.anchorHash ?? ''}`,
+        );
+    } catch (error) {
+      reportAppError(error);
     } finally {
       await context.database.close();
     }

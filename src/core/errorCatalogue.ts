@@ -142,6 +142,31 @@ export const errorCatalogue = {
   },
   USER_NOT_FOUND: { status: 404, zh: '找不到该用户', en: 'User not found' },
   USER_EXISTS: { status: 409, zh: '用户名{username}已被使用', en: 'User name {username} is taken' },
+  AUDIT_RETENTION: {
+    status: 400,
+    zh: '审计记录须至少保存{months}个月：归档截止日期不能晚于{latest}',
+    en: 'Audit records must be kept for {months} months: archive only before {latest} or earlier',
+  },
+  AUDIT_RETENTION_MINIMUM: {
+    status: 400,
+    zh: '审计记录保存期不能少于{minimum}个月（等保三级要求），当前设置为{months}个月',
+    en: 'The audit retention period cannot be shorter than {minimum} months (MLPS level 3); it is set to {months}',
+  },
+  AUDIT_CHAIN_BROKEN: {
+    status: 409,
+    zh: '审计链被破坏，不能归档：{reason}',
+    en: 'The audit chain is broken and cannot be archived: {reason}',
+  },
+  AUDIT_ARCHIVE_EXISTS: {
+    status: 409,
+    zh: '归档文件{file}已存在，不会覆盖',
+    en: 'The archive file {file} exists and is not overwritten',
+  },
+  AUDIT_ARCHIVE_INVALID: {
+    status: 400,
+    zh: '审计归档文件无效：{reason}',
+    en: 'The audit archive file is invalid: {reason}',
+  },
   INTERNAL: { status: 500, zh: '系统内部错误，请稍后再试', en: 'Internal error, please try again later' },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;
 

@@ -15,6 +15,7 @@ export interface Database {
   facts: FactTable;
   audit_log: AuditLogTable;
   audit_head: AuditHeadTable;
+  audit_archive: AuditArchiveTable;
   organisations: OrganisationTable;
   roles: RoleTable;
   users: UserTable;
@@ -161,6 +162,22 @@ export interface AuditHeadTable {
   id: number;
   last_id: number;
   last_hash: string;
+}
+
+/** One archive run (append-only): the live chain continues from `through_id`/`anchor_hash`. */
+export interface AuditArchiveTable {
+  id: number;
+  archived_at: string;
+  /** Records stamped before this civil date were archived. */
+  before_date: string;
+  first_id: number;
+  through_id: number;
+  /** Hash of record `through_id`, the last one archived. */
+  anchor_hash: string;
+  record_count: number;
+  file_name: string;
+  /** SM3 of the archive file as written. */
+  file_sm3: string;
 }
 
 export type OrganisationKind = 'bureau' | 'township_office' | 'village_committee' | 'department' | 'partner';

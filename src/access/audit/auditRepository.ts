@@ -1,10 +1,21 @@
 import type { Kysely } from 'kysely';
-import type { AuditLogTable, Database } from '../../db/schema.ts';
+import type { AuditArchiveTable, AuditLogTable, Database } from '../../db/schema.ts';
 
-/** Audit tables: appends go through the locked head row; nothing here updates or deletes a record. */
+/**
+ * Audit tables. Appends move the head through a database trigger (migration 0007); the only
+ * delete is the archive's, which the database allows for anchored, old-enough records only.
+ */
 
-/** Locks the head row for the rest of the transaction and returns it. */
-export async function lockAuditHead(db: Kysely<Database>): Promise<{ last_id: number; last_hash: string }> {
+export interface AuditHead {
+  last_id: number;
+  last_hash: string;
+}
+
+/**
+ * Locks the head row for the rest of the transaction and returns it: for appends made inside
+ * a caller's transaction, where a conflict could not be retried (the transaction is aborted).
+ */
+export async function lockAuditHead(db: Kysely<Database>): Promise<AuditHead> {
   // A no-op update takes the row lock on PostgreSQL and the write lock on SQLite, portably,
   // and RETURNING reads the head in the same statement.
   return db
@@ -15,16 +26,15 @@ export async function lockAuditHead(db: Kysely<Database>): Promise<{ last_id: nu
     .executeTakeFirstOrThrow();
 }
 
-export async function appendAuditRecord(db: Kysely<Database>, record: AuditLogTable): Promise<void> {
-  await db.insertInto('audit_log').values(record).execute();
-  await db
-    .updateTable('audit_head')
-    .set({ last_id: record.id, last_hash: record.hash })
-    .where('id', '=', 1)
-    .execute();
+/**
+ * Appends chained records in one statement. The insert trigger checks each record continues
+ * the head and moves the head along, so a stale chain is refused rather than forked.
+ */
+export async function insertAuditRecords(db: Kysely<Database>, records: AuditLogTable[]): Promise<void> {
+  await db.insertInto('audit_log').values(records).execute();
 }
 
-export async function readAuditHead(db: Kysely<Database>): Promise<{ last_id: number; last_hash: string }> {
+export async function readAuditHead(db: Kysely<Database>): Promise<AuditHead> {
   return db
     .selectFrom('audit_head')
     .select(['last_id', 'last_hash'])
@@ -44,6 +54,31 @@ export async function readAuditRecords(
     .orderBy('id')
     .limit(limit)
     .execute();
+}
+
+/** The first record stamped at or after an instant: the archive stops just before it. */
+export async function firstAuditIdFrom(db: Kysely<Database>, at: string): Promise<number | undefined> {
+  const row = await db
+    .selectFrom('audit_log')
+    .select((eb) => eb.fn.min('id').as('id'))
+    .where('at', '>=', at)
+    .executeTakeFirst();
+  return row?.id ?? undefined;
+}
+
+/** The latest archive anchor: where the live chain now starts. */
+export async function readLastArchive(db: Kysely<Database>): Promise<AuditArchiveTable | undefined> {
+  return db.selectFrom('audit_archive').selectAll().orderBy('id', 'desc').limit(1).executeTakeFirst();
+}
+
+export async function insertArchive(db: Kysely<Database>, row: AuditArchiveTable): Promise<void> {
+  await db.insertInto('audit_archive').values(row).execute();
+}
+
+/** The sanctioned delete: the database refuses it unless an anchor covers the records. */
+export async function deleteArchivedRecords(db: Kysely<Database>, throughId: number): Promise<number> {
+  const result = await db.deleteFrom('audit_log').where('id', '<=', throughId).executeTakeFirst();
+  return Number(result.numDeletedRows);
 }
 
 export interface AuditQuery {

@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely';
 import type { AuditOutcome, Database } from '../../db/schema.ts';
-import { GENESIS_HASH, auditHash, verifyChainSegment, type ChainProblem } from './auditChain.ts';
-import { appendAuditRecord, lockAuditHead, readAuditHead, readAuditRecords } from './auditRepository.ts';
+import { GENESIS_HASH, verifyChainSegment, type ChainProblem } from './auditChain.ts';
+import { readAuditHead, readAuditRecords, readLastArchive } from './auditRepository.ts';
+import { appendAudit } from './auditWriter.ts';
 
 export interface AuditEntry {
   /** User id, or 'anonymous' before sign-in exists for the caller. */
@@ -16,29 +17,25 @@ export interface AuditEntry {
   detail?: Record<string, unknown> | null;
 }
 
-/** Appends one record to the SM3 chain, in its own transaction. */
+/**
+ * Appends one record to the SM3 chain and resolves once it is committed (grouped with
+ * concurrent requests' records, see auditWriter.ts): callers answer only after that.
+ */
 export async function recordAudit(
   db: Kysely<Database>,
   entry: AuditEntry,
   now = new Date().toISOString(),
 ): Promise<number> {
-  return db.transaction().execute(async (trx) => {
-    const head = await lockAuditHead(trx);
-    const content = {
-      id: head.last_id + 1,
-      at: now,
-      actor: entry.actor,
-      action: entry.action,
-      subject_type: entry.subjectType ?? null,
-      subject_id: entry.subjectId ?? null,
-      area_code: entry.areaCode ?? null,
-      ip: entry.ip ?? null,
-      outcome: entry.outcome ?? 'success',
-      detail_json: entry.detail ? JSON.stringify(entry.detail) : null,
-      prev_hash: head.last_hash,
-    };
-    await appendAuditRecord(trx, { ...content, hash: auditHash(content) });
-    return content.id;
+  return appendAudit(db, {
+    at: now,
+    actor: entry.actor,
+    action: entry.action,
+    subject_type: entry.subjectType ?? null,
+    subject_id: entry.subjectId ?? null,
+    area_code: entry.areaCode ?? null,
+    ip: entry.ip ?? null,
+    outcome: entry.outcome ?? 'success',
+    detail_json: entry.detail ? JSON.stringify(entry.detail) : null,
   });
 }
 
@@ -48,9 +45,15 @@ export interface AuditVerification {
   problem?: ChainProblem;
 }
 
-/** Walks the whole chain in pages and checks it against the head (which catches a cut-off tail). */
+/**
+ * Walks the live chain in pages and checks it against the head (which catches a cut-off
+ * tail). After an archive the chain starts from the stored anchor, not from genesis.
+ */
 export async function verifyAudit(db: Kysely<Database>, pageSize = 5000): Promise<AuditVerification> {
-  let state = { lastId: 0, lastHash: GENESIS_HASH, checked: 0 };
+  const anchor = await readLastArchive(db);
+  let state = anchor
+    ? { lastId: anchor.through_id, lastHash: anchor.anchor_hash, checked: 0 }
+    : { lastId: 0, lastHash: GENESIS_HASH, checked: 0 };
   for (;;) {
     const page = await readAuditRecords(db, state.lastId, pageSize);
     if (page.length === 0) break;

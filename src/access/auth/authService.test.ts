@@ -6,7 +6,7 @@ import { listLoginLog } from './sessionRepository.ts';
 import { findAuditRecords } from '../audit/auditRepository.ts';
 import { createOrganisation, createUser, ensureBuiltinRoles } from '../users/userService.ts';
 import { separationProblem } from '../users/permissions.ts';
-import { authenticate, changePassword, login, logoutEverywhere } from './authService.ts';
+import { authenticate, changePassword, login, logoutEverywhere, tokenHash } from './authService.ts';
 import { defaultSecurityPolicy as policy } from './securityPolicy.ts';
 
 const t0 = Date.parse('2026-11-28T08:00:00.000Z');
@@ -58,6 +58,30 @@ describeEachDatabase('sign-in and sessions', (getDb) => {
     await expect(authenticate(db, policy, token, at(156))).rejects.toMatchObject({ code: 'SESSION_EXPIRED' });
     await expect(authenticate(db, policy, 'not-a-token', at(156))).rejects.toMatchObject({
       code: 'AUTH_REQUIRED',
+    });
+  });
+
+  it('writes the idle clock at most once a minute, and still ends the session after 30 idle minutes', async () => {
+    const { db } = getDb();
+    const { token } = await login(db, policy, { username: 'lidao', password: PASSWORD, ip: null }, at(160));
+    const lastSeen = async () =>
+      (
+        await db
+          .selectFrom('sessions')
+          .select('last_seen_at')
+          .where('token_hash', '=', tokenHash(token))
+          .executeTakeFirstOrThrow()
+      ).last_seen_at;
+    // Within a minute of the last write nothing is written: a read costs no write.
+    await authenticate(db, policy, token, at(160.5));
+    expect(await lastSeen()).toBe(at(160));
+    await authenticate(db, policy, token, at(161.5));
+    expect(await lastSeen()).toBe(at(161.5));
+    await authenticate(db, policy, token, at(162));
+    expect(await lastSeen()).toBe(at(161.5));
+    // Idle is counted from the last write, so the session ends at most a minute early, never late.
+    await expect(authenticate(db, policy, token, at(191.6))).rejects.toMatchObject({
+      code: 'SESSION_EXPIRED',
     });
   });
 
