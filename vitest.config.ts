@@ -7,6 +7,8 @@ export default defineConfig({
     // and keep parallelism at the machine's two cores.
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // expect.poll waits for pages and servers on a busy machine: 1 s (the default) is too short.
+    expect: { poll: { timeout: 10_000, interval: 50 } },
     maxWorkers: 2,
     reporters: ['default', './test/databaseSummaryReporter.ts'],
     globalSetup: ['./test/globalSetup.ts'],

@@ -121,6 +121,22 @@ describe('console (browser)', () => {
     await p.getByRole('button', { name: /登\s*录/ }).click();
   }
 
+  /** Picks an option of an antd select: opens it, clicks the option, waits for the list to close. */
+  async function choose(p: Page, select: ReturnType<Page['getByLabel']>, option: string): Promise<void> {
+    await select.click();
+    const open = p.locator('.ant-select-dropdown:visible');
+    await open.first().waitFor();
+    // A click that lands while the list is still animating open can miss: try again.
+    for (let attempt = 0; attempt < 3 && (await open.count()) > 0; attempt += 1) {
+      await open.locator('.ant-select-item-option', { hasText: option }).first().click();
+      await open
+        .first()
+        .waitFor({ state: 'hidden', timeout: 2_000 })
+        .catch(() => undefined);
+    }
+    await expect.poll(() => open.count()).toBe(0);
+  }
+
   async function menuLabels(p: Page): Promise<string[]> {
     return (await p.getByTestId('main-menu').locator('.ant-menu-title-content').allTextContents()).map((s) =>
       s.trim(),
@@ -283,6 +299,8 @@ describe('console (browser)', () => {
     await expect
       .poll(async () => new Set(await table.locator('tbody tr td:nth-child(5)').allTextContents()))
       .toEqual(new Set(['auth.login']));
+    // Records keep user ids; the page names the person behind each.
+    await table.getByText('（auditadmin）').first().waitFor();
     await p.getByTestId('verify-audit').click();
     await expect.poll(() => p.getByTestId('verify-result').textContent()).toContain('审计链完整');
     await p.goto(p.url().replace(/#.*$/, '') + '#/login-log');
@@ -357,10 +375,11 @@ describe('console (browser)', () => {
     // Roles first: choosing the organisation afterwards closes the roles' list, and a
     // single choice closes its own, so nothing covers the dialog's button.
     await dialog.getByLabel('角色').click();
-    await p.locator('.ant-select-item-option', { hasText: '村（社区）' }).first().click();
-    await dialog.getByLabel('所属机构').click();
-    await p.locator('.ant-select-item-option', { hasText: '民政局' }).first().click();
-    await expect.poll(() => p.locator('.ant-select-dropdown:visible').count()).toBe(0);
+    await p
+      .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '村（社区）' })
+      .first()
+      .click();
+    await choose(p, dialog.getByLabel('所属机构'), '民政局');
     await dialog.getByRole('button', { name: /新\s*建/ }).click();
     const password = (await p.getByTestId('initial-password').textContent()) ?? '';
     expect(password.length).toBeGreaterThanOrEqual(10);
@@ -386,8 +405,7 @@ describe('console (browser)', () => {
     await p.getByRole('button', { name: '新建机构' }).click();
     const orgDialog = p.getByRole('dialog');
     await orgDialog.getByLabel('姓名').fill('爱心护理队');
-    await orgDialog.getByLabel('机构类型').click();
-    await p.locator('.ant-select-item-option', { hasText: '合作机构' }).click();
+    await choose(p, orgDialog.getByLabel('机构类型'), '合作机构');
     await orgDialog.getByRole('button', { name: /确\s*定|OK/ }).click();
     await p.getByText('爱心护理队').waitFor();
     const org = await test.db

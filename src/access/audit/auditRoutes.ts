@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../http/appContext.ts';
 import type { AuditLogTable } from '../../db/schema.ts';
 import { listLoginLog } from '../auth/sessionRepository.ts';
+import { findUserNames } from '../users/userRepository.ts';
 import { findAuditRecords, type AuditQuery } from './auditRepository.ts';
 import { recordAudit, verifyAudit } from './auditService.ts';
 
@@ -29,6 +30,7 @@ const recordSchema = {
     outcome: { type: 'string' },
     detail: {},
     hash: { type: 'string' },
+    actorName: { type: ['string', 'null'], description: '操作人姓名（账号）' },
   },
 } as const;
 
@@ -76,7 +78,18 @@ export function registerAuditRoutes(app: FastifyInstance, context: AppContext): 
     },
     async (request) => {
       const rows = await findAuditRecords(db, { ...request.query, limit: request.query.limit });
-      return { items: rows.map(show), total: rows.length };
+      // Records keep the user id (stable across renames); the page shows who that is.
+      const names = await findUserNames(
+        db,
+        rows.map((r) => r.actor),
+      );
+      return {
+        items: rows.map((r) => {
+          const name = names.get(r.actor);
+          return { ...show(r), actorName: name ? `${name.displayName}（${name.username}）` : null };
+        }),
+        total: rows.length,
+      };
     },
   );
 

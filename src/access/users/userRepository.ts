@@ -186,3 +186,17 @@ export async function listOtherRolesOfHolders(db: Kysely<Database>, roleId: stri
     permissionsJson: others.filter((o) => o.user_id === h.id).map((o) => o.permissions_json),
   }));
 }
+
+/** Account and display names for user ids (the audit log records ids). */
+export async function findUserNames(
+  db: Kysely<Database>,
+  ids: string[],
+): Promise<Map<string, { username: string; displayName: string }>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('users')
+    .select(['id', 'username', 'display_name'])
+    .where('id', 'in', [...new Set(ids)])
+    .execute();
+  return new Map(rows.map((r) => [r.id, { username: r.username, displayName: r.display_name }]));
+}

@@ -12,6 +12,7 @@ interface AuditRecord {
   id: number;
   at: string;
   actor: string;
+  actorName?: string | null;
   action: string;
   subjectType: string | null;
   subjectId: string | null;
@@ -152,7 +153,12 @@ export function AuditLogPage() {
         columns={[
           { title: '#', dataIndex: 'id', width: 70 },
           { title: t('time'), dataIndex: 'at', render: when },
-          { title: t('actor'), dataIndex: 'actor', ellipsis: true },
+          {
+            title: t('actor'),
+            key: 'actor',
+            ellipsis: true,
+            render: (_, r) => <span title={r.actor}>{r.actorName ?? r.actor}</span>,
+          },
           { title: t('action'), dataIndex: 'action', render: (a: string) => <Tag>{a}</Tag> },
           {
             title: t('subject'),
