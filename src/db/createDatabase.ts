@@ -3,7 +3,7 @@ import { Kysely } from 'kysely';
 import type SqliteDatabase from 'better-sqlite3';
 import type { DialectName } from './dialectOf.ts';
 import type { Database } from './schema.ts';
-import { backupSqlite, createSqliteDialect, restoreSqlite } from './dialects/sqlite.ts';
+import { backupSqlite, createSqliteDialect, rememberRawSqlite, restoreSqlite } from './dialects/sqlite.ts';
 import {
   backupPostgres,
   createPostgresDialect,
@@ -54,6 +54,7 @@ export function createDatabase(options: DatabaseOptions): DatabaseHandle {
   const file = options.sqliteFile ?? ':memory:';
   const { dialect, raw } = createSqliteDialect(file);
   const db = new Kysely<Database>({ dialect });
+  rememberRawSqlite(db, raw);
   return sqliteHandle(db, raw, file);
 }
 

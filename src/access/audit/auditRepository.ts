@@ -1,5 +1,6 @@
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { AuditArchiveTable, AuditLogTable, Database } from '../../db/schema.ts';
+import { runPreparedSqlite } from '../../db/dialects/sqlite.ts';
 
 /**
  * Audit tables. Appends move the head through a database trigger (migration 0007); the only
@@ -32,8 +33,11 @@ export async function lockAuditHead(db: Kysely<Database>): Promise<AuditHead> {
  */
 export async function insertAuditRecords(db: Kysely<Database>, records: AuditLogTable[]): Promise<void> {
   if (records.length === 0) return;
-  const params = records.flatMap((record) => auditColumns.map((column) => record[column]));
-  await db.executeQuery(CompiledQuery.raw(insertSql(db, records.length), params));
+  const rows = records.map((record) => auditColumns.map((column) => record[column]));
+  // On SQLite a cached prepared statement halves the append again (better-sqlite3 would
+  // otherwise prepare the same INSERT for every audited request).
+  if (await runPreparedSqlite(db, insertSql(db, 1), rows)) return;
+  await db.executeQuery(CompiledQuery.raw(insertSql(db, records.length), rows.flat()));
 }
 
 const auditColumns = [

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { SqliteDialect } from 'kysely';
+import { SqliteDialect, type Kysely } from 'kysely';
+import type { Database } from '../schema.ts';
 
 /**
  * The embedded database. WAL lets readers work while the single writer writes; foreign
@@ -39,4 +40,48 @@ export async function restoreSqlite(raw: SqliteDatabase.Database, source: string
   } finally {
     from.close();
   }
+}
+
+// The better-sqlite3 handle behind each SQLite Kysely instance, for the few hot statements
+// that go through a cached prepared statement instead of Kysely's prepare-every-time driver.
+const rawHandles = new WeakMap<object, SqliteDatabase.Database>();
+const statements = new WeakMap<SqliteDatabase.Database, Map<string, SqliteDatabase.Statement>>();
+
+export function rememberRawSqlite(db: object, raw: SqliteDatabase.Database): void {
+  rawHandles.set(db, raw);
+}
+
+/**
+ * Runs one statement per row through a cached prepared statement, in one transaction, on a
+ * plain SQLite handle; false (nothing done) for PostgreSQL or inside a Kysely transaction.
+ * It holds Kysely's single connection while it runs, so the rows can never land inside
+ * another request's open transaction.
+ */
+export async function runPreparedSqlite(
+  db: Kysely<Database>,
+  sqlText: string,
+  rows: unknown[][],
+): Promise<boolean> {
+  const raw = db.isTransaction ? undefined : rawHandles.get(db);
+  if (!raw) return false;
+  await db.connection().execute(() => {
+    let cache = statements.get(raw);
+    if (!cache) {
+      cache = new Map();
+      statements.set(raw, cache);
+    }
+    let statement = cache.get(sqlText);
+    if (!statement) {
+      statement = raw.prepare(sqlText);
+      cache.set(sqlText, statement);
+    }
+    const prepared = statement;
+    if (rows.length === 1 && rows[0]) prepared.run(rows[0]);
+    else
+      raw.transaction(() => {
+        for (const row of rows) prepared.run(row);
+      })();
+    return Promise.resolve();
+  });
+  return true;
 }
