@@ -135,6 +135,11 @@ export const errorCatalogue = {
   },
   SETTING_NOT_FOUND: { status: 404, zh: '找不到设置项{key}', en: 'Setting {key} not found' },
   ROLE_NOT_FOUND: { status: 404, zh: '找不到角色{code}', en: 'Role {code} not found' },
+  ROLE_LAST_HOLDER: {
+    status: 409,
+    zh: '不能收回最后一位在用账号的“{role}”角色，否则无人承担该职责',
+    en: 'Cannot take the role “{role}” from its last active holder: nobody would do that job',
+  },
   BUILTIN_ROLE_PROTECTED: {
     status: 400,
     zh: '内置角色“{role}”不能这样修改：{reason}',

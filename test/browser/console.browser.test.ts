@@ -390,6 +390,21 @@ describe('console (browser)', () => {
       .executeTakeFirstOrThrow();
     expect(row).toEqual({ display_name: '王五', must_change_password: 1 });
     await p.keyboard.press('Escape');
+    // Roles change afterwards too: add the township worker's role to the new account.
+    const userRow = p.getByTestId('users-table').locator('tr', { hasText: 'wang.wu' });
+    await userRow.getByRole('button', { name: '调整角色' }).click();
+    await p.getByTestId('role-editor').click();
+    await p
+      .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: '乡镇（街道）' })
+      .first()
+      .click();
+    await p.getByRole('dialog').locator('.ant-modal-title').click();
+    await expect.poll(() => p.locator('.ant-select-dropdown:visible').count()).toBe(0);
+    await p
+      .getByRole('dialog')
+      .getByRole('button', { name: /保\s*存/ })
+      .click();
+    await userRow.getByText('乡镇（街道）工作人员').waitFor();
     // The organisation tree is the area tree: open the county, pick a town, add a partner there.
     await p.goto(`${base}#/organisations`);
     const tree = p.getByTestId('area-tree');

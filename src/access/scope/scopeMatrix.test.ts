@@ -124,6 +124,14 @@ describeEachDatabase('scope matrix', (getDb) => {
         payload: { disabled: true },
       }),
     ],
+    'PUT /api/users/:id/roles': [
+      'refused',
+      () => ({
+        method: 'PUT',
+        url: '/api/users/00000000-0000-4000-8000-000000000000/roles',
+        payload: { roleCodes: ['county_staff'] },
+      }),
+    ],
     'POST /api/users/:id/reset-password': [
       'refused',
       () => ({

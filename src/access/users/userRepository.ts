@@ -200,3 +200,37 @@ export async function findUserNames(
     .execute();
   return new Map(rows.map((r) => [r.id, { username: r.username, displayName: r.display_name }]));
 }
+
+/** Replaces a user's roles in one transaction. */
+export async function replaceUserRoles(
+  db: Kysely<Database>,
+  userId: string,
+  roleIds: string[],
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('user_roles').where('user_id', '=', userId).execute();
+    if (roleIds.length > 0) {
+      await trx
+        .insertInto('user_roles')
+        .values(roleIds.map((role_id) => ({ user_id: userId, role_id })))
+        .execute();
+    }
+  });
+}
+
+/** How many enabled users other than `exceptUserId` hold a role. */
+export async function countOtherHolders(
+  db: Kysely<Database>,
+  roleId: string,
+  exceptUserId: string,
+): Promise<number> {
+  const row = await db
+    .selectFrom('user_roles')
+    .innerJoin('users', 'users.id', 'user_roles.user_id')
+    .select((eb) => eb.fn.countAll<string | number>().as('n'))
+    .where('user_roles.role_id', '=', roleId)
+    .where('users.id', '!=', exceptUserId)
+    .where('users.disabled', '=', 0)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

@@ -241,4 +241,61 @@ describeEachDatabase('user and role administration', (getDb) => {
     expect(items).toContainEqual({ permission: 'registry:person:view', labelZh: '查看人员', family: null });
     expect((await asSys({ method: 'GET', url: '/api/permissions' })).statusCode).toBe(403);
   });
+
+  it('changes a user’s roles, names an unknown role, and keeps 三员分立 and the last administrator', async () => {
+    const users = (await asSys({ method: 'GET', url: '/api/users?limit=500' })).json<{
+      items: { id: string; username: string; roles: string[] }[];
+    }>().items;
+    const id = (name: string) => users.find((u) => u.username === name)?.id ?? '';
+    const county = id('county');
+    const rolesOf = async (userId: string) =>
+      (await asSys({ method: 'GET', url: '/api/users?limit=500' }))
+        .json<{ items: { id: string; roles: string[] }[] }>()
+        .items.find((u) => u.id === userId)?.roles;
+
+    const changed = await asSys({
+      method: 'PUT',
+      url: `/api/users/${county}/roles`,
+      payload: { roleCodes: ['county_staff', 'department_staff'] },
+    });
+    expect(changed.statusCode).toBe(200);
+    expect((await rolesOf(county))?.sort()).toEqual(['county_staff', 'department_staff']);
+    const [record] = await findAuditRecords(getDb().db, { action: 'user.roles.change', limit: 1 });
+    expect(JSON.parse(record?.detail_json ?? '{}')).toEqual({
+      before: ['county_staff'],
+      after: expect.arrayContaining(['county_staff', 'department_staff']) as unknown,
+    });
+
+    const unknown = await asSys({
+      method: 'PUT',
+      url: `/api/users/${county}/roles`,
+      payload: { roleCodes: ['county_staff', 'no_such_role'] },
+    });
+    expect(unknown.json<ErrorBody>().error.details[0]).toMatchObject({
+      path: 'body.roleCodes[1]',
+      code: 'ROLE_NOT_FOUND',
+    });
+    const mixed = await asSys({
+      method: 'PUT',
+      url: `/api/users/${county}/roles`,
+      payload: { roleCodes: ['county_staff', 'audit_admin'] },
+    });
+    expect(mixed.json<ErrorBody>().error.code).toBe('ROLE_SEPARATION');
+    const lastAuditor = await asSys({
+      method: 'PUT',
+      url: `/api/users/${id('auditadmin')}/roles`,
+      payload: { roleCodes: ['county_staff'] },
+    });
+    expect(lastAuditor.statusCode).toBe(409);
+    expect(lastAuditor.json<ErrorBody>().error.message).toContain('审计管理员');
+    expect(await rolesOf(county)).toHaveLength(2);
+    expect(await rolesOf(id('auditadmin'))).toEqual(['audit_admin']);
+    // The security administrator cannot do the system administrator's job.
+    const bySec = await asSec({
+      method: 'PUT',
+      url: `/api/users/${county}/roles`,
+      payload: { roleCodes: ['county_staff'] },
+    });
+    expect(bySec.statusCode).toBe(403);
+  });
 });

@@ -22,7 +22,7 @@ import {
   updateUser,
   upsertRole,
 } from './userRepository.ts';
-import { createOrganisation, createUser } from './userService.ts';
+import { changeUserRoles, createOrganisation, createUser } from './userService.ts';
 import { dataScopes, organisationKinds } from './accessLabels.ts';
 import { findArea } from '../../areas/areaRepository.ts';
 import { normalizeAreaCode } from '../../areas/areaCode.ts';
@@ -179,6 +179,45 @@ export function registerUserRoutes(app: FastifyInstance, context: AppContext): v
         subjectType: 'user',
         subjectId: request.params.id,
         ip: request.ip,
+      });
+      return { ok: true };
+    },
+  );
+
+  app.put<{ Params: { id: string }; Body: { roleCodes: string[] } }>(
+    '/users/:id/roles',
+    {
+      config: { access: 'system:user:manage' },
+      schema: {
+        tags: ['access'],
+        summary: '调整用户角色（三员分立校验；不能收回最后一位管理员的角色）— Change a user’s roles',
+        params: uuidParams,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['roleCodes'],
+          properties: {
+            roleCodes: {
+              type: 'array',
+              minItems: 1,
+              maxItems: 10,
+              uniqueItems: true,
+              items: { type: 'string', maxLength: 50 },
+            },
+          },
+        },
+        response: okSchema,
+      },
+    },
+    async (request) => {
+      const change = await changeUserRoles(db, request.params.id, request.body.roleCodes);
+      await recordAudit(db, {
+        actor: actor(request),
+        action: 'user.roles.change',
+        subjectType: 'user',
+        subjectId: request.params.id,
+        ip: request.ip,
+        detail: change,
       });
       return { ok: true };
     },

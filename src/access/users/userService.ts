@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { AppError } from '../../core/appError.ts';
-import type { Database, OrganisationTable, UserTable } from '../../db/schema.ts';
+import type { Database, OrganisationTable, RoleTable, UserTable } from '../../db/schema.ts';
 import type { SecurityPolicy } from '../auth/securityPolicy.ts';
 import { hashPassword, passwordProblems } from './password.ts';
 import {
@@ -12,8 +12,12 @@ import {
   type Permission,
 } from './permissions.ts';
 import {
+  countOtherHolders,
   findRolesByCodes,
+  findUserById,
   findUserByUsername,
+  listRolesOfUser,
+  replaceUserRoles,
   insertOrganisation,
   insertUser,
   upsertRole,
@@ -82,12 +86,7 @@ export async function createUser(
     throw new AppError('USER_EXISTS', { username: input.username });
   const problems = passwordProblems(input.password, policy, input.username);
   if (problems.length > 0) throw new AppError('PASSWORD_POLICY', { reason: problems.join('；') });
-  const roles = await findRolesByCodes(db, input.roleCodes);
-  const permissions: Permission[] = roles.flatMap((r) =>
-    (JSON.parse(r.permissions_json) as string[]).filter(isPermission),
-  );
-  const separation = separationProblem(permissions);
-  if (separation) throw new AppError('ROLE_SEPARATION', { reason: separation });
+  const roles = await rolesToGrant(db, input.roleCodes);
   const user: UserTable = {
     id: randomUUID(),
     username: input.username,
@@ -109,4 +108,55 @@ export async function createUser(
     roles.map((r) => r.id),
   );
   return user;
+}
+
+/**
+ * The roles behind codes a user is to hold: every code must exist (the first unknown one is
+ * named with its place in the request), and together they must respect 三员分立.
+ */
+async function rolesToGrant(db: Kysely<Database>, codes: string[]): Promise<RoleTable[]> {
+  const roles = await findRolesByCodes(db, codes);
+  const unknown = codes.findIndex((code) => !roles.some((r) => r.code === code));
+  if (unknown >= 0) {
+    throw AppError.field(`body.roleCodes[${unknown}]`, 'ROLE_NOT_FOUND', { code: codes[unknown] ?? '' });
+  }
+  const permissions: Permission[] = roles.flatMap((r) =>
+    (JSON.parse(r.permissions_json) as string[]).filter(isPermission),
+  );
+  const separation = separationProblem(permissions);
+  if (separation) throw new AppError('ROLE_SEPARATION', { reason: separation });
+  return roles;
+}
+
+/**
+ * Gives a user a new set of roles. Refused when it would break 三员分立, or take away the last
+ * enabled holder of one of the three administrator roles (the system would then have nobody
+ * to do that job, and no all-powerful account exists to step in).
+ */
+export async function changeUserRoles(
+  db: Kysely<Database>,
+  userId: string,
+  codes: string[],
+): Promise<{ before: string[]; after: string[] }> {
+  if (!(await findUserById(db, userId))) throw new AppError('USER_NOT_FOUND');
+  const roles = await rolesToGrant(db, codes);
+  const current = await listRolesOfUser(db, userId);
+  for (const role of current) {
+    const isAdministratorRole = builtinRoles.some(
+      (b) => b.code === role.code && b.permissions.some((p) => adminFamilyOf(p) !== null),
+    );
+    if (
+      isAdministratorRole &&
+      !codes.includes(role.code) &&
+      (await countOtherHolders(db, role.id, userId)) === 0
+    ) {
+      throw new AppError('ROLE_LAST_HOLDER', { role: role.name_zh });
+    }
+  }
+  await replaceUserRoles(
+    db,
+    userId,
+    roles.map((r) => r.id),
+  );
+  return { before: current.map((r) => r.code), after: roles.map((r) => r.code) };
 }

@@ -40,6 +40,7 @@ export function UsersPage() {
   const organisations = useApi<{ items: Organisation[] }>('/organisations');
   const roles = useApi<{ items: RoleChoice[] }>('/users/role-choices');
   const [creating, setCreating] = useState(false);
+  const [editingRoles, setEditingRoles] = useState<{ user: UserRow; roleCodes: string[] } | null>(null);
   const [form] = Form.useForm<NewUser>();
 
   const showPassword = (title: string, password: string) => {
@@ -145,6 +146,14 @@ export function UsersPage() {
                     {u.disabled ? t('enable') : t('disable')}
                   </Button>
                 </Popconfirm>
+                <Button
+                  size="small"
+                  onClick={() => {
+                    setEditingRoles({ user: u, roleCodes: u.roles });
+                  }}
+                >
+                  {t('changeRoles')}
+                </Button>
                 <Popconfirm
                   title={t('resetPassword')}
                   onConfirm={() =>
@@ -165,6 +174,39 @@ export function UsersPage() {
           },
         ]}
       />
+      <Modal
+        open={editingRoles !== null}
+        title={`${t('changeRoles')} · ${editingRoles?.user.username ?? ''}`}
+        okText={t('save')}
+        cancelText={t('cancel')}
+        onCancel={() => {
+          setEditingRoles(null);
+        }}
+        onOk={() => {
+          if (!editingRoles) return;
+          const { user, roleCodes } = editingRoles;
+          void act(async () => {
+            await api('PUT', `/users/${user.id}/roles`, { roleCodes });
+            setEditingRoles(null);
+            void message.success(t('saved'));
+          });
+        }}
+      >
+        <Select
+          mode="multiple"
+          style={{ width: '100%' }}
+          aria-label={t('rolesColumn')}
+          data-testid="role-editor"
+          value={editingRoles?.roleCodes ?? []}
+          onChange={(roleCodes: string[]) => {
+            if (editingRoles) setEditingRoles({ ...editingRoles, roleCodes });
+          }}
+          options={(roles.data?.items ?? []).map((r) => ({
+            value: r.code,
+            label: language === 'zh' ? r.nameZh : r.nameEn,
+          }))}
+        />
+      </Modal>
       <Modal
         open={creating}
         title={t('newUser')}
