@@ -13,6 +13,7 @@ interface Setting {
   nameZh: string;
   nameEn: string;
   descriptionZh: string;
+  descriptionEn?: string;
   type: 'integer' | 'boolean' | 'string' | 'object';
   value: Value;
   defaultValue: Value;
@@ -129,7 +130,7 @@ export function SettingsPage({ group }: { group: 'system' | 'security' }) {
               <div>
                 <div>{language === 'zh' ? s.nameZh : s.nameEn}</div>
                 <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                  {s.key} · {s.descriptionZh}
+                  {s.key} · {language === 'zh' ? s.descriptionZh : (s.descriptionEn ?? s.descriptionZh)}
                 </Typography.Text>
               </div>
             ),
