@@ -10,7 +10,7 @@ import {
   type AdminFamily,
   type Permission,
 } from './permissions.ts';
-import { findRoleByCode, listOtherRolesOfHolders, updateRole } from './userRepository.ts';
+import { findRoleByCode, listOtherRolesOfHolders, updateRole, upsertRole } from './userRepository.ts';
 
 export interface RolePatch {
   nameZh?: string;
@@ -24,8 +24,24 @@ function familyPermissions(family: AdminFamily): Permission[] {
   return (Object.keys(permissionCatalogue) as Permission[]).filter((p) => adminFamilyOf(p) === family);
 }
 
+/** The permissions a stored role carries (anything no longer in the catalogue is ignored). */
+export function rolePermissions(role: RoleTable): Permission[] {
+  return (JSON.parse(role.permissions_json) as string[]).filter(isPermission);
+}
+
+/** Requested permissions, all from the catalogue, or a field error naming the first that is not. */
+function cataloguedPermissions(permissions: string[]): Permission[] {
+  const unknown = permissions.findIndex((p) => !isPermission(p));
+  if (unknown >= 0) {
+    throw AppError.field(`body.permissions[${unknown}]`, 'FIELD_NOT_ALLOWED', {
+      allowed: Object.keys(permissionCatalogue).join('、'),
+    });
+  }
+  return permissions.filter(isPermission);
+}
+
 /** The administrator family a built-in administrator role stands for, or null for other roles. */
-function builtinAdminFamily(code: string): AdminFamily | null {
+export function builtinAdminFamily(code: string): AdminFamily | null {
   const definition = builtinRoles.find((r) => r.code === code);
   if (!definition) return null;
   const families = new Set(definition.permissions.map(adminFamilyOf));
@@ -49,16 +65,8 @@ export async function changeRole(
 ): Promise<{ before: RoleTable; after: RoleTable }> {
   const role = await findRoleByCode(db, code);
   if (!role) throw new AppError('ROLE_NOT_FOUND', { code });
-  const permissions = patch.permissions ?? (JSON.parse(role.permissions_json) as string[]);
+  const valid = patch.permissions ? cataloguedPermissions(patch.permissions) : rolePermissions(role);
   const dataScope = patch.dataScope ?? role.data_scope;
-
-  const unknown = permissions.findIndex((p) => !isPermission(p));
-  if (patch.permissions && unknown >= 0) {
-    throw AppError.field(`body.permissions[${unknown}]`, 'FIELD_NOT_ALLOWED', {
-      allowed: Object.keys(permissionCatalogue).join('、'),
-    });
-  }
-  const valid = permissions.filter(isPermission);
 
   const family = role.builtin === 1 ? builtinAdminFamily(code) : null;
   if (family) {
@@ -99,4 +107,40 @@ export async function changeRole(
   const after = await findRoleByCode(db, code);
   if (!after) throw new AppError('ROLE_NOT_FOUND', { code });
   return { before: role, after };
+}
+
+export interface CustomRole {
+  code: string;
+  nameZh: string;
+  nameEn: string;
+  permissions: string[];
+  dataScope: DataScope;
+}
+
+/**
+ * Creates a custom role, or changes an existing one through `changeRole`, so that a change
+ * made this way is checked against its holders' other roles like any other. Built-in role
+ * codes are refused here (they are changed with PATCH).
+ */
+export async function saveCustomRole(db: Kysely<Database>, input: CustomRole): Promise<void> {
+  const existing = await findRoleByCode(db, input.code);
+  if (existing?.builtin === 1) {
+    throw AppError.field('body.code', 'FIELD_NOT_ALLOWED', { allowed: '非内置角色编码' });
+  }
+  if (existing) {
+    await changeRole(db, input.code, input);
+    return;
+  }
+  const permissions = cataloguedPermissions(input.permissions);
+  const separation = separationProblem(permissions);
+  if (separation) throw new AppError('ROLE_SEPARATION', { reason: separation });
+  await upsertRole(db, {
+    id: `role_${input.code}`,
+    code: input.code,
+    name_zh: input.nameZh,
+    name_en: input.nameEn,
+    permissions_json: JSON.stringify(permissions),
+    data_scope: input.dataScope,
+    builtin: 0,
+  });
 }

@@ -5,14 +5,8 @@ import type { DataScope, OrganisationKind, RoleTable } from '../../db/schema.ts'
 import { logoutEverywhere } from '../auth/authService.ts';
 import { recordAudit } from '../audit/auditService.ts';
 import { generatePassword, hashPassword } from './password.ts';
-import {
-  adminFamilyOf,
-  isPermission,
-  permissionCatalogue,
-  separationProblem,
-  type Permission,
-} from './permissions.ts';
-import { changeRole, type RolePatch } from './roleService.ts';
+import { adminFamilyOf, permissionCatalogue, type Permission } from './permissions.ts';
+import { changeRole, saveCustomRole, type RolePatch } from './roleService.ts';
 import {
   findOrganisation,
   findUserById,
@@ -20,7 +14,6 @@ import {
   listRoles,
   listUsers,
   updateUser,
-  upsertRole,
 } from './userRepository.ts';
 import { changeUserRoles, createOrganisation, createUser } from './userService.ts';
 import { dataScopes, organisationKinds } from './accessLabels.ts';
@@ -341,6 +334,15 @@ export function registerUserRoutes(app: FastifyInstance, context: AppContext): v
     },
   );
 
+  const toRoleDto = (r: RoleTable) => ({
+    code: r.code,
+    nameZh: r.name_zh,
+    nameEn: r.name_en,
+    permissions: JSON.parse(r.permissions_json) as string[],
+    dataScope: r.data_scope,
+    builtin: r.builtin === 1,
+  });
+
   const roleSchema = {
     type: 'object',
     properties: {
@@ -372,14 +374,7 @@ export function registerUserRoutes(app: FastifyInstance, context: AppContext): v
       },
     },
     async () => ({
-      items: (await listRoles(db)).map((r) => ({
-        code: r.code,
-        nameZh: r.name_zh,
-        nameEn: r.name_en,
-        permissions: JSON.parse(r.permissions_json) as string[],
-        dataScope: r.data_scope,
-        builtin: r.builtin === 1,
-      })),
+      items: (await listRoles(db)).map(toRoleDto),
       permissions: permissionCatalogue,
     }),
   );
@@ -409,27 +404,8 @@ export function registerUserRoutes(app: FastifyInstance, context: AppContext): v
       },
     },
     async (request) => {
-      const { code, nameZh, nameEn, permissions, dataScope } = request.body;
-      if ((await listRoles(db)).some((r) => r.code === code && r.builtin === 1)) {
-        throw AppError.field('body.code', 'FIELD_NOT_ALLOWED', { allowed: '非内置角色编码' });
-      }
-      const unknown = permissions.findIndex((p) => !isPermission(p));
-      if (unknown >= 0) {
-        throw AppError.field(`body.permissions[${unknown}]`, 'FIELD_NOT_ALLOWED', {
-          allowed: Object.keys(permissionCatalogue).join('、'),
-        });
-      }
-      const separation = separationProblem(permissions as Permission[]);
-      if (separation) throw new AppError('ROLE_SEPARATION', { reason: separation });
-      await upsertRole(db, {
-        id: `role_${code}`,
-        code,
-        name_zh: nameZh,
-        name_en: nameEn,
-        permissions_json: JSON.stringify(permissions),
-        data_scope: dataScope,
-        builtin: 0,
-      });
+      const { code, permissions, dataScope } = request.body;
+      await saveCustomRole(db, request.body);
       await recordAudit(db, {
         actor: actor(request),
         action: 'role.save',
@@ -441,15 +417,6 @@ export function registerUserRoutes(app: FastifyInstance, context: AppContext): v
       return { ok: true };
     },
   );
-
-  const toRoleDto = (r: RoleTable) => ({
-    code: r.code,
-    nameZh: r.name_zh,
-    nameEn: r.name_en,
-    permissions: JSON.parse(r.permissions_json) as string[],
-    dataScope: r.data_scope,
-    builtin: r.builtin === 1,
-  });
 
   app.patch<{ Params: { code: string }; Body: RolePatch }>(
     '/roles/:code',

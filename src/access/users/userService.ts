@@ -4,13 +4,7 @@ import { AppError } from '../../core/appError.ts';
 import type { Database, OrganisationTable, RoleTable, UserTable } from '../../db/schema.ts';
 import type { SecurityPolicy } from '../auth/securityPolicy.ts';
 import { hashPassword, passwordProblems } from './password.ts';
-import {
-  adminFamilyOf,
-  builtinRoles,
-  isPermission,
-  separationProblem,
-  type Permission,
-} from './permissions.ts';
+import { adminFamilyOf, builtinRoles, separationProblem } from './permissions.ts';
 import {
   countOtherHolders,
   findRolesByCodes,
@@ -24,6 +18,7 @@ import {
   findRoleByCode,
   updateRole,
 } from './userRepository.ts';
+import { builtinAdminFamily, rolePermissions } from './roleService.ts';
 
 /**
  * Creates the built-in roles that are missing. Existing ones keep what the security
@@ -120,10 +115,7 @@ async function rolesToGrant(db: Kysely<Database>, codes: string[]): Promise<Role
   if (unknown >= 0) {
     throw AppError.field(`body.roleCodes[${unknown}]`, 'ROLE_NOT_FOUND', { code: codes[unknown] ?? '' });
   }
-  const permissions: Permission[] = roles.flatMap((r) =>
-    (JSON.parse(r.permissions_json) as string[]).filter(isPermission),
-  );
-  const separation = separationProblem(permissions);
+  const separation = separationProblem(roles.flatMap(rolePermissions));
   if (separation) throw new AppError('ROLE_SEPARATION', { reason: separation });
   return roles;
 }
@@ -142,9 +134,7 @@ export async function changeUserRoles(
   const roles = await rolesToGrant(db, codes);
   const current = await listRolesOfUser(db, userId);
   for (const role of current) {
-    const isAdministratorRole = builtinRoles.some(
-      (b) => b.code === role.code && b.permissions.some((p) => adminFamilyOf(p) !== null),
-    );
+    const isAdministratorRole = role.builtin === 1 && builtinAdminFamily(role.code) !== null;
     if (
       isAdministratorRole &&
       !codes.includes(role.code) &&
