@@ -29,10 +29,9 @@ const principalSchema = {
     mustChangePassword: { type: 'boolean' },
     passwordExpired: { type: 'boolean' },
     totpSetupRequired: { type: 'boolean' },
+    systemName: { type: 'string', description: '平台名称（系统参数 system.name），控制台页眉显示' },
   },
 } as const;
-
-const show = (p: Principal) => ({ ...p, permissionLabels: p.permissions.map((x) => permissionCatalogue[x]) });
 
 function requirePrincipal(principal: Principal | null): Principal {
   if (!principal) throw new AppError('AUTH_REQUIRED');
@@ -44,6 +43,16 @@ export function registerAuthRoutes(app: FastifyInstance, context: AppContext): v
   const { db } = context;
   // Read per request: a policy change applies to the next sign-in without a restart.
   const policy = () => context.settings.securityPolicy();
+  // The user as the console shows them, with the platform's name for its header (only the
+  // system administrator sets it; every signed-in user sees it), on sign-in and who-am-I alike.
+  const show = async (p: Principal) => {
+    const systemName = await context.settings.value('system.name');
+    return {
+      ...p,
+      permissionLabels: p.permissions.map((x) => permissionCatalogue[x]),
+      systemName: typeof systemName === 'string' ? systemName : '',
+    };
+  };
 
   app.post<{ Body: { username: string; password: string; totpCode?: string } }>(
     '/auth/login',
@@ -77,7 +86,7 @@ export function registerAuthRoutes(app: FastifyInstance, context: AppContext): v
         ip: request.ip,
         cipher: context.cipher,
       });
-      return { token: result.token, expiresAt: result.expiresAt, user: show(result.principal) };
+      return { token: result.token, expiresAt: result.expiresAt, user: await show(result.principal) };
     },
   );
 
@@ -88,25 +97,10 @@ export function registerAuthRoutes(app: FastifyInstance, context: AppContext): v
       schema: {
         tags: ['access'],
         summary: '当前用户（及控制台页眉显示的平台名称）— Who am I',
-        response: {
-          200: {
-            ...principalSchema,
-            properties: {
-              ...principalSchema.properties,
-              systemName: { type: 'string', description: '平台名称（系统参数 system.name）' },
-            },
-          },
-        },
+        response: { 200: principalSchema },
       },
     },
-    async (request) => {
-      // Every signed-in user's console shows it in the header; only the system administrator sets it.
-      const systemName = await context.settings.value('system.name');
-      return {
-        ...show(requirePrincipal(request.principal)),
-        systemName: typeof systemName === 'string' ? systemName : '',
-      };
-    },
+    (request) => show(requirePrincipal(request.principal)),
   );
 
   app.post(

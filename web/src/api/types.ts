@@ -14,8 +14,8 @@ export interface Principal {
   mustChangePassword: boolean;
   passwordExpired: boolean;
   totpSetupRequired: boolean;
-  /** The platform's name as the system administrator set it (who-am-I only). */
-  systemName?: string;
+  /** The platform's name as the system administrator set it. */
+  systemName: string;
 }
 
 export interface Area {

@@ -63,8 +63,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         ...(totpCode ? { totpCode } : {}),
       });
       tokenStore.set(result.token);
-      // Who-am-I adds what the sign-in answer leaves out (the platform's configured name).
-      await adopt(await api<Principal>('GET', '/auth/me').catch(() => result.user));
+      await adopt(result.user);
     },
     [adopt],
   );
