@@ -2,6 +2,7 @@ import type { LocalizedText } from '../core/appError.ts';
 import type { MaskingRule } from '../core/masking.ts';
 import { defaultSecurityPolicy, type SecurityPolicy } from '../access/auth/securityPolicy.ts';
 import { defaultIdNumberMasking } from '../registry/residentId/maskResidentId.ts';
+import { MINIMUM_RETENTION_MONTHS } from '../access/audit/auditRetention.ts';
 import { defaultPhoneMasking } from '../registry/persons/phone.ts';
 
 /**
@@ -184,8 +185,8 @@ const systemSettings: SettingDefinition[] = [
     descriptionZh: '审计记录和登录日志至少保存的月数（《网络安全法》第二十一条：不少于六个月）',
     descriptionEn: 'How many months audit records and sign-in logs are kept (at least six by law)',
     type: 'integer',
-    defaultValue: 6,
-    min: 6,
+    defaultValue: MINIMUM_RETENTION_MONTHS,
+    min: MINIMUM_RETENTION_MONTHS,
     max: 120,
   },
 ];
