@@ -7,7 +7,7 @@ import { recordAudit } from '../access/audit/auditService.ts';
 export interface AuditRouteConfig {
   /** `entity.verb`, e.g. `person.view`, `person.search`, `area.rename`. */
   action: string;
-  subjectType: 'person' | 'household' | 'hukou_household' | 'area' | 'fact';
+  subjectType: 'person' | 'household' | 'hukou_household' | 'area' | 'fact' | 'audit';
   /** Read the subject id from the path (`:id` or `:code`) or from the response body's `id`. */
   subjectFrom: 'params' | 'response' | 'none';
 }

@@ -42,6 +42,16 @@ describeEachDatabase('audit administrator routes', (getDb) => {
     expect(exports.json<{ total: number }>().total).toBe(1);
   });
 
+  it('audits the auditor: searches of the audit log and views of the sign-in log leave records', async () => {
+    await asAuditor({ method: 'GET', url: '/api/audit?action=person.view' });
+    await asAuditor({ method: 'GET', url: '/api/login-log' });
+    const searches = await asAuditor({ method: 'GET', url: '/api/audit?action=audit.search' });
+    const [search] = searches.json<{ items: { detail: { query: { action: string } } }[] }>().items;
+    expect(search?.detail.query.action).toBe('person.view');
+    const views = await asAuditor({ method: 'GET', url: '/api/audit?action=audit.login_log.view' });
+    expect(views.json<{ total: number }>().total).toBeGreaterThanOrEqual(1);
+  });
+
   it('refuses the audit log to the system administrator and personal data to the auditor', async () => {
     const res = await asSysadmin({ method: 'GET', url: '/api/audit' });
     expect(res.statusCode).toBe(403);

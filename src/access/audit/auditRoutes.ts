@@ -63,7 +63,11 @@ export function registerAuditRoutes(app: FastifyInstance, context: AppContext): 
   app.get<{ Querystring: AuditQuery }>(
     '/audit',
     {
-      config: { access: 'audit:record:view' },
+      // The auditor's own searches are audited too: who looked at whose activity, and when.
+      config: {
+        access: 'audit:record:view',
+        audit: { action: 'audit.search', subjectType: 'audit', subjectFrom: 'none' },
+      },
       schema: {
         tags: ['access'],
         summary: '审计记录查询 — Search audit records',
@@ -183,7 +187,10 @@ export function registerAuditRoutes(app: FastifyInstance, context: AppContext): 
   app.get<{ Querystring: { limit?: number } }>(
     '/login-log',
     {
-      config: { access: 'audit:record:view' },
+      config: {
+        access: 'audit:record:view',
+        audit: { action: 'audit.login_log.view', subjectType: 'audit', subjectFrom: 'none' },
+      },
       schema: {
         tags: ['access'],
         summary: '登录日志 — Sign-in log',
