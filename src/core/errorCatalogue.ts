@@ -172,6 +172,11 @@ export const errorCatalogue = {
     zh: '审计归档文件无效：{reason}',
     en: 'The audit archive file is invalid: {reason}',
   },
+  AUDIT_UNAVAILABLE: {
+    status: 503,
+    zh: '审计日志暂时无法写入，涉及个人信息的操作已暂停，请稍后再试',
+    en: 'The audit log cannot be written at the moment; operations on personal data are paused, try again later',
+  },
   INTERNAL: { status: 500, zh: '系统内部错误，请稍后再试', en: 'Internal error, please try again later' },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;
 

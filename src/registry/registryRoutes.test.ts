@@ -9,6 +9,7 @@ import { computeCheckDigit, makeResidentId } from './residentId/index.ts';
 import type { PersonDto } from './persons/personDto.ts';
 import { findAuditRecords } from '../access/audit/auditRepository.ts';
 import { verifyAudit } from '../access/audit/auditService.ts';
+import { flushAudit } from '../access/audit/auditWriter.ts';
 
 const village = '371082101201';
 
@@ -321,12 +322,14 @@ describeEachDatabase('registry routes', (getDb) => {
     expect(early.json<{ facts: unknown[] }>().facts).toEqual([]);
   });
 
-  it('leaves an audit record for every view and search of persons, and none for a refused request', async () => {
+  it('leaves an audit record for every view and search of persons, and a denied one for a refused request', async () => {
     const { db } = getDb();
     const list = await app.inject({ method: 'GET', url: '/api/persons?area=371082101' });
     const person = list.json<{ items: PersonDto[] }>().items[0];
     if (!person) throw new Error('no person listed');
     await app.inject({ method: 'GET', url: `/api/persons/${person.id}` });
+    // Reads are answered once their record is queued; it is committed within milliseconds.
+    await flushAudit(db);
     const views = await findAuditRecords(db, { subjectType: 'person', subjectId: person.id, limit: 10 });
     expect(views.map((r) => r.action)).toContain('person.view');
     expect(views[0]).toMatchObject({
@@ -337,9 +340,12 @@ describeEachDatabase('registry routes', (getDb) => {
     });
     const searches = await findAuditRecords(db, { action: 'person.search', limit: 50 });
     expect(searches.some((r) => r.detail_json?.includes('"area":"371082101"'))).toBe(true);
-    const before = (await findAuditRecords(db, { limit: 1000 })).length;
-    await app.inject({ method: 'GET', url: '/api/persons/00000000-0000-4000-8000-000000000000' });
-    expect(await findAuditRecords(db, { limit: 1000 })).toHaveLength(before);
+    const guessed = '00000000-0000-4000-8000-000000000000';
+    expect((await app.inject({ method: 'GET', url: `/api/persons/${guessed}` })).statusCode).toBe(404);
+    await flushAudit(db);
+    const [refused] = await findAuditRecords(db, { subjectId: guessed, limit: 10 });
+    expect(refused).toMatchObject({ action: 'person.view', outcome: 'denied', area_code: null });
+    expect(JSON.parse(refused?.detail_json ?? '{}')).toMatchObject({ status: 404 });
     expect(await verifyAudit(db)).toMatchObject({ ok: true });
   });
 
@@ -367,6 +373,10 @@ describeEachDatabase('registry routes', (getDb) => {
       code: 'FORBIDDEN',
       message: '没有“查看未脱敏的身份证号、手机号”权限',
     });
+    // The refused attempt is on the record too, for the auditor.
+    await flushAudit(getDb().db);
+    const [attempt] = await findAuditRecords(getDb().db, { action: 'person.reveal', limit: 1 });
+    expect(attempt).toMatchObject({ subject_id: found.id, outcome: 'denied' });
   });
 
   it('updates a person with PATCH, checking each field and refusing what may not change', async () => {

@@ -100,6 +100,14 @@ export async function readAuditRecords(
     .execute();
 }
 
+export async function countAuditRecords(db: Kysely<Database>): Promise<number> {
+  const row = await db
+    .selectFrom('audit_log')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 /** The first record stamped at or after an instant: the archive stops just before it. */
 export async function firstAuditIdFrom(db: Kysely<Database>, at: string): Promise<number | undefined> {
   const row = await db

@@ -5,6 +5,7 @@ import { listLoginLog } from '../auth/sessionRepository.ts';
 import { findUserNames } from '../users/userRepository.ts';
 import { findAuditRecords, type AuditQuery } from './auditRepository.ts';
 import { recordAudit, verifyAudit } from './auditService.ts';
+import { flushAudit } from './auditWriter.ts';
 
 const filterProperties = {
   actor: { type: 'string', maxLength: 100 },
@@ -81,6 +82,8 @@ export function registerAuditRoutes(app: FastifyInstance, context: AppContext): 
       },
     },
     async (request) => {
+      // Queued records of the last few milliseconds first, so the search sees everything.
+      await flushAudit(db);
       const rows = await findAuditRecords(db, { ...request.query, limit: request.query.limit });
       // Records keep the user id (stable across renames); the page shows who that is.
       const names = await findUserNames(
@@ -109,6 +112,8 @@ export function registerAuditRoutes(app: FastifyInstance, context: AppContext): 
       },
     },
     async (request, reply) => {
+      // Queued records of the last few milliseconds first, so the search sees everything.
+      await flushAudit(db);
       const rows = await findAuditRecords(db, { ...request.query, limit: request.query.limit });
       // Recorded here, not by the audit hook: the hook sees object responses and this one is text.
       await recordAudit(db, {

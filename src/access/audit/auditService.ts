@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { AuditOutcome, Database } from '../../db/schema.ts';
 import { GENESIS_HASH, verifyChainSegment, type ChainProblem } from './auditChain.ts';
 import { readAuditHead, readAuditRecords, readLastArchive } from './auditRepository.ts';
-import { appendAudit } from './auditWriter.ts';
+import { appendAudit, flushAudit, type AuditDraft } from './auditWriter.ts';
 
 export interface AuditEntry {
   /** User id, or 'anonymous' before sign-in exists for the caller. */
@@ -17,16 +17,8 @@ export interface AuditEntry {
   detail?: Record<string, unknown> | null;
 }
 
-/**
- * Appends one record to the SM3 chain and resolves once it is committed (grouped with
- * concurrent requests' records, see auditWriter.ts): callers answer only after that.
- */
-export async function recordAudit(
-  db: Kysely<Database>,
-  entry: AuditEntry,
-  now = new Date().toISOString(),
-): Promise<number> {
-  return appendAudit(db, {
+function draftOf(entry: AuditEntry, now: string): AuditDraft {
+  return {
     at: now,
     actor: entry.actor,
     action: entry.action,
@@ -36,7 +28,33 @@ export async function recordAudit(
     ip: entry.ip ?? null,
     outcome: entry.outcome ?? 'success',
     detail_json: entry.detail ? JSON.stringify(entry.detail) : null,
-  });
+  };
+}
+
+/**
+ * Appends one record to the SM3 chain and resolves with its id once it is committed
+ * (grouped with concurrent requests' records, see auditWriter.ts): callers answer only
+ * after that. For changes, reveals, exports and sign-ins.
+ */
+export async function recordAudit(
+  db: Kysely<Database>,
+  entry: AuditEntry,
+  now = new Date().toISOString(),
+): Promise<number> {
+  return (await appendAudit(db, draftOf(entry, now))) ?? 0;
+}
+
+/**
+ * Queues one record, to be committed within AUDIT_LINGER_MS together with its neighbours;
+ * refuses with AUDIT_UNAVAILABLE while queued records cannot be written. For reads and
+ * searches, whose answer need not wait for the commit (ADR 0011).
+ */
+export async function queueAudit(
+  db: Kysely<Database>,
+  entry: AuditEntry,
+  now = new Date().toISOString(),
+): Promise<void> {
+  await appendAudit(db, draftOf(entry, now), 'queued');
 }
 
 export interface AuditVerification {
@@ -50,6 +68,7 @@ export interface AuditVerification {
  * tail). After an archive the chain starts from the stored anchor, not from genesis.
  */
 export async function verifyAudit(db: Kysely<Database>, pageSize = 5000): Promise<AuditVerification> {
+  await flushAudit(db);
   const anchor = await readLastArchive(db);
   let state = anchor
     ? { lastId: anchor.through_id, lastHash: anchor.anchor_hash, checked: 0 }

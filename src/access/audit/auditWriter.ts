@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { AppError } from '../../core/appError.ts';
 import type { AuditLogTable, Database } from '../../db/schema.ts';
 import { auditHash, type AuditContent } from './auditChain.ts';
 import { insertAuditRecords, lockAuditHead, readAuditHead, type AuditHead } from './auditRepository.ts';
@@ -10,11 +11,28 @@ export type AuditDraft = Omit<AuditContent, 'id' | 'prev_hash'>;
 const MAX_BATCH = 500;
 /** Another process appending between our reads; beyond this something else is wrong. */
 const MAX_CONFLICT_RETRIES = 100;
+/**
+ * How long a queued record may wait for company before it is written: the bound on what a
+ * crash of this process can lose (see ADR 0011). Short enough that an auditor searching
+ * right after a view finds it (the search flushes anyway), long enough that records of
+ * requests arriving a millisecond apart share one statement and one commit.
+ */
+export const AUDIT_LINGER_MS = 20;
+/** After a failed write, queued records are tried again this often. */
+const RETRY_MS = 1000;
+
+/**
+ * When the caller may go on: `committed` once its record is in the database (changes,
+ * reveals, exports, sign-ins: the record commits before the answer), `queued` once it is
+ * in this process's queue and will be written within AUDIT_LINGER_MS (reads and searches).
+ */
+export type AuditDurability = 'committed' | 'queued';
 
 interface Pending {
   draft: AuditDraft;
-  resolve: (id: number) => void;
-  reject: (error: unknown) => void;
+  /** Absent for queued records: their callers have already moved on. */
+  resolve?: (id: number) => void;
+  reject?: (error: unknown) => void;
 }
 
 function chain(drafts: AuditDraft[], head: AuditHead): AuditLogTable[] {
@@ -35,48 +53,102 @@ function isChainConflict(error: unknown): boolean {
 
 /**
  * Appends audit records for one database handle with group commit: while one statement is
- * in flight, the records of concurrent requests queue up and go together in the next one,
- * and each caller's promise settles only once its own record is committed. The head is kept
- * in memory; when another process has appended meanwhile, the database trigger refuses the
- * stale chain and the batch is re-chained from the current head.
+ * in flight, the records of concurrent requests queue up and go together in the next one.
+ * The head is kept in memory; when another process has appended meanwhile, the database
+ * trigger refuses the stale chain and the batch is re-chained from the current head.
+ *
+ * Queued records are never dropped: when a write fails they stay at the front of the queue,
+ * are retried every second, and until one succeeds the writer is `failing`, which refuses
+ * further queued appends (and the HTTP layer refuses audited routes) — fail closed.
  */
 export class AuditWriter {
   private head: AuditHead | undefined;
   private readonly queue: Pending[] = [];
-  private writing = false;
+  private writing: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private failure: Error | undefined;
 
   constructor(private readonly db: Kysely<Database>) {}
 
-  append(draft: AuditDraft): Promise<number> {
-    return new Promise<number>((resolve, reject) => {
+  /** True while queued records cannot be written: audited work must stop until they are. */
+  get failing(): boolean {
+    return this.failure !== undefined;
+  }
+
+  append(draft: AuditDraft, durability: AuditDurability = 'committed'): Promise<number | undefined> {
+    if (durability === 'queued') {
+      if (this.failing) return Promise.reject(new AppError('AUDIT_UNAVAILABLE'));
+      this.queue.push({ draft });
+      if (this.queue.length >= MAX_BATCH) this.kick();
+      else
+        this.timer ??= setTimeout(() => {
+          this.kick();
+        }, AUDIT_LINGER_MS);
+      return Promise.resolve(undefined);
+    }
+    return new Promise<number | undefined>((resolve, reject) => {
       this.queue.push({ draft, resolve, reject });
-      if (!this.writing) void this.drain();
+      this.kick();
+    });
+  }
+
+  /** Resolves once every record queued before the call is written; rejects if one cannot be. */
+  async flush(): Promise<void> {
+    while (this.queue.length > 0 || this.writing) {
+      this.kick();
+      await this.writing;
+      if (this.failure !== undefined) throw this.failure;
+    }
+  }
+
+  private kick(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.writing ??= this.drain().finally(() => {
+      this.writing = undefined;
     });
   }
 
   private async drain(): Promise<void> {
-    this.writing = true;
-    try {
-      while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, MAX_BATCH);
-        try {
-          const records = await this.write(batch.map((p) => p.draft));
-          batch.forEach((p, i) => {
-            p.resolve(records[i]?.id ?? 0);
-          });
-        } catch (error) {
-          if (batch.length === 1) batch[0]?.reject(error);
-          // One bad record must not fail its neighbours: write the batch one by one instead.
-          else
-            for (const p of batch) {
-              await this.write([p.draft]).then((r) => {
-                p.resolve(r[0]?.id ?? 0);
-              }, p.reject);
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, MAX_BATCH);
+      try {
+        const records = await this.write(batch.map((p) => p.draft));
+        batch.forEach((p, i) => p.resolve?.(records[i]?.id ?? 0));
+        this.failure = undefined;
+      } catch {
+        // One bad record must not fail its neighbours: write the batch one by one instead.
+        // Once a queued record cannot be written, nothing after it is: the chain keeps its
+        // order, and committed appends are refused rather than jump the queue.
+        const kept: Pending[] = [];
+        for (const p of batch) {
+          if (kept.length > 0) {
+            if (p.reject) p.reject(new AppError('AUDIT_UNAVAILABLE'));
+            else kept.push(p);
+            continue;
+          }
+          try {
+            const [record] = await this.write([p.draft]);
+            p.resolve?.(record?.id ?? 0);
+          } catch (single) {
+            if (p.reject) p.reject(single);
+            else {
+              this.failure = single instanceof Error ? single : new Error(String(single));
+              kept.push(p);
             }
+          }
         }
+        if (kept.length > 0) {
+          // Keep the chain's order: the unwritten records go back in front, and everything
+          // waits for the retry.
+          this.queue.unshift(...kept);
+          this.timer ??= setTimeout(() => {
+            this.kick();
+          }, RETRY_MS);
+          return;
+        }
+        this.failure = undefined;
       }
-    } finally {
-      this.writing = false;
     }
   }
 
@@ -85,7 +157,7 @@ export class AuditWriter {
       this.head ??= await readAuditHead(this.db);
       const records = chain(drafts, this.head);
       try {
-        // One statement in autocommit: atomic, and durable when it returns.
+        // One statement in autocommit: atomic, and committed when it returns.
         await insertAuditRecords(this.db, records);
       } catch (error) {
         this.head = undefined;
@@ -101,8 +173,25 @@ export class AuditWriter {
 
 const writers = new WeakMap<Kysely<Database>, AuditWriter>();
 
-/** Appends one record and resolves with its id once it is committed. */
-export async function appendAudit(db: Kysely<Database>, draft: AuditDraft): Promise<number> {
+function writerFor(db: Kysely<Database>): AuditWriter {
+  let writer = writers.get(db);
+  if (!writer) {
+    writer = new AuditWriter(db);
+    writers.set(db, writer);
+  }
+  return writer;
+}
+
+/**
+ * Appends one record. `committed` (the default) resolves with its id once it is in the
+ * database; `queued` resolves (without an id) once it is queued, and refuses with
+ * AUDIT_UNAVAILABLE while earlier records cannot be written.
+ */
+export async function appendAudit(
+  db: Kysely<Database>,
+  draft: AuditDraft,
+  durability: AuditDurability = 'committed',
+): Promise<number | undefined> {
   if (db.isTransaction) {
     // Inside a caller's transaction a conflict would abort it, so lock the head instead;
     // the record commits (or not) with the caller's work.
@@ -111,10 +200,15 @@ export async function appendAudit(db: Kysely<Database>, draft: AuditDraft): Prom
     await insertAuditRecords(db, [record]);
     return record.id;
   }
-  let writer = writers.get(db);
-  if (!writer) {
-    writer = new AuditWriter(db);
-    writers.set(db, writer);
-  }
-  return writer.append(draft);
+  return writerFor(db).append(draft, durability);
+}
+
+/** Writes every queued record now: before reading the log, and when a process stops. */
+export async function flushAudit(db: Kysely<Database>): Promise<void> {
+  await writers.get(db)?.flush();
+}
+
+/** Whether audited work must be refused because queued records cannot be written. */
+export function auditUnavailable(db: Kysely<Database>): boolean {
+  return writers.get(db)?.failing ?? false;
 }
