@@ -4,6 +4,7 @@ import { createDatabase, type DatabaseHandle } from '../../db/createDatabase.ts'
 import { describeEachDatabase, testPostgresUrl } from '../../db/testing/eachDatabase.ts';
 import { readAuditHead, readAuditRecords } from './auditRepository.ts';
 import { recordAudit, verifyAudit } from './auditService.ts';
+import { flushAudit } from './auditWriter.ts';
 
 const entry = (actor: string, i: number) => ({
   actor,
@@ -81,6 +82,33 @@ describeEachDatabase('audit writer: group commit and several processes', (getDb)
     await expect(db.insertInto('audit_log').values(forged).execute()).rejects.toThrow(
       /audit chain head moved/,
     );
+    expect(await verifyAudit(db)).toMatchObject({ ok: true });
+  });
+
+  it('refuses a batch that continues the head but leaves a hole in the ids, as a whole', async () => {
+    const { db } = getDb();
+    await flushAudit(db);
+    const head = await readAuditHead(db);
+    const row = (id: number, prev: string) => ({
+      id,
+      at: new Date().toISOString(),
+      actor: 'x',
+      action: 'person.view',
+      subject_type: null,
+      subject_id: null,
+      area_code: null,
+      ip: null,
+      outcome: 'success' as const,
+      detail_json: null,
+      prev_hash: prev,
+      hash: `${String(id)}`.padStart(64, 'f'),
+    });
+    const first = row(head.last_id + 1, head.last_hash);
+    const skipping = row(head.last_id + 3, first.hash);
+    await expect(db.insertInto('audit_log').values([first, skipping]).execute()).rejects.toThrow(
+      /audit chain head moved/,
+    );
+    expect(await readAuditHead(db)).toEqual(head);
     expect(await verifyAudit(db)).toMatchObject({ ok: true });
   });
 });

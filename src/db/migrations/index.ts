@@ -6,6 +6,7 @@ import * as m0004 from './0004_access.ts';
 import * as m0005 from './0005_totp.ts';
 import * as m0006 from './0006_settings.ts';
 import * as m0007 from './0007_audit_archive.ts';
+import * as m0008 from './0008_audit_batch_chain.ts';
 
 /**
  * Every migration, in order. A static list rather than a folder scan, so migrations run the
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '0005_totp': m0005,
   '0006_settings': m0006,
   '0007_audit_archive': m0007,
+  '0008_audit_batch_chain': m0008,
 };
