@@ -101,7 +101,7 @@ describeEachDatabase('audit writer: group commit and several processes', (getDb)
       outcome: 'success' as const,
       detail_json: null,
       prev_hash: prev,
-      hash: `${String(id)}`.padStart(64, 'f'),
+      hash: String(id).padStart(64, 'f'),
     });
     const first = row(head.last_id + 1, head.last_hash);
     const skipping = row(head.last_id + 3, first.hash);
