@@ -172,6 +172,56 @@ export const errorCatalogue = {
     zh: '审计归档文件无效：{reason}',
     en: 'The audit archive file is invalid: {reason}',
   },
+  // Ingest: row-level problems (line and column travel with the problem) and file-level ones.
+  INGEST_REQUIRED: { status: 400, zh: '缺少必填项“{column}”', en: 'Required column "{column}" is empty' },
+  INGEST_BAD_ID_NUMBER: {
+    status: 400,
+    zh: '身份证号“{value}”无效：{reason}',
+    en: 'ID number "{value}" is invalid: {reason}',
+  },
+  INGEST_BAD_DATE: {
+    status: 400,
+    zh: '日期“{value}”无法识别，应为{formats}',
+    en: 'Date "{value}" is not recognised; expected {formats}',
+  },
+  INGEST_UNKNOWN_CODE: {
+    status: 400,
+    zh: '代码“{value}”不在本数据源的代码表中，可选：{allowed}',
+    en: 'Code "{value}" is not in this feed\'s code table; allowed: {allowed}',
+  },
+  INGEST_BAD_VALUE: { status: 400, zh: '“{value}”无效：{reason}', en: '"{value}" is invalid: {reason}' },
+  INGEST_PERSON_NOT_FOUND: {
+    status: 400,
+    zh: '登记库中没有与此行匹配的人员（{by}）',
+    en: 'No person in the registry matches this row ({by})',
+  },
+  INGEST_DUPLICATE_ROW: {
+    status: 400,
+    zh: '与已导入的记录重复（第{line}行或此前的导入）',
+    en: 'Duplicates a record already imported (line {line} or an earlier import)',
+  },
+  INGEST_MISSING_COLUMNS: {
+    status: 400,
+    zh: '文件缺少以下列：{columns}（请使用本数据源的导入模板）',
+    en: 'The file lacks these columns: {columns} (use this feed\'s import template)',
+  },
+  INGEST_UNREADABLE_FILE: {
+    status: 400,
+    zh: '文件无法按{format}格式读取：{reason}',
+    en: 'The file cannot be read as {format}: {reason}',
+  },
+  INGEST_LINE_TOO_LONG: {
+    status: 400,
+    zh: '第{line}行超过{limit}字节，文件可能已损坏或不是文本文件',
+    en: 'Line {line} is longer than {limit} bytes; the file may be damaged or not text',
+  },
+  INGEST_ENCODING: {
+    status: 400,
+    zh: '文件编码无法识别（不是UTF-8，也不是GBK）：第{line}行',
+    en: 'The file is neither UTF-8 nor GBK (line {line})',
+  },
+  UNKNOWN_FEED: { status: 404, zh: '数据源{feed}不存在', en: 'Feed {feed} does not exist' },
+  IMPORT_NOT_FOUND: { status: 404, zh: '导入批次不存在', en: 'Import not found' },
   AUDIT_UNAVAILABLE: {
     status: 503,
     zh: '审计日志暂时无法写入，涉及个人信息的操作已暂停，请稍后再试',

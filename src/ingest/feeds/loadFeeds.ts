@@ -1,0 +1,33 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import type { VariableCatalogue } from '../../registry/variables/variableCatalogue.ts';
+import { buildFeedDefinition, type FeedDefinition } from './feedDefinition.ts';
+
+export const defaultFeedsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../feeds');
+
+/** The feeds, by id. */
+export interface FeedRegistry {
+  get(id: string): FeedDefinition | undefined;
+  list(): FeedDefinition[];
+}
+
+/**
+ * Loads every `*.yaml` in the feeds folder, validating each against the catalogue; one
+ * invalid file refuses the whole set with a message naming it (never a partial set).
+ */
+export function loadFeeds(catalogue: VariableCatalogue, dir: string = defaultFeedsDir): FeedRegistry {
+  const byId = new Map<string, FeedDefinition>();
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort();
+  for (const name of files) {
+    const feed = buildFeedDefinition(parse(fs.readFileSync(path.join(dir, name), 'utf8')), name, catalogue);
+    const clash = byId.get(feed.id);
+    if (clash) throw new Error(`${name}: id ${feed.id} 与 ${clash.file} 重复`);
+    byId.set(feed.id, feed);
+  }
+  return { get: (id) => byId.get(id), list: () => [...byId.values()] };
+}

@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { loadVariableCatalogue } from '../../registry/variables/variableCatalogue.ts';
+import { makeResidentId } from '../../registry/residentId/index.ts';
+import { loadFeeds } from '../feeds/loadFeeds.ts';
+import { buildFeedDefinition } from '../feeds/feedDefinition.ts';
+import { interpretRow } from './interpretRow.ts';
+import { parseFeedDate } from './parseFeedDate.ts';
+
+const catalogue = loadVariableCatalogue();
+const feeds = loadFeeds(catalogue);
+const today = '2026-11-29';
+const disability = feeds.get('disabled_federation_certificates');
+const claims = feeds.get('medical_security_claims');
+if (!disability || !claims) throw new Error('shipped feeds missing');
+const id = makeResidentId('371082', '1970-05-06', 31);
+
+describe('parseFeedDate', () => {
+  it.each([
+    ['20240131', ['YYYYMMDD'], '2024-01-31'],
+    ['2024/1/3', ['YYYY/M/D'], '2024-01-03'],
+    ['2024年1月3日', ['YYYY年M月D日'], '2024-01-03'],
+    [' 2024-01-03 ', ['YYYYMMDD', 'YYYY-MM-DD'], '2024-01-03'],
+    ['2024-02-30', ['YYYY-MM-DD'], undefined],
+    ['2024-1-3', ['YYYY-MM-DD'], undefined],
+    ['240131', ['YYYYMMDD'], undefined],
+  ])('%s in %o is %s', (value, formats, expected) => {
+    expect(parseFeedDate(value, formats)).toBe(expected);
+  });
+});
+
+describe('interpretRow', () => {
+  it('translates a department’s codes and dates into the catalogue’s', () => {
+    const row = interpretRow(
+      disability,
+      catalogue,
+      {
+        身份证号: id,
+        姓名: '王芳',
+        残疾类别: '4',
+        残疾等级: '二级',
+        发证日期: '2021/3/9',
+        有效期至: '2031/3/9',
+      },
+      today,
+    );
+    expect(row.problems).toEqual([]);
+    expect(row.keys).toEqual({ idNumber: id, name: '王芳' });
+    expect(row.dates).toEqual({ observedAt: '2021-03-09', validTo: '2031-03-09' });
+    expect(row.values).toEqual([
+      { variable: 'disability_type', value: 'physical', column: '残疾类别' },
+      { variable: 'disability_grade', value: '2', column: '残疾等级' },
+    ]);
+  });
+
+  it('scales fen to yuan and reads booleans through the feed’s codes', () => {
+    const row = interpretRow(
+      claims,
+      catalogue,
+      { sfzh: id, grzf_12y_fen: '5123456', mbbz: '1', tjrq: '2026-10-31' },
+      today,
+    );
+    expect(row.problems).toEqual([]);
+    expect(row.values).toEqual([
+      { variable: 'medical_out_of_pocket_12m', value: 51234.56, column: 'grzf_12y_fen' },
+      { variable: 'chronic_illness', value: true, column: 'mbbz' },
+    ]);
+  });
+
+  it('reports every problem of a row at once, each with its column and value', () => {
+    const bad = `${id.slice(0, 17)}${id.endsWith('0') ? '1' : '0'}`;
+    const row = interpretRow(
+      disability,
+      catalogue,
+      { 身份证号: bad, 残疾类别: '8', 残疾等级: '', 发证日期: '2021-13-01', 有效期至: '2020/1/1' },
+      today,
+    );
+    expect(row.problems.map((p) => [p.column, p.code])).toEqual([
+      ['身份证号', 'INGEST_BAD_ID_NUMBER'],
+      ['残疾类别', 'INGEST_UNKNOWN_CODE'],
+      ['残疾等级', 'INGEST_REQUIRED'],
+      ['发证日期', 'INGEST_BAD_DATE'],
+    ]);
+    expect(row.problems[1]?.params).toMatchObject({ value: '8', allowed: '1、2、3、4、5、6、7' });
+  });
+
+  it('refuses a validity period that ends before it starts', () => {
+    const feed = buildFeedDefinition(
+      {
+        id: 'periods',
+        department: 'health',
+        name: { zh: '测试', en: 'Test' },
+        format: 'csv',
+        columns: [
+          { column: '身份证号', key: 'idNumber' },
+          { column: '登记', role: 'observedAt' },
+          { column: '起', role: 'validFrom' },
+          { column: '止', role: 'validTo' },
+        ],
+      },
+      'periods.yaml',
+      catalogue,
+    );
+    const row = interpretRow(
+      feed,
+      catalogue,
+      { 身份证号: id, 登记: '2021-03-09', 起: '2021-03-09', 止: '2020-03-09' },
+      today,
+    );
+    expect(row.problems).toEqual([
+      {
+        column: null,
+        value: '2021-03-09～2020-03-09',
+        code: 'INVALID_PERIOD',
+        params: { from: '2021-03-09', to: '2020-03-09' },
+      },
+    ]);
+  });
+});

@@ -1,0 +1,165 @@
+import type { ErrorCode } from '../../core/errorCatalogue.ts';
+import type { MessageParams } from '../../core/appError.ts';
+import type { IsoDate } from '../../core/isoDate.ts';
+import { parseResidentId } from '../../registry/residentId/index.ts';
+import type { FactValue, VariableCatalogue } from '../../registry/variables/variableCatalogue.ts';
+import type {
+  FeedColumn,
+  FeedDefinition,
+  HukouField,
+  KeyRole,
+  PersonField,
+  RowRole,
+} from '../feeds/feedDefinition.ts';
+import { parseFeedDate } from './parseFeedDate.ts';
+
+/** One thing wrong with one cell (or with the row, when `column` is null). */
+export interface RowProblem {
+  column: string | null;
+  value: string;
+  code: ErrorCode;
+  params: MessageParams;
+}
+
+export interface InterpretedValue {
+  variable: string;
+  value: FactValue;
+  column: string;
+}
+
+/** A row in the registry's terms: who it is about, when, and what it says. */
+export interface InterpretedRow {
+  keys: Partial<Record<KeyRole, string>>;
+  dates: Partial<Record<RowRole, IsoDate>>;
+  /** Registry fields of the person (population feeds), as the registry spells them. */
+  person: Partial<Record<PersonField, string>>;
+  hukou: Partial<Record<HukouField, string>>;
+  values: InterpretedValue[];
+  problems: RowProblem[];
+}
+
+const MAX_ALLOWED_SHOWN = 12;
+
+function allowedList(codes: Record<string, unknown>): string {
+  const keys = Object.keys(codes);
+  return keys.length > MAX_ALLOWED_SHOWN
+    ? `${keys.slice(0, MAX_ALLOWED_SHOWN).join('、')}等`
+    : keys.join('、');
+}
+
+/** Numbers as departments write them: thousands separators and a trailing 元 are tolerated. */
+function parseNumber(text: string): number | undefined {
+  const cleaned = text.replace(/[,，\s]/g, '').replace(/元$/, '');
+  if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(cleaned)) return undefined;
+  return Number(cleaned);
+}
+
+/**
+ * Turns one record of a feed (column → text, empty meaning absent) into keys, dates and
+ * catalogue values, collecting every problem rather than stopping at the first: the error
+ * report shows the user all that is wrong with a row at once. Pure; `today` bounds birth
+ * dates in ID numbers.
+ */
+export function interpretRow(
+  feed: FeedDefinition,
+  catalogue: VariableCatalogue,
+  record: Readonly<Record<string, string | undefined>>,
+  today: IsoDate,
+): InterpretedRow {
+  const row: InterpretedRow = { keys: {}, dates: {}, person: {}, hukou: {}, values: [], problems: [] };
+  const problem = (column: FeedColumn, value: string, code: ErrorCode, params: MessageParams = {}) => {
+    row.problems.push({ column: column.column, value, code, params });
+  };
+  for (const column of feed.columns) {
+    const text = (record[column.column] ?? '').trim();
+    if (text === '') {
+      if (column.required) problem(column, '', 'INGEST_REQUIRED', { column: column.column });
+      continue;
+    }
+    const formats = column.dateFormats ?? feed.dateFormats;
+    if (column.kind === 'role') {
+      const date = parseFeedDate(text, formats);
+      if (date) row.dates[column.role] = date;
+      else problem(column, text, 'INGEST_BAD_DATE', { value: text, formats: formats.join('、') });
+      continue;
+    }
+    if (column.kind === 'key') {
+      if (column.key === 'idNumber') {
+        const parsed = parseResidentId(text, { today });
+        if (parsed.ok) row.keys.idNumber = parsed.value.idNumber;
+        else
+          problem(column, text, 'INGEST_BAD_ID_NUMBER', {
+            value: text,
+            reason: parsed.problems.map((p) => p.message).join('；'),
+          });
+      } else if (column.key === 'birthDate') {
+        const date = parseFeedDate(text, formats);
+        if (date) row.keys.birthDate = date;
+        else problem(column, text, 'INGEST_BAD_DATE', { value: text, formats: formats.join('、') });
+      } else {
+        row.keys[column.key] = text;
+      }
+      continue;
+    }
+    if (column.kind === 'person' || column.kind === 'hukou') {
+      let value = text;
+      if (column.codes) {
+        const translated = column.codes[text];
+        if (translated === undefined) {
+          problem(column, text, 'INGEST_UNKNOWN_CODE', { value: text, allowed: allowedList(column.codes) });
+          continue;
+        }
+        value = translated;
+      }
+      if (column.kind === 'person' && column.person === 'deathDate') {
+        const date = parseFeedDate(text, formats);
+        if (!date) {
+          problem(column, text, 'INGEST_BAD_DATE', { value: text, formats: formats.join('、') });
+          continue;
+        }
+        value = date;
+      }
+      if (column.kind === 'person') row.person[column.person] = value;
+      else row.hukou[column.hukou] = value;
+      continue;
+    }
+    const definition = catalogue.get(column.variable);
+    if (!definition) continue; // cannot happen: the feed was checked against the catalogue
+    let value: unknown = text;
+    if (column.codes) {
+      if (!(text in column.codes)) {
+        problem(column, text, 'INGEST_UNKNOWN_CODE', { value: text, allowed: allowedList(column.codes) });
+        continue;
+      }
+      value = column.codes[text];
+    } else if (definition.type === 'money' || definition.type === 'number' || definition.type === 'integer') {
+      const number = parseNumber(text);
+      if (number === undefined) {
+        problem(column, text, 'INGEST_BAD_VALUE', { value: text, reason: '应为数字' });
+        continue;
+      }
+      value = number * (column.scale ?? 1);
+      if (definition.type === 'integer' && column.scale !== undefined) value = Math.round(value as number);
+    } else if (definition.type === 'date') {
+      const date = parseFeedDate(text, formats);
+      if (!date) {
+        problem(column, text, 'INGEST_BAD_DATE', { value: text, formats: formats.join('、') });
+        continue;
+      }
+      value = date;
+    }
+    const check = catalogue.checkValue(column.variable, value);
+    if (check.ok) row.values.push({ variable: column.variable, value: check.value, column: column.column });
+    else problem(column, text, 'INGEST_BAD_VALUE', { value: text, reason: check.reason });
+  }
+  const { validFrom, validTo } = row.dates;
+  if (validFrom && validTo && validTo < validFrom) {
+    row.problems.push({
+      column: null,
+      value: `${validFrom}～${validTo}`,
+      code: 'INVALID_PERIOD',
+      params: { from: validFrom, to: validTo },
+    });
+  }
+  return row;
+}
