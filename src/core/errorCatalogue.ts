@@ -203,7 +203,7 @@ export const errorCatalogue = {
   INGEST_MISSING_COLUMNS: {
     status: 400,
     zh: '文件缺少以下列：{columns}（请使用本数据源的导入模板）',
-    en: 'The file lacks these columns: {columns} (use this feed\'s import template)',
+    en: "The file lacks these columns: {columns} (use this feed's import template)",
   },
   INGEST_UNREADABLE_FILE: {
     status: 400,
