@@ -222,6 +222,11 @@ export const errorCatalogue = {
   },
   UNKNOWN_FEED: { status: 404, zh: '数据源{feed}不存在', en: 'Feed {feed} does not exist' },
   IMPORT_NOT_FOUND: { status: 404, zh: '导入批次不存在', en: 'Import not found' },
+  IMPORT_IN_PROGRESS: {
+    status: 409,
+    zh: '同一文件正在由{worker}导入，请等待其完成',
+    en: 'The same file is being imported by {worker}; wait for it to finish',
+  },
   AUDIT_UNAVAILABLE: {
     status: 503,
     zh: '审计日志暂时无法写入，涉及个人信息的操作已暂停，请稍后再试',

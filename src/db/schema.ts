@@ -23,6 +23,10 @@ export interface Database {
   sessions: SessionTable;
   login_log: LoginLogTable;
   settings: SettingTable;
+  imports: ImportTable;
+  import_rejects: ImportRejectTable;
+  ingest_keys: IngestKeyTable;
+  link_reviews: LinkReviewTable;
 }
 
 export type AreaLevel = 'province' | 'city' | 'county' | 'township' | 'village';
@@ -132,6 +136,9 @@ export interface FactTable {
   /** Exclusive end; null means still valid. */
   valid_to: string | null;
   recorded_at: string;
+  /** The import and line a fact came from (null for facts entered by hand or through the API). */
+  import_id: string | null;
+  source_line: number | null;
 }
 
 export type AreaRow = Selectable<AreaTable>;
@@ -255,4 +262,66 @@ export interface SettingTable {
   updated_at: string;
   /** The user id of whoever changed it last. */
   updated_by: string | null;
+}
+
+export type ImportStatus = 'running' | 'completed' | 'failed';
+
+export interface ImportTable {
+  id: string;
+  feed_id: string;
+  file_name: string;
+  file_sha256: string;
+  file_bytes: number;
+  status: ImportStatus;
+  received: number;
+  accepted: number;
+  rejected: number;
+  duplicate: number;
+  held_for_review: number;
+  persons_created: number;
+  facts_recorded: number;
+  checkpoint_line: number;
+  /** host:pid of the process running it, to tell an interrupted import from a live one. */
+  worker: string;
+  error_code: string | null;
+  error_message: string | null;
+  started_by: string;
+  started_at: string;
+  updated_at: string;
+  finished_at: string | null;
+}
+
+export interface ImportRejectTable {
+  id: Generated<number>;
+  import_id: string;
+  line: number;
+  record_enc: string;
+  /** Encrypted too: a problem quotes the value it is about. */
+  problems_enc: string;
+}
+
+export interface IngestKeyTable {
+  feed_id: string;
+  record_hash: string;
+  import_id: string;
+  line: number;
+}
+
+export type LinkReviewStatus = 'open' | 'linked' | 'dismissed';
+
+export interface LinkReviewTable {
+  id: Generated<number>;
+  import_id: string;
+  line: number;
+  feed_id: string;
+  name: string | null;
+  birth_date: string | null;
+  hukou_number: string | null;
+  candidates_json: string;
+  facts_json: string;
+  status: LinkReviewStatus;
+  person_id: string | null;
+  decided_by: string | null;
+  decided_at: string | null;
+  created_at: string;
 }

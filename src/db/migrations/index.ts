@@ -7,6 +7,7 @@ import * as m0005 from './0005_totp.ts';
 import * as m0006 from './0006_settings.ts';
 import * as m0007 from './0007_audit_archive.ts';
 import * as m0008 from './0008_audit_batch_chain.ts';
+import * as m0009 from './0009_ingest.ts';
 
 /**
  * Every migration, in order. A static list rather than a folder scan, so migrations run the
@@ -21,4 +22,5 @@ export const migrations: Record<string, Migration> = {
   '0006_settings': m0006,
   '0007_audit_archive': m0007,
   '0008_audit_batch_chain': m0008,
+  '0009_ingest': m0009,
 };

@@ -15,6 +15,8 @@ function fact(changes: Partial<FactRow>): FactRow {
     valid_from: '2026-01-01',
     valid_to: null,
     recorded_at: '2026-01-02T00:00:00.000Z',
+    import_id: null,
+    source_line: null,
     ...changes,
   };
 }

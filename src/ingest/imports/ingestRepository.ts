@@ -1,0 +1,186 @@
+import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
+import type {
+  Database,
+  FactTable,
+  HukouHouseholdTable,
+  HukouMemberTable,
+  ImportRejectTable,
+  ImportTable,
+  IngestKeyTable,
+  LinkReviewTable,
+  PersonTable,
+} from '../../db/schema.ts';
+
+/** Rows per INSERT: under SQLite's 32,766 bound parameters for the widest table here. */
+const CHUNK = 400;
+
+async function insertInChunks<T extends keyof Database>(
+  db: Kysely<Database>,
+  table: T,
+  rows: Insertable<Database[T]>[],
+): Promise<void> {
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    await db
+      .insertInto(table)
+      .values(rows.slice(i, i + CHUNK))
+      .execute();
+  }
+}
+
+export async function insertImport(db: Kysely<Database>, row: ImportTable): Promise<void> {
+  await db.insertInto('imports').values(row).execute();
+}
+
+export async function updateImport(db: Kysely<Database>, id: string, change: Updateable<ImportTable>) {
+  await db.updateTable('imports').set(change).where('id', '=', id).execute();
+}
+
+export async function findImport(db: Kysely<Database>, id: string): Promise<ImportTable | undefined> {
+  return db.selectFrom('imports').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** An unfinished import of the same file for the same feed: the one to resume. */
+export async function findRunningImport(db: Kysely<Database>, feedId: string, sha256: string) {
+  return db
+    .selectFrom('imports')
+    .selectAll()
+    .where('feed_id', '=', feedId)
+    .where('file_sha256', '=', sha256)
+    .where('status', '=', 'running')
+    .orderBy('started_at', 'desc')
+    .executeTakeFirst();
+}
+
+export async function listImports(
+  db: Kysely<Database>,
+  query: { feedId?: string | undefined; limit: number; offset: number },
+): Promise<{ rows: ImportTable[]; total: number }> {
+  let q = db.selectFrom('imports');
+  if (query.feedId) q = q.where('feed_id', '=', query.feedId);
+  const rows = await q
+    .selectAll()
+    .orderBy('started_at', 'desc')
+    .limit(query.limit)
+    .offset(query.offset)
+    .execute();
+  const total = await q.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
+  return { rows, total: Number(total.n) };
+}
+
+/** Which of these record hashes the feed has already accepted (in any import). */
+export async function findKnownRecordHashes(
+  db: Kysely<Database>,
+  feedId: string,
+  hashes: string[],
+): Promise<Map<string, { import_id: string; line: number }>> {
+  const known = new Map<string, { import_id: string; line: number }>();
+  for (let i = 0; i < hashes.length; i += 900) {
+    const rows = await db
+      .selectFrom('ingest_keys')
+      .select(['record_hash', 'import_id', 'line'])
+      .where('feed_id', '=', feedId)
+      .where('record_hash', 'in', hashes.slice(i, i + 900))
+      .execute();
+    for (const r of rows) known.set(r.record_hash, { import_id: r.import_id, line: r.line });
+  }
+  return known;
+}
+
+/** Persons by blind index of the ID number. */
+export async function findPersonIdsByIdHash(
+  db: Kysely<Database>,
+  hashes: string[],
+): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  for (let i = 0; i < hashes.length; i += 900) {
+    const rows = await db
+      .selectFrom('persons')
+      .select(['id', 'id_number_hash'])
+      .where('id_number_hash', 'in', hashes.slice(i, i + 900))
+      .execute();
+    for (const r of rows) found.set(r.id_number_hash, r.id);
+  }
+  return found;
+}
+
+export interface LinkCandidateRow {
+  id: string;
+  name: string;
+  birth_date: string;
+  hukou_number: string | null;
+}
+
+/** Persons with one of these names, and their current hukou numbers: candidates for rows without an ID number. */
+export async function findPersonsByNames(db: Kysely<Database>, names: string[]): Promise<LinkCandidateRow[]> {
+  const out: LinkCandidateRow[] = [];
+  for (let i = 0; i < names.length; i += 900) {
+    const rows = await db
+      .selectFrom('persons')
+      .leftJoin('hukou_members', (join) =>
+        join.onRef('hukou_members.person_id', '=', 'persons.id').on('hukou_members.left_on', 'is', null),
+      )
+      .leftJoin('hukou_households', 'hukou_households.id', 'hukou_members.household_id')
+      .select(['persons.id', 'persons.name', 'persons.birth_date', 'hukou_households.hukou_number'])
+      .where('persons.name', 'in', names.slice(i, i + 900))
+      .execute();
+    out.push(...rows);
+  }
+  return out;
+}
+
+export async function findHukouHouseholdIdsByNumber(
+  db: Kysely<Database>,
+  numbers: string[],
+): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  for (let i = 0; i < numbers.length; i += 900) {
+    const rows = await db
+      .selectFrom('hukou_households')
+      .select(['id', 'hukou_number'])
+      .where('hukou_number', 'in', numbers.slice(i, i + 900))
+      .execute();
+    for (const r of rows) found.set(r.hukou_number, r.id);
+  }
+  return found;
+}
+
+/** What one batch writes, all in the caller's transaction. */
+export interface BatchWrites {
+  persons: PersonTable[];
+  personUpdates: { id: string; change: Updateable<PersonTable> }[];
+  hukouHouseholds: HukouHouseholdTable[];
+  hukouMembers: Insertable<HukouMemberTable>[];
+  facts: Insertable<FactTable>[];
+  keys: IngestKeyTable[];
+  rejects: Insertable<ImportRejectTable>[];
+  reviews: Insertable<LinkReviewTable>[];
+}
+
+export async function writeBatch(db: Kysely<Database>, writes: BatchWrites): Promise<void> {
+  await insertInChunks(db, 'persons', writes.persons);
+  for (const { id, change } of writes.personUpdates) {
+    await db.updateTable('persons').set(change).where('id', '=', id).execute();
+  }
+  await insertInChunks(db, 'hukou_households', writes.hukouHouseholds);
+  await insertInChunks(db, 'hukou_members', writes.hukouMembers);
+  await insertInChunks(db, 'facts', writes.facts);
+  await insertInChunks(db, 'ingest_keys', writes.keys);
+  await insertInChunks(db, 'import_rejects', writes.rejects);
+  await insertInChunks(db, 'link_reviews', writes.reviews);
+}
+
+export async function listImportRejects(
+  db: Kysely<Database>,
+  importId: string,
+  afterId: number,
+  limit: number,
+): Promise<Selectable<ImportRejectTable>[]> {
+  return db
+    .selectFrom('import_rejects')
+    .selectAll()
+    .where('import_id', '=', importId)
+    .where('id', '>', afterId)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}

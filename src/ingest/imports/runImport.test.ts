@@ -1,0 +1,242 @@
+import { sql } from 'kysely';
+import { beforeAll, expect, it } from 'vitest';
+import { testFieldCipher } from '../../core/fieldCipher.ts';
+import { describeEachDatabase } from '../../db/testing/eachDatabase.ts';
+import { readCountyDivisions } from '../../areas/chinaDivision.ts';
+import { importAreaRecords } from '../../areas/importAreas.ts';
+import { makeResidentId, computeCheckDigit } from '../../registry/residentId/index.ts';
+import { loadVariableCatalogue } from '../../registry/variables/variableCatalogue.ts';
+import { flushAudit } from '../../access/audit/auditWriter.ts';
+import { findAuditRecords } from '../../access/audit/auditRepository.ts';
+import { loadFeeds } from '../feeds/loadFeeds.ts';
+import { findImport, listImportRejects } from './ingestRepository.ts';
+import { runImport, type IngestContext, type SourceRecord } from './runImport.ts';
+
+const variables = loadVariableCatalogue();
+const feeds = loadFeeds(variables);
+const population = feeds.get('public_security_population');
+const disability = feeds.get('disabled_federation_certificates');
+if (!population || !disability) throw new Error('shipped feeds missing');
+const village = '371082101201';
+const otherVillage = '371082101202';
+
+const idOf = (i: number) =>
+  makeResidentId('371082', `19${String(50 + (i % 40))}-03-0${1 + (i % 9)}`, 100 + i);
+const personRow = (i: number, overrides: Record<string, string> = {}): Record<string, string> => ({
+  公民身份号码: idOf(i),
+  姓名: `测试${String(i)}`,
+  户号: `H${String(Math.floor(i / 3)).padStart(8, '0')}`,
+  性别: Number(idOf(i).charAt(16)) % 2 === 1 ? '1' : '2',
+  与户主关系: i % 3 === 0 ? '02' : '10',
+  户籍地区划代码: village,
+  居住地区划代码: i % 2 === 0 ? village : otherVillage,
+  婚姻状况: '20',
+  登记日期: '20250101',
+  ...overrides,
+});
+
+/** Records as a reader would yield them, the header being line 1. */
+function source(rows: Record<string, string>[]) {
+  return (skipThroughLine: number): AsyncIterable<SourceRecord> =>
+    (async function* () {
+      for (const [i, record] of rows.entries()) {
+        // A reader awaits its file between records; so does this one.
+        await Promise.resolve();
+        if (i + 2 > skipThroughLine) yield { line: i + 2, record };
+      }
+    })();
+}
+
+describeEachDatabase('runImport', (getDb) => {
+  let context: IngestContext;
+  let held: Set<string>;
+  beforeAll(async () => {
+    const { db } = getDb();
+    await importAreaRecords(db, readCountyDivisions('371082'), '2023-12-31');
+    context = { db, cipher: testFieldCipher(), variables };
+    held = new Set((await db.selectFrom('areas').select('code').execute()).map((a) => a.code));
+  });
+
+  const run = (feedRows: Record<string, string>[], sha: string, feed = population, batchSize = 4) =>
+    runImport(context, {
+      feed,
+      fileName: `${feed.id}.csv`,
+      sha256: sha,
+      bytes: 1000,
+      open: source(feedRows),
+      startedBy: 'test',
+      batchSize,
+      today: '2026-11-29',
+      heldAreaCodes: held,
+    });
+
+  it('registers persons and hukou households from the population feed, counts reconciling', async () => {
+    const { db } = getDb();
+    const rows = Array.from({ length: 10 }, (_, i) => personRow(i));
+    const bad = idOf(10).slice(0, 17) + (computeCheckDigit(idOf(10).slice(0, 17)) === '0' ? '1' : '0');
+    rows.push(personRow(10, { 公民身份号码: bad }));
+    rows.push(personRow(11, { 居住地区划代码: '999999999999' }));
+    rows.push(personRow(0)); // the same row again
+    const result = await run(rows, 'sha-pop-1');
+    expect(result).toMatchObject({
+      status: 'completed',
+      received: 13,
+      accepted: 10,
+      rejected: 2,
+      duplicate: 1,
+    });
+    expect(result.received).toBe(result.accepted + result.rejected + result.duplicate);
+    expect(result.persons_created).toBe(10);
+    const households = await db
+      .selectFrom('hukou_households')
+      .selectAll()
+      .where('hukou_number', 'like', 'H%')
+      .execute();
+    expect(households).toHaveLength(4); // ten persons, three to a booklet
+    const members = await db.selectFrom('hukou_members').select('household_id').execute();
+    expect(members.length).toBeGreaterThanOrEqual(10);
+    // Marital status arrived as a fact with its source, import and line.
+    const facts = await db.selectFrom('facts').selectAll().where('variable', '=', 'marital_status').execute();
+    expect(facts).toHaveLength(10);
+    expect(facts[0]).toMatchObject({
+      source: 'public_security',
+      import_id: result.id,
+      observed_at: '2025-01-01',
+    });
+    expect(facts.map((f) => f.source_line).sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual(
+      Array.from({ length: 10 }, (_, i) => i + 2),
+    );
+
+    // Rejected rows are kept, encrypted, with every problem named.
+    const rejects = await listImportRejects(db, result.id, 0, 10);
+    expect(rejects.map((r) => r.line)).toEqual([12, 13]);
+    expect(rejects[0]?.record_enc).not.toContain(bad);
+    expect(JSON.parse(context.cipher.decrypt(rejects[0]?.record_enc ?? ''))).toMatchObject({
+      公民身份号码: bad,
+    });
+    expect(JSON.parse(context.cipher.decrypt(rejects[1]?.problems_enc ?? ''))).toEqual([
+      expect.objectContaining({ column: '居住地区划代码', code: 'INGEST_BAD_VALUE' }),
+    ]);
+    // A raw look finds no ID number in clear anywhere the import wrote.
+    const dump = JSON.stringify(await db.selectFrom('import_rejects').selectAll().execute());
+    expect(dump).not.toContain(idOf(10).slice(0, 17));
+  });
+
+  it('changes nothing when the same file comes again', async () => {
+    const { db } = getDb();
+    const count = async () =>
+      Number(
+        (await sql<{ n: number | string }>`select count(*) as n from facts`.execute(db)).rows[0]?.n ?? 0,
+      );
+    const before = await count();
+    const rows = Array.from({ length: 10 }, (_, i) => personRow(i));
+    const again = await run(rows, 'sha-pop-2');
+    expect(again).toMatchObject({
+      received: 10,
+      accepted: 0,
+      rejected: 0,
+      duplicate: 10,
+      persons_created: 0,
+    });
+    expect(await count()).toBe(before);
+  });
+
+  it('adds a department’s facts to registered persons, and rejects rows about unknown ones', async () => {
+    const { db } = getDb();
+    const rows: Record<string, string>[] = [
+      {
+        身份证号: idOf(1),
+        姓名: '测试1',
+        残疾类别: '4',
+        残疾等级: '二级',
+        发证日期: '2024/5/6',
+        有效期至: '2034/5/6',
+      },
+      {
+        身份证号: idOf(2),
+        姓名: '测试2',
+        残疾类别: '9',
+        残疾等级: '一级',
+        发证日期: '2024/5/6',
+        有效期至: '',
+      },
+      {
+        身份证号: makeResidentId('371082', '1990-01-01', 901),
+        残疾类别: '1',
+        残疾等级: '1',
+        发证日期: '2024/5/6',
+      },
+    ];
+    const result = await run(rows, 'sha-dis-1', disability);
+    expect(result).toMatchObject({ received: 3, accepted: 1, rejected: 2, duplicate: 0, facts_recorded: 2 });
+    const facts = await db
+      .selectFrom('facts')
+      .selectAll()
+      .where('import_id', '=', result.id)
+      .orderBy('variable')
+      .execute();
+    expect(facts.map((f) => [f.variable, JSON.parse(f.value_json) as unknown, f.valid_to])).toEqual([
+      ['disability_grade', '2', '2034-05-06'],
+      ['disability_type', 'physical', '2034-05-06'],
+    ]);
+    const problems = (await listImportRejects(db, result.id, 0, 10)).map(
+      (r) => (JSON.parse(context.cipher.decrypt(r.problems_enc)) as { code: string }[])[0]?.code,
+    );
+    expect(problems).toEqual(['INGEST_UNKNOWN_CODE', 'INGEST_PERSON_NOT_FOUND']);
+    await flushAudit(db);
+    const [audit] = await findAuditRecords(db, { subjectId: result.id, limit: 1 });
+    expect(audit).toMatchObject({ action: 'ingest.import', actor: 'test', outcome: 'success' });
+  });
+
+  it('resumes an interrupted import from its checkpoint, ending where an uninterrupted one would', async () => {
+    const { db } = getDb();
+    const rows = Array.from({ length: 9 }, (_, i) => personRow(40 + i));
+    // The worker died after its second batch: its checkpoint says line 9 (8 records of 4-row batches).
+    let yielded = 0;
+    const dying = (skip: number): AsyncIterable<SourceRecord> =>
+      (async function* () {
+        for await (const r of source(rows)(skip)) {
+          if (++yielded > 9) throw new Error('killed');
+          yield r;
+        }
+        throw new Error('killed');
+      })();
+    await expect(
+      runImport(context, {
+        feed: population,
+        fileName: 'p.csv',
+        sha256: 'sha-resume',
+        bytes: 1,
+        open: dying,
+        startedBy: 'test',
+        batchSize: 4,
+        heldAreaCodes: held,
+      }),
+    ).rejects.toThrow('killed');
+    // A kill leaves the import running, not failed: simulate it by restoring that state.
+    const dead = await db
+      .selectFrom('imports')
+      .selectAll()
+      .where('file_sha256', '=', 'sha-resume')
+      .executeTakeFirstOrThrow();
+    expect(dead.checkpoint_line).toBe(9);
+    await db
+      .updateTable('imports')
+      .set({ status: 'running', worker: 'gone-host:1' })
+      .where('id', '=', dead.id)
+      .execute();
+    const resumed = await runImport(context, {
+      feed: population,
+      fileName: 'p.csv',
+      sha256: 'sha-resume',
+      bytes: 1,
+      open: source(rows),
+      startedBy: 'test',
+      batchSize: 4,
+      heldAreaCodes: held,
+    });
+    expect(resumed.id).toBe(dead.id);
+    expect(resumed).toMatchObject({ status: 'completed', received: 9, accepted: 9, persons_created: 9 });
+    expect(await findImport(db, dead.id)).toMatchObject({ checkpoint_line: 10, status: 'completed' });
+  });
+});

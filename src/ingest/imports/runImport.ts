@@ -1,0 +1,512 @@
+import { createHash, randomUUID } from 'node:crypto';
+import os from 'node:os';
+import type { Insertable, Kysely } from 'kysely';
+import { AppError, formatMessage } from '../../core/appError.ts';
+import type { FieldCipher } from '../../core/fieldCipher.ts';
+import { todayInChina, type IsoDate } from '../../core/isoDate.ts';
+import type { Database, FactTable, ImportTable } from '../../db/schema.ts';
+import { recordAudit } from '../../access/audit/auditService.ts';
+import { preparePersonRow } from '../../registry/persons/preparePersonRow.ts';
+import { parseResidentId } from '../../registry/residentId/index.ts';
+import type { VariableCatalogue } from '../../registry/variables/variableCatalogue.ts';
+import type { FeedDefinition } from '../feeds/feedDefinition.ts';
+import { interpretRow, type InterpretedRow, type RowProblem } from '../rows/interpretRow.ts';
+import { chooseLink, type LinkCandidate } from './chooseLink.ts';
+import {
+  findHukouHouseholdIdsByNumber,
+  findKnownRecordHashes,
+  findPersonIdsByIdHash,
+  findPersonsByNames,
+  findRunningImport,
+  insertImport,
+  updateImport,
+  writeBatch,
+  type BatchWrites,
+} from './ingestRepository.ts';
+
+/** One record as a reader yields it (see `src/ingest/readers/`). */
+export interface SourceRecord {
+  line: number;
+  record: Record<string, string>;
+  problem?: { code: RowProblem['code']; params: RowProblem['params'] };
+}
+
+export interface IngestContext {
+  db: Kysely<Database>;
+  cipher: FieldCipher;
+  variables: VariableCatalogue;
+}
+
+export interface ImportProgress {
+  importId: string;
+  line: number;
+  received: number;
+  accepted: number;
+  rejected: number;
+  duplicate: number;
+  heldForReview: number;
+}
+
+export interface RunImportOptions {
+  feed: FeedDefinition;
+  fileName: string;
+  sha256: string;
+  bytes: number;
+  /** Opens the file's records after a line (0 from the start; the checkpoint when resuming). */
+  open: (skipThroughLine: number) => AsyncIterable<SourceRecord>;
+  startedBy: string;
+  batchSize?: number;
+  today?: IsoDate;
+  onProgress?: (progress: ImportProgress) => void;
+  /** Area codes a new person may live in (the areas we hold); required for population feeds. */
+  heldAreaCodes?: ReadonlySet<string>;
+}
+
+const DEFAULT_BATCH = 5000;
+const thisWorker = () => `${os.hostname()}:${String(process.pid)}`;
+
+/** Whether the process that was running an import is gone (so the import can be resumed). */
+function workerGone(worker: string): boolean {
+  const [host, pid] = worker.split(':');
+  if (host !== os.hostname()) return true; // another machine's import: its lease is the checkpoint time
+  try {
+    process.kill(Number(pid), 0);
+    return Number(pid) === process.pid;
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * What makes two records the same: the feed and every column it reads, as received. A file
+ * sent twice, or a row repeated, adds nothing the second time.
+ */
+function recordHash(feed: FeedDefinition, record: Record<string, string>): string {
+  const hash = createHash('sha256').update(feed.id);
+  for (const column of feed.columns) hash.update('\u0001').update(record[column.column] ?? '');
+  return hash.digest('hex').slice(0, 32);
+}
+
+/**
+ * Imports one department file: reads it in batches, interprets and checks each row, links it
+ * to a person (by ID number, or by name, birth date and hukou number with a confidence score;
+ * doubtful links wait for staff), and stores facts with their source, date, import and line.
+ * Each batch is one transaction that also moves the import's counts and checkpoint, so a
+ * killed import resumes where its last batch ended and the counts always reconcile:
+ * received = accepted + rejected + duplicate (accepted includes rows held for review).
+ */
+export async function runImport(context: IngestContext, options: RunImportOptions): Promise<ImportTable> {
+  const { db } = context;
+  const { feed } = options;
+  const now = () => new Date().toISOString();
+  let current = await findRunningImport(db, feed.id, options.sha256);
+  if (current && !workerGone(current.worker)) {
+    throw new AppError('IMPORT_IN_PROGRESS', { worker: current.worker });
+  }
+  if (current) {
+    await updateImport(db, current.id, { worker: thisWorker(), updated_at: now() });
+    current = { ...current, worker: thisWorker() };
+  } else {
+    const at = now();
+    current = {
+      id: randomUUID(),
+      feed_id: feed.id,
+      file_name: options.fileName,
+      file_sha256: options.sha256,
+      file_bytes: options.bytes,
+      status: 'running',
+      received: 0,
+      accepted: 0,
+      rejected: 0,
+      duplicate: 0,
+      held_for_review: 0,
+      persons_created: 0,
+      facts_recorded: 0,
+      checkpoint_line: 0,
+      worker: thisWorker(),
+      error_code: null,
+      error_message: null,
+      started_by: options.startedBy,
+      started_at: at,
+      updated_at: at,
+      finished_at: null,
+    };
+    await insertImport(db, current);
+  }
+  const state: ImportTable = current;
+  const today = options.today ?? todayInChina();
+  const batchSize = options.batchSize ?? DEFAULT_BATCH;
+  // Hukou households created by this import, by number, so members of one booklet that
+  // arrive in different batches join the same household.
+  const households = new Map<string, string>();
+
+  let batch: SourceRecord[] = [];
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const outcome = await processBatch(context, options, state, batch, today, households);
+    const last = batch[batch.length - 1]?.line ?? state.checkpoint_line;
+    const change = {
+      received: state.received + outcome.received,
+      accepted: state.accepted + outcome.accepted,
+      rejected: state.rejected + outcome.rejected,
+      duplicate: state.duplicate + outcome.duplicate,
+      held_for_review: state.held_for_review + outcome.held,
+      persons_created: state.persons_created + outcome.writes.persons.length,
+      facts_recorded: state.facts_recorded + outcome.writes.facts.length,
+      checkpoint_line: last,
+      updated_at: now(),
+    };
+    await db.transaction().execute(async (trx) => {
+      await writeBatch(trx, outcome.writes);
+      await updateImport(trx, state.id, change);
+    });
+    Object.assign(state, change);
+    batch = [];
+    options.onProgress?.({
+      importId: state.id,
+      line: state.checkpoint_line,
+      received: state.received,
+      accepted: state.accepted,
+      rejected: state.rejected,
+      duplicate: state.duplicate,
+      heldForReview: state.held_for_review,
+    });
+  };
+
+  try {
+    for await (const record of options.open(state.checkpoint_line)) {
+      batch.push(record);
+      if (batch.length >= batchSize) await flush();
+    }
+    await flush();
+  } catch (error) {
+    // A file-level problem (unreadable, wrong columns, an endless line): the batches before
+    // it stay, the import says why it stopped, and the caller gets the error.
+    const code = error instanceof AppError ? error.code : 'INTERNAL';
+    const message =
+      error instanceof AppError
+        ? formatMessage(error.code, 'zh', error.params)
+        : formatMessage('INTERNAL', 'zh');
+    await updateImport(db, state.id, {
+      status: 'failed',
+      error_code: code,
+      error_message: message,
+      updated_at: now(),
+      finished_at: now(),
+    });
+    await recordAudit(db, {
+      actor: options.startedBy,
+      action: 'ingest.import',
+      subjectType: 'import',
+      subjectId: state.id,
+      outcome: 'error',
+      detail: { feed: feed.id, file: options.fileName, errorCode: code, received: state.received },
+    });
+    throw error;
+  }
+  const finished = now();
+  await updateImport(db, state.id, { status: 'completed', updated_at: finished, finished_at: finished });
+  await recordAudit(db, {
+    actor: options.startedBy,
+    action: 'ingest.import',
+    subjectType: 'import',
+    subjectId: state.id,
+    detail: {
+      feed: feed.id,
+      file: options.fileName,
+      received: state.received,
+      accepted: state.accepted,
+      rejected: state.rejected,
+      duplicate: state.duplicate,
+    },
+  });
+  return { ...state, status: 'completed', updated_at: finished, finished_at: finished };
+}
+
+interface BatchOutcome {
+  received: number;
+  accepted: number;
+  rejected: number;
+  duplicate: number;
+  held: number;
+  writes: BatchWrites;
+}
+
+async function processBatch(
+  context: IngestContext,
+  options: RunImportOptions,
+  state: ImportTable,
+  batch: SourceRecord[],
+  today: IsoDate,
+  households: Map<string, string>,
+): Promise<BatchOutcome> {
+  const { db, cipher, variables } = context;
+  const { feed } = options;
+  const at = new Date().toISOString();
+  const out: BatchOutcome = {
+    received: batch.length,
+    accepted: 0,
+    rejected: 0,
+    duplicate: 0,
+    held: 0,
+    writes: {
+      persons: [],
+      personUpdates: [],
+      hukouHouseholds: [],
+      hukouMembers: [],
+      facts: [],
+      keys: [],
+      rejects: [],
+      reviews: [],
+    },
+  };
+  const reject = (source: SourceRecord, problems: RowProblem[]) => {
+    out.rejected++;
+    out.writes.rejects.push({
+      import_id: state.id,
+      line: source.line,
+      record_enc: cipher.encrypt(JSON.stringify(source.record)),
+      problems_enc: cipher.encrypt(JSON.stringify(problems)),
+    });
+  };
+
+  // Interpret every row first, then look up what the batch needs in a few queries.
+  const rows: { source: SourceRecord; row: InterpretedRow; hash: string }[] = [];
+  for (const source of batch) {
+    if (source.problem) {
+      reject(source, [{ column: null, value: '', code: source.problem.code, params: source.problem.params }]);
+      continue;
+    }
+    const row = interpretRow(feed, variables, source.record, today);
+    if (row.problems.length > 0) reject(source, row.problems);
+    else if (!row.dates.observedAt) {
+      const column = feed.columns.find((c) => c.kind === 'role' && c.role === 'observedAt')?.column ?? '';
+      reject(source, [{ column, value: '', code: 'INGEST_REQUIRED', params: { column } }]);
+    } else rows.push({ source, row, hash: recordHash(feed, source.record) });
+  }
+  const known = await findKnownRecordHashes(
+    db,
+    feed.id,
+    rows.map((r) => r.hash),
+  );
+  const seen = new Set<string>();
+  const fresh = rows.filter((r) => {
+    if (known.has(r.hash) || seen.has(r.hash)) {
+      out.duplicate++;
+      return false;
+    }
+    seen.add(r.hash);
+    return true;
+  });
+
+  const idHashes = new Map<string, string>();
+  for (const r of fresh)
+    if (r.row.keys.idNumber) idHashes.set(r.row.keys.idNumber, cipher.blindIndex(r.row.keys.idNumber));
+  const personByHash = await findPersonIdsByIdHash(db, [...new Set(idHashes.values())]);
+  const names = [
+    ...new Set(
+      fresh.filter((r) => !r.row.keys.idNumber && r.row.keys.name).map((r) => r.row.keys.name ?? ''),
+    ),
+  ];
+  const candidatesByName = new Map<string, LinkCandidate[]>();
+  for (const c of await findPersonsByNames(db, names)) {
+    const list = candidatesByName.get(c.name) ?? [];
+    list.push({ personId: c.id, name: c.name, birthDate: c.birth_date, hukouNumber: c.hukou_number });
+    candidatesByName.set(c.name, list);
+  }
+  const hukouNumbers = feed.createsPersons
+    ? [
+        ...new Set(
+          fresh.map((r) => r.row.keys.hukouNumber).filter((n): n is string => !!n && !households.has(n)),
+        ),
+      ]
+    : [];
+  for (const [number, id] of await findHukouHouseholdIdsByNumber(db, hukouNumbers))
+    households.set(number, id);
+
+  for (const { source, row, hash } of fresh) {
+    let personId: string | undefined;
+    const idNumber = row.keys.idNumber;
+    if (idNumber) {
+      const blind = idHashes.get(idNumber) ?? cipher.blindIndex(idNumber);
+      personId = personByHash.get(blind);
+      if (!personId && feed.createsPersons) {
+        const created = createPerson(options, row, idNumber, at, cipher, households, out);
+        if (typeof created !== 'string') {
+          reject(source, created);
+          continue;
+        }
+        personId = created;
+        personByHash.set(blind, personId);
+      } else if (personId && feed.createsPersons) {
+        const change = personChange(row, cipher, options.heldAreaCodes);
+        if (Object.keys(change).length > 0)
+          out.writes.personUpdates.push({ id: personId, change: { ...change, updated_at: at } });
+      }
+      if (!personId) {
+        reject(source, [
+          { column: null, value: '', code: 'INGEST_PERSON_NOT_FOUND', params: { by: '身份证号' } },
+        ]);
+        continue;
+      }
+    } else {
+      const decision = chooseLink(row.keys, candidatesByName.get(row.keys.name ?? '') ?? []);
+      if (decision.kind === 'linked') personId = decision.personId;
+      else {
+        out.held++;
+        out.accepted++;
+        out.writes.keys.push({ feed_id: feed.id, record_hash: hash, import_id: state.id, line: source.line });
+        out.writes.reviews.push({
+          import_id: state.id,
+          line: source.line,
+          feed_id: feed.id,
+          name: row.keys.name ?? null,
+          birth_date: row.keys.birthDate ?? null,
+          hukou_number: row.keys.hukouNumber ?? null,
+          candidates_json: JSON.stringify(decision.candidates),
+          facts_json: JSON.stringify(factsOf(feed, row, '', state.id, source.line, at)),
+          status: 'open',
+          person_id: null,
+          decided_by: null,
+          decided_at: null,
+          created_at: at,
+        });
+        continue;
+      }
+    }
+    out.accepted++;
+    out.writes.keys.push({ feed_id: feed.id, record_hash: hash, import_id: state.id, line: source.line });
+    out.writes.facts.push(...factsOf(feed, row, personId, state.id, source.line, at));
+  }
+  return out;
+}
+
+function factsOf(
+  feed: FeedDefinition,
+  row: InterpretedRow,
+  personId: string,
+  importId: string,
+  line: number,
+  at: string,
+): Insertable<FactTable>[] {
+  const observed = row.dates.observedAt ?? at.slice(0, 10);
+  return row.values.map((v) => ({
+    subject_type: 'person',
+    subject_id: personId,
+    variable: v.variable,
+    value_json: JSON.stringify(v.value),
+    source: feed.department,
+    observed_at: observed,
+    valid_from: row.dates.validFrom ?? observed,
+    valid_to: row.dates.validTo ?? null,
+    recorded_at: at,
+    import_id: importId,
+    source_line: line,
+  }));
+}
+
+/** The registry fields a population feed brings for a person already registered. */
+function personChange(row: InterpretedRow, cipher: FieldCipher, held: ReadonlySet<string> | undefined) {
+  const change: {
+    death_date?: string;
+    residence_area_code?: string;
+    hukou_area_code?: string;
+    phone_enc?: string;
+  } = {};
+  if (row.person.deathDate) change.death_date = row.person.deathDate;
+  if (row.person.residenceAreaCode && held?.has(row.person.residenceAreaCode))
+    change.residence_area_code = row.person.residenceAreaCode;
+  if (row.person.hukouAreaCode) change.hukou_area_code = row.person.hukouAreaCode;
+  if (row.person.phone && /^1\d{10}$/.test(row.person.phone))
+    change.phone_enc = cipher.encrypt(row.person.phone);
+  return change;
+}
+
+/** A new person from a population feed, with their hukou household; or why not. */
+function createPerson(
+  options: RunImportOptions,
+  row: InterpretedRow,
+  idNumber: string,
+  at: string,
+  cipher: FieldCipher,
+  households: Map<string, string>,
+  out: BatchOutcome,
+): string | RowProblem[] {
+  const feed = options.feed;
+  const columnOf = (field: string) =>
+    feed.columns.find(
+      (c) => (c.kind === 'person' && c.person === field) || (c.kind === 'key' && c.key === field),
+    )?.column ?? null;
+  const problems: RowProblem[] = [];
+  const parsed = parseResidentId(idNumber);
+  const residence = row.person.residenceAreaCode ?? '';
+  if (!options.heldAreaCodes?.has(residence)) {
+    problems.push({
+      column: columnOf('residenceAreaCode'),
+      value: residence,
+      code: 'INGEST_BAD_VALUE',
+      params: { value: residence, reason: '不是本县的区划代码' },
+    });
+  }
+  const sex = row.person.sex;
+  if (parsed.ok && sex && sex !== parsed.value.sex) {
+    problems.push({
+      column: columnOf('sex'),
+      value: sex,
+      code: 'INGEST_BAD_VALUE',
+      params: { value: sex, reason: '与身份证号码表明的性别不一致' },
+    });
+  }
+  if (parsed.ok && row.keys.birthDate && row.keys.birthDate !== parsed.value.birthDate) {
+    problems.push({
+      column: columnOf('birthDate'),
+      value: row.keys.birthDate,
+      code: 'INGEST_BAD_VALUE',
+      params: {
+        value: row.keys.birthDate,
+        reason: `与身份证号码中的出生日期${parsed.value.birthDate}不一致`,
+      },
+    });
+  }
+  if (!parsed.ok || problems.length > 0 || !row.keys.name) return problems;
+  const phone = row.person.phone && /^1\d{10}$/.test(row.person.phone) ? row.person.phone : null;
+  const person = preparePersonRow(
+    {
+      idNumber,
+      name: row.keys.name,
+      sex: parsed.value.sex,
+      birthDate: parsed.value.birthDate,
+      deathDate: row.person.deathDate ?? null,
+      hukouAreaCode: row.person.hukouAreaCode ?? null,
+      residenceAreaCode: residence,
+      phone,
+    },
+    cipher,
+    at,
+  );
+  out.writes.persons.push(person);
+  const number = row.keys.hukouNumber;
+  const hukouArea = row.person.hukouAreaCode;
+  if (number && hukouArea && options.heldAreaCodes?.has(hukouArea)) {
+    let householdId = households.get(number);
+    if (!householdId) {
+      householdId = randomUUID();
+      households.set(number, householdId);
+      out.writes.hukouHouseholds.push({
+        id: householdId,
+        hukou_number: number,
+        area_code: hukouArea,
+        address: null,
+        created_at: at,
+      });
+    }
+    out.writes.hukouMembers.push({
+      household_id: householdId,
+      person_id: person.id,
+      relationship: row.hukou.relationship ?? '99',
+      joined_on: null,
+      left_on: null,
+    });
+  }
+  return person.id;
+}
