@@ -15,6 +15,7 @@ import { migrateToLatest } from '../src/db/migrate.ts';
 import { buildApp } from '../src/http/app.ts';
 import type { AppContext } from '../src/http/appContext.ts';
 import { loadVariableCatalogue } from '../src/registry/variables/variableCatalogue.ts';
+import { loadFeeds } from '../src/ingest/feeds/loadFeeds.ts';
 import { readCountyDivisions } from '../src/areas/chinaDivision.ts';
 import { importAreaRecords } from '../src/areas/importAreas.ts';
 import { listDescendants, findArea } from '../src/areas/areaRepository.ts';
@@ -39,12 +40,14 @@ async function prepare(database: DatabaseHandle): Promise<{ context: AppContext;
   const county = await findArea(database.db, '371082000000');
   if (!county) throw new Error('county missing');
   const villages = await listDescendants(database.db, county, { level: 'village' });
+  const variables = loadVariableCatalogue();
   const context: AppContext = {
     config: { ...loadConfig({}), rateLimitPerMinute: 1_000_000 },
     database,
     db: database.db,
     cipher: testFieldCipher(),
-    variables: loadVariableCatalogue(),
+    variables,
+    feeds: loadFeeds(variables),
     settings: createSettingsProvider(database.db),
   };
   const personIds: string[] = [];

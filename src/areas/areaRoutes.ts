@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { listOf } from '../http/listSchema.ts';
 import { requestScope } from '../http/accessHook.ts';
 import { requireAreaInScope } from '../access/scope/requireAreaInScope.ts';
 import { AppError } from '../core/appError.ts';
@@ -72,12 +73,6 @@ const changeMeta = {
   effectiveOn: { type: 'string', format: 'date', description: '生效日期' },
   reason: { type: 'string', maxLength: 500, description: '调整依据或原因' },
 } as const;
-
-const listOf = (item: object) =>
-  ({
-    type: 'object',
-    properties: { items: { type: 'array', items: item }, total: { type: 'integer' } },
-  }) as const;
 
 async function requireArea(context: AppContext, rawCode: string): Promise<AreaRow> {
   const code = normalizeAreaCode(rawCode);

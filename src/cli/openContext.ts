@@ -4,6 +4,7 @@ import { createDatabase, defaultSqliteFile } from '../db/createDatabase.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import type { AppContext } from '../http/appContext.ts';
 import { loadVariableCatalogue } from '../registry/variables/variableCatalogue.ts';
+import { loadFeeds } from '../ingest/feeds/loadFeeds.ts';
 import { createSettingsProvider } from '../settings/settingsService.ts';
 
 export interface ContextOverrides {
@@ -21,12 +22,14 @@ export async function openContext(overrides: ContextOverrides = {}, migrate = tr
   };
   const database = createDatabase({ url: config.databaseUrl, sqliteFile: defaultSqliteFile(config.dataDir) });
   if (migrate) await migrateToLatest(database.db);
+  const variables = loadVariableCatalogue();
   return {
     config,
     database,
     db: database.db,
     cipher: loadFieldCipher(config.dataDir),
-    variables: loadVariableCatalogue(),
+    variables,
+    feeds: loadFeeds(variables),
     settings: createSettingsProvider(database.db),
   };
 }

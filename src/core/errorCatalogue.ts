@@ -222,6 +222,17 @@ export const errorCatalogue = {
   },
   UNKNOWN_FEED: { status: 404, zh: '数据源{feed}不存在', en: 'Feed {feed} does not exist' },
   IMPORT_NOT_FOUND: { status: 404, zh: '导入批次不存在', en: 'Import not found' },
+  LINK_REVIEW_NOT_FOUND: { status: 404, zh: '待匹配记录不存在', en: 'Link review not found' },
+  LINK_REVIEW_DECIDED: {
+    status: 409,
+    zh: '该记录已由他人处理',
+    en: 'Someone else has already decided this record',
+  },
+  FEED_NOT_ALLOWED: {
+    status: 403,
+    zh: '只能导入本部门（{department}）的数据',
+    en: 'You may only import your own department’s feeds ({department})',
+  },
   IMPORT_IN_PROGRESS: {
     status: 409,
     zh: '同一文件正在由{worker}导入，请等待其完成',

@@ -9,6 +9,7 @@ import { registerHardening } from './hardening.ts';
 import { registerAuditHook, type AuditRouteConfig } from './auditHook.ts';
 import { registerAccessHook, type RouteAccess } from './accessHook.ts';
 import { registerAuthRoutes } from '../access/auth/authRoutes.ts';
+import { registerIngestRoutes } from '../ingest/ingestRoutes.ts';
 import { registerAuditRoutes } from '../access/audit/auditRoutes.ts';
 import { registerUserRoutes } from '../access/users/userRoutes.ts';
 import { registerRoleChoiceRoutes } from '../access/users/roleChoiceRoutes.ts';
@@ -93,6 +94,7 @@ export async function buildApp({
         { name: 'areas', description: '行政区划 Areas' },
         { name: 'registry', description: '人员、家庭与事实 Registry' },
         { name: 'access', description: '登录与会话 Sign-in and sessions' },
+        { name: 'ingest', description: '部门数据导入 Department feeds and imports' },
         { name: 'settings', description: '系统参数、安全策略与数据字典 Settings and code tables' },
         { name: 'system', description: '运行状态 System' },
       ],
@@ -121,6 +123,7 @@ export async function buildApp({
       registerRegistryRoutes(scope, context);
       registerSettingsRoutes(scope, context);
       registerDictionaryRoutes(scope, context);
+      registerIngestRoutes(scope, context);
       done();
     },
     { prefix: '/api' },

@@ -5,6 +5,7 @@ import type { DatabaseHandle } from '../db/createDatabase.ts';
 import type { Database } from '../db/schema.ts';
 import type { VariableCatalogue } from '../registry/variables/variableCatalogue.ts';
 import type { SettingsProvider } from '../settings/settingsService.ts';
+import type { FeedRegistry } from '../ingest/feeds/loadFeeds.ts';
 
 /** What every module's routes and services are built from; assembled once per app. */
 export interface AppContext {
@@ -13,6 +14,8 @@ export interface AppContext {
   db: Kysely<Database>;
   cipher: FieldCipher;
   variables: VariableCatalogue;
+  /** The department feeds (`feeds/*.yaml`), checked against the catalogue at start. */
+  feeds: FeedRegistry;
   /** Settings in force, including the security policy and masking rules (src/settings). */
   settings: SettingsProvider;
 }

@@ -44,6 +44,8 @@ export interface Principal {
   displayName: string;
   organisationId: string;
   areaCode: string;
+  /** The catalogue department of a partner department's staff (null for the bureau's own). */
+  department: string | null;
   permissions: Permission[];
   /** The widest data scope among the user's roles (roles combine as a union). */
   dataScope: DataScope;
@@ -79,6 +81,7 @@ async function principalOf(
     displayName: user.display_name,
     organisationId: organisation.id,
     areaCode: organisation.area_code,
+    department: organisation.kind === 'department' ? organisation.department : null,
     permissions,
     dataScope,
     roles: roles.map((r) => r.code),

@@ -183,6 +183,15 @@ describeEachDatabase('scope matrix', (getDb) => {
       'refused',
       () => ({ method: 'PUT', url: '/api/settings/security/maxFailedLogins', payload: { value: 10 } }),
     ],
+    // Department feeds are the county's and the departments' business, not a village's.
+    'GET /api/feeds': ['refused', () => ({ method: 'GET', url: '/api/feeds' })],
+    'GET /api/imports': ['refused', () => ({ method: 'GET', url: '/api/imports' })],
+    'GET /api/imports/:id': ['refused', () => ({ method: 'GET', url: '/api/imports/x' })],
+    'GET /api/link-reviews': ['refused', () => ({ method: 'GET', url: '/api/link-reviews' })],
+    'POST /api/link-reviews/:id': [
+      'refused',
+      (r) => ({ method: 'POST', url: '/api/link-reviews/1', payload: { personId: r.personId } }),
+    ],
     // Code tables hold no personal data: every signed-in user reads the same ones.
     'GET /api/dictionaries': ['public', () => ({ method: 'GET', url: '/api/dictionaries' })],
     'GET /api/variables': ['public', () => ({ method: 'GET', url: '/api/variables' })],

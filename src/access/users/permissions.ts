@@ -21,6 +21,9 @@ export const permissionCatalogue = {
   'registry:household:edit': '登记、认定家庭',
   'registry:fact:view': '查看事实数据',
   'registry:fact:edit': '登记事实数据',
+  'ingest:import:view': '查看数据导入记录',
+  'ingest:import:run': '导入部门数据文件',
+  'ingest:link:review': '确认待匹配的记录属于哪个人员',
 } as const;
 
 export type Permission = keyof typeof permissionCatalogue;
@@ -95,7 +98,15 @@ export const builtinRoles: RoleDefinition[] = [
     code: 'county_staff',
     nameZh: '县级民政工作人员',
     nameEn: 'County civil-affairs staff',
-    permissions: [...staffRead, ...staffWrite, 'areas:area:edit', 'registry:person:sensitive'],
+    permissions: [
+      ...staffRead,
+      ...staffWrite,
+      'areas:area:edit',
+      'registry:person:sensitive',
+      'ingest:import:view',
+      'ingest:import:run',
+      'ingest:link:review',
+    ],
     dataScope: 'area_and_below',
   },
   {
@@ -116,7 +127,15 @@ export const builtinRoles: RoleDefinition[] = [
     code: 'department_staff',
     nameZh: '协作部门工作人员',
     nameEn: 'Partner department staff',
-    permissions: ['areas:area:view', 'registry:person:view', 'registry:fact:view', 'registry:fact:edit'],
+    permissions: [
+      'areas:area:view',
+      'registry:person:view',
+      'registry:fact:view',
+      'registry:fact:edit',
+      // Only their own department's feeds (checked by the ingest routes).
+      'ingest:import:view',
+      'ingest:import:run',
+    ],
     dataScope: 'area_and_below',
   },
 ];

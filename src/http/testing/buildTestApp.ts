@@ -3,6 +3,7 @@ import { loadConfig } from '../../core/config.ts';
 import { testFieldCipher } from '../../core/fieldCipher.ts';
 import type { TestDatabase } from '../../db/testing/eachDatabase.ts';
 import { loadVariableCatalogue } from '../../registry/variables/variableCatalogue.ts';
+import { loadFeeds } from '../../ingest/feeds/loadFeeds.ts';
 import { findArea } from '../../areas/areaRepository.ts';
 import { readCountyDivisions } from '../../areas/chinaDivision.ts';
 import { importAreaRecords } from '../../areas/importAreas.ts';
@@ -13,13 +14,18 @@ import { createSettingsProvider } from '../../settings/settingsService.ts';
 import { buildApp } from '../app.ts';
 
 /** The real application over a test database: real routes, validation and repositories. */
+// Loaded once per test file: both are read-only and validated on load.
+const variables = loadVariableCatalogue();
+const feeds = loadFeeds(variables);
+
 export function testContext(test: TestDatabase): AppContext {
   return {
     config: loadConfig({}),
     database: test.handle,
     db: test.db,
     cipher: testFieldCipher(),
-    variables: loadVariableCatalogue(),
+    variables,
+    feeds,
     // Tests sign administrators in without an authenticator; the TOTP test uses the real policy.
     settings: createSettingsProvider(test.db, { securityDefaults: demoSecurityPolicy }),
   };

@@ -1,4 +1,4 @@
-import type { Insertable, Kysely, Selectable, Updateable } from 'kysely';
+import { sql, type Insertable, type Kysely, type Selectable, type Updateable } from 'kysely';
 import type {
   Database,
   FactTable,
@@ -53,10 +53,12 @@ export async function findRunningImport(db: Kysely<Database>, feedId: string, sh
 
 export async function listImports(
   db: Kysely<Database>,
-  query: { feedId?: string | undefined; limit: number; offset: number },
+  query: { feedId?: string | undefined; feedIds?: string[] | undefined; limit: number; offset: number },
 ): Promise<{ rows: ImportTable[]; total: number }> {
   let q = db.selectFrom('imports');
   if (query.feedId) q = q.where('feed_id', '=', query.feedId);
+  if (query.feedIds)
+    q = query.feedIds.length > 0 ? q.where('feed_id', 'in', query.feedIds) : q.where(sql<boolean>`1 = 0`);
   const rows = await q
     .selectAll()
     .orderBy('started_at', 'desc')
@@ -183,4 +185,39 @@ export async function listImportRejects(
     .orderBy('id')
     .limit(limit)
     .execute();
+}
+
+export async function listLinkReviews(
+  db: Kysely<Database>,
+  query: { status: LinkReviewTable['status']; limit: number; offset: number },
+): Promise<{ rows: Selectable<LinkReviewTable>[]; total: number }> {
+  const base = db.selectFrom('link_reviews').where('status', '=', query.status);
+  const rows = await base.selectAll().orderBy('id').limit(query.limit).offset(query.offset).execute();
+  const total = await base
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .executeTakeFirstOrThrow();
+  return { rows, total: Number(total.n) };
+}
+
+export async function findLinkReview(db: Kysely<Database>, id: number) {
+  return db.selectFrom('link_reviews').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Closes an open review; false when someone else decided it first. */
+export async function closeLinkReview(
+  db: Kysely<Database>,
+  id: number,
+  change: Pick<LinkReviewTable, 'status' | 'person_id' | 'decided_by' | 'decided_at'>,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('link_reviews')
+    .set(change)
+    .where('id', '=', id)
+    .where('status', '=', 'open')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function insertFactRows(db: Kysely<Database>, rows: Insertable<FactTable>[]): Promise<void> {
+  await insertInChunks(db, 'facts', rows);
 }

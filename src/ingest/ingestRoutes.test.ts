@@ -1,0 +1,184 @@
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { testFieldCipher } from '../core/fieldCipher.ts';
+import { describeEachDatabase } from '../db/testing/eachDatabase.ts';
+import {
+  ensureTestAccounts,
+  injectAs,
+  signIn,
+  testContext,
+  type Inject,
+} from '../http/testing/buildTestApp.ts';
+import { buildApp } from '../http/app.ts';
+import type { ErrorBody } from '../http/errorHandler.ts';
+import { makeResidentId } from '../registry/residentId/index.ts';
+import { loadVariableCatalogue } from '../registry/variables/variableCatalogue.ts';
+import { createPerson } from '../registry/persons/personService.ts';
+import { systemScope } from '../access/scope/dataScope.ts';
+import { buildFeedDefinition } from './feeds/feedDefinition.ts';
+import { loadFeeds } from './feeds/loadFeeds.ts';
+import { runImport, type SourceRecord } from './imports/runImport.ts';
+
+const variables = loadVariableCatalogue();
+const feeds = loadFeeds(variables);
+// A health feed whose rows may lack an ID number: such rows are linked by name and birth date.
+const health = buildFeedDefinition(
+  {
+    id: 'health_serious_illness_test',
+    department: 'health',
+    name: { zh: '重大疾病登记（测试）', en: 'Serious illness (test)' },
+    format: 'csv',
+    columns: [
+      { column: '身份证号', key: 'idNumber' },
+      { column: '姓名', key: 'name' },
+      { column: '出生日期', key: 'birthDate' },
+      { column: '户号', key: 'hukouNumber' },
+      { column: '重病', variable: 'serious_illness', codes: { 是: true, 否: false } },
+      { column: '登记日期', role: 'observedAt', required: true },
+    ],
+  },
+  'test.yaml',
+  variables,
+);
+
+function rowsOf(records: Record<string, string>[]) {
+  return (skip: number): AsyncIterable<SourceRecord> =>
+    (async function* () {
+      for (const [i, record] of records.entries()) {
+        await Promise.resolve();
+        if (i + 2 > skip) yield { line: i + 2, record };
+      }
+    })();
+}
+
+describeEachDatabase('ingest routes', (getDb) => {
+  let app: FastifyInstance;
+  let asCounty: Inject;
+  let personId: string;
+  let importId: string;
+  beforeAll(async () => {
+    // The shipped feeds plus the test's own.
+    const context = testContext(getDb());
+    app = await buildApp({
+      context: {
+        ...context,
+        feeds: {
+          get: (id) => (id === health.id ? health : feeds.get(id)),
+          list: () => [...feeds.list(), health],
+        },
+      },
+    });
+    await ensureTestAccounts(getDb());
+    asCounty = injectAs(app, await signIn(app, 'county'));
+    const { db } = getDb();
+    const cipher = testFieldCipher();
+    const person = await createPerson(
+      db,
+      cipher,
+      {
+        idNumber: makeResidentId('371082', '1961-02-03', 17),
+        name: '赵秀兰',
+        residenceAreaCode: '371082101201',
+      },
+      systemScope,
+    );
+    personId = person.id;
+    const result = await runImport(
+      { db, cipher, variables },
+      {
+        feed: health,
+        fileName: '重病.csv',
+        sha256: 'sha-health',
+        bytes: 10,
+        open: rowsOf([
+          // No ID number: the one person with this name and birth date is linked…
+          { 姓名: '赵秀兰', 出生日期: '1961-02-03', 重病: '是', 登记日期: '2026-09-01' },
+          // …but not when the row's hukou number contradicts the registry: staff decide.
+          { 姓名: '赵秀兰', 出生日期: '1961-02-03', 户号: '371082999', 重病: '是', 登记日期: '2026-10-01' },
+          { 姓名: '钱多多', 出生日期: '1980-01-01', 重病: '是', 登记日期: '2026-09-01' },
+        ]),
+        startedBy: 'test',
+      },
+    );
+    importId = result.id;
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it('lists every feed with its columns for the bureau, and only its own to a department', async () => {
+    const all = (await asCounty({ method: 'GET', url: '/api/feeds' })).json<{ items: { id: string }[] }>();
+    expect(all.items.map((f) => f.id).sort()).toEqual([...feeds.list().map((f) => f.id), health.id].sort());
+    const asDepartment = injectAs(app, await signIn(app, 'department'));
+    const own = (await asDepartment({ method: 'GET', url: '/api/feeds' })).json<{
+      items: { id: string; department: string; columns: { column: string; meaning: { zh: string } }[] }[];
+    }>();
+    expect(own.items.map((f) => f.department)).toEqual(['disabled_federation']);
+    expect(own.items[0]?.columns.find((c) => c.column === '残疾等级')?.meaning.zh).toBe('残疾等级');
+  });
+
+  it('shows imports with reconciled counts, hiding other departments’ imports', async () => {
+    const listed = (await asCounty({ method: 'GET', url: '/api/imports' })).json<{
+      items: { id: string; received: number; accepted: number; rejected: number; duplicate: number }[];
+    }>();
+    const mine = listed.items.find((i) => i.id === importId);
+    expect(mine).toMatchObject({ received: 3, accepted: 3, rejected: 0, duplicate: 0 });
+    const detail = await asCounty({ method: 'GET', url: `/api/imports/${importId}` });
+    expect(detail.json()).toMatchObject({
+      status: 'completed',
+      heldForReview: 2,
+      factsRecorded: 1,
+      fileName: '重病.csv',
+    });
+    const asDepartment = injectAs(app, await signIn(app, 'department'));
+    const hidden = await asDepartment({ method: 'GET', url: `/api/imports/${importId}` });
+    expect(hidden.statusCode).toBe(404);
+    expect(hidden.json<ErrorBody>().error.code).toBe('IMPORT_NOT_FOUND');
+    expect((await asDepartment({ method: 'GET', url: '/api/imports' })).json()).toMatchObject({ total: 0 });
+  });
+
+  it('lets staff link a held row to the right person, recording its facts once', async () => {
+    const open = (await asCounty({ method: 'GET', url: '/api/link-reviews' })).json<{
+      items: {
+        id: number;
+        name: string;
+        candidates: { personId: string; score: number; reasons: string[] }[];
+      }[];
+    }>();
+    const review = open.items.find((r) => r.name === '赵秀兰');
+    expect(review?.candidates).toEqual([
+      expect.objectContaining({
+        personId,
+        score: 0.6,
+        reasons: ['姓名相同', '出生日期相同', '登记库中无户号'],
+      }),
+    ]);
+    const nobody = open.items.find((r) => r.name === '钱多多');
+    expect(nobody?.candidates).toEqual([]);
+
+    const decide = (id: number, payload: object) =>
+      asCounty({ method: 'POST', url: `/api/link-reviews/${String(id)}`, payload });
+    const linked = await decide(review?.id ?? 0, { personId });
+    expect(linked.json()).toEqual({ id: personId, status: 'linked', factsRecorded: 1 });
+    const again = await decide(review?.id ?? 0, { personId });
+    expect(again.statusCode).toBe(409);
+    expect(again.json<ErrorBody>().error.message).toBe('该记录已由他人处理');
+    expect((await decide(nobody?.id ?? 0, { dismiss: true })).json()).toMatchObject({ status: 'dismissed' });
+
+    const facts = await getDb()
+      .db.selectFrom('facts')
+      .selectAll()
+      .where('subject_id', '=', personId)
+      .where('variable', '=', 'serious_illness')
+      .orderBy('source_line')
+      .execute();
+    // One from the automatic link (line 2), one from the staff's (line 3).
+    expect(facts.map((f) => [f.source, f.import_id, f.source_line, f.value_json])).toEqual([
+      ['health', importId, 2, 'true'],
+      ['health', importId, 3, 'true'],
+    ]);
+    expect((await asCounty({ method: 'GET', url: '/api/link-reviews' })).json()).toMatchObject({
+      total: 0,
+    });
+  });
+});

@@ -1,0 +1,355 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AppError } from '../core/appError.ts';
+import type { ImportTable } from '../db/schema.ts';
+import type { AppContext } from '../http/appContext.ts';
+import { requestScope } from '../http/accessHook.ts';
+import { listOf, pagingProperties } from '../http/listSchema.ts';
+import type { FeedColumn, FeedDefinition } from './feeds/feedDefinition.ts';
+import { findImport, listImports, listLinkReviews } from './imports/ingestRepository.ts';
+import { decideLinkReview, type LinkReviewDecision } from './imports/decideLinkReview.ts';
+import { findPersonsByIds } from '../registry/persons/personRepository.ts';
+
+const labelSchema = {
+  type: 'object',
+  properties: { zh: { type: 'string' }, en: { type: 'string' } },
+} as const;
+
+const importSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    feedId: { type: 'string' },
+    fileName: { type: 'string' },
+    fileBytes: { type: 'integer' },
+    status: { type: 'string', enum: ['running', 'completed', 'failed'] },
+    received: { type: 'integer' },
+    accepted: { type: 'integer' },
+    rejected: { type: 'integer' },
+    duplicate: { type: 'integer' },
+    heldForReview: { type: 'integer' },
+    personsCreated: { type: 'integer' },
+    factsRecorded: { type: 'integer' },
+    checkpointLine: { type: 'integer' },
+    errorCode: { type: ['string', 'null'] },
+    errorMessage: { type: ['string', 'null'] },
+    startedBy: { type: 'string' },
+    startedAt: { type: 'string' },
+    finishedAt: { type: ['string', 'null'] },
+  },
+} as const;
+
+export function importDto(row: ImportTable) {
+  return {
+    id: row.id,
+    feedId: row.feed_id,
+    fileName: row.file_name,
+    fileBytes: row.file_bytes,
+    status: row.status,
+    received: row.received,
+    accepted: row.accepted,
+    rejected: row.rejected,
+    duplicate: row.duplicate,
+    heldForReview: row.held_for_review,
+    personsCreated: row.persons_created,
+    factsRecorded: row.facts_recorded,
+    checkpointLine: row.checkpoint_line,
+    errorCode: row.error_code,
+    errorMessage: row.error_message,
+    startedBy: row.started_by,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+  };
+}
+
+/** What a column means, in words, for the feeds page and the template's instructions. */
+function columnMeaning(column: FeedColumn, context: AppContext): { zh: string; en: string } {
+  switch (column.kind) {
+    case 'key':
+      return {
+        idNumber: { zh: '身份证号（用于匹配人员）', en: 'ID number (to find the person)' },
+        name: { zh: '姓名', en: 'Name' },
+        birthDate: { zh: '出生日期', en: 'Date of birth' },
+        hukouNumber: { zh: '户号', en: 'Hukou number' },
+      }[column.key];
+    case 'role':
+      return {
+        observedAt: { zh: '数据日期（部门登记或统计日期）', en: 'Date the department recorded it' },
+        validFrom: { zh: '有效期起', en: 'Valid from' },
+        validTo: { zh: '有效期止', en: 'Valid until' },
+      }[column.role];
+    case 'person':
+      return {
+        sex: { zh: '性别', en: 'Sex' },
+        deathDate: { zh: '死亡日期', en: 'Date of death' },
+        residenceAreaCode: { zh: '居住地区划代码', en: 'Area of usual residence' },
+        hukouAreaCode: { zh: '户籍地区划代码', en: 'Area of hukou registration' },
+        phone: { zh: '联系电话', en: 'Phone number' },
+      }[column.person];
+    case 'hukou':
+      return { zh: '与户主关系', en: 'Relationship to the head of the hukou household' };
+    case 'variable':
+      return context.variables.get(column.variable)?.label ?? { zh: column.variable, en: column.variable };
+  }
+}
+
+/**
+ * Partner departments' staff import and see only their own department's feeds; the bureau's
+ * staff (organisations without a department) all of them.
+ */
+function mayUseFeed(request: FastifyRequest, feed: FeedDefinition): boolean {
+  const department = request.principal?.department ?? null;
+  return department === null || department === feed.department;
+}
+
+/** Department feeds, imports and the queue of rows waiting for staff to choose a person. */
+export function registerIngestRoutes(app: FastifyInstance, context: AppContext): void {
+  const { db, feeds, variables } = context;
+
+  const visibleImport = async (request: FastifyRequest, id: string): Promise<ImportTable> => {
+    const row = await findImport(db, id);
+    const feed = row ? feeds.get(row.feed_id) : undefined;
+    // Another department's import is answered like a missing one: its existence is not ours to tell.
+    if (!row || !feed || !mayUseFeed(request, feed)) throw new AppError('IMPORT_NOT_FOUND');
+    return row;
+  };
+
+  app.get(
+    '/feeds',
+    {
+      config: { access: 'ingest:import:view' },
+      schema: {
+        tags: ['ingest'],
+        summary: '部门数据源及其列定义 — Department feeds and their columns',
+        response: {
+          200: listOf({
+            type: 'object',
+            properties: {
+              id: { type: 'string' },
+              name: labelSchema,
+              department: { type: 'string' },
+              departmentName: labelSchema,
+              format: { type: 'string' },
+              encoding: { type: 'string' },
+              createsPersons: { type: 'boolean' },
+              authoritativeFor: { type: 'array', items: { type: 'string' } },
+              columns: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    column: { type: 'string' },
+                    meaning: labelSchema,
+                    required: { type: 'boolean' },
+                    codes: { type: 'array', items: { type: 'string' } },
+                  },
+                },
+              },
+            },
+          }),
+        },
+      },
+    },
+    (request) => {
+      const items = feeds
+        .list()
+        .filter((feed) => mayUseFeed(request, feed))
+        .map((feed) => {
+          const department = variables.department(feed.department);
+          return {
+            id: feed.id,
+            name: feed.name,
+            department: feed.department,
+            departmentName: department ? { zh: department.zh, en: department.en } : feed.name,
+            format: feed.format,
+            encoding: feed.encoding,
+            createsPersons: feed.createsPersons,
+            authoritativeFor: feed.authoritativeFor,
+            columns: feed.columns.map((c) => ({
+              column: c.column,
+              meaning: columnMeaning(c, context),
+              required: c.required,
+              codes: 'codes' in c && c.codes ? Object.keys(c.codes) : [],
+            })),
+          };
+        });
+      return { items, total: items.length };
+    },
+  );
+
+  app.get<{ Querystring: { feed?: string; limit: number; offset: number } }>(
+    '/imports',
+    {
+      config: { access: 'ingest:import:view' },
+      schema: {
+        tags: ['ingest'],
+        summary: '导入记录（最新在前）— Imports, newest first',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { feed: { type: 'string', maxLength: 100 }, ...pagingProperties },
+        },
+        response: { 200: listOf(importSchema) },
+      },
+    },
+    async (request) => {
+      const allowed = feeds.list().filter((f) => mayUseFeed(request, f));
+      const feedId = request.query.feed;
+      if (feedId !== undefined && !allowed.some((f) => f.id === feedId)) return { items: [], total: 0 };
+      // A department sees its own feeds' imports only (one feed each, in practice).
+      const own = request.principal?.department ? allowed.map((f) => f.id) : undefined;
+      const { rows, total } = await listImports(db, {
+        feedId,
+        feedIds: feedId === undefined ? own : undefined,
+        limit: request.query.limit,
+        offset: request.query.offset,
+      });
+      return { items: rows.map(importDto), total };
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/imports/:id',
+    {
+      config: { access: 'ingest:import:view' },
+      schema: {
+        tags: ['ingest'],
+        summary: '一次导入的进度与对账 — One import: progress and counts',
+        params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } }, required: ['id'] },
+        response: { 200: importSchema },
+      },
+    },
+    async (request) => importDto(await visibleImport(request, request.params.id)),
+  );
+
+  app.get<{ Querystring: { status: 'open' | 'linked' | 'dismissed'; limit: number; offset: number } }>(
+    '/link-reviews',
+    {
+      config: {
+        access: 'ingest:link:review',
+        audit: { action: 'ingest.link_review.search', subjectType: 'person', subjectFrom: 'none' },
+      },
+      schema: {
+        tags: ['ingest'],
+        summary: '待人工确认的人员匹配 — Rows waiting for staff to choose a person',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            status: { type: 'string', enum: ['open', 'linked', 'dismissed'], default: 'open' },
+            ...pagingProperties,
+          },
+        },
+        response: {
+          200: listOf({
+            type: 'object',
+            properties: {
+              id: { type: 'integer' },
+              importId: { type: 'string' },
+              feedId: { type: 'string' },
+              line: { type: 'integer' },
+              name: { type: ['string', 'null'] },
+              birthDate: { type: ['string', 'null'] },
+              hukouNumber: { type: ['string', 'null'] },
+              status: { type: 'string' },
+              candidates: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    personId: { type: 'string' },
+                    score: { type: 'number' },
+                    reasons: { type: 'array', items: { type: 'string' } },
+                    name: { type: 'string' },
+                    birthDate: { type: 'string' },
+                    residenceAreaCode: { type: ['string', 'null'] },
+                  },
+                },
+              },
+            },
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const { rows, total } = await listLinkReviews(db, request.query);
+      const candidates = rows.map(
+        (r) => JSON.parse(r.candidates_json) as { personId: string; score: number; reasons: string[] }[],
+      );
+      // Only candidates within the caller's scope are shown, and by name, birth date and area.
+      const persons = new Map(
+        (
+          await findPersonsByIds(
+            db,
+            [...new Set(candidates.flat().map((c) => c.personId))],
+            requestScope(request),
+          )
+        ).map((p) => [p.id, p]),
+      );
+      const items = rows.map((r, i) => ({
+        id: r.id,
+        importId: r.import_id,
+        feedId: r.feed_id,
+        line: r.line,
+        name: r.name,
+        birthDate: r.birth_date,
+        hukouNumber: r.hukou_number,
+        status: r.status,
+        candidates: (candidates[i] ?? []).flatMap((c) => {
+          const p = persons.get(c.personId);
+          return p
+            ? [{ ...c, name: p.name, birthDate: p.birth_date, residenceAreaCode: p.residence_area_code }]
+            : [];
+        }),
+      }));
+      return { items, total };
+    },
+  );
+
+  app.post<{ Params: { id: number }; Body: { personId?: string; dismiss?: true } }>(
+    '/link-reviews/:id',
+    {
+      config: {
+        access: 'ingest:link:review',
+        audit: { action: 'ingest.link_review.decide', subjectType: 'person', subjectFrom: 'response' },
+      },
+      schema: {
+        tags: ['ingest'],
+        summary: '确认或驳回一条待匹配记录 — Link a held row to a person, or dismiss it',
+        params: { type: 'object', properties: { id: { type: 'integer' } }, required: ['id'] },
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          minProperties: 1,
+          maxProperties: 1,
+          properties: {
+            personId: { type: 'string', maxLength: 64 },
+            dismiss: { type: 'boolean', const: true },
+          },
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              id: { type: ['string', 'null'] },
+              status: { type: 'string' },
+              factsRecorded: { type: 'integer' },
+            },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const { personId } = request.body;
+      const decision: LinkReviewDecision = personId !== undefined ? { personId } : { dismiss: true };
+      const result = await decideLinkReview(
+        db,
+        request.params.id,
+        decision,
+        request.principal?.userId ?? '',
+        requestScope(request),
+      );
+      // `id` is the person linked: the audit hook records it as the subject.
+      return { id: personId ?? null, ...result };
+    },
+  );
+}
