@@ -158,6 +158,17 @@ describe('createErrorReportWriter', () => {
     expect(at('错误代码')).toBe('INVALID_PERIOD');
   });
 
+  it('cuts a value longer than an Excel cell holds, rather than writing a file Excel calls damaged', async () => {
+    const file = path.join(dir, 'long.xlsx');
+    const writer = createErrorReportWriter(disability, file);
+    const long = '长'.repeat(40_000);
+    writer.add(2, { 身份证号: good, 姓名: long, 发证日期: '2024/1/3' }, problems[0] ?? []);
+    await writer.close();
+    const [, row] = rowsOf((await read(file)).getWorksheet('错误明细'));
+    expect(row?.[2]?.length).toBeLessThanOrEqual(32_767);
+    expect(row?.[2]).toMatch(/^长+…（已截断）$/);
+  });
+
   it('streams 200,000 rows without holding them in memory', async () => {
     const claims = feed('medical_security_claims');
     const record = {

@@ -195,4 +195,25 @@ describe('writeImportTemplate', () => {
     // The data sheet stays first: the importer reads the first sheet.
     expect(workbook.worksheets.map((w) => w.name)).toEqual(['数据', '填写说明', '代码表']);
   });
+
+  it('names the data sheet as the feed does when it reads a named sheet', async () => {
+    const feed = buildFeedDefinition(
+      {
+        id: 'named_sheet',
+        department: 'civil_affairs',
+        name: { zh: '指定工作表', en: 'Named sheet' },
+        format: 'xlsx',
+        sheet: '人员名单',
+        columns: [
+          { column: '身份证号', key: 'idNumber', required: true },
+          { column: '日期', role: 'observedAt', required: true },
+        ],
+      },
+      'named_sheet.yaml',
+      catalogue,
+    );
+    const workbook = await generate(feed);
+    expect(workbook.worksheets.map((w) => w.name)).toEqual(['人员名单', '填写说明']);
+    expect(sheet(workbook, '人员名单').getCell('A1').value).toBe('身份证号');
+  });
 });

@@ -35,7 +35,7 @@ function columnLetter(index: number): string {
   return letters;
 }
 
-/** Excel caps a validation's message at 255 characters (and its title at 32). */
+/** Excel caps an input message at 255 characters, an error message at 225, titles at 32. */
 function clip(text: string, limit: number): string {
   return text.length <= limit ? text : `${text.slice(0, limit - 1)}…`;
 }
