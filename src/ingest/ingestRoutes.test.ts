@@ -18,6 +18,9 @@ import { systemScope } from '../access/scope/dataScope.ts';
 import { buildFeedDefinition } from './feeds/feedDefinition.ts';
 import { loadFeeds } from './feeds/loadFeeds.ts';
 import { runImport, type SourceRecord } from './imports/runImport.ts';
+import ExcelJS from 'exceljs';
+import { flushAudit } from '../access/audit/auditWriter.ts';
+import { findAuditRecords } from '../access/audit/auditRepository.ts';
 
 const variables = loadVariableCatalogue();
 const feeds = loadFeeds(variables);
@@ -96,6 +99,8 @@ describeEachDatabase('ingest routes', (getDb) => {
           // …but not when the row's hukou number contradicts the registry: staff decide.
           { 姓名: '赵秀兰', 出生日期: '1961-02-03', 户号: '371082999', 重病: '是', 登记日期: '2026-10-01' },
           { 姓名: '钱多多', 出生日期: '1980-01-01', 重病: '是', 登记日期: '2026-09-01' },
+          // A value the feed's code table does not know: rejected, and in the error report.
+          { 身份证号: makeResidentId('371082', '1961-02-03', 17), 重病: '可能', 登记日期: '2026-09-02' },
         ]),
         startedBy: 'test',
       },
@@ -122,7 +127,7 @@ describeEachDatabase('ingest routes', (getDb) => {
       items: { id: string; received: number; accepted: number; rejected: number; duplicate: number }[];
     }>();
     const mine = listed.items.find((i) => i.id === importId);
-    expect(mine).toMatchObject({ received: 3, accepted: 3, rejected: 0, duplicate: 0 });
+    expect(mine).toMatchObject({ received: 4, accepted: 3, rejected: 1, duplicate: 0 });
     const detail = await asCounty({ method: 'GET', url: `/api/imports/${importId}` });
     expect(detail.json()).toMatchObject({
       status: 'completed',
@@ -179,6 +184,48 @@ describeEachDatabase('ingest routes', (getDb) => {
     ]);
     expect((await asCounty({ method: 'GET', url: '/api/link-reviews' })).json()).toMatchObject({
       total: 0,
+    });
+  });
+
+  it('hands out an Excel template per feed and the rejected rows with reasons, auditing the latter', async () => {
+    const template = await asCounty({
+      method: 'GET',
+      url: '/api/feeds/disabled_federation_certificates/template.xlsx',
+    });
+    expect(template.statusCode).toBe(200);
+    expect(template.headers['content-disposition']).toContain(
+      encodeURIComponent('残疾人证信息导入模板.xlsx'),
+    );
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(template.rawPayload as unknown as ArrayBuffer);
+    expect(book.worksheets[0]?.getRow(1).values).toEqual([
+      undefined,
+      '身份证号',
+      '姓名',
+      '残疾类别',
+      '残疾等级',
+      '发证日期',
+      '有效期至',
+    ]);
+
+    const report = await asCounty({ method: 'GET', url: `/api/imports/${importId}/errors.xlsx` });
+    expect(report.statusCode).toBe(200);
+    const errors = new ExcelJS.Workbook();
+    await errors.xlsx.load(report.rawPayload as unknown as ArrayBuffer);
+    const sheet = errors.getWorksheet('错误明细');
+    expect(sheet?.getRow(2).getCell(1).value).toBe(5);
+    expect(String(sheet?.getRow(2).getCell(2).value)).toBe(makeResidentId('371082', '1961-02-03', 17));
+    const explanation = sheet?.getRow(2).values as unknown[];
+    expect(explanation.join('|')).toContain('「重病」：代码“可能”不在本数据源的代码表中');
+    await flushAudit(getDb().db);
+    const [audit] = await findAuditRecords(getDb().db, { action: 'ingest.errors.export', limit: 1 });
+    expect(audit).toMatchObject({ subject_id: importId, outcome: 'success' });
+    expect(audit?.detail_json).not.toContain('1961');
+
+    const unknown = await asCounty({ method: 'GET', url: '/api/feeds/nope/template.xlsx' });
+    expect(unknown.json<ErrorBody>().error).toMatchObject({
+      code: 'UNKNOWN_FEED',
+      message: '数据源nope不存在',
     });
   });
 });

@@ -1,4 +1,10 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { recordAudit } from '../access/audit/auditService.ts';
+import { writeImportTemplate } from './excel/writeImportTemplate.ts';
+import { writeImportErrors } from './imports/writeImportErrors.ts';
 import { AppError } from '../core/appError.ts';
 import type { ImportTable } from '../db/schema.ts';
 import type { AppContext } from '../http/appContext.ts';
@@ -101,6 +107,33 @@ function mayUseFeed(request: FastifyRequest, feed: FeedDefinition): boolean {
   return department === null || department === feed.department;
 }
 
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** Sends a file written to a private temporary folder, removing it once sent. */
+async function sendFile(reply: FastifyReply, name: string, write: (file: string) => Promise<unknown>) {
+  const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'zhulian-xlsx-'));
+  const file = path.join(dir, 'out.xlsx');
+  const cleanUp = () => fs.promises.rm(dir, { recursive: true, force: true });
+  try {
+    await write(file);
+  } catch (error) {
+    await cleanUp();
+    throw error;
+  }
+  // Streamed, not read whole: an error report of a bad million-row file is tens of megabytes.
+  const stream = fs.createReadStream(file);
+  stream.on('close', () => void cleanUp());
+  reply.header('content-type', XLSX);
+  // RFC 6266 / 5987: the Chinese name for browsers that read it, an ASCII one for the rest.
+  reply.header(
+    'content-disposition',
+    `attachment; filename="export.xlsx"; filename*=UTF-8''${encodeURIComponent(name)}`,
+  );
+  return reply.send(stream);
+}
+
+const fileResponse = { 200: { type: 'string', description: 'XLSX' } } as const;
+
 /** Department feeds, imports and the queue of rows waiting for staff to choose a person. */
 export function registerIngestRoutes(app: FastifyInstance, context: AppContext): void {
   const { db, feeds, variables } = context;
@@ -173,6 +206,57 @@ export function registerIngestRoutes(app: FastifyInstance, context: AppContext):
           };
         });
       return { items, total: items.length };
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/feeds/:id/template.xlsx',
+    {
+      config: { access: 'ingest:import:view' },
+      schema: {
+        tags: ['ingest'],
+        summary: '下载导入模板（含下拉选项和填写说明）— Download the Excel import template',
+        params: { type: 'object', properties: { id: { type: 'string', maxLength: 100 } }, required: ['id'] },
+        response: fileResponse,
+      },
+    },
+    async (request, reply) => {
+      const feed = feeds.get(request.params.id);
+      if (!feed || !mayUseFeed(request, feed))
+        throw new AppError('UNKNOWN_FEED', { feed: request.params.id });
+      return sendFile(reply, `${feed.name.zh}导入模板.xlsx`, (file) =>
+        writeImportTemplate(feed, variables, file),
+      );
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/imports/:id/errors.xlsx',
+    {
+      config: { access: 'ingest:import:view' },
+      schema: {
+        tags: ['ingest'],
+        summary: '下载错误明细（逐行说明原因，可筛选）— Download the rejected rows with reasons',
+        params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } }, required: ['id'] },
+        response: fileResponse,
+      },
+    },
+    async (request, reply) => {
+      const row = await visibleImport(request, request.params.id);
+      const feed = feeds.get(row.feed_id);
+      if (!feed) throw new AppError('IMPORT_NOT_FOUND');
+      // The rejected rows hold personal data as received: their export is audited like any other.
+      await recordAudit(db, {
+        actor: request.principal?.userId ?? 'anonymous',
+        action: 'ingest.errors.export',
+        subjectType: 'import',
+        subjectId: row.id,
+        ip: request.ip,
+        detail: { requestId: request.id, feed: feed.id, rejected: row.rejected },
+      });
+      return sendFile(reply, `${feed.name.zh}错误明细.xlsx`, (file) =>
+        writeImportErrors(db, context.cipher, feed, row.id, file),
+      );
     },
   );
 

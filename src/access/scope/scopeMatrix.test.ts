@@ -187,6 +187,14 @@ describeEachDatabase('scope matrix', (getDb) => {
     'GET /api/feeds': ['refused', () => ({ method: 'GET', url: '/api/feeds' })],
     'GET /api/imports': ['refused', () => ({ method: 'GET', url: '/api/imports' })],
     'GET /api/imports/:id': ['refused', () => ({ method: 'GET', url: '/api/imports/x' })],
+    'GET /api/imports/:id/errors.xlsx': [
+      'refused',
+      () => ({ method: 'GET', url: '/api/imports/x/errors.xlsx' }),
+    ],
+    'GET /api/feeds/:id/template.xlsx': [
+      'refused',
+      () => ({ method: 'GET', url: '/api/feeds/public_security_population/template.xlsx' }),
+    ],
     'GET /api/link-reviews': ['refused', () => ({ method: 'GET', url: '/api/link-reviews' })],
     'POST /api/link-reviews/:id': [
       'refused',
