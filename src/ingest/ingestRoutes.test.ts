@@ -214,7 +214,7 @@ describeEachDatabase('ingest routes', (getDb) => {
     await errors.xlsx.load(report.rawPayload as unknown as ArrayBuffer);
     const sheet = errors.getWorksheet('错误明细');
     expect(sheet?.getRow(2).getCell(1).value).toBe(5);
-    expect(String(sheet?.getRow(2).getCell(2).value)).toBe(makeResidentId('371082', '1961-02-03', 17));
+    expect(sheet?.getRow(2).getCell(2).text).toBe(makeResidentId('371082', '1961-02-03', 17));
     const explanation = sheet?.getRow(2).values as unknown[];
     expect(explanation.join('|')).toContain('「重病」：代码“可能”不在本数据源的代码表中');
     await flushAudit(getDb().db);
