@@ -11,6 +11,8 @@ import {
   TeamOutlined,
   UserOutlined,
   KeyOutlined,
+  CloudUploadOutlined,
+  LinkOutlined,
 } from '@ant-design/icons';
 import type { MessageKey } from '../i18n/messages.ts';
 import { HomePage } from '../pages/HomePage.tsx';
@@ -22,8 +24,10 @@ import { DictionariesPage } from '../pages/DictionariesPage.tsx';
 import { SettingsPage } from '../pages/SettingsPage.tsx';
 import { LoginLogPage } from '../pages/LoginLogPage.tsx';
 import { AuditLogPage } from '../pages/AuditLogPage.tsx';
+import { ImportsPage } from '../pages/ImportsPage.tsx';
+import { LinkReviewsPage } from '../pages/LinkReviewsPage.tsx';
 
-export type MenuGroup = 'registry' | 'system' | 'security' | 'audit';
+export type MenuGroup = 'registry' | 'data' | 'system' | 'security' | 'audit';
 
 export interface ConsolePage {
   path: string;
@@ -52,6 +56,22 @@ export const consolePages: ConsolePage[] = [
     icon: <UserOutlined />,
     permission: 'registry:person:view',
     render: () => <PersonsPage />,
+  },
+  {
+    path: '/imports',
+    label: 'importData',
+    group: 'data',
+    icon: <CloudUploadOutlined />,
+    permission: 'ingest:import:view',
+    render: () => <ImportsPage />,
+  },
+  {
+    path: '/link-reviews',
+    label: 'linkReviews',
+    group: 'data',
+    icon: <LinkOutlined />,
+    permission: 'ingest:link:review',
+    render: () => <LinkReviewsPage />,
   },
   {
     path: '/users',
