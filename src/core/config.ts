@@ -10,6 +10,8 @@ export interface Config {
   port: number;
   /** Largest accepted request body in bytes. */
   bodyLimit: number;
+  /** Largest department file accepted by upload (bytes); files stream to disk, never into memory. */
+  uploadLimit: number;
   /** Requests per minute one client address may make to the API. */
   rateLimitPerMinute: number;
   logLevel: string;
@@ -23,6 +25,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST ?? '127.0.0.1',
     port: Number.isInteger(port) ? port : 3000,
     bodyLimit: Number(env.ZHULIAN_BODY_LIMIT ?? 1_048_576),
+    uploadLimit: Number(env.ZHULIAN_UPLOAD_LIMIT ?? 2 * 1024 ** 3),
     rateLimitPerMinute: Number(env.ZHULIAN_RATE_LIMIT ?? 1200),
     logLevel: env.LOG_LEVEL ?? 'info',
   };

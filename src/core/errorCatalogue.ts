@@ -220,6 +220,12 @@ export const errorCatalogue = {
     zh: '文件编码无法识别（不是UTF-8，也不是GBK）：第{line}行',
     en: 'The file is neither UTF-8 nor GBK (line {line})',
   },
+  UPLOAD_TOO_LARGE: {
+    status: 413,
+    zh: '文件超过{limit}，请分批上传或联系管理员',
+    en: 'The file is larger than {limit}; split it or ask an administrator',
+  },
+  UPLOAD_EMPTY: { status: 400, zh: '上传的文件是空的', en: 'The uploaded file is empty' },
   UNKNOWN_FEED: { status: 404, zh: '数据源{feed}不存在', en: 'Feed {feed} does not exist' },
   IMPORT_NOT_FOUND: { status: 404, zh: '导入批次不存在', en: 'Import not found' },
   LINK_REVIEW_NOT_FOUND: { status: 404, zh: '待匹配记录不存在', en: 'Link review not found' },

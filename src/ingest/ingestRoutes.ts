@@ -1,10 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
+import { pipeline } from 'node:stream/promises';
 import path from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { recordAudit } from '../access/audit/auditService.ts';
 import { writeImportTemplate } from './excel/writeImportTemplate.ts';
 import { writeImportErrors } from './imports/writeImportErrors.ts';
+import { importFile } from './imports/importFile.ts';
 import { AppError } from '../core/appError.ts';
 import type { ImportTable } from '../db/schema.ts';
 import type { AppContext } from '../http/appContext.ts';
@@ -132,6 +134,21 @@ async function sendFile(reply: FastifyReply, name: string, write: (file: string)
   return reply.send(stream);
 }
 
+/** Writes the request body to a file, refusing more than `limit` bytes and an empty body. */
+async function saveUpload(body: NodeJS.ReadableStream, file: string, limit: number): Promise<void> {
+  let bytes = 0;
+  const counted = async function* () {
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      bytes += chunk.length;
+      if (bytes > limit)
+        throw new AppError('UPLOAD_TOO_LARGE', { limit: `${String(Math.round(limit / 1024 ** 2))} MB` });
+      yield chunk;
+    }
+  };
+  await pipeline(counted(), fs.createWriteStream(file));
+  if (bytes === 0) throw new AppError('UPLOAD_EMPTY');
+}
+
 const fileResponse = { 200: { type: 'string', description: 'XLSX' } } as const;
 
 /** Department feeds, imports and the queue of rows waiting for staff to choose a person. */
@@ -206,6 +223,73 @@ export function registerIngestRoutes(app: FastifyInstance, context: AppContext):
           };
         });
       return { items, total: items.length };
+    },
+  );
+
+  // Department files arrive as the raw request body and stream to disk: a 300 MB export never
+  // sits in memory. (A cross-site form cannot send this content type without a preflight.)
+  app.addContentTypeParser('application/octet-stream', (_request, payload, done) => {
+    done(null, payload);
+  });
+  const running = new Set<Promise<unknown>>();
+  app.addHook('onClose', async () => {
+    await Promise.allSettled(running);
+  });
+
+  app.post<{ Params: { id: string } }>(
+    '/feeds/:id/imports',
+    {
+      config: { access: 'ingest:import:run' },
+      bodyLimit: context.config.uploadLimit,
+      schema: {
+        tags: ['ingest'],
+        summary:
+          '上传部门数据文件并开始导入（请求体为文件本身）— Upload a department file and start importing it',
+        params: { type: 'object', properties: { id: { type: 'string', maxLength: 100 } }, required: ['id'] },
+        headers: {
+          type: 'object',
+          properties: { 'x-file-name': { type: 'string', maxLength: 1000 } },
+        },
+        response: { 202: importSchema },
+      },
+    },
+    async (request, reply) => {
+      const feed = feeds.get(request.params.id);
+      if (!feed) throw new AppError('UNKNOWN_FEED', { feed: request.params.id });
+      if (!mayUseFeed(request, feed)) {
+        throw new AppError('FEED_NOT_ALLOWED', {
+          department: variables.department(feed.department)?.zh ?? feed.department,
+        });
+      }
+      const header = request.headers['x-file-name'];
+      const fileName =
+        typeof header === 'string' && header ? decodeURIComponent(header) : `${feed.id}.${feed.format}`;
+      const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'zhulian-upload-'));
+      const file = path.join(dir, 'upload');
+      try {
+        await saveUpload(request.body as NodeJS.ReadableStream, file, context.config.uploadLimit);
+      } catch (error) {
+        await fs.promises.rm(dir, { recursive: true, force: true });
+        throw error;
+      }
+      // The import runs on after the answer; the console follows it through GET /imports/:id.
+      const started = new Promise<ImportTable>((resolve, reject) => {
+        const job = importFile(context, feed, file, {
+          fileName,
+          startedBy: request.principal?.userId ?? 'anonymous',
+          onStart: resolve,
+        })
+          .catch((error: unknown) => {
+            reject(error instanceof Error ? error : new Error(String(error)));
+            request.log.warn({ err: error, feed: feed.id }, 'import stopped');
+          })
+          .finally(() => {
+            running.delete(job);
+            void fs.promises.rm(dir, { recursive: true, force: true });
+          });
+        running.add(job);
+      });
+      return reply.status(202).send(importDto(await started));
     },
   );
 

@@ -185,6 +185,15 @@ describeEachDatabase('scope matrix', (getDb) => {
     ],
     // Department feeds are the county's and the departments' business, not a village's.
     'GET /api/feeds': ['refused', () => ({ method: 'GET', url: '/api/feeds' })],
+    'POST /api/feeds/:id/imports': [
+      'refused',
+      () => ({
+        method: 'POST',
+        url: '/api/feeds/public_security_population/imports',
+        headers: { 'content-type': 'application/octet-stream' },
+        payload: Buffer.from('x'),
+      }),
+    ],
     'GET /api/imports': ['refused', () => ({ method: 'GET', url: '/api/imports' })],
     'GET /api/imports/:id': ['refused', () => ({ method: 'GET', url: '/api/imports/x' })],
     'GET /api/imports/:id/errors.xlsx': [

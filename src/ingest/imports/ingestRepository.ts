@@ -221,3 +221,8 @@ export async function closeLinkReview(
 export async function insertFactRows(db: Kysely<Database>, rows: Insertable<FactTable>[]): Promise<void> {
   await insertInChunks(db, 'facts', rows);
 }
+
+/** Every area code we hold: where a person registered by a population feed may live. */
+export async function listAreaCodes(db: Kysely<Database>): Promise<string[]> {
+  return (await db.selectFrom('areas').select('code').execute()).map((a) => a.code);
+}

@@ -58,6 +58,8 @@ export interface RunImportOptions {
   batchSize?: number;
   today?: IsoDate;
   onProgress?: (progress: ImportProgress) => void;
+  /** Called once the import is on record (new or resumed), before the first row is read. */
+  onStart?: (row: ImportTable) => void;
   /** Area codes a new person may live in (the areas we hold); required for population feeds. */
   heldAreaCodes?: ReadonlySet<string>;
 }
@@ -134,6 +136,7 @@ export async function runImport(context: IngestContext, options: RunImportOption
     await insertImport(db, current);
   }
   const state: ImportTable = current;
+  options.onStart?.({ ...state });
   const today = options.today ?? todayInChina();
   const batchSize = options.batchSize ?? DEFAULT_BATCH;
   // Hukou households created by this import, by number, so members of one booklet that

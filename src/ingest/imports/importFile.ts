@@ -1,0 +1,55 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ImportTable } from '../../db/schema.ts';
+import type { FeedDefinition } from '../feeds/feedDefinition.ts';
+import { readFeedFile, sha256File } from '../readers/readFeedFile.ts';
+import { runImport, type ImportProgress, type IngestContext } from './runImport.ts';
+import { listAreaCodes } from './ingestRepository.ts';
+
+export interface ImportFileOptions {
+  /** The name the user gave the file (uploads are stored under a temporary name). */
+  fileName?: string;
+  startedBy: string;
+  batchSize?: number;
+  onProgress?: (progress: ImportProgress) => void;
+  onStart?: (row: ImportTable) => void;
+}
+
+/**
+ * Imports a file on disk for a feed: hashes it (the same file resumes an unfinished import
+ * or is recognised as already in), then streams its records through `runImport`. An `.xlsx`
+ * file is read as a workbook whatever the feed's own format, so the Excel template staff
+ * fill in goes through the same door as the department's export.
+ */
+export async function importFile(
+  context: IngestContext,
+  feed: FeedDefinition,
+  file: string,
+  options: ImportFileOptions,
+): Promise<ImportTable> {
+  const [sha256, stat] = await Promise.all([sha256File(file), fs.promises.stat(file)]);
+  const name = options.fileName ?? path.basename(file);
+  const format = /\.xlsx$/i.test(name) ? 'xlsx' : feed.format;
+  const heldAreaCodes = feed.createsPersons ? new Set(await listAreaCodes(context.db)) : undefined;
+  return runImport(context, {
+    feed,
+    fileName: name,
+    sha256,
+    bytes: stat.size,
+    open: (skipThroughLine) =>
+      readFeedFile(file, {
+        format,
+        encoding: format === 'csv' ? feed.encoding : 'utf-8',
+        delimiter: feed.delimiter,
+        ...(feed.sheet && format === feed.format ? { sheet: feed.sheet } : {}),
+        expectedColumns: feed.columns.map((c) => c.column),
+        requiredColumns: feed.columns.filter((c) => c.required).map((c) => c.column),
+        skipThroughLine,
+      }),
+    startedBy: options.startedBy,
+    ...(options.batchSize ? { batchSize: options.batchSize } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.onStart ? { onStart: options.onStart } : {}),
+    ...(heldAreaCodes ? { heldAreaCodes } : {}),
+  });
+}
