@@ -220,6 +220,11 @@ export const errorCatalogue = {
     zh: '文件编码无法识别（不是UTF-8，也不是GBK）：第{line}行',
     en: 'The file is neither UTF-8 nor GBK (line {line})',
   },
+  INGEST_MALFORMED_RECORD: {
+    status: 400,
+    zh: '这条记录无法按{format}格式读取：{reason}',
+    en: 'This record cannot be read as {format}: {reason}',
+  },
   UNKNOWN_FEED: { status: 404, zh: '数据源{feed}不存在', en: 'Feed {feed} does not exist' },
   IMPORT_NOT_FOUND: { status: 404, zh: '导入批次不存在', en: 'Import not found' },
   AUDIT_UNAVAILABLE: {
