@@ -4,6 +4,11 @@ import ExcelJS from 'exceljs';
 import { AppError } from '../../core/appError.ts';
 import type { ReadOptions, SourceRecord } from './readFeedFile.ts';
 import { CHUNK_BYTES } from './readTextBlocks.ts';
+import {
+  readWorkbookDirectory,
+  WorkbookDirectoryError,
+  type WorkbookDirectory,
+} from './readWorkbookDirectory.ts';
 import { xlsxCellText } from './xlsxCellText.ts';
 
 const FORMAT = 'XLSX';
@@ -19,7 +24,7 @@ async function assertZip(file: string): Promise<void> {
     const start = Buffer.alloc(4);
     const { bytesRead } = await handle.read(start, 0, 4, 0);
     if (bytesRead < 4 || start.readUInt32LE(0) !== 0x04034b50) {
-      const xls = start.readUInt32LE(0) === 0xe011cfd0;
+      const xls = bytesRead === 4 && start.readUInt32LE(0) === 0xe011cfd0;
       throw unreadable(
         xls ? '这是旧版 Excel（XLS）文件，请另存为 XLSX' : '这不是 XLSX 文件（可能是 CSV 或其他格式）',
       );
@@ -50,7 +55,20 @@ function isBlank(texts: string[]): boolean {
  */
 export async function* readXlsx(file: string, options: ReadOptions): AsyncGenerator<SourceRecord> {
   await assertZip(file);
-  const { expectedColumns, sheet } = options;
+  let directory: WorkbookDirectory;
+  try {
+    directory = await readWorkbookDirectory(file);
+  } catch (error) {
+    if (error instanceof WorkbookDirectoryError) throw unreadable(error.message);
+    throw error;
+  }
+  const names = directory.sheets.map((s) => s.name);
+  const wanted = options.sheet ?? names[0];
+  if (wanted === undefined) throw unreadable('文件中没有工作表');
+  if (!names.includes(wanted)) {
+    throw unreadable(`没有名为“${wanted}”的工作表（文件中有：${names.join('、')}）`);
+  }
+  const { expectedColumns } = options;
   const skip = options.skipThroughLine ?? 0;
   const stream = createReadStream(file, { highWaterMark: CHUNK_BYTES });
   const workbook = new ExcelJS.stream.xlsx.WorkbookReader(stream, {
@@ -61,15 +79,21 @@ export async function* readXlsx(file: string, options: ReadOptions): AsyncGenera
     hyperlinks: 'ignore',
     entries: 'ignore',
   });
-  const seen: string[] = [];
+  // exceljs needs workbook.xml and its rels before the first worksheet entry, which the ZIP's
+  // order does not promise: hand it the model read from the central directory, and keep its
+  // own parsers from replacing it (the loop drains those entries).
+  Object.assign(workbook, {
+    model: { sheets: directory.sheets },
+    workbookRels: directory.rels,
+    properties: { model: { date1904: directory.date1904 } },
+    _parseWorkbook: () => Promise.resolve(),
+    _parseRels: () => Promise.resolve(),
+  });
   let found = false;
   try {
     for await (const worksheet of workbook) {
-      const name = (worksheet as { name?: string }).name ?? '';
-      if (sheet !== undefined && name !== sheet) {
-        seen.push(name);
-        continue;
-      }
+      const name = (worksheet as { name?: string }).name;
+      if (name !== wanted) continue;
       found = true;
       let positions: number[] | undefined;
       for await (const row of worksheet) {
@@ -94,7 +118,7 @@ export async function* readXlsx(file: string, options: ReadOptions): AsyncGenera
         });
         yield { line: row.number, record };
       }
-      if (positions === undefined) throw unreadable(`工作表“${name}”是空的，没有表头行`);
+      if (positions === undefined) throw unreadable(`工作表“${wanted}”是空的，没有表头行`);
       break;
     }
   } catch (error) {
@@ -103,11 +127,6 @@ export async function* readXlsx(file: string, options: ReadOptions): AsyncGenera
   } finally {
     stream.destroy();
   }
-  if (!found) {
-    throw unreadable(
-      sheet === undefined
-        ? '文件中没有工作表'
-        : `没有名为“${sheet}”的工作表${seen.length > 0 ? `（文件中有：${seen.join('、')}）` : ''}`,
-    );
-  }
+  // Listed in workbook.xml but without its worksheet part: a damaged file.
+  if (!found) throw unreadable(`找不到工作表“${wanted}”的内容，文件可能已损坏`);
 }
