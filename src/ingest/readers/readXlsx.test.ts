@@ -94,6 +94,17 @@ describe('readFeedFile (XLSX)', () => {
     expect(error).toMatchObject({ code: 'INGEST_MISSING_COLUMNS', params: { columns: '身份证号、姓名' } });
   });
 
+  it('by default skips hidden sheets (lookup tables) for the first visible one', async () => {
+    const workbook = new ExcelJS.Workbook();
+    workbook.addWorksheet('代码表', { state: 'hidden' }).addRow(['代码', '含义']);
+    workbook.addWorksheet('数据').addRow(['身份证号', '姓名']).commit();
+    workbook.getWorksheet('数据')?.addRow([ID, '张三']);
+    const file = dir.path('hidden.xlsx');
+    await workbook.xlsx.writeFile(file);
+    const records = await collect(readFeedFile(file, options()));
+    expect(records.map((r) => r.record.姓名)).toEqual(['张三']);
+  });
+
   it('skips rows through skipThroughLine', async () => {
     const records = await collect(readFeedFile(workbookFile, options({ sheet: '人员', skipThroughLine: 5 })));
     expect(records.map((r) => r.line)).toEqual([7, 8]);

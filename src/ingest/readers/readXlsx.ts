@@ -63,7 +63,9 @@ export async function* readXlsx(file: string, options: ReadOptions): AsyncGenera
     throw error;
   }
   const names = directory.sheets.map((s) => s.name);
-  const wanted = options.sheet ?? names[0];
+  // By default the first sheet the user sees: hidden ones (lookup tables) do not count.
+  const wanted =
+    options.sheet ?? directory.sheets.find((s) => s.state === undefined || s.state === 'visible')?.name;
   if (wanted === undefined) throw unreadable('文件中没有工作表');
   if (!names.includes(wanted)) {
     throw unreadable(`没有名为“${wanted}”的工作表（文件中有：${names.join('、')}）`);
