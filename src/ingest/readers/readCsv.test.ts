@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readFeedFile, type ReadOptions } from './readFeedFile.ts';
@@ -200,6 +202,29 @@ describe('readFeedFile (CSV)', () => {
     expect(error.params).toEqual({ line: 3, limit: 1024 * 1024 });
     expect(before.map((r) => r.line)).toEqual([2]);
   });
+
+  it.skipIf(process.platform === 'win32')(
+    'refuses an overlong line without waiting for its end (the line is not accumulated)',
+    async () => {
+      // A pipe that sends 2 MiB of one line and then stays open: a reader that kept the line
+      // until its line feed would wait forever, this one must stop after the first MiB.
+      const fifo = dir.path('endless.csv');
+      execFileSync('mkfifo', [fifo]);
+      const writer = createWriteStream(fifo);
+      writer.on('error', () => {
+        // the reader closing its end first is expected
+      });
+      writer.write(`身份证号,姓名\n${ID},`);
+      for (let i = 0; i < 32; i++) writer.write('x'.repeat(65536));
+      try {
+        const { error } = await failure(readFeedFile(fifo, options()));
+        expect(error).toMatchObject({ code: 'INGEST_LINE_TOO_LONG', params: { line: 2 } });
+      } finally {
+        writer.destroy();
+      }
+    },
+    10_000,
+  );
 
   it('applies a smaller line limit inside one chunk, at the right line', async () => {
     const file = dir.write('limit.csv', `身份证号,姓名\n${ID},甲\n${ID},${'x'.repeat(200)}\n`);

@@ -97,8 +97,9 @@ describe('readFeedFile (XLSX)', () => {
   it('by default skips hidden sheets (lookup tables) for the first visible one', async () => {
     const workbook = new ExcelJS.Workbook();
     workbook.addWorksheet('代码表', { state: 'hidden' }).addRow(['代码', '含义']);
-    workbook.addWorksheet('数据').addRow(['身份证号', '姓名']).commit();
-    workbook.getWorksheet('数据')?.addRow([ID, '张三']);
+    const data = workbook.addWorksheet('数据');
+    data.addRow(['身份证号', '姓名']);
+    data.addRow([ID, '张三']);
     const file = dir.path('hidden.xlsx');
     await workbook.xlsx.writeFile(file);
     const records = await collect(readFeedFile(file, options()));
