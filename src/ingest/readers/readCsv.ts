@@ -190,10 +190,10 @@ export async function* readCsv(file: string, options: ReadOptions): AsyncGenerat
     if (raw.line <= skip || isBlank(raw.fields)) return undefined;
     const { fields } = raw;
     const record: Record<string, string> = {};
-    for (let i = 0; i < expectedColumns.length; i++) {
-      const at = positions[i] ?? -1;
-      record[expectedColumns[i] ?? ''] = at >= 0 ? (fields[at] ?? '').trim() : '';
-    }
+    expectedColumns.forEach((column, i) => {
+      const at = positions?.[i] ?? -1;
+      record[column] = at >= 0 ? (fields[at] ?? '').trim() : '';
+    });
     let reason: string | undefined;
     if (raw.unterminated) reason = '引号没有闭合，直到文件末尾';
     else if (fields.length < width || (fields.length > width && !isBlank(fields.slice(width)))) {

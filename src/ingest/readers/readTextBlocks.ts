@@ -122,10 +122,8 @@ export async function* readTextBlocks(file: string, options: TextBlockOptions): 
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       if (atStart) {
         atStart = false;
-        const what = sniffBinary(chunk);
-        if (what !== undefined) {
-          throw new AppError('INGEST_UNREADABLE_FILE', { format, reason: `这是${what}，不是文本文件` });
-        }
+        const reason = sniffBinary(chunk);
+        if (reason !== undefined) throw new AppError('INGEST_UNREADABLE_FILE', { format, reason });
         // A BOM is the file saying what it is: it wins over the feed's declared encoding.
         if (startsWithUtf8Bom(chunk)) {
           encoding = 'utf-8';

@@ -43,6 +43,7 @@ beforeAll(async () => {
   // An ID number a clerk let Excel store as a number, and numbers String() would write with an exponent.
   sheet.addRow(['数字', 110101199003070000, '王五', null, 0.0000001]);
   sheet.addRow(['', ID, '赵六', '1990-03-07', 1e21]);
+  sheet.addRow(['', ID, '孙八', null, 0.1 + 0.2]);
   sheet.getColumn(4).numFmt = 'yyyy-mm-dd';
   workbookFile = dir.path('people.xlsx');
   await workbook.xlsx.writeFile(workbookFile);
@@ -85,6 +86,7 @@ describe('readFeedFile (XLSX)', () => {
           备注: '',
         },
       },
+      { line: 9, record: { 身份证号: ID, 姓名: '孙八', 出生日期: '', 金额: '0.3', 备注: '' } },
     ]);
   });
 
@@ -108,7 +110,7 @@ describe('readFeedFile (XLSX)', () => {
 
   it('skips rows through skipThroughLine', async () => {
     const records = await collect(readFeedFile(workbookFile, options({ sheet: '人员', skipThroughLine: 5 })));
-    expect(records.map((r) => r.line)).toEqual([7, 8]);
+    expect(records.map((r) => r.line)).toEqual([7, 8, 9]);
   });
 
   it('names a sheet that does not exist', async () => {

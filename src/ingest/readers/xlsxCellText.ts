@@ -13,7 +13,12 @@ function pad(n: number, width: number): string {
 export function xlsxCellText(value: unknown): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'string') return value;
-  if (typeof value === 'number') return Number.isFinite(value) ? plainNumber(value) : '';
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) return '';
+    // A fraction to the 15 significant digits Excel shows: a sum stored as 0.30000000000000004
+    // is the 0.3 the clerk saw. Integers keep every digit (ID numbers stored as numbers).
+    return plainNumber(Number.isInteger(value) ? value : Number(value.toPrecision(15)));
+  }
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (value instanceof Date) {
     if (Number.isNaN(value.getTime())) return '';
