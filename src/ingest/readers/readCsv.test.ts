@@ -110,6 +110,12 @@ describe('readFeedFile (CSV)', () => {
     ]);
   });
 
+  it('does not require rows to fill the empty cells that end a header', async () => {
+    const file = dir.write('trailing-header.csv', `身份证号,姓名,金额,,\n${ID},张三,1\n${ID},李四\n`);
+    const records = await collect(readFeedFile(file, options()));
+    expect(records.map((r) => r.problem?.code)).toEqual([undefined, 'INGEST_MALFORMED_RECORD']);
+  });
+
   it('reads other delimiters (tab, semicolon)', async () => {
     const tab = dir.write('tab.tsv', `身份证号\t姓名\n${ID}\t"a\tb"\n`);
     const semi = dir.write('semi.csv', `身份证号;姓名\n${ID};x,y\n`);

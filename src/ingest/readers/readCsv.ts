@@ -184,7 +184,9 @@ export async function* readCsv(file: string, options: ReadOptions): AsyncGenerat
       const missing = options.requiredColumns.filter((c) => !header.has(c));
       if (missing.length > 0) throw new AppError('INGEST_MISSING_COLUMNS', { columns: missing.join('、') });
       positions = expectedColumns.map((c) => header.get(c) ?? -1);
+      // Exports often end the header with empty cells (`a,b,c,,`): rows need not have those.
       width = raw.fields.length;
+      while (width > 0 && (raw.fields[width - 1] ?? '').trim() === '') width--;
       return undefined;
     }
     if (raw.line <= skip || isBlank(raw.fields)) return undefined;
