@@ -8,7 +8,20 @@ export interface WorkbookSheet {
   state?: string;
 }
 
+/** One file in the archive, as its central directory entry describes it. */
+export interface ZipEntry {
+  name: string;
+  /** 0 stored, 8 deflated. */
+  method: number;
+  compressed: number;
+  uncompressed: number;
+  crc: number;
+  /** Offset of its local header. */
+  local: number;
+}
+
 export interface WorkbookDirectory {
+  entries: Map<string, ZipEntry>;
   /** In workbook order: the first is the one Excel shows first. */
   sheets: WorkbookSheet[];
   rels: { Id: string; Target: string; Type: string }[];
@@ -79,13 +92,16 @@ export async function readWorkbookDirectory(file: string): Promise<WorkbookDirec
     const directoryOffset = tail.readUInt32LE(eocd + 16);
     if (directorySize > MAX_PART_BYTES) throw new WorkbookDirectoryError('压缩目录过大，不像是 XLSX 文件');
     const directory = await read(directoryOffset, directorySize);
-    const parts = new Map<string, { method: number; compressed: number; local: number }>();
+    const parts = new Map<string, ZipEntry>();
     for (let p = 0; p + 46 <= directory.length && directory.readUInt32LE(p) === CENTRAL;) {
       const nameLength = directory.readUInt16LE(p + 28);
       const name = directory.toString('utf8', p + 46, p + 46 + nameLength);
       parts.set(name, {
+        name,
         method: directory.readUInt16LE(p + 10),
+        crc: directory.readUInt32LE(p + 16),
         compressed: directory.readUInt32LE(p + 20),
+        uncompressed: directory.readUInt32LE(p + 24),
         local: directory.readUInt32LE(p + 42),
       });
       p += 46 + nameLength + directory.readUInt16LE(p + 30) + directory.readUInt16LE(p + 32);
@@ -117,6 +133,7 @@ export async function readWorkbookDirectory(file: string): Promise<WorkbookDirec
     });
     const workbookPr = elements(workbook, 'workbookPr')[0];
     return {
+      entries: parts,
       sheets,
       rels: elements(rels, 'Relationship').map((a) => ({
         Id: a.Id ?? '',

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppError } from '../../core/appError.ts';
 import { readFeedFile, type ReadOptions } from './readFeedFile.ts';
 import { collect, failure, tempDir, zh } from './testSupport.ts';
 
@@ -108,6 +109,23 @@ describe('readFeedFile (XLSX)', () => {
     expect(records.map((r) => r.record.姓名)).toEqual(['张三']);
   });
 
+  it('keeps Chinese text whole where the compressed stream splits a character between chunks', async () => {
+    // exceljs's own streaming reader decodes each chunk separately and garbled these.
+    const workbook = new ExcelJS.Workbook();
+    const data = workbook.addWorksheet('人员');
+    data.addRow(['身份证号', '姓名', '备注']);
+    const address = (i: number): string => `北京市东城区和平里街道第${i}社区居委会`;
+    for (let i = 0; i < 5000; i++) data.addRow([ID, `张三丰${i}号`, address(i)]);
+    const file = dir.path('chinese.xlsx');
+    await workbook.xlsx.writeFile(file);
+    const records = await collect(readFeedFile(file, options()));
+    expect(records).toHaveLength(5000);
+    const garbled = records.filter(
+      (r, i) => r.record.姓名 !== `张三丰${i}号` || r.record.备注 !== address(i),
+    );
+    expect(garbled).toEqual([]);
+  });
+
   it('skips rows through skipThroughLine', async () => {
     const records = await collect(readFeedFile(workbookFile, options({ sheet: '人员', skipThroughLine: 5 })));
     expect(records.map((r) => r.line)).toEqual([7, 8, 9]);
@@ -141,6 +159,35 @@ describe('readFeedFile (XLSX)', () => {
     );
     expect(error).toMatchObject({ code: 'INGEST_UNREADABLE_FILE', params: { format: 'XLSX' } });
   });
+
+  it('never hangs or crashes on garbled bytes: every outcome is records or INGEST_UNREADABLE_FILE', async () => {
+    // exceljs's own unzipper hung on about one in seven of these.
+    const original = readFileSync(workbookFile);
+    let seed = 20261129;
+    const random = (): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed / 0x7fffffff;
+    };
+    for (let run = 0; run < 40; run++) {
+      const bytes = Buffer.from(original);
+      const at = Math.floor(random() * bytes.length);
+      const length = 1 + Math.floor(random() * 200);
+      for (let i = at; i < Math.min(bytes.length, at + length); i++) bytes[i] = Math.floor(random() * 256);
+      const file = dir.write('garbled.xlsx', bytes);
+      const outcome = await Promise.race([
+        collect(readFeedFile(file, options({ sheet: '人员' }))).then(
+          () => 'records',
+          (error: unknown) => (error instanceof AppError ? error.code : `crash: ${String(error)}`),
+        ),
+        new Promise((resolve) => {
+          setTimeout(() => {
+            resolve(`hang at byte ${at}`);
+          }, 5000);
+        }),
+      ]);
+      expect(['records', 'INGEST_UNREADABLE_FILE']).toContain(outcome);
+    }
+  }, 60_000);
 
   it('refuses a file that is not XLSX at all', async () => {
     const csv = dir.write('not.xlsx', '身份证号,姓名\n');

@@ -1,14 +1,14 @@
-import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { AppError } from '../../core/appError.ts';
 import type { ReadOptions, SourceRecord } from './readFeedFile.ts';
-import { CHUNK_BYTES } from './readTextBlocks.ts';
 import {
   readWorkbookDirectory,
   WorkbookDirectoryError,
   type WorkbookDirectory,
 } from './readWorkbookDirectory.ts';
+import { readZipEntryText } from './readZipEntryText.ts';
 import { xlsxCellText } from './xlsxCellText.ts';
 
 const FORMAT = 'XLSX';
@@ -17,7 +17,27 @@ function unreadable(reason: string): AppError {
   return new AppError('INGEST_UNREADABLE_FILE', { format: FORMAT, reason });
 }
 
-/** An XLSX file is a ZIP archive: anything else is refused before the unzipper sees it. */
+/**
+ * The parts of exceljs's streaming WorkbookReader used here (exceljs 4.4, pinned by the lock
+ * file): its XML parsers for styles, shared strings and one worksheet, fed with parts this
+ * module unzips itself. Its public entry point runs the archive through `unzipper`, which
+ * hangs on some corrupt files (about one in seven garbled files in a local fuzz run) and
+ * decodes each chunk on its own, garbling Chinese characters split between chunks.
+ */
+interface WorkbookReaderInternals {
+  model: unknown;
+  workbookRels: unknown;
+  properties: unknown;
+  sharedStrings?: unknown[];
+  _parseStyles: (entry: Readable) => Promise<void>;
+  _parseSharedStrings: (entry: Readable) => AsyncGenerator;
+  _parseWorksheet: (
+    iterator: AsyncIterable<string>,
+    sheetNo: string,
+  ) => Generator<{ eventType: string; value: ExcelJS.stream.xlsx.WorksheetReader }>;
+}
+
+/** An XLSX file is a ZIP archive: anything else is refused before it is parsed. */
 async function assertZip(file: string): Promise<void> {
   const handle = await open(file, 'r');
   try {
@@ -47,11 +67,23 @@ function isBlank(texts: string[]): boolean {
   return !texts.some((t) => t.length > 0);
 }
 
+/** The archive path of a part a workbook relationship points to (`worksheets/sheet1.xml`). */
+function partPath(target: string): string {
+  return target.startsWith('/') ? target.slice(1) : `xl/${target.replace(/^\.\//, '')}`;
+}
+
+function partOfType(directory: WorkbookDirectory, type: string, fallback: string): string {
+  const rel = directory.rels.find((r) => r.Type.endsWith(`/${type}`));
+  return rel ? partPath(rel.Target) : fallback;
+}
+
 /**
- * XLSX through exceljs's streaming reader: the archive is unzipped as it is read, and rows come
- * one by one. The header is the first non-empty row of the sheet (the named one, or the first);
- * line numbers are sheet row numbers. Whatever the unzipper or the XML parser throws on a
- * truncated or corrupt file becomes INGEST_UNREADABLE_FILE.
+ * XLSX, streamed: the sheet list comes from the ZIP central directory (random access), then
+ * styles (which tell a date from a number) and shared strings are parsed, then the one sheet's
+ * rows one by one. The header is the first non-empty row of the sheet (the named one, or the
+ * first visible); line numbers are sheet row numbers. A truncated or corrupt file is
+ * INGEST_UNREADABLE_FILE, whatever part is damaged. Shared strings are kept in memory, as
+ * every XLSX reader must: rows refer to them by index.
  */
 export async function* readXlsx(file: string, options: ReadOptions): AsyncGenerator<SourceRecord> {
   await assertZip(file);
@@ -67,68 +99,65 @@ export async function* readXlsx(file: string, options: ReadOptions): AsyncGenera
   const wanted =
     options.sheet ?? directory.sheets.find((s) => s.state === undefined || s.state === 'visible')?.name;
   if (wanted === undefined) throw unreadable('文件中没有工作表');
-  if (!names.includes(wanted)) {
-    throw unreadable(`没有名为“${wanted}”的工作表（文件中有：${names.join('、')}）`);
-  }
+  const sheet = directory.sheets.find((s) => s.name === wanted);
+  if (sheet === undefined) throw unreadable(`没有名为“${wanted}”的工作表（文件中有：${names.join('、')}）`);
+  const rel = directory.rels.find((r) => r.Id === sheet.rId);
+  const sheetEntry = rel ? directory.entries.get(partPath(rel.Target)) : undefined;
+  if (sheetEntry === undefined) throw unreadable(`找不到工作表“${wanted}”的内容，文件可能已损坏`);
+
   const { expectedColumns } = options;
   const skip = options.skipThroughLine ?? 0;
-  const stream = createReadStream(file, { highWaterMark: CHUNK_BYTES });
-  const workbook = new ExcelJS.stream.xlsx.WorkbookReader(stream, {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {
     worksheets: 'emit',
     sharedStrings: 'cache',
-    // Styles are what tell a date from a number.
     styles: 'cache',
     hyperlinks: 'ignore',
     entries: 'ignore',
-  });
-  // exceljs needs workbook.xml and its rels before the first worksheet entry, which the ZIP's
-  // order does not promise: hand it the model read from the central directory, and keep its
-  // own parsers from replacing it (the loop drains those entries).
-  Object.assign(workbook, {
-    model: { sheets: directory.sheets },
-    workbookRels: directory.rels,
-    properties: { model: { date1904: directory.date1904 } },
-    _parseWorkbook: () => Promise.resolve(),
-    _parseRels: () => Promise.resolve(),
-  });
-  let found = false;
+  }) as unknown as WorkbookReaderInternals;
+  reader.model = { sheets: directory.sheets };
+  reader.workbookRels = directory.rels;
+  reader.properties = { model: { date1904: directory.date1904 } };
   try {
-    for await (const worksheet of workbook) {
-      const name = (worksheet as { name?: string }).name;
-      if (name !== wanted) continue;
-      found = true;
-      let positions: number[] | undefined;
-      for await (const row of worksheet) {
-        const texts = rowTexts(row);
-        if (positions === undefined) {
-          if (isBlank(texts)) continue;
-          const header = new Map<string, number>();
-          texts.forEach((text, column) => {
-            if (!header.has(text)) header.set(text, column);
-          });
-          const missing = options.requiredColumns.filter((c) => !header.has(c));
-          if (missing.length > 0)
-            throw new AppError('INGEST_MISSING_COLUMNS', { columns: missing.join('、') });
-          positions = expectedColumns.map((c) => header.get(c) ?? -1);
-          continue;
-        }
-        if (row.number <= skip || isBlank(texts)) continue;
-        const record: Record<string, string> = {};
-        expectedColumns.forEach((column, i) => {
-          const at = positions?.[i] ?? -1;
-          record[column] = at >= 0 ? (texts[at] ?? '') : '';
-        });
-        yield { line: row.number, record };
+    const styles = directory.entries.get(partOfType(directory, 'styles', 'xl/styles.xml'));
+    if (styles) await reader._parseStyles(Readable.from(readZipEntryText(file, styles)));
+    const strings = directory.entries.get(partOfType(directory, 'sharedStrings', 'xl/sharedStrings.xml'));
+    if (strings) {
+      // 'cache' fills reader.sharedStrings and emits nothing: drain the generator.
+      const parsing = reader._parseSharedStrings(Readable.from(readZipEntryText(file, strings)));
+      while (!(await parsing.next()).done) {
+        // no events with 'cache'
       }
-      if (positions === undefined) throw unreadable(`工作表“${wanted}”是空的，没有表头行`);
-      break;
+    } else {
+      reader.sharedStrings = [];
     }
+    const [event] = reader._parseWorksheet(readZipEntryText(file, sheetEntry), String(sheet.id));
+    if (event === undefined) throw unreadable(`找不到工作表“${wanted}”的内容，文件可能已损坏`);
+    let positions: number[] | undefined;
+    for await (const row of event.value) {
+      const texts = rowTexts(row);
+      if (positions === undefined) {
+        if (isBlank(texts)) continue;
+        const header = new Map<string, number>();
+        texts.forEach((text, column) => {
+          if (!header.has(text)) header.set(text, column);
+        });
+        const missing = options.requiredColumns.filter((c) => !header.has(c));
+        if (missing.length > 0) throw new AppError('INGEST_MISSING_COLUMNS', { columns: missing.join('、') });
+        positions = expectedColumns.map((c) => header.get(c) ?? -1);
+        continue;
+      }
+      if (row.number <= skip || isBlank(texts)) continue;
+      const record: Record<string, string> = {};
+      expectedColumns.forEach((column, i) => {
+        const at = positions?.[i] ?? -1;
+        record[column] = at >= 0 ? (texts[at] ?? '') : '';
+      });
+      yield { line: row.number, record };
+    }
+    if (positions === undefined) throw unreadable(`工作表“${wanted}”是空的，没有表头行`);
   } catch (error) {
     if (error instanceof AppError) throw error;
+    if (error instanceof WorkbookDirectoryError) throw unreadable(error.message);
     throw unreadable('文件已损坏或不完整，请重新导出后上传');
-  } finally {
-    stream.destroy();
   }
-  // Listed in workbook.xml but without its worksheet part: a damaged file.
-  if (!found) throw unreadable(`找不到工作表“${wanted}”的内容，文件可能已损坏`);
 }
