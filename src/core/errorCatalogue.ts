@@ -226,6 +226,11 @@ export const errorCatalogue = {
     en: 'The file is larger than {limit}; split it or ask an administrator',
   },
   UPLOAD_EMPTY: { status: 400, zh: '上传的文件是空的', en: 'The uploaded file is empty' },
+  INGEST_MALFORMED_RECORD: {
+    status: 400,
+    zh: '这条记录无法按{format}格式读取：{reason}',
+    en: 'This record cannot be read as {format}: {reason}',
+  },
   UNKNOWN_FEED: { status: 404, zh: '数据源{feed}不存在', en: 'Feed {feed} does not exist' },
   IMPORT_NOT_FOUND: { status: 404, zh: '导入批次不存在', en: 'Import not found' },
   LINK_REVIEW_NOT_FOUND: { status: 404, zh: '待匹配记录不存在', en: 'Link review not found' },

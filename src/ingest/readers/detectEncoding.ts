@@ -1,0 +1,41 @@
+/** The two encodings department text files come in. */
+export type TextEncodingName = 'utf-8' | 'gbk';
+
+// Created once: a fatal decoder throws on the first invalid byte, and a call without
+// `stream: true` starts afresh, so one instance serves every whole-line block.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const gbk = new TextDecoder('gbk', { fatal: true });
+
+/** Decodes whole lines; throws TypeError on bytes invalid in the encoding. */
+export function decodeStrict(bytes: Uint8Array, encoding: TextEncodingName): string {
+  return (encoding === 'utf-8' ? utf8 : gbk).decode(bytes);
+}
+
+export function startsWithUtf8Bom(bytes: Uint8Array): boolean {
+  return bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+}
+
+/**
+ * Decides the encoding of a file from a block of its first lines: valid UTF-8 (with or without
+ * a BOM) is UTF-8, anything else GBK, which is what unmarked exports from Chinese Excel are.
+ * Pure ASCII is 'ascii': it reads the same in both, so the decision waits for the first block
+ * with a Chinese character instead of guessing from an ASCII header. Undefined when the block
+ * is valid in neither. The decoded text comes back so the block is not decoded twice.
+ */
+export function detectEncoding(
+  bytes: Uint8Array,
+): { encoding: TextEncodingName | 'ascii'; text: string } | undefined {
+  try {
+    const text = utf8.decode(bytes);
+    // Every non-ASCII UTF-8 sequence is longer in bytes than in UTF-16 code units.
+    return { encoding: text.length === bytes.length ? 'ascii' : 'utf-8', text };
+  } catch {
+    // not UTF-8: try GBK below
+  }
+  if (startsWithUtf8Bom(bytes)) return undefined;
+  try {
+    return { encoding: 'gbk', text: gbk.decode(bytes) };
+  } catch {
+    return undefined;
+  }
+}
