@@ -19,3 +19,17 @@ export {
   type Sex,
   type SurnameProfile,
 } from './names.ts';
+export { generateAttributes, ATTRIBUTE_STREAMS, type AttributeOptions } from './generateAttributes.ts';
+export type {
+  Disability,
+  DisabilityGrade,
+  DisabilityType,
+  EmploymentStatus,
+  EventKind,
+  GenAttributes,
+  GenEvent,
+  HouseholdAttributes,
+  MaritalStatus,
+  PersonAttributes,
+  StudentStage,
+} from './attributeDraft.ts';
