@@ -85,6 +85,8 @@ export interface GenEvent {
 }
 
 export interface GenAttributes {
+  /** The population's reference date, which the feeds' dates count back from. */
+  referenceDate: string;
   /** Parallel to population.persons. */
   persons: PersonAttributes[];
   /** Parallel to population.hukouHouseholds. */

@@ -48,5 +48,10 @@ export function generateAttributes(population: GenPopulation, options: Attribute
   assignProperty(context, root.fork(ATTRIBUTE_STREAMS.property));
   assignAssistance(context, root.fork(ATTRIBUTE_STREAMS.assistance));
   plantEvents(context, root.fork(ATTRIBUTE_STREAMS.events));
-  return { persons: context.persons, households: context.households, events: context.events };
+  return {
+    referenceDate: options.referenceDate,
+    persons: context.persons,
+    households: context.households,
+    events: context.events,
+  };
 }

@@ -33,3 +33,19 @@ export type {
   PersonAttributes,
   StudentStage,
 } from './attributeDraft.ts';
+export {
+  writeCountyFeeds,
+  formatFeedDate,
+  FEED_STREAMS,
+  type FeedFileReport,
+  type WriteFeedsOptions,
+  type WriteFeedsReport,
+} from './writeCountyFeeds.ts';
+export {
+  DEFAULT_DEFECT_RATES,
+  NO_DEFECTS,
+  type DefectKind,
+  type DefectRates,
+  type DefectRecord,
+} from './feedDefects.ts';
+export { encodeGbk, isGbkEncodable } from './gbkEncoder.ts';
