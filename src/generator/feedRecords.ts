@@ -91,13 +91,12 @@ function variableValue(name: string, a: PersonAttributes): TrueValue {
 interface Selection {
   /** Whether the department knows the person (and has something to say). */
   includes: (a: PersonAttributes, index: number, rng: Random) => boolean;
-  /** The row's dates and any department-specific values, in ISO and catalogue terms. */
+  /** The row's dates, ISO. */
   dates: (
     a: PersonAttributes,
     index: number,
     rng: Random,
   ) => { observedAt: string; validFrom?: string; validTo?: string };
-  overrides?: (a: PersonAttributes) => Record<string, TrueValue>;
 }
 
 /**
@@ -258,8 +257,7 @@ export function* feedRecords(
       ['role:validFrom', dates.validFrom ?? null],
       ['role:validTo', dates.validTo ?? null],
     ]);
-    const overrides = selection.overrides?.(a) ?? {};
-    for (const name of variables) values.set(`variable:${name}`, overrides[name] ?? variableValue(name, a));
+    for (const name of variables) values.set(`variable:${name}`, variableValue(name, a));
     // A closed business or a released prisoner is on the list with "no".
     if (feed.department === 'market_regulation' && !a.businessOwner)
       values.set('variable:business_owner', false);

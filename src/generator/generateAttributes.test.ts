@@ -34,6 +34,17 @@ describe('generateAttributes', () => {
     expect(JSON.stringify(other)).not.toBe(JSON.stringify(attributes));
   });
 
+  it('leaves the population as it was', () => {
+    const fresh = generatePopulation({
+      countyCode: COUNTY,
+      villages: testVillages,
+      households: 2000,
+      seed: 7,
+      referenceDate: TODAY,
+    });
+    expect(JSON.stringify(population)).toBe(JSON.stringify(fresh));
+  });
+
   it('gives one record per person and per household', () => {
     expect(attributes.persons).toHaveLength(population.persons.length);
     expect(attributes.households).toHaveLength(population.hukouHouseholds.length);
