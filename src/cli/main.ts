@@ -3,7 +3,9 @@ import { Command, InvalidArgumentError } from 'commander';
 import { areaCodeProblem } from '../areas/areaCode.ts';
 import { readCountyDivisions } from '../areas/chinaDivision.ts';
 import { importAreaRecords } from '../areas/importAreas.ts';
-import { todayInChina } from '../core/isoDate.ts';
+import { isIsoDate, todayInChina } from '../core/isoDate.ts';
+import { DEFAULT_DEFECT_RATES, NO_DEFECTS } from '../generator/feedDefects.ts';
+import { generateCountyFeeds } from '../generator/generateCountyFeeds.ts';
 import { verifyAudit } from '../access/audit/auditService.ts';
 import { archiveAudit, verifyArchiveFile } from '../access/audit/auditArchive.ts';
 import { MINIMUM_RETENTION_MONTHS } from '../access/audit/auditRetention.ts';
@@ -37,6 +39,17 @@ function countyCode(value: string): string {
       '县级区划代码应为6位数字，如371082 / a 6-digit county code such as 371082',
     );
   }
+  return value;
+}
+
+function defectLevel(value: string): 'none' | 'default' {
+  if (value !== 'none' && value !== 'default')
+    throw new InvalidArgumentError('应为 none 或 default / none or default');
+  return value;
+}
+
+function referenceDate(value: string): string {
+  if (!isIsoDate(value)) throw new InvalidArgumentError('应为 YYYY-MM-DD 日期 / a YYYY-MM-DD date');
   return value;
 }
 
@@ -308,6 +321,60 @@ program
       }
       const { url } = await startServer(context, options.port ? { port: options.port } : {});
       printWelcome(url, context.database.location, options.county);
+    },
+  );
+
+program
+  .command('generate')
+  .description(
+    '生成演示县人口及各部门数据文件和真值（无需数据库）/ generate a county population, department feed files and ground truth (no database)',
+  )
+  .option('--county <code>', '县级区划代码 / county code', countyCode, '371082')
+  .option('--households <n>', '户数 / households', positiveInt, 5000)
+  .option('--seed <n>', '随机种子 / random seed', positiveInt, 1)
+  .requiredOption('--out <dir>', '输出目录 / output directory')
+  .option(
+    '--defects <level>',
+    '数据缺陷：none 或 default / planted defects: none or default',
+    defectLevel,
+    'default',
+  )
+  .option('--reference-date <date>', '基准日期 YYYY-MM-DD（默认今天）/ reference date', referenceDate)
+  .action(
+    async (options: {
+      county: string;
+      households: number;
+      seed: number;
+      out: string;
+      defects: 'none' | 'default';
+      referenceDate?: string;
+    }) => {
+      const started = performance.now();
+      const report = await generateCountyFeeds({
+        countyCode: options.county,
+        households: options.households,
+        seed: options.seed,
+        outDir: path.resolve(options.out),
+        referenceDate: options.referenceDate ?? todayInChina(),
+        defects: options.defects === 'none' ? NO_DEFECTS : DEFAULT_DEFECT_RATES,
+      });
+      const n = (value: number): string => value.toLocaleString('zh-CN');
+      console.log(
+        `${report.countyName}：${n(report.households)}户，${n(report.persons)}人，${n(report.villages)}个村（社区）`,
+      );
+      for (const feed of report.feeds) {
+        const encoding = feed.format === 'csv' ? ` ${feed.encoding}` : '';
+        console.log(
+          `  ${feed.file.padEnd(48)} ${feed.format}${encoding.padEnd(7)} ${n(feed.rows).padStart(9)}行  缺陷${n(feed.defects)}`,
+        );
+      }
+      const { seconds } = report;
+      console.log(
+        `真值：${n(report.persons)}人、${n(report.households)}户、${n(report.events)}个困难事件、${n(report.defects)}处缺陷（${path.join(path.resolve(options.out), 'truth')}）`,
+      );
+      console.log(
+        `用时${((performance.now() - started) / 1000).toFixed(1)}秒（人口${seconds.population.toFixed(1)}秒，属性${seconds.attributes.toFixed(1)}秒，写文件${seconds.files.toFixed(1)}秒）`,
+      );
     },
   );
 
