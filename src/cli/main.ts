@@ -1,3 +1,5 @@
+import { importFile } from '../ingest/imports/importFile.ts';
+import { writeImportErrors } from '../ingest/imports/writeImportErrors.ts';
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { areaCodeProblem } from '../areas/areaCode.ts';
@@ -377,6 +379,72 @@ program
       );
     },
   );
+
+program
+  .command('ingest')
+  .description('导入一个部门数据文件 / import one department file')
+  .argument('<feed>', '数据源编号（见 feeds/*.yaml）/ feed id')
+  .argument('<file>', '文件路径 / file path')
+  .option('--errors <file>', '有被拒绝的行时，把错误明细写入此 XLSX / write the rejected rows here')
+  .option('--batch <n>', '每批行数 / rows per batch', positiveInt)
+  .action(async (feedId: string, file: string, options: { errors?: string; batch?: number }) => {
+    const context = await openContext(overrides());
+    try {
+      const feed = context.feeds.get(feedId);
+      if (!feed) {
+        console.error(
+          `数据源 ${feedId} 不存在；可用：${context.feeds
+            .list()
+            .map((f) => f.id)
+            .join('、')}`,
+        );
+        process.exitCode = 2;
+        return;
+      }
+      const started = performance.now();
+      const n = (value: number): string => value.toLocaleString('zh-CN');
+      const result = await importFile(context, feed, path.resolve(file), {
+        startedBy: 'cli',
+        ...(options.batch ? { batchSize: options.batch } : {}),
+        onStart: (row) => {
+          if (row.checkpoint_line > 0)
+            console.error(`继续未完成的导入 ${row.id}（从第${n(row.checkpoint_line + 1)}行起）`);
+        },
+        onProgress: (p) => {
+          const seconds = (performance.now() - started) / 1000;
+          process.stderr.write(
+            `\r已处理 ${n(p.received)} 行（${n(Math.round(p.received / Math.max(seconds, 0.001)))} 行/秒）`,
+          );
+        },
+      }).catch((error: unknown) => {
+        process.stderr.write('\n');
+        throw error;
+      });
+      process.stderr.write('\n');
+      console.log(
+        `导入 ${result.id}：收到 ${n(result.received)} 行 = 接收 ${n(result.accepted)}（其中待人工确认 ${n(result.held_for_review)}）+ 拒绝 ${n(result.rejected)} + 重复 ${n(result.duplicate)}；新建人员 ${n(result.persons_created)}，事实 ${n(result.facts_recorded)} 条，用时 ${((performance.now() - started) / 1000).toFixed(1)} 秒`,
+      );
+      if (options.errors && result.rejected > 0) {
+        const rows = await writeImportErrors(
+          context.db,
+          context.cipher,
+          feed,
+          result.id,
+          path.resolve(options.errors),
+        );
+        console.log(`错误明细 ${n(rows)} 行已写入 ${options.errors}`);
+      }
+    } catch (error) {
+      if (error instanceof AppError) {
+        console.error(formatMessage(error.code, 'zh', error.params));
+        process.exitCode = 1;
+        return;
+      }
+      throw error;
+    } finally {
+      await context.database.close();
+    }
+  });
 
 program
   .command('setup')

@@ -305,6 +305,7 @@ export interface IngestKeyTable {
   record_hash: string;
   import_id: string;
   line: number;
+  person_id: string | null;
 }
 
 export type LinkReviewStatus = 'open' | 'linked' | 'dismissed';

@@ -63,6 +63,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('record_hash', 'text', (c) => c.notNull())
     .addColumn('import_id', 'text', (c) => c.notNull())
     .addColumn('line', 'integer', (c) => c.notNull())
+    // Who the row was linked to (null while held for staff): provenance for every row, even
+    // one that carried no variable (a property register says only that someone owns a home).
+    .addColumn('person_id', 'text')
     .addPrimaryKeyConstraint('ingest_keys_pk', ['feed_id', 'record_hash'])
     .execute();
 
@@ -85,6 +88,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('decided_at', t.timestamp)
     .addColumn('created_at', t.timestamp, (c) => c.notNull())
     .execute();
+  await db.schema
+    .createIndex('ingest_keys_import')
+    .on('ingest_keys')
+    .columns(['import_id', 'line'])
+    .execute();
+  await db.schema.createIndex('ingest_keys_person').on('ingest_keys').column('person_id').execute();
   await db.schema.createIndex('link_reviews_status').on('link_reviews').columns(['status', 'id']).execute();
 
   await db.schema.alterTable('facts').addColumn('import_id', 'text').execute();

@@ -3,7 +3,7 @@ import { AppError } from '../../core/appError.ts';
 import type { Database, FactTable } from '../../db/schema.ts';
 import type { DataScopeFilter } from '../../access/scope/dataScope.ts';
 import { findPersonById } from '../../registry/persons/personRepository.ts';
-import { closeLinkReview, findLinkReview, insertFactRows } from './ingestRepository.ts';
+import { closeLinkReview, findLinkReview, insertFactRows, setKeyPerson } from './ingestRepository.ts';
 
 export type LinkReviewDecision = { personId: string } | { dismiss: true };
 
@@ -52,6 +52,7 @@ export async function decideLinkReview(
     )
       throw new AppError('LINK_REVIEW_DECIDED');
     await insertFactRows(trx, facts);
+    await setKeyPerson(trx, review.import_id, review.line, person.id);
     return { status: 'linked' as const, factsRecorded: facts.length };
   });
 }

@@ -218,6 +218,26 @@ export async function closeLinkReview(
   return Number(result.numUpdatedRows) === 1;
 }
 
+/** Records who a held row turned out to be about. */
+export async function setKeyPerson(db: Kysely<Database>, importId: string, line: number, personId: string) {
+  await db
+    .updateTable('ingest_keys')
+    .set({ person_id: personId })
+    .where('import_id', '=', importId)
+    .where('line', '=', line)
+    .execute();
+}
+
+/** Who each accepted line of an import was linked to. */
+export async function listImportLinks(db: Kysely<Database>, importId: string) {
+  return db
+    .selectFrom('ingest_keys')
+    .select(['line', 'person_id'])
+    .where('import_id', '=', importId)
+    .orderBy('line')
+    .execute();
+}
+
 export async function insertFactRows(db: Kysely<Database>, rows: Insertable<FactTable>[]): Promise<void> {
   await insertInChunks(db, 'facts', rows);
 }

@@ -358,7 +358,13 @@ async function processBatch(
       else {
         out.held++;
         out.accepted++;
-        out.writes.keys.push({ feed_id: feed.id, record_hash: hash, import_id: state.id, line: source.line });
+        out.writes.keys.push({
+          feed_id: feed.id,
+          record_hash: hash,
+          import_id: state.id,
+          line: source.line,
+          person_id: null,
+        });
         out.writes.reviews.push({
           import_id: state.id,
           line: source.line,
@@ -378,7 +384,13 @@ async function processBatch(
       }
     }
     out.accepted++;
-    out.writes.keys.push({ feed_id: feed.id, record_hash: hash, import_id: state.id, line: source.line });
+    out.writes.keys.push({
+      feed_id: feed.id,
+      record_hash: hash,
+      import_id: state.id,
+      line: source.line,
+      person_id: personId,
+    });
     out.writes.facts.push(...factsOf(feed, row, personId, state.id, source.line, at));
   }
   return out;
