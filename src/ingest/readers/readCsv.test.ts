@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+import { AppError } from '../../core/appError.ts';
 import { readFeedFile, type ReadOptions } from './readFeedFile.ts';
 import { collect, encodeGbk, failure, tempDir, zh } from './testSupport.ts';
 
@@ -267,6 +268,31 @@ describe('readFeedFile (CSV)', () => {
     expect(records.map((r) => r.line)).toEqual([6, 7]);
     const fromQuoted = await collect(readFeedFile(file, options({ skipThroughLine: 4 })));
     expect(fromQuoted.map((r) => r.line)).toEqual([5, 6, 7]);
+  });
+
+  it('gives records or an AppError for any bytes, never another exception (property)', async () => {
+    const pieces = ['身份证号,姓名\n', '"', ',', '\n', '\r', 'a', ' ', '中', '\uFEFF', ID];
+    const token = fc.oneof(
+      fc.constantFrom(...pieces).map((t) => Buffer.from(t)),
+      fc.uint8Array({ minLength: 1, maxLength: 4 }).map((b) => Buffer.from(b)),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(token, { maxLength: 60 }),
+        fc.constantFrom('auto', 'utf-8', 'gbk'),
+        async (parts, encoding) => {
+          const file = dir.write('any.csv', Buffer.concat([Buffer.from('身份证号,姓名\n'), ...parts]));
+          try {
+            for await (const record of readFeedFile(file, options({ encoding, maxLineBytes: 64 }))) {
+              expect(record.line).toBeGreaterThan(1);
+            }
+          } catch (error) {
+            expect(error).toBeInstanceOf(AppError);
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 
   it('reads back whatever an RFC 4180 writer writes, with line numbers (property)', async () => {

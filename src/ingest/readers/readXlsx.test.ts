@@ -45,6 +45,7 @@ beforeAll(async () => {
   sheet.addRow(['数字', 110101199003070000, '王五', null, 0.0000001]);
   sheet.addRow(['', ID, '赵六', '1990-03-07', 1e21]);
   sheet.addRow(['', ID, '孙八', null, 0.1 + 0.2]);
+  sheet.addRow(['', ID, '周九', { formula: 'DATE(1985,6,1)', result: 31199 }, 1]);
   sheet.getColumn(4).numFmt = 'yyyy-mm-dd';
   workbookFile = dir.path('people.xlsx');
   await workbook.xlsx.writeFile(workbookFile);
@@ -88,6 +89,7 @@ describe('readFeedFile (XLSX)', () => {
         },
       },
       { line: 9, record: { 身份证号: ID, 姓名: '孙八', 出生日期: '', 金额: '0.3', 备注: '' } },
+      { line: 10, record: { 身份证号: ID, 姓名: '周九', 出生日期: '1985-06-01', 金额: '1', 备注: '' } },
     ]);
   });
 
@@ -128,7 +130,7 @@ describe('readFeedFile (XLSX)', () => {
 
   it('skips rows through skipThroughLine', async () => {
     const records = await collect(readFeedFile(workbookFile, options({ sheet: '人员', skipThroughLine: 5 })));
-    expect(records.map((r) => r.line)).toEqual([7, 8, 9]);
+    expect(records.map((r) => r.line)).toEqual([7, 8, 9, 10]);
   });
 
   it('names a sheet that does not exist', async () => {

@@ -9,7 +9,7 @@ import {
   type WorkbookDirectory,
 } from './readWorkbookDirectory.ts';
 import { readZipEntryText } from './readZipEntryText.ts';
-import { xlsxCellText } from './xlsxCellText.ts';
+import { excelSerialToDate, isDateFormat, xlsxCellText } from './xlsxCellText.ts';
 
 const FORMAT = 'XLSX';
 
@@ -54,11 +54,21 @@ async function assertZip(file: string): Promise<void> {
   }
 }
 
-/** Cells of a row by column number (1-based), as text. */
-function rowTexts(row: ExcelJS.Row): string[] {
+/**
+ * Cells of a row by column number (1-based), as text. exceljs turns date-formatted numbers
+ * into Dates, but not a formula's cached result (=DATE(…), =A2+30): that is done here.
+ */
+function rowTexts(row: ExcelJS.Row, date1904: boolean): string[] {
   const texts: string[] = [];
   row.eachCell({ includeEmpty: false }, (cell, column) => {
-    texts[column] = xlsxCellText(cell.value).trim();
+    const value: unknown = cell.value;
+    const result =
+      typeof value === 'object' && value !== null && 'result' in value ? value.result : undefined;
+    texts[column] = (
+      typeof result === 'number' && isDateFormat(cell.numFmt)
+        ? xlsxCellText(excelSerialToDate(result, date1904))
+        : xlsxCellText(value)
+    ).trim();
   });
   return texts;
 }
@@ -134,7 +144,7 @@ export async function* readXlsx(file: string, options: ReadOptions): AsyncGenera
     if (event === undefined) throw unreadable(`找不到工作表“${wanted}”的内容，文件可能已损坏`);
     let positions: number[] | undefined;
     for await (const row of event.value) {
-      const texts = rowTexts(row);
+      const texts = rowTexts(row, directory.date1904);
       if (positions === undefined) {
         if (isBlank(texts)) continue;
         const header = new Map<string, number>();

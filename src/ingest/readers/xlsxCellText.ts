@@ -5,6 +5,22 @@ function pad(n: number, width: number): string {
 }
 
 /**
+ * A number format that shows a date: y or d outside quoted text and [...] sections (m alone
+ * is ambiguous: in h:mm it means minutes).
+ */
+export function isDateFormat(numFmt: string | undefined): boolean {
+  if (numFmt === undefined) return false;
+  const bare = numFmt.replace(/"[^"]*"|\[[^\]]*\]|\\./g, '');
+  return /[yd]/i.test(bare);
+}
+
+/** An Excel serial day number (1900 or 1904 system) as a Date at UTC midnight of that day. */
+export function excelSerialToDate(serial: number, date1904: boolean): Date {
+  const epoch = date1904 ? Date.UTC(1904, 0, 1) : Date.UTC(1899, 11, 30);
+  return new Date(epoch + Math.floor(serial) * 86_400_000);
+}
+
+/**
  * The text of an exceljs cell value: dates as YYYY-MM-DD (exceljs builds them from the serial
  * number in UTC, so the UTC parts are the day the cell shows), numbers without exponent, rich
  * text concatenated, a formula as its cached result, a hyperlink as its text, an error as its
