@@ -12,6 +12,9 @@ import type { VariableCatalogue } from '../../registry/variables/variableCatalog
 import type { FeedDefinition } from '../feeds/feedDefinition.ts';
 import { interpretRow, type InterpretedRow, type RowProblem } from '../rows/interpretRow.ts';
 import { chooseLink, type LinkCandidate } from './chooseLink.ts';
+import type { SourceRecord } from '../readers/readFeedFile.ts';
+
+export type { SourceRecord };
 import {
   findHukouHouseholdIdsByNumber,
   findKnownRecordHashes,
@@ -23,13 +26,6 @@ import {
   writeBatch,
   type BatchWrites,
 } from './ingestRepository.ts';
-
-/** One record as a reader yields it (see `src/ingest/readers/`). */
-export interface SourceRecord {
-  line: number;
-  record: Record<string, string>;
-  problem?: { code: RowProblem['code']; params: RowProblem['params'] };
-}
 
 export interface IngestContext {
   db: Kysely<Database>;
