@@ -4,10 +4,11 @@ import { testContext } from '../http/testing/buildTestApp.ts';
 import { countPersonsWithin } from '../registry/persons/personRepository.ts';
 import { listHukouHouseholdsWithin, listHukouMembers } from '../registry/households/householdRepository.ts';
 import { loadDemoCounty } from './loadDemoCounty.ts';
+import { listImports } from '../ingest/imports/ingestRepository.ts';
 import { systemScope } from '../access/scope/dataScope.ts';
 
 describeEachDatabase('demo county', (getDb) => {
-  it('imports the real area tree and a generated population once, then reuses it', async () => {
+  it('imports the real area tree and a generated county through its department feeds once, then reuses it', async () => {
     const context = testContext(getDb());
     const first = await loadDemoCounty(context, {
       countyCode: '371082',
@@ -18,8 +19,18 @@ describeEachDatabase('demo county', (getDb) => {
     expect(first.loaded).toBe(true);
     expect(first.households).toBe(300);
     expect(first.message).toContain('已生成荣成市演示人口：300户');
+    expect(first.message).toContain('经14个部门数据源导入');
     const persons = await countPersonsWithin(context.db, '371082000000');
     expect(persons).toBe(first.persons);
+    expect(persons).toBeGreaterThan(600);
+    // The console's import history is real: one completed import per feed, counts reconciling.
+    const { rows: imports } = await listImports(context.db, { limit: 50, offset: 0 });
+    expect(imports).toHaveLength(14);
+    for (const i of imports) {
+      expect(i).toMatchObject({ status: 'completed', started_by: 'demo' });
+      expect(i.received).toBe(i.accepted + i.rejected + i.duplicate);
+    }
+    expect(imports.some((i) => i.rejected > 0)).toBe(true);
 
     const { rows, total } = await listHukouHouseholdsWithin(context.db, '371082000000', 5, 0, systemScope);
     // Non-local households keep their hukou booklet in their home county.

@@ -1,11 +1,15 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { AppContext } from '../http/appContext.ts';
 import { readCountyDivisions } from '../areas/chinaDivision.ts';
 import { importAreaRecords } from '../areas/importAreas.ts';
-import { findArea, listDescendants } from '../areas/areaRepository.ts';
+import { findArea } from '../areas/areaRepository.ts';
 import { todayInChina } from '../core/isoDate.ts';
-import { generatePopulation, type GeneratorVillage } from '../generator/index.ts';
 import { countPersonsWithin } from '../registry/persons/personRepository.ts';
-import { savePopulation } from './savePopulation.ts';
+import { generateCountyFeeds } from '../generator/generateCountyFeeds.ts';
+import { importFeedDirectory } from '../ingest/imports/importFeedDirectory.ts';
+import type { ImportTable } from '../db/schema.ts';
 
 export interface DemoOptions {
   countyCode: string;
@@ -24,7 +28,7 @@ export interface DemoReport {
 
 /**
  * Makes sure a demo county is there: imports its real area tree and, if nobody lives there
- * yet, generates and saves a population. Idempotent, so `npm start` is fast the second time.
+ * yet, generates its departments' files and imports them. Idempotent, so `npm start` is fast the second time.
  */
 export async function loadDemoCounty(context: AppContext, options: DemoOptions): Promise<DemoReport> {
   const started = performance.now();
@@ -49,31 +53,35 @@ export async function loadDemoCounty(context: AppContext, options: DemoOptions):
     };
   }
 
-  const villageRows = await listDescendants(db, county, { level: 'village' });
-  const villages: GeneratorVillage[] = villageRows.map((v) => ({
-    code: v.code,
-    name: v.name,
-    kind: v.kind === 'residents_committee' || v.kind === 'village_committee' ? v.kind : ('other' as const),
-    townshipCode: v.parent_code ?? '',
-  }));
-  const population = generatePopulation({
-    countyCode: options.countyCode,
-    villages,
-    households: options.households,
-    seed: options.seed,
-    referenceDate: options.referenceDate ?? todayInChina(),
-  });
-  await savePopulation(context, population, new Set(villageRows.map((v) => v.code)));
-  const seconds = (performance.now() - started) / 1000;
-  const { stats } = population;
-  return {
-    loaded: true,
-    households: stats.households,
-    persons: stats.persons,
-    seconds,
-    message:
-      `已生成${county.name}演示人口：${stats.households.toLocaleString('zh-CN')}户，` +
-      `${stats.persons.toLocaleString('zh-CN')}人（人户分离${stats.livingAway.toLocaleString('zh-CN')}人，` +
-      `外地户籍${stats.nonLocal.toLocaleString('zh-CN')}人），用时${seconds.toFixed(1)}秒。`,
-  };
+  // The demo arrives the way a county's data does: as fourteen departments' files, with their
+  // defects, through the same import as production (so the console shows real import history,
+  // rejected rows and their error reports).
+  const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'zhulian-demo-'));
+  try {
+    const generated = await generateCountyFeeds({
+      countyCode: options.countyCode,
+      households: options.households,
+      seed: options.seed,
+      outDir: dir,
+      referenceDate: options.referenceDate ?? todayInChina(),
+    });
+    const imports = await importFeedDirectory(context, path.join(dir, 'feeds'), { startedBy: 'demo' });
+    const sum = (pick: (i: ImportTable) => number) => imports.reduce((n, i) => n + pick(i), 0);
+    const n = (value: number) => value.toLocaleString('zh-CN');
+    const persons = sum((i) => i.persons_created);
+    const seconds = (performance.now() - started) / 1000;
+    return {
+      loaded: true,
+      households: generated.households,
+      persons,
+      seconds,
+      message:
+        `已生成${county.name}演示人口：${n(generated.households)}户，${n(generated.persons)}人；` +
+        `经${n(imports.length)}个部门数据源导入：收到${n(sum((i) => i.received))}行，接收${n(sum((i) => i.accepted))}，` +
+        `拒绝${n(sum((i) => i.rejected))}（错误明细可在控制台“数据导入”下载），重复${n(sum((i) => i.duplicate))}；` +
+        `登记${n(persons)}人，用时${seconds.toFixed(1)}秒。`,
+    };
+  } finally {
+    await fs.promises.rm(dir, { recursive: true, force: true });
+  }
 }
