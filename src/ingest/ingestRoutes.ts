@@ -245,6 +245,7 @@ export function registerIngestRoutes(app: FastifyInstance, context: AppContext):
         tags: ['ingest'],
         summary:
           '上传部门数据文件并开始导入（请求体为文件本身）— Upload a department file and start importing it',
+        consumes: ['application/octet-stream'],
         params: { type: 'object', properties: { id: { type: 'string', maxLength: 100 } }, required: ['id'] },
         headers: {
           type: 'object',
