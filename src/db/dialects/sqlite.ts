@@ -51,6 +51,11 @@ export function rememberRawSqlite(db: object, raw: SqliteDatabase.Database): voi
   rawHandles.set(db, raw);
 }
 
+/** The better-sqlite3 handle behind a Kysely instance, if it is one of ours on SQLite. */
+export function rawSqliteOf(db: object): SqliteDatabase.Database | undefined {
+  return rawHandles.get(db);
+}
+
 /**
  * Runs one statement per row through a cached prepared statement, in one transaction, on a
  * plain SQLite handle; false (nothing done) for PostgreSQL or inside a Kysely transaction.

@@ -1,3 +1,4 @@
+import { bulkWrite, type BulkStep } from '../../db/dialects/bulkWrite.ts';
 import { sql, type Insertable, type Kysely, type Selectable, type Updateable } from 'kysely';
 import type {
   Database,
@@ -158,17 +159,37 @@ export interface BatchWrites {
   reviews: Insertable<LinkReviewTable>[];
 }
 
-export async function writeBatch(db: Kysely<Database>, writes: BatchWrites): Promise<void> {
-  await insertInChunks(db, 'persons', writes.persons);
-  for (const { id, change } of writes.personUpdates) {
-    await db.updateTable('persons').set(change).where('id', '=', id).execute();
-  }
-  await insertInChunks(db, 'hukou_households', writes.hukouHouseholds);
-  await insertInChunks(db, 'hukou_members', writes.hukouMembers);
-  await insertInChunks(db, 'facts', writes.facts);
-  await insertInChunks(db, 'ingest_keys', writes.keys);
-  await insertInChunks(db, 'import_rejects', writes.rejects);
-  await insertInChunks(db, 'link_reviews', writes.reviews);
+/**
+ * Writes one batch and moves the import's counts and checkpoint, all in one transaction (so
+ * a killed import holds exactly its completed batches), through the bulk path.
+ */
+export async function writeBatch(
+  db: Kysely<Database>,
+  writes: BatchWrites,
+  importId: string,
+  importChange: Updateable<ImportTable>,
+): Promise<void> {
+  const insert = <T extends keyof Database>(table: T, rows: Insertable<Database[T]>[]): BulkStep => ({
+    kind: 'insert',
+    table,
+    rows: rows,
+  });
+  await bulkWrite(db, [
+    insert('persons', writes.persons),
+    ...writes.personUpdates.map(({ id, change }): BulkStep => ({
+      kind: 'update',
+      table: 'persons',
+      set: change,
+      where: { id },
+    })),
+    insert('hukou_households', writes.hukouHouseholds),
+    insert('hukou_members', writes.hukouMembers),
+    insert('facts', writes.facts),
+    insert('ingest_keys', writes.keys),
+    insert('import_rejects', writes.rejects),
+    insert('link_reviews', writes.reviews),
+    { kind: 'update', table: 'imports', set: importChange, where: { id: importId } },
+  ]);
 }
 
 export async function listImportRejects(

@@ -155,10 +155,7 @@ export async function runImport(context: IngestContext, options: RunImportOption
       checkpoint_line: last,
       updated_at: now(),
     };
-    await db.transaction().execute(async (trx) => {
-      await writeBatch(trx, outcome.writes);
-      await updateImport(trx, state.id, change);
-    });
+    await writeBatch(db, outcome.writes, state.id, change);
     Object.assign(state, change);
     batch = [];
     options.onProgress?.({
