@@ -36,7 +36,7 @@ describe('zhulian command', CLI_TIMEOUT, () => {
 
   it('documents every command with --help', async () => {
     const top = await zhulian('--help');
-    for (const command of ['db', 'areas', 'audit', 'keys', 'setup', 'demo', 'serve'])
+    for (const command of ['db', 'areas', 'audit', 'keys', 'setup', 'demo', 'generate', 'ingest', 'serve'])
       expect(top).toContain(command);
     for (const sub of [
       ['db', 'migrate'],
@@ -47,6 +47,8 @@ describe('zhulian command', CLI_TIMEOUT, () => {
       ['audit', 'archive'],
       ['keys', 'rotate'],
       ['demo'],
+      ['generate'],
+      ['ingest'],
       ['serve'],
     ]) {
       expect(await zhulian(...sub, '--help')).toContain('Usage: zhulian');
