@@ -220,21 +220,29 @@ describeEachDatabase('runImport', (getDb) => {
       .where('file_sha256', '=', 'sha-resume')
       .executeTakeFirstOrThrow();
     expect(dead.checkpoint_line).toBe(9);
-    await db
-      .updateTable('imports')
-      .set({ status: 'running', worker: 'gone-host:1' })
-      .where('id', '=', dead.id)
-      .execute();
-    const resumed = await runImport(context, {
-      feed: population,
-      fileName: 'p.csv',
-      sha256: 'sha-resume',
-      bytes: 1,
-      open: source(rows),
-      startedBy: 'test',
-      batchSize: 4,
-      heldAreaCodes: held,
-    });
+    const again = () =>
+      runImport(context, {
+        feed: population,
+        fileName: 'p.csv',
+        sha256: 'sha-resume',
+        bytes: 1,
+        open: source(rows),
+        startedBy: 'test',
+        batchSize: 4,
+        heldAreaCodes: held,
+      });
+    const leave = (worker: string, updatedAt: string) =>
+      db
+        .updateTable('imports')
+        .set({ status: 'running', worker, updated_at: updatedAt })
+        .where('id', '=', dead.id)
+        .execute();
+    // Another machine's import that checkpointed a minute ago is alive: not taken over.
+    await leave('other-host:4242', new Date(Date.now() - 60_000).toISOString());
+    await expect(again()).rejects.toMatchObject({ code: 'IMPORT_IN_PROGRESS' });
+    // Silent for eleven minutes, it is dead and is resumed. (A killed local process: test/ingestResume.test.ts.)
+    await leave('other-host:4242', new Date(Date.now() - 11 * 60_000).toISOString());
+    const resumed = await again();
     expect(resumed.id).toBe(dead.id);
     expect(resumed).toMatchObject({ status: 'completed', received: 9, accepted: 9, persons_created: 9 });
     expect(await findImport(db, dead.id)).toMatchObject({ checkpoint_line: 10, status: 'completed' });

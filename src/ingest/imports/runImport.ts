@@ -63,13 +63,20 @@ export interface RunImportOptions {
 const DEFAULT_BATCH = 5000;
 const thisWorker = () => `${os.hostname()}:${String(process.pid)}`;
 
-/** Whether the process that was running an import is gone (so the import can be resumed). */
-function workerGone(worker: string): boolean {
-  const [host, pid] = worker.split(':');
-  if (host !== os.hostname()) return true; // another machine's import: its lease is the checkpoint time
+/** Imports this process is running now (two uploads of one file must not run it twice). */
+const runningHere = new Set<string>();
+/** How long another machine's import may go without a checkpoint before it counts as dead. */
+const FOREIGN_LEASE_MS = 10 * 60_000;
+
+/** Whether the process that was running an import is gone, so the import can be resumed. */
+function workerGone(row: ImportTable): boolean {
+  if (runningHere.has(row.id)) return false;
+  const [host, pid] = row.worker.split(':');
+  if (host !== os.hostname()) return Date.now() - Date.parse(row.updated_at) > FOREIGN_LEASE_MS;
+  if (Number(pid) === process.pid) return true; // ours, and no longer running (see above)
   try {
     process.kill(Number(pid), 0);
-    return Number(pid) === process.pid;
+    return false;
   } catch {
     return true;
   }
@@ -98,10 +105,12 @@ export async function runImport(context: IngestContext, options: RunImportOption
   const { feed } = options;
   const now = () => new Date().toISOString();
   let current = await findRunningImport(db, feed.id, options.sha256);
-  if (current && !workerGone(current.worker)) {
+  if (current && !workerGone(current)) {
     throw new AppError('IMPORT_IN_PROGRESS', { worker: current.worker });
   }
   if (current) {
+    // Claimed before the next await, so a second upload of the same file in this process waits its turn.
+    runningHere.add(current.id);
     await updateImport(db, current.id, { worker: thisWorker(), updated_at: now() });
     current = { ...current, worker: thisWorker() };
   } else {
@@ -132,7 +141,23 @@ export async function runImport(context: IngestContext, options: RunImportOption
     await insertImport(db, current);
   }
   const state: ImportTable = current;
-  options.onStart?.({ ...state });
+  runningHere.add(state.id);
+  try {
+    options.onStart?.({ ...state });
+    return await continueImport(context, options, state);
+  } finally {
+    runningHere.delete(state.id);
+  }
+}
+
+async function continueImport(
+  context: IngestContext,
+  options: RunImportOptions,
+  state: ImportTable,
+): Promise<ImportTable> {
+  const { db } = context;
+  const { feed } = options;
+  const now = () => new Date().toISOString();
   const today = options.today ?? todayInChina();
   const batchSize = options.batchSize ?? DEFAULT_BATCH;
   // Hukou households created by this import, by number, so members of one booklet that
