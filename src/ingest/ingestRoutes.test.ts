@@ -182,6 +182,16 @@ describeEachDatabase('ingest routes', (getDb) => {
       ['health', importId, 2, 'true'],
       ['health', importId, 3, 'true'],
     ]);
+    // The person's facts say where each value came from and why it was chosen.
+    const view = await asCounty({ method: 'GET', url: `/api/persons/${personId}/facts` });
+    expect(view.json<{ facts: unknown[] }>().facts).toContainEqual(
+      expect.objectContaining({
+        variable: 'serious_illness',
+        value: true,
+        sourceLabel: '卫生健康',
+        reason: '各来源一致',
+      }),
+    );
     expect((await asCounty({ method: 'GET', url: '/api/link-reviews' })).json()).toMatchObject({
       total: 0,
     });

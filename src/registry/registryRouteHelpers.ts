@@ -6,6 +6,7 @@ import { findArea } from '../areas/areaRepository.ts';
 import type { Database } from '../db/schema.ts';
 import type { AppContext } from '../http/appContext.ts';
 import { factHistory, factsAsOf } from './facts/factService.ts';
+import { authorityOf } from '../ingest/feeds/loadFeeds.ts';
 /** The `area` query parameter as a 12-digit code of an area we hold. */
 export async function requireQueryArea(db: Kysely<Database>, raw: string): Promise<string> {
   const areaCode = normalizeAreaCode(raw);
@@ -36,13 +37,19 @@ export async function describeFacts(
     };
   }
   const asOf = q.asOf ?? todayInChina();
-  const facts = await factsAsOf(db, subjectType, id, asOf, q.knownAt);
+  const facts = await factsAsOf(db, subjectType, id, asOf, q.knownAt, authorityOf(context.feeds));
   return {
     asOf,
     facts: facts.map((f) => ({
       ...f,
       label: variables.get(f.variable)?.label.zh ?? f.variable,
       sourceLabel: variables.department(f.source)?.zh ?? f.source,
+      reason:
+        f.basis === 'authority'
+          ? `${variables.department(f.source)?.zh ?? f.source}是该项数据的权威来源，优先于其他部门的不同记录`
+          : f.competing.length > 0
+            ? '各部门记录不一致，取最近一次登记的值'
+            : '各来源一致',
     })),
   };
 }

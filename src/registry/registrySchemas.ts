@@ -29,6 +29,8 @@ export const resolvedFactSchema = {
     validFrom: { type: 'string' },
     validTo: { type: ['string', 'null'] },
     factId: { type: 'integer' },
+    basis: { type: 'string', enum: ['authority', 'latest'] },
+    reason: { type: 'string' },
     competing: {
       type: 'array',
       items: {

@@ -13,6 +13,19 @@ export interface FeedRegistry {
   list(): FeedDefinition[];
 }
 
+/** The precedence policy the feeds declare: variable → the departments that are its authority. */
+export function authorityOf(feeds: FeedRegistry): (variable: string) => ReadonlySet<string> | undefined {
+  const map = new Map<string, Set<string>>();
+  for (const feed of feeds.list()) {
+    for (const variable of feed.authoritativeFor) {
+      const set = map.get(variable) ?? new Set<string>();
+      set.add(feed.department);
+      map.set(variable, set);
+    }
+  }
+  return (variable) => map.get(variable);
+}
+
 /**
  * Loads every `*.yaml` in the feeds folder, validating each against the catalogue; one
  * invalid file refuses the whole set with a message naming it (never a partial set).

@@ -7,7 +7,7 @@ import { findPersonById } from '../persons/personRepository.ts';
 import { findAssistanceHousehold } from '../households/householdRepository.ts';
 import { findFacts, insertFacts } from './factRepository.ts';
 import type { DataScopeFilter } from '../../access/scope/dataScope.ts';
-import { resolveFactsOn, type ResolvedFact } from './resolveFacts.ts';
+import { resolveFactsOn, type Authority, type ResolvedFact } from './resolveFacts.ts';
 
 export interface FactInput {
   subjectType: SubjectType;
@@ -128,6 +128,7 @@ export async function factsAsOf(
   subjectId: string,
   asOf: string = todayInChina(),
   knownAt?: string,
+  authority?: Authority,
 ): Promise<ResolvedFact[]> {
   const facts = await findFacts(db, {
     subjectType,
@@ -135,7 +136,7 @@ export async function factsAsOf(
     validOn: asOf,
     knownAt: knownAt === undefined ? undefined : toUtcInstant(knownAt),
   });
-  return resolveFactsOn(facts, asOf);
+  return resolveFactsOn(facts, asOf, authority);
 }
 
 /** Every fact ever recorded for a subject: the full history with provenance. */

@@ -61,3 +61,52 @@ describe('resolving facts on a date', () => {
     expect(resolveFactsOn([expired], '2026-04-01')).toEqual([]);
   });
 });
+
+describe('resolveFactsOn with a precedence policy', () => {
+  const federation = (variable: string) =>
+    variable === 'disability_grade' ? new Set(['disabled_federation']) : undefined;
+  const grade = (source: string, value: string, observedAt: string) =>
+    fact({
+      variable: 'disability_grade',
+      value_json: JSON.stringify(value),
+      source,
+      observed_at: observedAt,
+      valid_from: observedAt,
+    });
+
+  it('lets the authority’s value win over a later one from another department, and says so', () => {
+    const [resolved] = resolveFactsOn(
+      [grade('disabled_federation', '2', '2025-01-01'), grade('civil_affairs', '3', '2026-01-01')],
+      '2026-06-01',
+      federation,
+    );
+    expect(resolved).toMatchObject({ value: '2', source: 'disabled_federation', basis: 'authority' });
+    expect(resolved?.competing).toEqual([expect.objectContaining({ value: '3', source: 'civil_affairs' })]);
+  });
+
+  it('takes the latest among the authority’s own records, and the latest when no authority is declared', () => {
+    const facts = [
+      grade('disabled_federation', '3', '2024-01-01'),
+      grade('disabled_federation', '2', '2025-01-01'),
+      grade('civil_affairs', '4', '2026-01-01'),
+    ];
+    expect(resolveFactsOn(facts, '2026-06-01', federation)[0]).toMatchObject({
+      value: '2',
+      basis: 'authority',
+    });
+    expect(resolveFactsOn(facts, '2026-06-01')[0]).toMatchObject({
+      value: '4',
+      source: 'civil_affairs',
+      basis: 'latest',
+    });
+  });
+
+  it('does not claim authority when nobody disagreed', () => {
+    const [resolved] = resolveFactsOn(
+      [grade('disabled_federation', '2', '2025-01-01'), grade('civil_affairs', '2', '2026-01-01')],
+      '2026-06-01',
+      federation,
+    );
+    expect(resolved).toMatchObject({ value: '2', basis: 'latest', competing: [] });
+  });
+});

@@ -10,6 +10,11 @@ export interface ResolvedFact {
   validFrom: string;
   validTo: string | null;
   factId: number;
+  /**
+   * Why this value won: its department is the authority for the variable (the precedence
+   * policy, from the feeds' `authoritativeFor`), or it is simply the latest observation.
+   */
+  basis: 'authority' | 'latest';
   /** Other facts valid on the same date with another value: conflicts are shown, not hidden. */
   competing: { value: FactValue; source: string; observedAt: string; factId: number }[];
 }
@@ -19,11 +24,16 @@ export function isValidOn(fact: Pick<FactRow, 'valid_from' | 'valid_to'>, date: 
   return fact.valid_from <= date && (fact.valid_to === null || fact.valid_to > date);
 }
 
+/** Which departments are the authority for which variables (the precedence policy). */
+export type Authority = (variable: string) => ReadonlySet<string> | undefined;
+
 /**
- * Picks, per variable, the fact that holds on a date: among those valid then, the most
+ * Picks, per variable, the fact that holds on a date. Among those valid then, a fact from a
+ * department that is the authority for the variable beats any other (the disabled persons'
+ * federation over a roster's copy of a disability grade); within the same standing, the most
  * recently observed wins (later records supersede earlier ones), ties going to the later write.
  */
-export function resolveFactsOn(facts: FactRow[], date: string): ResolvedFact[] {
+export function resolveFactsOn(facts: FactRow[], date: string, authority?: Authority): ResolvedFact[] {
   const byVariable = new Map<string, FactRow[]>();
   for (const fact of facts) {
     if (!isValidOn(fact, date)) continue;
@@ -33,8 +43,12 @@ export function resolveFactsOn(facts: FactRow[], date: string): ResolvedFact[] {
   }
   const resolved: ResolvedFact[] = [];
   for (const [variable, list] of byVariable) {
-    list.sort((a, b) =>
-      a.observed_at === b.observed_at ? b.id - a.id : a.observed_at < b.observed_at ? 1 : -1,
+    const authorities = authority?.(variable);
+    const rank = (f: FactRow) => (authorities?.has(f.source) ? 0 : 1);
+    list.sort(
+      (a, b) =>
+        rank(a) - rank(b) ||
+        (a.observed_at === b.observed_at ? b.id - a.id : a.observed_at < b.observed_at ? 1 : -1),
     );
     const [winner, ...rest] = list;
     if (!winner) continue;
@@ -47,6 +61,11 @@ export function resolveFactsOn(facts: FactRow[], date: string): ResolvedFact[] {
       validFrom: winner.valid_from,
       validTo: winner.valid_to,
       factId: winner.id,
+      // "Authority" only when it decided something: another source said otherwise.
+      basis:
+        rank(winner) === 0 && rest.some((f) => rank(f) === 1 && f.value_json !== winner.value_json)
+          ? 'authority'
+          : 'latest',
       competing: rest
         .filter((f) => f.value_json !== winner.value_json)
         .map((f) => ({
