@@ -225,6 +225,11 @@ export const errorCatalogue = {
     zh: '文件超过{limit}，请分批上传或联系管理员',
     en: 'The file is larger than {limit}; split it or ask an administrator',
   },
+  UPLOAD_NOT_A_FILE: {
+    status: 415,
+    zh: '请以文件本身作为请求体上传（Content-Type: application/octet-stream）',
+    en: 'Send the file itself as the request body (Content-Type: application/octet-stream)',
+  },
   UPLOAD_EMPTY: { status: 400, zh: '上传的文件是空的', en: 'The uploaded file is empty' },
   INGEST_MALFORMED_RECORD: {
     status: 400,

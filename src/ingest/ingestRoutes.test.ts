@@ -238,4 +238,47 @@ describeEachDatabase('ingest routes', (getDb) => {
       message: '数据源nope不存在',
     });
   });
+
+  it('takes a file as the request body, refusing anything else with a clear message', async () => {
+    const upload = (payload: string | Buffer | object, headers: Record<string, string>, as = asCounty) =>
+      as({ method: 'POST', url: '/api/feeds/medical_security_claims/imports', payload, headers });
+    const octet = { 'content-type': 'application/octet-stream' };
+
+    const json = await upload({ sfzh: 'x' }, { 'content-type': 'application/json' });
+    expect(json.statusCode).toBe(415);
+    expect(json.json<ErrorBody>().error.code).toBe('UPLOAD_NOT_A_FILE');
+    const empty = await upload(Buffer.alloc(0), octet);
+    expect(empty.json<ErrorBody>().error).toMatchObject({
+      code: 'UPLOAD_EMPTY',
+      message: '上传的文件是空的',
+    });
+    const asDepartment = injectAs(app, await signIn(app, 'department'));
+    const foreign = await upload(Buffer.from('{}\n'), octet, asDepartment);
+    expect(foreign.statusCode).toBe(403);
+    expect(foreign.json<ErrorBody>().error.message).toBe('只能导入本部门（残疾人联合会）的数据');
+
+    const line = JSON.stringify({
+      sfzh: makeResidentId('371082', '1961-02-03', 17),
+      grzf_12y_fen: '5500000',
+      tjrq: '2026-10-31',
+    });
+    const started = await upload(Buffer.from(`${line}\n`), {
+      ...octet,
+      'x-file-name': encodeURIComponent('医保10月.jsonl'),
+    });
+    expect(started.statusCode).toBe(202);
+    const id = started.json<{ id: string; fileName: string }>().id;
+    expect(started.json()).toMatchObject({ fileName: '医保10月.jsonl', status: 'running' });
+    await expect
+      .poll(
+        async () =>
+          (await asCounty({ method: 'GET', url: `/api/imports/${id}` })).json<{ status: string }>().status,
+      )
+      .toBe('completed');
+    expect((await asCounty({ method: 'GET', url: `/api/imports/${id}` })).json()).toMatchObject({
+      received: 1,
+      accepted: 1,
+      factsRecorded: 1,
+    });
+  });
 });

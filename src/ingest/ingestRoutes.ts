@@ -134,6 +134,16 @@ async function sendFile(reply: FastifyReply, name: string, write: (file: string)
   return reply.send(stream);
 }
 
+/** The file name the console sends, percent-encoded (headers are ASCII); a bad encoding is ignored. */
+function uploadedName(header: string | string[] | undefined): string | undefined {
+  if (typeof header !== 'string' || header === '') return undefined;
+  try {
+    return path.basename(decodeURIComponent(header));
+  } catch {
+    return undefined;
+  }
+}
+
 /** Writes the request body to a file, refusing more than `limit` bytes and an empty body. */
 async function saveUpload(body: NodeJS.ReadableStream, file: string, limit: number): Promise<void> {
   let bytes = 0;
@@ -258,13 +268,12 @@ export function registerIngestRoutes(app: FastifyInstance, context: AppContext):
       const feed = feeds.get(request.params.id);
       if (!feed) throw new AppError('UNKNOWN_FEED', { feed: request.params.id });
       if (!mayUseFeed(request, feed)) {
-        throw new AppError('FEED_NOT_ALLOWED', {
-          department: variables.department(feed.department)?.zh ?? feed.department,
-        });
+        const own = request.principal?.department ?? '';
+        throw new AppError('FEED_NOT_ALLOWED', { department: variables.department(own)?.zh ?? own });
       }
-      const header = request.headers['x-file-name'];
-      const fileName =
-        typeof header === 'string' && header ? decodeURIComponent(header) : `${feed.id}.${feed.format}`;
+      const body = request.body as { pipe?: unknown } | undefined;
+      if (typeof body?.pipe !== 'function') throw new AppError('UPLOAD_NOT_A_FILE');
+      const fileName = uploadedName(request.headers['x-file-name']) ?? `${feed.id}.${feed.format}`;
       const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'zhulian-upload-'));
       const file = path.join(dir, 'upload');
       try {
