@@ -60,7 +60,9 @@ export interface RunImportOptions {
   heldAreaCodes?: ReadonlySet<string>;
 }
 
-const DEFAULT_BATCH = 5000;
+// Larger batches commit less often (each commit writes every index page it touched); 10,000 rows
+// keep a batch to a few megabytes and a resumed import within seconds of where it stopped.
+const DEFAULT_BATCH = 10_000;
 const thisWorker = () => `${os.hostname()}:${String(process.pid)}`;
 
 /** Imports this process is running now (two uploads of one file must not run it twice). */
