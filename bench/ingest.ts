@@ -121,6 +121,8 @@ interface Round {
   facts: number;
   persons: number;
   limit: LimitResult;
+  /** The same into a copy with the primary key and indexes of `facts`. */
+  limitIndexed: LimitResult;
   rss: number;
 }
 
@@ -129,7 +131,7 @@ async function prepare(database: DatabaseHandle): Promise<void> {
   await importAreaRecords(database.db, readCountyDivisions(COUNTY), REFERENCE_DATE);
 }
 
-async function importRound(database: DatabaseHandle): Promise<Omit<Round, 'limit'>> {
+async function importRound(database: DatabaseHandle): Promise<Omit<Round, 'limit' | 'limitIndexed'>> {
   const { db } = database;
   const starts = new Map<string, number>();
   startPhase();
@@ -183,7 +185,9 @@ for (let r = 0; r < ROUNDS; r++) {
         await prepare(sqlite);
         const done = await importRound(sqlite);
         const received = sum(done.imports, (i) => i.received);
-        round = { ...done, limit: sqliteLimit(file, { rows: received, batch: BATCH, chunk: CHUNK }) };
+        const limit = (indexed: boolean) =>
+          sqliteLimit(file, { rows: received, batch: BATCH, chunk: CHUNK, indexed });
+        round = { ...done, limit: limit(false), limitIndexed: limit(true) };
       } finally {
         await sqlite.close();
         fs.rmSync(dbDir, { recursive: true, force: true });
@@ -199,9 +203,12 @@ for (let r = 0; r < ROUNDS; r++) {
           await prepare(postgres);
           const done = await importRound(postgres);
           const received = sum(done.imports, (i) => i.received);
+          const limit = (indexed: boolean) =>
+            postgresLimit(PG_URL, schema, { rows: received, batch: BATCH, chunk: CHUNK, indexed });
           round = {
             ...done,
-            limit: await postgresLimit(PG_URL, schema, { rows: received, batch: BATCH, chunk: CHUNK }),
+            limit: await limit(false),
+            limitIndexed: await limit(true),
           };
         } finally {
           await postgres.close();
@@ -218,7 +225,8 @@ for (let r = 0; r < ROUNDS; r++) {
     console.log(
       `round ${r + 1}/${ROUNDS} ${labels[name]}: ${fmt(received)} records in ${round.seconds.toFixed(1)} s ` +
         `(${fmt(received / round.seconds)}/s); limit ${fmt(round.limit.rows)} rows in ${round.limit.seconds.toFixed(2)} s ` +
-        `(${fmt(round.limit.rows / round.limit.seconds)}/s); peak RSS ${mib(round.rss)}`,
+        `(${fmt(round.limit.rows / round.limit.seconds)}/s), indexed ${round.limitIndexed.seconds.toFixed(2)} s ` +
+        `(${fmt(round.limitIndexed.rows / round.limitIndexed.seconds)}/s); peak RSS ${mib(round.rss)}`,
     );
   }
 }
@@ -252,11 +260,12 @@ console.log('');
 console.log(
   `Ingest of ${fmt(HOUSEHOLDS)} households end to end (importFeedDirectory, 14 files, batch ${fmt(BATCH)}), ` +
     `median of ${ROUNDS} round${ROUNDS > 1 ? 's' : ''}; limit = the same number of plain rows ` +
-    `(the import's facts) by multi-row INSERT (${CHUNK} rows) into an unindexed copy of facts, one transaction per batch`,
+    `(the import's facts) by multi-row INSERT (${CHUNK} rows) into an unindexed copy of facts, one transaction per batch; ` +
+    `indexed = the same into a copy with the primary key and indexes of facts`,
 );
 console.log(
   'database              |   records | accepted | rejected | dupl. |   persons |     facts | import s | records/s |' +
-    ' limit s |  limit rows/s | ours/limit | 23 M at this rate | peak RSS',
+    ' limit s |  limit rows/s | ours/limit | indexed s | indexed rows/s | ours/indexed | 23 M at this rate | peak RSS',
 );
 for (const [name, rounds] of results) {
   const last = rounds.at(-1);
@@ -266,6 +275,7 @@ for (const [name, rounds] of results) {
   const limitSeconds = median(rounds.map((r) => r.limit.seconds));
   const rate = received / seconds;
   const limitRate = last.limit.rows / limitSeconds;
+  const indexedRate = last.limitIndexed.rows / median(rounds.map((r) => r.limitIndexed.seconds));
   const hours = XUHUI_RECORDS / rate / 3600;
   console.log(
     `${labels[name as keyof typeof labels].padEnd(21)} | ${fmt(received).padStart(9)} | ` +
@@ -273,7 +283,9 @@ for (const [name, rounds] of results) {
       `${fmt(sum(last.imports, (i) => i.duplicate)).padStart(5)} | ${fmt(last.persons).padStart(9)} | ` +
       `${fmt(last.facts).padStart(9)} | ${seconds.toFixed(1).padStart(8)} | ${fmt(rate).padStart(9)} | ` +
       `${limitSeconds.toFixed(2).padStart(7)} | ${fmt(limitRate).padStart(13)} | ` +
-      `${((rate / limitRate) * 100).toFixed(1).padStart(8)} % | ${hours.toFixed(1).padStart(15)} h | ` +
+      `${((rate / limitRate) * 100).toFixed(1).padStart(8)} % | ` +
+      `${(last.limitIndexed.rows / indexedRate).toFixed(2).padStart(9)} | ${fmt(indexedRate).padStart(14)} | ` +
+      `${((rate / indexedRate) * 100).toFixed(1).padStart(10)} % | ${hours.toFixed(1).padStart(15)} h | ` +
       mib(Math.max(...rounds.map((r) => r.rss))),
   );
 }

@@ -3,7 +3,8 @@
  * nothing but multi-row INSERTs in one transaction per batch. The rows are the facts the import
  * just stored, read back a batch at a time (reads not timed) and inserted into a fresh copy of
  * the table without its indexes or constraints (`create table … as select … where 1 = 0`), as
- * many as the import received records (cycling through the facts if there are fewer).
+ * many as the import received records (cycling through the facts if there are fewer). With
+ * `indexed`, the copy has the primary key and indexes of `facts` too: a tighter limit.
  */
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
@@ -15,6 +16,8 @@ export interface LimitOptions {
   batch: number;
   /** Rows per INSERT statement. */
   chunk: number;
+  /** Give the copy the primary key and indexes of `facts`. */
+  indexed: boolean;
 }
 
 export interface LimitResult {
@@ -42,7 +45,21 @@ export function sqliteLimit(file: string, options: LimitOptions): LimitResult {
   try {
     raw.pragma('journal_mode = WAL');
     raw.pragma('synchronous = NORMAL');
-    raw.exec('drop table if exists facts_bench; create table facts_bench as select * from facts where 1 = 0');
+    raw.exec('drop table if exists facts_bench');
+    if (options.indexed) {
+      // The table's and its indexes' own DDL, renamed (the table first).
+      const ddl = raw
+        .prepare("select type, name, sql from sqlite_master where tbl_name = 'facts' and sql is not null")
+        .all() as { type: string; name: string; sql: string }[];
+      ddl.sort((a, b) => Number(b.type === 'table') - Number(a.type === 'table'));
+      for (const d of ddl) {
+        const renamed = (
+          d.type === 'index' ? d.sql.replace(`"${d.name}"`, `"${d.name}_bench"`) : d.sql
+        ).replace('"facts"', '"facts_bench"');
+        if (!renamed.includes('"facts_bench"')) throw new Error(`cannot copy ${d.name}: ${d.sql}`);
+        raw.exec(renamed);
+      }
+    } else raw.exec('create table facts_bench as select * from facts where 1 = 0');
     const columns = raw
       .prepare('select * from facts limit 0')
       .columns()
@@ -106,7 +123,11 @@ export async function postgresLimit(
   await client.connect();
   try {
     await client.query('drop table if exists facts_bench');
-    await client.query('create table facts_bench as select * from facts where 1 = 0');
+    await client.query(
+      options.indexed
+        ? 'create table facts_bench (like facts including defaults including constraints including indexes)'
+        : 'create table facts_bench as select * from facts where 1 = 0',
+    );
     const columns = (
       await client.query<{ column_name: string }>(
         `select column_name from information_schema.columns
@@ -142,7 +163,7 @@ export async function postgresLimit(
       for (let i = 0; i < values.length; i += options.chunk) {
         const part = values.slice(i, i + options.chunk);
         await client.query({
-          name: `facts_bench_${part.length}`,
+          name: `facts_bench_${String(options.indexed)}_${part.length}`,
           text: insertText(part.length),
           values: part.flat(),
         });
