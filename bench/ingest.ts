@@ -1,0 +1,296 @@
+/**
+ * End-to-end ingest throughput against a practical limit, in the same run, on SQLite and on
+ * PostgreSQL. A county is generated once (its fourteen department files, with their defects);
+ * each round imports the whole folder with `importFeedDirectory` (read → interpret/validate →
+ * resolve → store) into a fresh migrated database holding the area tree, then inserts as many
+ * plain rows (the facts the import stored) into a copy of the facts table without indexes, with
+ * multi-row INSERTs, one transaction per batch of the import's size: the limit. Figures are
+ * medians over rounds. Generation, migration and the area tree are not timed.
+ * Run: npm run bench:ingest (BENCH_HOUSEHOLDS, BENCH_ROUNDS, BENCH_DATABASES, BENCH_BATCH, …)
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { testFieldCipher } from '../src/core/fieldCipher.ts';
+import { todayInChina } from '../src/core/isoDate.ts';
+import { createDatabase, type DatabaseHandle } from '../src/db/createDatabase.ts';
+import { migrateToLatest } from '../src/db/migrate.ts';
+import type { ImportTable } from '../src/db/schema.ts';
+import { readCountyDivisions } from '../src/areas/chinaDivision.ts';
+import { importAreaRecords } from '../src/areas/importAreas.ts';
+import { loadVariableCatalogue } from '../src/registry/variables/variableCatalogue.ts';
+import { loadFeeds } from '../src/ingest/feeds/loadFeeds.ts';
+import { generateCountyFeeds } from '../src/generator/generateCountyFeeds.ts';
+import { importFeedDirectory } from '../src/ingest/imports/importFeedDirectory.ts';
+import { postgresLimit, sqliteLimit, type LimitResult } from './ingestLimit.ts';
+
+const envNumber = (name: string, fallback: number): number => {
+  const value = Number(process.env[name] ?? fallback);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number`);
+  return value;
+};
+const HOUSEHOLDS = envNumber('BENCH_HOUSEHOLDS', 20_000);
+const ROUNDS = envNumber('BENCH_ROUNDS', HOUSEHOLDS > 20_000 ? 1 : 3);
+/** Rows per import transaction, passed to the import and used by the limit alike (runImport's default). */
+const BATCH = envNumber('BENCH_BATCH', 5000);
+/** Rows per INSERT statement in the limit (as the importer's own multi-row INSERTs). */
+const CHUNK = envNumber('BENCH_CHUNK', 400);
+const COUNTY = process.env.BENCH_COUNTY ?? '371082';
+const SEED = envNumber('BENCH_SEED', 1);
+const REFERENCE_DATE = process.env.BENCH_REFERENCE_DATE ?? todayInChina();
+// BENCH_DATABASES=sqlite or =postgres runs one of them; both by default.
+const databases = (process.env.BENCH_DATABASES ?? 'sqlite,postgres').split(',');
+const PG_URL = process.env.ZHULIAN_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+/** Xuhui's scale, for a projection at the measured rate. */
+const XUHUI_RECORDS = 23_000_000;
+
+// Peak resident memory, sampled every 100 ms (a synchronous stretch delays a sample; the OS
+// figure `maxRSS` at the end catches what the samples miss), overall and per phase.
+let peakRss = process.memoryUsage().rss;
+let phasePeak = peakRss;
+const sampler = setInterval(() => {
+  const rss = process.memoryUsage().rss;
+  if (rss > peakRss) peakRss = rss;
+  if (rss > phasePeak) phasePeak = rss;
+}, 100);
+const startPhase = () => (phasePeak = process.memoryUsage().rss);
+const endPhase = () => Math.max(phasePeak, process.memoryUsage().rss);
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+
+const median = (xs: number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+};
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+const sum = (imports: ImportTable[], pick: (i: ImportTable) => number) =>
+  imports.reduce((n, i) => n + pick(i), 0);
+
+const variables = loadVariableCatalogue();
+const feeds = loadFeeds(variables);
+const cipher = testFieldCipher();
+
+const startedAt = new Date();
+console.log(
+  `Ingest benchmark, ${startedAt.toISOString()}: ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, ` +
+    `${mib(os.totalmem())}, Node ${process.version}, load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+);
+
+// 1. The county, once.
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhulian-bench-ingest-'));
+const feedDir = path.join(dir, 'feeds');
+// Removed however the run ends (an error in a round included).
+process.on('exit', () => {
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+startPhase();
+const generationStarted = performance.now();
+const generated = await generateCountyFeeds({
+  countyCode: COUNTY,
+  households: HOUSEHOLDS,
+  seed: SEED,
+  outDir: dir,
+  referenceDate: REFERENCE_DATE,
+});
+const generationSeconds = (performance.now() - generationStarted) / 1000;
+const generationRss = endPhase();
+const fileRecords = generated.feeds.reduce((n, f) => n + f.rows, 0);
+console.log(
+  `Generated ${generated.countyName} (${COUNTY}), seed ${SEED}, reference date ${REFERENCE_DATE}: ` +
+    `${fmt(generated.households)} households, ${fmt(generated.persons)} persons, ` +
+    `${fmt(fileRecords)} records in ${generated.feeds.length} files (${fmt(generated.defects)} planted defects) ` +
+    `in ${generationSeconds.toFixed(1)} s, peak RSS ${mib(generationRss)}`,
+);
+console.log('feed                               | format | records | defects |    MiB');
+for (const f of generated.feeds) {
+  const bytes = fs.statSync(path.join(dir, f.file)).size;
+  console.log(
+    `${f.id.padEnd(34)} | ${f.format.padEnd(6)} | ${fmt(f.rows).padStart(7)} | ${fmt(f.defects).padStart(7)} | ${(bytes / 2 ** 20).toFixed(1).padStart(6)}`,
+  );
+}
+
+interface Round {
+  seconds: number;
+  imports: ImportTable[];
+  /** Seconds per feed: from the import's start to its finish (as recorded by the import). */
+  feedSeconds: Map<string, number>;
+  facts: number;
+  persons: number;
+  limit: LimitResult;
+  /** The same into a copy with the primary key and indexes of `facts`. */
+  limitIndexed: LimitResult;
+  rss: number;
+}
+
+async function prepare(database: DatabaseHandle): Promise<void> {
+  await migrateToLatest(database.db);
+  await importAreaRecords(database.db, readCountyDivisions(COUNTY), REFERENCE_DATE);
+}
+
+async function importRound(database: DatabaseHandle): Promise<Omit<Round, 'limit' | 'limitIndexed'>> {
+  const { db } = database;
+  const starts = new Map<string, number>();
+  startPhase();
+  const started = performance.now();
+  const imports = await importFeedDirectory({ db, cipher, variables, feeds }, feedDir, {
+    startedBy: 'bench',
+    batchSize: BATCH,
+    onStart: (row) => starts.set(row.id, performance.now()),
+  });
+  const seconds = (performance.now() - started) / 1000;
+  const rss = endPhase();
+  // A feed's time runs from its onStart to the next feed's (so the hashing and area list of
+  // the next file count there), the first one's from the call, the last one's to the end.
+  const feedSeconds = new Map<string, number>();
+  imports.forEach((i, n) => {
+    const from = n === 0 ? started : (starts.get(i.id) ?? started);
+    const next = imports[n + 1];
+    const to = next ? (starts.get(next.id) ?? from) : started + seconds * 1000;
+    feedSeconds.set(i.feed_id, (to - from) / 1000);
+  });
+  for (const i of imports) {
+    if (i.status !== 'completed') throw new Error(`${i.feed_id}: ${i.status}`);
+    if (i.received !== i.accepted + i.rejected + i.duplicate)
+      throw new Error(`${i.feed_id}: counts do not reconcile`);
+  }
+  const count = async (table: 'facts' | 'persons') =>
+    Number(
+      (
+        await db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<number | string>().as('n'))
+          .executeTakeFirst()
+      )?.n ?? 0,
+    );
+  return { seconds, imports, feedSeconds, facts: await count('facts'), persons: await count('persons'), rss };
+}
+
+const results = new Map<string, Round[]>();
+const labels = { sqlite: 'SQLite (file, WAL)', postgres: 'PostgreSQL (loopback)' } as const;
+for (let r = 0; r < ROUNDS; r++) {
+  // Alternate the order so slow drifts in the machine's load hit both databases alike.
+  const order = r % 2 === 0 ? (['sqlite', 'postgres'] as const) : (['postgres', 'sqlite'] as const);
+  for (const name of order) {
+    if (!databases.includes(name)) continue;
+    let round: Round;
+    if (name === 'sqlite') {
+      const dbDir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhulian-bench-ingest-db-'));
+      const file = path.join(dbDir, 'bench.db');
+      const sqlite = createDatabase({ sqliteFile: file });
+      try {
+        await prepare(sqlite);
+        const done = await importRound(sqlite);
+        const received = sum(done.imports, (i) => i.received);
+        const limit = (indexed: boolean) =>
+          sqliteLimit(file, { rows: received, batch: BATCH, chunk: CHUNK, indexed });
+        round = { ...done, limit: limit(false), limitIndexed: limit(true) };
+      } finally {
+        await sqlite.close();
+        fs.rmSync(dbDir, { recursive: true, force: true });
+      }
+    } else {
+      const schema = `bench_ingest_${process.pid}`;
+      const admin = new pg.Client({ connectionString: PG_URL });
+      await admin.connect();
+      await admin.query(`create schema ${schema}`);
+      try {
+        const postgres = createDatabase({ url: PG_URL, schema });
+        try {
+          await prepare(postgres);
+          const done = await importRound(postgres);
+          const received = sum(done.imports, (i) => i.received);
+          const limit = (indexed: boolean) =>
+            postgresLimit(PG_URL, schema, { rows: received, batch: BATCH, chunk: CHUNK, indexed });
+          round = {
+            ...done,
+            limit: await limit(false),
+            limitIndexed: await limit(true),
+          };
+        } finally {
+          await postgres.close();
+        }
+      } finally {
+        await admin.query(`drop schema ${schema} cascade`);
+        await admin.end();
+      }
+    }
+    const list = results.get(name) ?? [];
+    list.push(round);
+    results.set(name, list);
+    const received = sum(round.imports, (i) => i.received);
+    console.log(
+      `round ${r + 1}/${ROUNDS} ${labels[name]}: ${fmt(received)} records in ${round.seconds.toFixed(1)} s ` +
+        `(${fmt(received / round.seconds)}/s); limit ${fmt(round.limit.rows)} rows in ${round.limit.seconds.toFixed(2)} s ` +
+        `(${fmt(round.limit.rows / round.limit.seconds)}/s), indexed ${round.limitIndexed.seconds.toFixed(2)} s ` +
+        `(${fmt(round.limitIndexed.rows / round.limitIndexed.seconds)}/s); peak RSS ${mib(round.rss)}`,
+    );
+  }
+}
+clearInterval(sampler);
+
+// Per feed: what each did (from the last round; every round imports the same files into an
+// empty database, so the counts are the same) and the median time.
+const names = [...results.keys()];
+console.log('');
+console.log(
+  `Per feed (median of ${ROUNDS} round${ROUNDS > 1 ? 's' : ''}; records/s = rows received per second)`,
+);
+console.log(
+  'feed                               | received | accepted | rejected | dupl. |     facts |' +
+    names.map((n) => ` ${n.padStart(8)} s | ${'records/s'.padStart(9)} |`).join(''),
+);
+const first = results.get(names[0] ?? '')?.at(-1);
+
+for (const i of first?.imports ?? []) {
+  let line =
+    `${i.feed_id.padEnd(34)} | ${fmt(i.received).padStart(8)} | ${fmt(i.accepted).padStart(8)} | ` +
+    `${fmt(i.rejected).padStart(8)} | ${fmt(i.duplicate).padStart(5)} | ${fmt(i.facts_recorded).padStart(9)} |`;
+  for (const n of names) {
+    const seconds = median((results.get(n) ?? []).map((round) => round.feedSeconds.get(i.feed_id) ?? 0));
+    line += ` ${seconds.toFixed(2).padStart(10)} | ${fmt(i.received / seconds).padStart(9)} |`;
+  }
+  console.log(line);
+}
+
+console.log('');
+console.log(
+  `Ingest of ${fmt(HOUSEHOLDS)} households end to end (importFeedDirectory, 14 files, batch ${fmt(BATCH)}), ` +
+    `median of ${ROUNDS} round${ROUNDS > 1 ? 's' : ''}; limit = the same number of plain rows ` +
+    `(the import's facts) by multi-row INSERT (${CHUNK} rows) into an unindexed copy of facts, one transaction per batch; ` +
+    `indexed = the same into a copy with the primary key and indexes of facts`,
+);
+console.log(
+  'database              |   records | accepted | rejected | dupl. |   persons |     facts | import s | records/s |' +
+    ' limit s |  limit rows/s | ours/limit | indexed s | indexed rows/s | ours/indexed | 23 M at this rate | peak RSS',
+);
+for (const [name, rounds] of results) {
+  const last = rounds.at(-1);
+  if (!last) continue;
+  const received = sum(last.imports, (i) => i.received);
+  const seconds = median(rounds.map((r) => r.seconds));
+  const limitSeconds = median(rounds.map((r) => r.limit.seconds));
+  const rate = received / seconds;
+  const limitRate = last.limit.rows / limitSeconds;
+  const indexedRate = last.limitIndexed.rows / median(rounds.map((r) => r.limitIndexed.seconds));
+  const hours = XUHUI_RECORDS / rate / 3600;
+  console.log(
+    `${labels[name as keyof typeof labels].padEnd(21)} | ${fmt(received).padStart(9)} | ` +
+      `${fmt(sum(last.imports, (i) => i.accepted)).padStart(8)} | ${fmt(sum(last.imports, (i) => i.rejected)).padStart(8)} | ` +
+      `${fmt(sum(last.imports, (i) => i.duplicate)).padStart(5)} | ${fmt(last.persons).padStart(9)} | ` +
+      `${fmt(last.facts).padStart(9)} | ${seconds.toFixed(1).padStart(8)} | ${fmt(rate).padStart(9)} | ` +
+      `${limitSeconds.toFixed(2).padStart(7)} | ${fmt(limitRate).padStart(13)} | ` +
+      `${((rate / limitRate) * 100).toFixed(1).padStart(8)} % | ` +
+      `${(last.limitIndexed.rows / indexedRate).toFixed(2).padStart(9)} | ${fmt(indexedRate).padStart(14)} | ` +
+      `${((rate / indexedRate) * 100).toFixed(1).padStart(10)} % | ${hours.toFixed(1).padStart(15)} h | ` +
+      mib(Math.max(...rounds.map((r) => r.rss))),
+  );
+}
+console.log(
+  `Peak RSS: ${mib(peakRss)} sampled every 100 ms (generation ${mib(generationRss)}); ` +
+    `OS maximum resident set ${mib(process.resourceUsage().maxRSS * 1024)}. ` +
+    `Finished ${new Date().toISOString()} (${((Date.now() - startedAt.getTime()) / 1000).toFixed(0)} s).`,
+);

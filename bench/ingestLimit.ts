@@ -1,0 +1,183 @@
+/**
+ * The practical limit for bench/ingest.ts: how fast the same database takes plain rows, with
+ * nothing but multi-row INSERTs in one transaction per batch. The rows are the facts the import
+ * just stored, read back a batch at a time (reads not timed) and inserted into a fresh copy of
+ * the table without its indexes or constraints (`create table … as select … where 1 = 0`), as
+ * many as the import received records (cycling through the facts if there are fewer). With
+ * `indexed`, the copy has the primary key and indexes of `facts` too: a tighter limit.
+ */
+import SqliteDatabase from 'better-sqlite3';
+import pg from 'pg';
+
+export interface LimitOptions {
+  /** Rows to insert: the records the import received. */
+  rows: number;
+  /** Rows per transaction: the import's batch size. */
+  batch: number;
+  /** Rows per INSERT statement. */
+  chunk: number;
+  /** Give the copy the primary key and indexes of `facts`. */
+  indexed: boolean;
+}
+
+export interface LimitResult {
+  rows: number;
+  seconds: number;
+  columns: number;
+  /** Distinct facts the rows were taken from (fewer than `rows` when they were cycled). */
+  sourceFacts: number;
+}
+
+const placeholders = (columns: number, rows: number, numbered: boolean): string => {
+  const out: string[] = [];
+  let n = 0;
+  for (let r = 0; r < rows; r++) {
+    const row: string[] = [];
+    for (let c = 0; c < columns; c++) row.push(numbered ? `$${++n}` : '?');
+    out.push(`(${row.join(', ')})`);
+  }
+  return out.join(', ');
+};
+
+/** SQLite: a second better-sqlite3 connection to the same file, with the app's pragmas. */
+export function sqliteLimit(file: string, options: LimitOptions): LimitResult {
+  const raw = new SqliteDatabase(file);
+  try {
+    raw.pragma('journal_mode = WAL');
+    raw.pragma('synchronous = NORMAL');
+    raw.exec('drop table if exists facts_bench');
+    if (options.indexed) {
+      // The table's and its indexes' own DDL, renamed (the table first).
+      const ddl = raw
+        .prepare("select type, name, sql from sqlite_master where tbl_name = 'facts' and sql is not null")
+        .all() as { type: string; name: string; sql: string }[];
+      ddl.sort((a, b) => Number(b.type === 'table') - Number(a.type === 'table'));
+      for (const d of ddl) {
+        const renamed = (
+          d.type === 'index' ? d.sql.replace(`"${d.name}"`, `"${d.name}_bench"`) : d.sql
+        ).replace('"facts"', '"facts_bench"');
+        if (!renamed.includes('"facts_bench"')) throw new Error(`cannot copy ${d.name}: ${d.sql}`);
+        raw.exec(renamed);
+      }
+    } else raw.exec('create table facts_bench as select * from facts where 1 = 0');
+    const columns = raw
+      .prepare('select * from facts limit 0')
+      .columns()
+      .map((c) => c.name)
+      .filter((name) => name !== 'id');
+    const list = columns.join(', ');
+    const read = raw.prepare(`select id, ${list} from facts where id > ? order by id limit ?`).raw();
+    const statements = new Map<number, SqliteDatabase.Statement>();
+    const insertFor = (rows: number) => {
+      let statement = statements.get(rows);
+      if (!statement) {
+        statement = raw.prepare(
+          `insert into facts_bench (${list}) values ${placeholders(columns.length, rows, false)}`,
+        );
+        statements.set(rows, statement);
+      }
+      return statement;
+    };
+    const insertBatch = raw.transaction((rows: unknown[][]) => {
+      for (let i = 0; i < rows.length; i += options.chunk) {
+        const part = rows.slice(i, i + options.chunk);
+        insertFor(part.length).run(part.flat());
+      }
+    });
+    let after = 0;
+    let seconds = 0;
+    let done = 0;
+    const seen = new Set<number>();
+    while (done < options.rows) {
+      const want = Math.min(options.batch, options.rows - done);
+      const rows = read.all(after, want) as unknown[][];
+      if (rows.length === 0) {
+        if (after === 0) throw new Error('no facts to insert');
+        after = 0;
+        continue;
+      }
+      after = Number(rows[rows.length - 1]?.[0]);
+      for (const r of rows) seen.add(Number(r[0]));
+      const values = rows.map((r) => r.slice(1));
+      const started = performance.now();
+      insertBatch(values);
+      seconds += (performance.now() - started) / 1000;
+      done += rows.length;
+    }
+    const count = raw.prepare('select count(*) as n from facts_bench').get() as { n: number };
+    if (count.n !== options.rows) throw new Error(`facts_bench has ${count.n} rows, not ${options.rows}`);
+    raw.exec('drop table facts_bench');
+    return { rows: done, seconds, columns: columns.length, sourceFacts: seen.size };
+  } finally {
+    raw.close();
+  }
+}
+
+/** PostgreSQL: its own connection in the benchmark's schema; named prepared multi-row INSERTs. */
+export async function postgresLimit(
+  url: string,
+  schema: string,
+  options: LimitOptions,
+): Promise<LimitResult> {
+  const client = new pg.Client({ connectionString: url, options: `-c search_path=${schema}` });
+  await client.connect();
+  try {
+    await client.query('drop table if exists facts_bench');
+    await client.query(
+      options.indexed
+        ? 'create table facts_bench (like facts including defaults including constraints including indexes)'
+        : 'create table facts_bench as select * from facts where 1 = 0',
+    );
+    const columns = (
+      await client.query<{ column_name: string }>(
+        `select column_name from information_schema.columns
+          where table_schema = $1 and table_name = 'facts' order by ordinal_position`,
+        [schema],
+      )
+    ).rows
+      .map((r) => r.column_name)
+      .filter((name) => name !== 'id');
+    const list = columns.join(', ');
+    const readText = `select id, ${list} from facts where id > $1 order by id limit $2`;
+    const insertText = (rows: number) =>
+      `insert into facts_bench (${list}) values ${placeholders(columns.length, rows, true)}`;
+    let after = 0;
+    let seconds = 0;
+    let done = 0;
+    const seen = new Set<number>();
+    while (done < options.rows) {
+      const want = Math.min(options.batch, options.rows - done);
+      const rows = (
+        await client.query<unknown[]>({ text: readText, values: [after, want], rowMode: 'array' })
+      ).rows;
+      if (rows.length === 0) {
+        if (after === 0) throw new Error('no facts to insert');
+        after = 0;
+        continue;
+      }
+      after = Number(rows[rows.length - 1]?.[0]);
+      for (const r of rows) seen.add(Number(r[0]));
+      const values = rows.map((r) => r.slice(1));
+      const started = performance.now();
+      await client.query('begin');
+      for (let i = 0; i < values.length; i += options.chunk) {
+        const part = values.slice(i, i + options.chunk);
+        await client.query({
+          name: `facts_bench_${String(options.indexed)}_${part.length}`,
+          text: insertText(part.length),
+          values: part.flat(),
+        });
+      }
+      await client.query('commit');
+      seconds += (performance.now() - started) / 1000;
+      done += rows.length;
+    }
+    const count = await client.query<{ n: string }>('select count(*)::text as n from facts_bench');
+    if (Number(count.rows[0]?.n) !== options.rows)
+      throw new Error(`facts_bench has ${count.rows[0]?.n ?? '?'} rows, not ${options.rows}`);
+    await client.query('drop table facts_bench');
+    return { rows: done, seconds, columns: columns.length, sourceFacts: seen.size };
+  } finally {
+    await client.end();
+  }
+}
