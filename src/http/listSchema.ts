@@ -7,6 +7,6 @@ export const listOf = (item: object) =>
 
 /** Query properties for paging, shared by list routes. */
 export const pagingProperties = {
-  limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
+  limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
   offset: { type: 'integer', minimum: 0, default: 0 },
 } as const;

@@ -6,10 +6,7 @@ export const uuidParams = {
 } as const;
 
 export const date = { type: 'string', format: 'date' } as const;
-export const pagingProperties = {
-  limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
-  offset: { type: 'integer', minimum: 0, default: 0 },
-} as const;
+export { pagingProperties } from '../http/listSchema.ts';
 export const nullableDate = { type: ['string', 'null'], format: 'date' } as const;
 export const labelSchema = {
   type: 'object',

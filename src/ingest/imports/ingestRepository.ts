@@ -172,7 +172,7 @@ export async function writeBatch(
   const insert = <T extends keyof Database>(table: T, rows: Insertable<Database[T]>[]): BulkStep => ({
     kind: 'insert',
     table,
-    rows: rows,
+    rows,
   });
   await bulkWrite(db, [
     insert('persons', writes.persons),

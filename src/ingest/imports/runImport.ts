@@ -7,7 +7,7 @@ import { todayInChina, type IsoDate } from '../../core/isoDate.ts';
 import type { Database, FactTable, ImportTable } from '../../db/schema.ts';
 import { recordAudit } from '../../access/audit/auditService.ts';
 import { preparePersonRow } from '../../registry/persons/preparePersonRow.ts';
-import { parseResidentId } from '../../registry/residentId/index.ts';
+import type { ResidentIdInfo } from '../../registry/residentId/index.ts';
 import type { VariableCatalogue } from '../../registry/variables/variableCatalogue.ts';
 import type { FeedDefinition } from '../feeds/feedDefinition.ts';
 import { interpretRow, type InterpretedRow, type RowProblem } from '../rows/interpretRow.ts';
@@ -349,12 +349,12 @@ async function processBatch(
 
   for (const { source, row, hash } of fresh) {
     let personId: string | undefined;
-    const idNumber = row.keys.idNumber;
-    if (idNumber) {
-      const blind = idHashes.get(idNumber) ?? cipher.blindIndex(idNumber);
+    const identity = row.identity;
+    if (identity) {
+      const blind = idHashes.get(identity.idNumber) ?? cipher.blindIndex(identity.idNumber);
       personId = personByHash.get(blind);
       if (!personId && feed.createsPersons) {
-        const created = createPerson(options, row, idNumber, at, cipher, households, out);
+        const created = createPerson(options, row, identity, at, cipher, households, out);
         if (typeof created !== 'string') {
           reject(source, created);
           continue;
@@ -452,8 +452,7 @@ function personChange(row: InterpretedRow, cipher: FieldCipher, held: ReadonlySe
   if (row.person.residenceAreaCode && held?.has(row.person.residenceAreaCode))
     change.residence_area_code = row.person.residenceAreaCode;
   if (row.person.hukouAreaCode) change.hukou_area_code = row.person.hukouAreaCode;
-  if (row.person.phone && /^1\d{10}$/.test(row.person.phone))
-    change.phone_enc = cipher.encrypt(row.person.phone);
+  if (row.person.phone) change.phone_enc = cipher.encrypt(row.person.phone);
   return change;
 }
 
@@ -461,7 +460,7 @@ function personChange(row: InterpretedRow, cipher: FieldCipher, held: ReadonlySe
 function createPerson(
   options: RunImportOptions,
   row: InterpretedRow,
-  idNumber: string,
+  identity: ResidentIdInfo,
   at: string,
   cipher: FieldCipher,
   households: Map<string, string>,
@@ -473,7 +472,6 @@ function createPerson(
       (c) => (c.kind === 'person' && c.person === field) || (c.kind === 'key' && c.key === field),
     )?.column ?? null;
   const problems: RowProblem[] = [];
-  const parsed = parseResidentId(idNumber);
   const residence = row.person.residenceAreaCode ?? '';
   if (!options.heldAreaCodes?.has(residence)) {
     problems.push({
@@ -484,7 +482,7 @@ function createPerson(
     });
   }
   const sex = row.person.sex;
-  if (parsed.ok && sex && sex !== parsed.value.sex) {
+  if (sex && sex !== identity.sex) {
     problems.push({
       column: columnOf('sex'),
       value: sex,
@@ -492,29 +490,28 @@ function createPerson(
       params: { value: sex, reason: '与身份证号码表明的性别不一致' },
     });
   }
-  if (parsed.ok && row.keys.birthDate && row.keys.birthDate !== parsed.value.birthDate) {
+  if (row.keys.birthDate && row.keys.birthDate !== identity.birthDate) {
     problems.push({
       column: columnOf('birthDate'),
       value: row.keys.birthDate,
       code: 'INGEST_BAD_VALUE',
       params: {
         value: row.keys.birthDate,
-        reason: `与身份证号码中的出生日期${parsed.value.birthDate}不一致`,
+        reason: `与身份证号码中的出生日期${identity.birthDate}不一致`,
       },
     });
   }
-  if (!parsed.ok || problems.length > 0 || !row.keys.name) return problems;
-  const phone = row.person.phone && /^1\d{10}$/.test(row.person.phone) ? row.person.phone : null;
+  if (problems.length > 0 || !row.keys.name) return problems;
   const person = preparePersonRow(
     {
-      idNumber,
+      idNumber: identity.idNumber,
       name: row.keys.name,
-      sex: parsed.value.sex,
-      birthDate: parsed.value.birthDate,
+      sex: identity.sex,
+      birthDate: identity.birthDate,
       deathDate: row.person.deathDate ?? null,
       hukouAreaCode: row.person.hukouAreaCode ?? null,
       residenceAreaCode: residence,
-      phone,
+      phone: row.person.phone ?? null,
     },
     cipher,
     at,

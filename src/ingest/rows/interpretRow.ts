@@ -1,7 +1,8 @@
 import type { ErrorCode } from '../../core/errorCatalogue.ts';
 import type { MessageParams } from '../../core/appError.ts';
 import type { IsoDate } from '../../core/isoDate.ts';
-import { parseResidentId } from '../../registry/residentId/index.ts';
+import { parseResidentId, type ResidentIdInfo } from '../../registry/residentId/index.ts';
+import { phoneProblem } from '../../registry/persons/phone.ts';
 import type { FactValue, VariableCatalogue } from '../../registry/variables/variableCatalogue.ts';
 import type {
   FeedColumn,
@@ -30,6 +31,8 @@ export interface InterpretedValue {
 /** A row in the registry's terms: who it is about, when, and what it says. */
 export interface InterpretedRow {
   keys: Partial<Record<KeyRole, string>>;
+  /** The ID number taken apart (sex, birth date), when the row has a valid one. */
+  identity?: ResidentIdInfo;
   dates: Partial<Record<RowRole, IsoDate>>;
   /** Registry fields of the person (population feeds), as the registry spells them. */
   person: Partial<Record<PersonField, string>>;
@@ -86,8 +89,10 @@ export function interpretRow(
     if (column.kind === 'key') {
       if (column.key === 'idNumber') {
         const parsed = parseResidentId(text, { today });
-        if (parsed.ok) row.keys.idNumber = parsed.value.idNumber;
-        else
+        if (parsed.ok) {
+          row.keys.idNumber = parsed.value.idNumber;
+          row.identity = parsed.value;
+        } else
           problem(column, text, 'INGEST_BAD_ID_NUMBER', {
             value: text,
             reason: parsed.problems.map((p) => p.message).join('；'),
@@ -118,6 +123,13 @@ export function interpretRow(
           continue;
         }
         value = date;
+      }
+      if (column.kind === 'person' && column.person === 'phone') {
+        const reason = phoneProblem(value);
+        if (reason) {
+          problem(column, text, 'INGEST_BAD_VALUE', { value: text, reason });
+          continue;
+        }
       }
       if (column.kind === 'person') row.person[column.person] = value;
       else row.hukou[column.hukou] = value;
