@@ -12,7 +12,8 @@ import type { ImportTable } from '../db/schema.ts';
 import type { AppContext } from '../http/appContext.ts';
 import { requestScope } from '../http/accessHook.ts';
 import { listOf, pagingProperties } from '../http/listSchema.ts';
-import type { FeedColumn, FeedDefinition } from './feeds/feedDefinition.ts';
+import type { FeedDefinition } from './feeds/feedDefinition.ts';
+import { columnMeaning } from './feeds/columnMeaning.ts';
 import { findImport, listImports, listLinkReviews } from './imports/ingestRepository.ts';
 import { decideLinkReview, type LinkReviewDecision } from './imports/decideLinkReview.ts';
 import { findPersonsByIds } from '../registry/persons/personRepository.ts';
@@ -67,37 +68,6 @@ export function importDto(row: ImportTable) {
     startedAt: row.started_at,
     finishedAt: row.finished_at,
   };
-}
-
-/** What a column means, in words, for the feeds page and the template's instructions. */
-function columnMeaning(column: FeedColumn, context: AppContext): { zh: string; en: string } {
-  switch (column.kind) {
-    case 'key':
-      return {
-        idNumber: { zh: '身份证号（用于匹配人员）', en: 'ID number (to find the person)' },
-        name: { zh: '姓名', en: 'Name' },
-        birthDate: { zh: '出生日期', en: 'Date of birth' },
-        hukouNumber: { zh: '户号', en: 'Hukou number' },
-      }[column.key];
-    case 'role':
-      return {
-        observedAt: { zh: '数据日期（部门登记或统计日期）', en: 'Date the department recorded it' },
-        validFrom: { zh: '有效期起', en: 'Valid from' },
-        validTo: { zh: '有效期止', en: 'Valid until' },
-      }[column.role];
-    case 'person':
-      return {
-        sex: { zh: '性别', en: 'Sex' },
-        deathDate: { zh: '死亡日期', en: 'Date of death' },
-        residenceAreaCode: { zh: '居住地区划代码', en: 'Area of usual residence' },
-        hukouAreaCode: { zh: '户籍地区划代码', en: 'Area of hukou registration' },
-        phone: { zh: '联系电话', en: 'Phone number' },
-      }[column.person];
-    case 'hukou':
-      return { zh: '与户主关系', en: 'Relationship to the head of the hukou household' };
-    case 'variable':
-      return context.variables.get(column.variable)?.label ?? { zh: column.variable, en: column.variable };
-  }
 }
 
 /**
@@ -226,7 +196,7 @@ export function registerIngestRoutes(app: FastifyInstance, context: AppContext):
             authoritativeFor: feed.authoritativeFor,
             columns: feed.columns.map((c) => ({
               column: c.column,
-              meaning: columnMeaning(c, context),
+              meaning: columnMeaning(c, variables),
               required: c.required,
               codes: 'codes' in c && c.codes ? Object.keys(c.codes) : [],
             })),

@@ -1,5 +1,6 @@
 import type { VariableCatalogue } from '../../registry/variables/variableCatalogue.ts';
 import type { FeedColumn, FeedDefinition } from '../feeds/feedDefinition.ts';
+import { columnMeaning } from '../feeds/columnMeaning.ts';
 
 /** What staff need to know to fill one column of a feed, in Chinese. */
 export interface ColumnDescription {
@@ -22,25 +23,6 @@ export interface ColumnDescription {
   text: boolean;
 }
 
-const KEY_MEANINGS = {
-  idNumber: '公民身份号码（用于匹配人员）',
-  name: '姓名',
-  birthDate: '出生日期',
-  hukouNumber: '户号',
-} as const;
-const ROLE_MEANINGS = {
-  observedAt: '部门登记或统计该数据的日期',
-  validFrom: '有效期起始日期',
-  validTo: '有效期截止日期',
-} as const;
-const PERSON_MEANINGS = {
-  sex: '性别',
-  deathDate: '死亡日期（死亡注销）',
-  residenceAreaCode: '居住地行政区划代码',
-  hukouAreaCode: '户籍地行政区划代码',
-  phone: '联系电话',
-} as const;
-const HUKOU_MEANINGS = { relationship: '与户主关系（GB/T 4761-2008）' } as const;
 /** The registry's own person codes have no catalogue entry; their Chinese names live here. */
 const PERSON_CODE_LABELS: Partial<Record<string, Record<string, string>>> = {
   sex: { male: '男', female: '女' },
@@ -94,15 +76,15 @@ export function describeColumn(
   let text = codes !== undefined || dateFormats !== undefined;
   switch (column.kind) {
     case 'key':
-      meaning = KEY_MEANINGS[column.key];
+      meaning = columnMeaning(column, catalogue).zh;
       if (column.key === 'idNumber') format = '18位居民身份证号码，按文本填写（末位可为X）';
       if (column.key === 'idNumber' || column.key === 'hukouNumber') text = true;
       break;
     case 'role':
-      meaning = ROLE_MEANINGS[column.role];
+      meaning = columnMeaning(column, catalogue).zh;
       break;
     case 'person': {
-      meaning = PERSON_MEANINGS[column.person];
+      meaning = columnMeaning(column, catalogue).zh;
       const labels = PERSON_CODE_LABELS[column.person];
       if (labels) codeLabel = (target) => labels[String(target)] ?? String(target);
       if (column.person === 'residenceAreaCode' || column.person === 'hukouAreaCode') {
@@ -116,11 +98,11 @@ export function describeColumn(
       break;
     }
     case 'hukou':
-      meaning = HUKOU_MEANINGS[column.hukou];
+      meaning = columnMeaning(column, catalogue).zh;
       break;
     case 'variable': {
       const variable = catalogue.get(column.variable);
-      meaning = variable?.label.zh ?? column.variable;
+      meaning = columnMeaning(column, catalogue).zh;
       if (variable?.description) meaning += `（${variable.description}）`;
       const type = variable?.type ?? 'string';
       if (type === 'money') {
