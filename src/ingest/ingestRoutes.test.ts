@@ -158,6 +158,7 @@ describeEachDatabase('ingest routes', (getDb) => {
         reasons: ['姓名相同', '出生日期相同', '登记库中无户号'],
       }),
     ]);
+    expect(open.items[0]).toMatchObject({ feedName: { zh: '重大疾病登记（测试）' } });
     const nobody = open.items.find((r) => r.name === '钱多多');
     expect(nobody?.candidates).toEqual([]);
 
@@ -275,6 +276,9 @@ describeEachDatabase('ingest routes', (getDb) => {
           (await asCounty({ method: 'GET', url: `/api/imports/${id}` })).json<{ status: string }>().status,
       )
       .toBe('completed');
+    await flushAudit(getDb().db);
+    const [audit] = await findAuditRecords(getDb().db, { subjectId: id, limit: 1 });
+    expect(audit).toMatchObject({ action: 'ingest.import', ip: '127.0.0.1', outcome: 'success' });
     expect((await asCounty({ method: 'GET', url: `/api/imports/${id}` })).json()).toMatchObject({
       received: 1,
       accepted: 1,

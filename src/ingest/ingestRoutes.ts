@@ -257,6 +257,7 @@ export function registerIngestRoutes(app: FastifyInstance, context: AppContext):
         const job = importFile(context, feed, file, {
           fileName,
           startedBy: request.principal?.userId ?? 'anonymous',
+          ip: request.ip,
           onStart: resolve,
         })
           .catch((error: unknown) => {
@@ -394,6 +395,7 @@ export function registerIngestRoutes(app: FastifyInstance, context: AppContext):
               id: { type: 'integer' },
               importId: { type: 'string' },
               feedId: { type: 'string' },
+              feedName: labelSchema,
               line: { type: 'integer' },
               name: { type: ['string', 'null'] },
               birthDate: { type: ['string', 'null'] },
@@ -437,6 +439,7 @@ export function registerIngestRoutes(app: FastifyInstance, context: AppContext):
         id: r.id,
         importId: r.import_id,
         feedId: r.feed_id,
+        feedName: feeds.get(r.feed_id)?.name ?? { zh: r.feed_id, en: r.feed_id },
         line: r.line,
         name: r.name,
         birthDate: r.birth_date,

@@ -10,6 +10,7 @@ export interface ImportFileOptions {
   /** The name the user gave the file (uploads are stored under a temporary name). */
   fileName?: string;
   startedBy: string;
+  ip?: string;
   batchSize?: number;
   onProgress?: (progress: ImportProgress) => void;
   onStart?: (row: ImportTable) => void;
@@ -47,6 +48,7 @@ export async function importFile(
         skipThroughLine,
       }),
     startedBy: options.startedBy,
+    ...(options.ip ? { ip: options.ip } : {}),
     ...(options.batchSize ? { batchSize: options.batchSize } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(options.onStart ? { onStart: options.onStart } : {}),

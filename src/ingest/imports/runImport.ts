@@ -51,6 +51,8 @@ export interface RunImportOptions {
   /** Opens the file's records after a line (0 from the start; the checkpoint when resuming). */
   open: (skipThroughLine: number) => AsyncIterable<SourceRecord>;
   startedBy: string;
+  /** Where the upload came from, for the audit record (absent for the CLI). */
+  ip?: string;
   batchSize?: number;
   today?: IsoDate;
   onProgress?: (progress: ImportProgress) => void;
@@ -219,6 +221,7 @@ async function continueImport(
     });
     await recordAudit(db, {
       actor: options.startedBy,
+      ip: options.ip ?? null,
       action: 'ingest.import',
       subjectType: 'import',
       subjectId: state.id,
@@ -231,6 +234,7 @@ async function continueImport(
   await updateImport(db, state.id, { status: 'completed', updated_at: finished, finished_at: finished });
   await recordAudit(db, {
     actor: options.startedBy,
+    ip: options.ip ?? null,
     action: 'ingest.import',
     subjectType: 'import',
     subjectId: state.id,

@@ -17,6 +17,7 @@ interface Candidate {
 interface Review {
   id: number;
   feedId: string;
+  feedName: { zh: string; en: string };
   line: number;
   name: string | null;
   birthDate: string | null;
@@ -30,7 +31,7 @@ interface Review {
  * with the score and its reasons, and link the row to one of them or dismiss it.
  */
 export function LinkReviewsPage() {
-  const { t } = useLanguage();
+  const { t, language } = useLanguage();
   const reviews = useApi<{ items: Review[]; total: number }>('/link-reviews?limit=200');
   const areaNames = useAreaNames(
     (reviews.data?.items ?? []).flatMap((r) => r.candidates.map((c) => c.residenceAreaCode)),
@@ -56,7 +57,7 @@ export function LinkReviewsPage() {
         locale={{ emptyText: <Empty description={t('noLinkReviews')} /> }}
         pagination={{ pageSize: 20, showTotal: (n) => t('total', { n }) }}
         columns={[
-          { title: t('feed'), dataIndex: 'feedId' },
+          { title: t('feed'), key: 'feed', render: (_: unknown, review) => review.feedName[language] },
           { title: t('line'), dataIndex: 'line' },
           { title: t('name'), dataIndex: 'name' },
           { title: t('birthDate'), dataIndex: 'birthDate' },
