@@ -1,3 +1,4 @@
+import { testVillages } from './testVillages.ts';
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -7,7 +8,6 @@ import {
   generatePopulation,
   MAX_HOUSEHOLDS,
   type GeneratorOptions,
-  type GeneratorVillage,
   type GenPerson,
   type GenPopulation,
 } from './generatePopulation.ts';
@@ -16,22 +16,7 @@ import { isRelationshipCode } from '../registry/households/relationshipCodes.ts'
 const COUNTY = '371082';
 const TODAY = '2025-06-30';
 
-/**
- * Ten made-up villages of Rongcheng in three townships: residents' committees 001–199,
- * village committees 200–399, as in the statistical code rules.
- */
-const villages: GeneratorVillage[] = [
-  { code: '371082001001', name: '海湾社区居委会', kind: 'residents_committee', townshipCode: '371082001000' },
-  { code: '371082001002', name: '渔港社区居委会', kind: 'residents_committee', townshipCode: '371082001000' },
-  { code: '371082001201', name: '东岛村委会', kind: 'village_committee', townshipCode: '371082001000' },
-  { code: '371082001202', name: '南泊村委会', kind: 'village_committee', townshipCode: '371082001000' },
-  { code: '371082102001', name: '成山社区居委会', kind: 'residents_committee', townshipCode: '371082102000' },
-  { code: '371082102203', name: '西霞口村委会', kind: 'village_committee', townshipCode: '371082102000' },
-  { code: '371082102204', name: '马道村委会', kind: 'village_committee', townshipCode: '371082102000' },
-  { code: '371082110001', name: '上庄社区居委会', kind: 'residents_committee', townshipCode: '371082110000' },
-  { code: '371082110205', name: '北山村委会', kind: 'village_committee', townshipCode: '371082110000' },
-  { code: '371082110206', name: '河口村委会', kind: 'village_committee', townshipCode: '371082110000' },
-];
+const villages = testVillages;
 const villageCodes = new Set(villages.map((v) => v.code));
 
 const options: GeneratorOptions = {

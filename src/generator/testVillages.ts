@@ -1,8 +1,7 @@
 import type { GeneratorVillage } from './generatePopulation.ts';
 
 /**
- * Ten made-up villages of Rongcheng in three townships, for tests of the attribute stages and
- * the feed writer: residents' committees 001–199 (urban), village committees 200–399 (rural).
+ * Ten made-up villages of Rongcheng in three townships, for the generator's tests: residents' committees 001–199 (urban), village committees 200–399 (rural).
  */
 export const testVillages: GeneratorVillage[] = [
   { code: '371082001001', name: '海湾社区居委会', kind: 'residents_committee', townshipCode: '371082001000' },

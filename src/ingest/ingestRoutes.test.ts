@@ -17,7 +17,8 @@ import { createPerson } from '../registry/persons/personService.ts';
 import { systemScope } from '../access/scope/dataScope.ts';
 import { buildFeedDefinition } from './feeds/feedDefinition.ts';
 import { loadFeeds } from './feeds/loadFeeds.ts';
-import { runImport, type SourceRecord } from './imports/runImport.ts';
+import { runImport } from './imports/runImport.ts';
+import { recordsOf } from './testing/recordsOf.ts';
 import ExcelJS from 'exceljs';
 import { flushAudit } from '../access/audit/auditWriter.ts';
 import { findAuditRecords } from '../access/audit/auditRepository.ts';
@@ -43,16 +44,6 @@ const health = buildFeedDefinition(
   'test.yaml',
   variables,
 );
-
-function rowsOf(records: Record<string, string>[]) {
-  return (skip: number): AsyncIterable<SourceRecord> =>
-    (async function* () {
-      for (const [i, record] of records.entries()) {
-        await Promise.resolve();
-        if (i + 2 > skip) yield { line: i + 2, record };
-      }
-    })();
-}
 
 describeEachDatabase('ingest routes', (getDb) => {
   let app: FastifyInstance;
@@ -93,7 +84,7 @@ describeEachDatabase('ingest routes', (getDb) => {
         fileName: '重病.csv',
         sha256: 'sha-health',
         bytes: 10,
-        open: rowsOf([
+        open: recordsOf([
           // No ID number: the one person with this name and birth date is linked…
           { 姓名: '赵秀兰', 出生日期: '1961-02-03', 重病: '是', 登记日期: '2026-09-01' },
           // …but not when the row's hukou number contradicts the registry: staff decide.

@@ -11,6 +11,7 @@ import { findAuditRecords } from '../../access/audit/auditRepository.ts';
 import { loadFeeds } from '../feeds/loadFeeds.ts';
 import { findImport, listImportRejects } from './ingestRepository.ts';
 import { runImport, type IngestContext, type SourceRecord } from './runImport.ts';
+import { recordsOf } from '../testing/recordsOf.ts';
 
 const variables = loadVariableCatalogue();
 const feeds = loadFeeds(variables);
@@ -35,18 +36,6 @@ const personRow = (i: number, overrides: Record<string, string> = {}): Record<st
   ...overrides,
 });
 
-/** Records as a reader would yield them, the header being line 1. */
-function source(rows: Record<string, string>[]) {
-  return (skipThroughLine: number): AsyncIterable<SourceRecord> =>
-    (async function* () {
-      for (const [i, record] of rows.entries()) {
-        // A reader awaits its file between records; so does this one.
-        await Promise.resolve();
-        if (i + 2 > skipThroughLine) yield { line: i + 2, record };
-      }
-    })();
-}
-
 describeEachDatabase('runImport', (getDb) => {
   let context: IngestContext;
   let held: Set<string>;
@@ -63,7 +52,7 @@ describeEachDatabase('runImport', (getDb) => {
       fileName: `${feed.id}.csv`,
       sha256: sha,
       bytes: 1000,
-      open: source(feedRows),
+      open: recordsOf(feedRows),
       startedBy: 'test',
       batchSize,
       today: '2026-11-29',
@@ -195,7 +184,7 @@ describeEachDatabase('runImport', (getDb) => {
     let yielded = 0;
     const dying = (skip: number): AsyncIterable<SourceRecord> =>
       (async function* () {
-        for await (const r of source(rows)(skip)) {
+        for await (const r of recordsOf(rows)(skip)) {
           if (++yielded > 9) throw new Error('killed');
           yield r;
         }
@@ -226,7 +215,7 @@ describeEachDatabase('runImport', (getDb) => {
         fileName: 'p.csv',
         sha256: 'sha-resume',
         bytes: 1,
-        open: source(rows),
+        open: recordsOf(rows),
         startedBy: 'test',
         batchSize: 4,
         heldAreaCodes: held,
