@@ -8,6 +8,7 @@
  * medians over rounds. Generation, migration and the area tree are not timed.
  * Run: npm run bench:ingest (BENCH_HOUSEHOLDS, BENCH_ROUNDS, BENCH_DATABASES, BENCH_BATCH, …)
  */
+import { DEFAULT_IMPORT_BATCH } from '../src/ingest/imports/runImport.ts';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -32,8 +33,8 @@ const envNumber = (name: string, fallback: number): number => {
 };
 const HOUSEHOLDS = envNumber('BENCH_HOUSEHOLDS', 20_000);
 const ROUNDS = envNumber('BENCH_ROUNDS', HOUSEHOLDS > 20_000 ? 1 : 3);
-/** Rows per import transaction, passed to the import and used by the limit alike (runImport's default). */
-const BATCH = envNumber('BENCH_BATCH', 5000);
+/** Rows per import transaction, passed to the import and used by the limit alike: the importer's own default unless BENCH_BATCH says otherwise. */
+const BATCH = envNumber('BENCH_BATCH', DEFAULT_IMPORT_BATCH);
 /** Rows per INSERT statement in the limit (as the importer's own multi-row INSERTs). */
 const CHUNK = envNumber('BENCH_CHUNK', 400);
 const COUNTY = process.env.BENCH_COUNTY ?? '371082';

@@ -64,7 +64,7 @@ export interface RunImportOptions {
 
 // Larger batches commit less often (each commit writes every index page it touched); 10,000 rows
 // keep a batch to a few megabytes and a resumed import within seconds of where it stopped.
-const DEFAULT_BATCH = 10_000;
+export const DEFAULT_IMPORT_BATCH = 10_000;
 const thisWorker = () => `${os.hostname()}:${String(process.pid)}`;
 
 /** Imports this process is running now (two uploads of one file must not run it twice). */
@@ -163,7 +163,7 @@ async function continueImport(
   const { feed } = options;
   const now = () => new Date().toISOString();
   const today = options.today ?? todayInChina();
-  const batchSize = options.batchSize ?? DEFAULT_BATCH;
+  const batchSize = options.batchSize ?? DEFAULT_IMPORT_BATCH;
   // Hukou households created by this import, by number, so members of one booklet that
   // arrive in different batches join the same household.
   const households = new Map<string, string>();
