@@ -18,8 +18,8 @@ import { testFieldCipher } from '../../src/core/fieldCipher.ts';
 import { makeResidentId } from '../../src/registry/residentId/index.ts';
 import { createPerson } from '../../src/registry/persons/personService.ts';
 import { systemScope } from '../../src/access/scope/dataScope.ts';
-import { DEMO_PASSWORD } from '../../src/access/users/setupAccounts.ts';
 import { launchBrowser } from './launchBrowser.ts';
+import { openConsolePage, signInAs } from './consolePage.ts';
 
 /**
  * The console in a real Chromium against the real server (SQLite): sign-in, lockout, the
@@ -101,24 +101,8 @@ describe('console (browser)', () => {
           },
         })
       : await buildTestApp(test, { as: null });
-    const base = await app.listen({ host: '127.0.0.1', port: 0 });
-    page = await browser.newPage();
-    // A step that cannot happen fails with its locator named, well before the test's timeout.
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('console', (message) => {
-      // Refused requests (a wrong password's 401) are the tests' subject, checked by assertions.
-      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource'))
-        problems.push(`console: ${message.text()}`);
-    });
-    await page.goto(base);
+    page = await openConsolePage(browser, app, problems);
     return page;
-  }
-
-  async function signInAs(p: Page, username: string, password = DEMO_PASSWORD): Promise<void> {
-    await p.getByLabel('账号').fill(username);
-    await p.getByLabel('密码').fill(password);
-    await p.getByRole('button', { name: /登\s*录/ }).click();
   }
 
   /** Picks an option of an antd select: opens it, clicks the option, waits for the list to close. */

@@ -7,8 +7,8 @@ import { testFieldCipher } from '../../src/core/fieldCipher.ts';
 import { makeResidentId } from '../../src/registry/residentId/index.ts';
 import { createPerson } from '../../src/registry/persons/personService.ts';
 import { systemScope } from '../../src/access/scope/dataScope.ts';
-import { DEMO_PASSWORD } from '../../src/access/users/setupAccounts.ts';
 import { launchBrowser } from './launchBrowser.ts';
+import { openConsolePage, signInAs } from './consolePage.ts';
 
 const gbk = new TextDecoder('gbk');
 /** GBK bytes for a text, by a reverse table of the decoder (as departments' exports are). */
@@ -69,17 +69,8 @@ describe('data import (browser)', () => {
 
   async function open(user: string): Promise<Page> {
     app = await buildTestApp(test, { as: null });
-    const url = await app.listen({ port: 0, host: '127.0.0.1' });
-    const p = await browser.newPage({ acceptDownloads: true });
-    p.setDefaultTimeout(10_000);
-    p.on('console', (m) => {
-      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(m.text());
-    });
-    p.on('pageerror', (e) => problems.push(e.message));
-    await p.goto(url);
-    await p.getByLabel('账号').fill(user);
-    await p.getByLabel('密码').fill(DEMO_PASSWORD);
-    await p.getByRole('button', { name: /登\s*录/ }).click();
+    const p = await openConsolePage(browser, app, problems, { acceptDownloads: true });
+    await signInAs(p, user);
     await p.getByTestId('welcome').waitFor();
     page = p;
     return p;

@@ -1,0 +1,34 @@
+import type { Browser, Page } from 'playwright-core';
+import type { FastifyInstance } from 'fastify';
+import { DEMO_PASSWORD } from '../../src/access/users/setupAccounts.ts';
+
+/**
+ * A console page on a listening app, whose page errors and console errors go into `problems`
+ * (each browser test fails on any of them, CSP violations included).
+ */
+export async function openConsolePage(
+  browser: Browser,
+  app: FastifyInstance,
+  problems: string[],
+  options: { acceptDownloads?: boolean } = {},
+): Promise<Page> {
+  const base = await app.listen({ host: '127.0.0.1', port: 0 });
+  const page = await browser.newPage(options);
+  // A step that cannot happen fails with its locator named, well before the test's timeout.
+  page.setDefaultTimeout(10_000);
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    // Refused requests (a wrong password's 401) are the tests' subject, checked by assertions.
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource'))
+      problems.push(`console: ${message.text()}`);
+  });
+  await page.goto(base);
+  return page;
+}
+
+/** Fills in the sign-in form and submits it. */
+export async function signInAs(page: Page, username: string, password = DEMO_PASSWORD): Promise<void> {
+  await page.getByLabel('账号').fill(username);
+  await page.getByLabel('密码').fill(password);
+  await page.getByRole('button', { name: /登\s*录/ }).click();
+}
