@@ -27,6 +27,9 @@ export interface Database {
   import_rejects: ImportRejectTable;
   ingest_keys: IngestKeyTable;
   link_reviews: LinkReviewTable;
+  portrait_values: PortraitValueTable;
+  portrait_tags: PortraitTagTable;
+  portrait_refresh: PortraitRefreshTable;
 }
 
 export type AreaLevel = 'province' | 'city' | 'county' | 'township' | 'village';
@@ -325,4 +328,30 @@ export interface LinkReviewTable {
   decided_by: string | null;
   decided_at: string | null;
   created_at: string;
+}
+
+/** A derived variable of a person or hukou household as last computed (null value: unknown). */
+export interface PortraitValueTable {
+  subject_type: 'person' | 'hukou_household';
+  subject_id: string;
+  name: string;
+  value_json: string | null;
+}
+
+/** A tag that holds ('yes') or cannot be decided for missing data ('unknown'). */
+export interface PortraitTagTable {
+  subject_type: 'person' | 'hukou_household';
+  subject_id: string;
+  tag: string;
+  state: 'yes' | 'unknown';
+}
+
+export interface PortraitRefreshTable {
+  id: number;
+  fact_mark: number;
+  membership_mark: number;
+  person_mark: string;
+  as_of: string;
+  definitions_version: string;
+  refreshed_at: string;
 }

@@ -1,0 +1,374 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database, FactRow, PortraitRefreshTable } from '../db/schema.ts';
+import { findFacts } from '../registry/facts/factRepository.ts';
+import { resolveFactsOn, type Authority, type ResolvedFact } from '../registry/facts/resolveFacts.ts';
+import type { PersonInput } from './portraitBindings.ts';
+import type { HouseholdPortraitInput } from './computePortrait.ts';
+import { insertChunked } from '../registry/insertChunked.ts';
+
+/** Keeps IN lists well under SQLite's and PostgreSQL's bound-parameter limits. */
+const IN_CHUNK = 500;
+
+function chunks<T>(items: T[], size = IN_CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+function groupResolved(facts: FactRow[], asOf: string, authority: Authority): Map<string, ResolvedFact[]> {
+  const bySubject = new Map<string, FactRow[]>();
+  for (const fact of facts) {
+    const list = bySubject.get(fact.subject_id) ?? [];
+    list.push(fact);
+    bySubject.set(fact.subject_id, list);
+  }
+  const resolved = new Map<string, ResolvedFact[]>();
+  for (const [subject, list] of bySubject) resolved.set(subject, resolveFactsOn(list, asOf, authority));
+  return resolved;
+}
+
+async function resolvedFactsOf(
+  db: Kysely<Database>,
+  subjectType: 'person' | 'household',
+  ids: string[],
+  asOf: string,
+  authority: Authority,
+): Promise<Map<string, ResolvedFact[]>> {
+  const rows: FactRow[] = [];
+  for (const part of chunks(ids))
+    rows.push(...(await findFacts(db, { subjectType, subjectIds: part, validOn: asOf })));
+  return groupResolved(rows, asOf, authority);
+}
+
+/**
+ * Everything the portrait of these hukou households needs on a date: current members with
+ * their resolved facts, and the facts of the assistance households those members belong to.
+ * A handful of queries per chunk of households, whatever the chunk's size.
+ */
+export async function loadHouseholdInputs(
+  db: Kysely<Database>,
+  householdIds: string[],
+  asOf: string,
+  authority: Authority,
+): Promise<Map<string, HouseholdPortraitInput>> {
+  const inputs = new Map<string, HouseholdPortraitInput>();
+  for (const part of chunks(householdIds)) {
+    const rows = await db
+      .selectFrom('hukou_members')
+      .innerJoin('persons', 'persons.id', 'hukou_members.person_id')
+      .select([
+        'hukou_members.household_id',
+        'hukou_members.relationship',
+        'persons.id',
+        'persons.sex',
+        'persons.birth_date',
+        'persons.death_date',
+        'persons.hukou_area_code',
+        'persons.residence_area_code',
+      ])
+      .where('hukou_members.household_id', 'in', part)
+      .where('hukou_members.left_on', 'is', null)
+      .orderBy('hukou_members.household_id')
+      .orderBy('hukou_members.relationship')
+      .orderBy('persons.birth_date')
+      .execute();
+    for (const id of part) inputs.set(id, { facts: [], members: [] });
+    const personIds = rows.map((r) => r.id);
+    const personFacts = await resolvedFactsOf(db, 'person', personIds, asOf, authority);
+    for (const row of rows) {
+      inputs.get(row.household_id)?.members.push({
+        id: row.id,
+        sex: row.sex,
+        birthDate: row.birth_date,
+        deathDate: row.death_date,
+        hukouAreaCode: row.hukou_area_code,
+        residenceAreaCode: row.residence_area_code,
+        relationship: row.relationship,
+        facts: personFacts.get(row.id) ?? [],
+      });
+    }
+    const householdOfPerson = new Map(rows.map((r) => [r.id, r.household_id]));
+    const assistance: { household_id: string; person_id: string }[] = [];
+    for (const ids of chunks(personIds)) {
+      assistance.push(
+        ...(await db
+          .selectFrom('assistance_members')
+          .select(['household_id', 'person_id'])
+          .where('person_id', 'in', ids)
+          .where('valid_from', '<=', asOf)
+          .where((eb) => eb.or([eb('valid_to', 'is', null), eb('valid_to', '>', asOf)]))
+          .execute()),
+      );
+    }
+    const assistanceIds = [...new Set(assistance.map((a) => a.household_id))];
+    const householdFacts = await resolvedFactsOf(db, 'household', assistanceIds, asOf, authority);
+    const seen = new Set<string>();
+    for (const a of assistance) {
+      const hukouId = householdOfPerson.get(a.person_id);
+      if (!hukouId || seen.has(`${hukouId}/${a.household_id}`)) continue;
+      seen.add(`${hukouId}/${a.household_id}`);
+      inputs.get(hukouId)?.facts.push(...(householdFacts.get(a.household_id) ?? []));
+    }
+  }
+  return inputs;
+}
+
+/** Persons as portrait inputs, without a household (for those who belong to none). */
+export async function loadPersonInputs(
+  db: Kysely<Database>,
+  personIds: string[],
+  asOf: string,
+  authority: Authority,
+): Promise<PersonInput[]> {
+  const out: PersonInput[] = [];
+  for (const part of chunks(personIds)) {
+    const rows = await db.selectFrom('persons').selectAll().where('id', 'in', part).execute();
+    const facts = await resolvedFactsOf(db, 'person', part, asOf, authority);
+    for (const row of rows) {
+      out.push({
+        id: row.id,
+        sex: row.sex,
+        birthDate: row.birth_date,
+        deathDate: row.death_date,
+        hukouAreaCode: row.hukou_area_code,
+        residenceAreaCode: row.residence_area_code,
+        relationship: null,
+        facts: facts.get(row.id) ?? [],
+      });
+    }
+  }
+  return out;
+}
+
+/** The current hukou household of each person who has one. */
+export async function currentHouseholdsOf(
+  db: Kysely<Database>,
+  personIds: string[],
+): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const part of chunks(personIds)) {
+    const rows = await db
+      .selectFrom('hukou_members')
+      .select(['person_id', 'household_id'])
+      .where('person_id', 'in', part)
+      .where('left_on', 'is', null)
+      .execute();
+    for (const row of rows) out.set(row.person_id, row.household_id);
+  }
+  return out;
+}
+
+export interface RegistryMarks {
+  factMark: number;
+  membershipMark: number;
+  personMark: string;
+}
+
+/** How far the registry has moved: the newest fact, membership and person edit. */
+export async function currentMarks(db: Kysely<Database>): Promise<RegistryMarks> {
+  const facts = await db
+    .selectFrom('facts')
+    .select((eb) => eb.fn.max('id').as('max'))
+    .executeTakeFirst();
+  const members = await db
+    .selectFrom('hukou_members')
+    .select((eb) => eb.fn.max('id').as('max'))
+    .executeTakeFirst();
+  const persons = await db
+    .selectFrom('persons')
+    .select((eb) => eb.fn.max('updated_at').as('max'))
+    .executeTakeFirst();
+  return {
+    factMark: facts?.max ?? 0,
+    membershipMark: members?.max ?? 0,
+    personMark: persons?.max ?? '1970-01-01T00:00:00.000Z',
+  };
+}
+
+/**
+ * Persons touched since the marks: a new or corrected fact about them or their assistance
+ * household, a new hukou membership, or an edit of their own record. Facts are append-only
+ * (a correction is a new fact), so ids above the mark are exactly what changed.
+ */
+export async function personsChangedSince(
+  db: Kysely<Database>,
+  since: RegistryMarks,
+  until: RegistryMarks,
+): Promise<string[]> {
+  const ids = new Set<string>();
+  const personFacts = await db
+    .selectFrom('facts')
+    .select('subject_id')
+    .distinct()
+    .where('subject_type', '=', 'person')
+    .where('id', '>', since.factMark)
+    .where('id', '<=', until.factMark)
+    .execute();
+  for (const row of personFacts) ids.add(row.subject_id);
+  const householdFacts = await db
+    .selectFrom('facts')
+    .innerJoin('assistance_members', 'assistance_members.household_id', 'facts.subject_id')
+    .select('assistance_members.person_id')
+    .distinct()
+    .where('facts.subject_type', '=', 'household')
+    .where('facts.id', '>', since.factMark)
+    .where('facts.id', '<=', until.factMark)
+    .execute();
+  for (const row of householdFacts) ids.add(row.person_id);
+  const memberships = await db
+    .selectFrom('hukou_members')
+    .select('person_id')
+    .where('id', '>', since.membershipMark)
+    .where('id', '<=', until.membershipMark)
+    .execute();
+  for (const row of memberships) ids.add(row.person_id);
+  const edited = await db
+    .selectFrom('persons')
+    .select('id')
+    .where('updated_at', '>', since.personMark)
+    .where('updated_at', '<=', until.personMark)
+    .execute();
+  for (const row of edited) ids.add(row.id);
+  return [...ids];
+}
+
+/** Every hukou household id, in pages (for a full refresh). */
+export async function hukouHouseholdPage(
+  db: Kysely<Database>,
+  after: string,
+  limit: number,
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom('hukou_households')
+    .select('id')
+    .where('id', '>', after)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+/** Persons who belong to no current hukou household (non-local residents, for instance). */
+export async function personsWithoutHousehold(
+  db: Kysely<Database>,
+  after: string,
+  limit: number,
+): Promise<string[]> {
+  const rows = await db
+    .selectFrom('persons')
+    .select('id')
+    .where('id', '>', after)
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('hukou_members')
+            .select(sql`1`.as('one'))
+            .whereRef('hukou_members.person_id', '=', 'persons.id')
+            .where('hukou_members.left_on', 'is', null),
+        ),
+      ),
+    )
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+export interface StoredPortrait {
+  subjectType: 'person' | 'hukou_household';
+  subjectId: string;
+  values: Record<string, unknown>;
+  tags: Record<string, 'yes' | 'no' | 'unknown'>;
+}
+
+/** Replaces the stored portraits of these subjects (all of their rows) in one transaction. */
+export async function replacePortraits(db: Kysely<Database>, portraits: StoredPortrait[]): Promise<void> {
+  if (portraits.length === 0) return;
+  await db.transaction().execute(async (trx) => {
+    for (const type of ['person', 'hukou_household'] as const) {
+      const ids = portraits.filter((p) => p.subjectType === type).map((p) => p.subjectId);
+      for (const part of chunks(ids)) {
+        await trx
+          .deleteFrom('portrait_values')
+          .where('subject_type', '=', type)
+          .where('subject_id', 'in', part)
+          .execute();
+        await trx
+          .deleteFrom('portrait_tags')
+          .where('subject_type', '=', type)
+          .where('subject_id', 'in', part)
+          .execute();
+      }
+    }
+    const values = portraits.flatMap((p) =>
+      Object.entries(p.values).map(([name, value]) => ({
+        subject_type: p.subjectType,
+        subject_id: p.subjectId,
+        name,
+        value_json: value === null || value === undefined ? null : JSON.stringify(value),
+      })),
+    );
+    const tags = portraits.flatMap((p) =>
+      Object.entries(p.tags)
+        .filter(([, state]) => state !== 'no')
+        .map(([tag, state]) => ({
+          subject_type: p.subjectType,
+          subject_id: p.subjectId,
+          tag,
+          state: state as 'yes' | 'unknown',
+        })),
+    );
+    await insertChunked(trx, 'portrait_values', values, 200);
+    await insertChunked(trx, 'portrait_tags', tags, 200);
+  });
+}
+
+export async function readRefreshState(db: Kysely<Database>): Promise<PortraitRefreshTable | undefined> {
+  return db.selectFrom('portrait_refresh').selectAll().where('id', '=', 1).executeTakeFirst();
+}
+
+export async function writeRefreshState(
+  db: Kysely<Database>,
+  state: Omit<PortraitRefreshTable, 'id'>,
+): Promise<void> {
+  const existing = await readRefreshState(db);
+  if (existing) await db.updateTable('portrait_refresh').set(state).where('id', '=', 1).execute();
+  else
+    await db
+      .insertInto('portrait_refresh')
+      .values({ id: 1, ...state })
+      .execute();
+}
+
+/** Stored tags of a subject, for the page and tests. */
+export async function storedTags(
+  db: Kysely<Database>,
+  subjectType: 'person' | 'hukou_household',
+  subjectId: string,
+) {
+  return db
+    .selectFrom('portrait_tags')
+    .select(['tag', 'state'])
+    .where('subject_type', '=', subjectType)
+    .where('subject_id', '=', subjectId)
+    .orderBy('tag')
+    .execute();
+}
+
+/** Stored derived values of a subject (null: unknown). */
+export async function storedValues(
+  db: Kysely<Database>,
+  subjectType: 'person' | 'hukou_household',
+  subjectId: string,
+): Promise<Record<string, unknown>> {
+  const rows = await db
+    .selectFrom('portrait_values')
+    .select(['name', 'value_json'])
+    .where('subject_type', '=', subjectType)
+    .where('subject_id', '=', subjectId)
+    .execute();
+  return Object.fromEntries(
+    rows.map((r) => [r.name, r.value_json === null ? null : (JSON.parse(r.value_json) as unknown)]),
+  );
+}
