@@ -15,6 +15,7 @@ import { migrateToLatest } from '../src/db/migrate.ts';
 import { buildApp } from '../src/http/app.ts';
 import type { AppContext } from '../src/http/appContext.ts';
 import { loadVariableCatalogue } from '../src/registry/variables/variableCatalogue.ts';
+import { loadPortraitDefinitions } from '../src/portrait/portraitDefinitions.ts';
 import { loadFeeds } from '../src/ingest/feeds/loadFeeds.ts';
 import { readCountyDivisions } from '../src/areas/chinaDivision.ts';
 import { importAreaRecords } from '../src/areas/importAreas.ts';
@@ -48,6 +49,7 @@ async function prepare(database: DatabaseHandle): Promise<{ context: AppContext;
     cipher: testFieldCipher(),
     variables,
     feeds: loadFeeds(variables),
+    portrait: loadPortraitDefinitions(variables),
     settings: createSettingsProvider(database.db),
   };
   const personIds: string[] = [];

@@ -26,6 +26,8 @@ import {
 import { migrateToLatest } from '../db/migrate.ts';
 import { loadDemoCounty } from '../demo/loadDemoCounty.ts';
 import { startServer } from '../http/server.ts';
+import { refreshPortraits } from '../portrait/refreshPortraits.ts';
+import { portraitContextOf } from '../portrait/portraitRefresher.ts';
 import { openContext, type ContextOverrides } from './openContext.ts';
 
 function positiveInt(value: string): number {
@@ -441,6 +443,30 @@ program
         return;
       }
       throw error;
+    } finally {
+      await context.database.close();
+    }
+  });
+
+program
+  .command('portrait')
+  .description('更新画像（派生变量和标签）/ bring stored portraits (derived variables and tags) up to date')
+  .option('--full', '全部重算 / recompute every household', false)
+  .option(
+    '--as-of <date>',
+    '按此日期计算（默认今天）/ evaluate as of this date (default today)',
+    referenceDate,
+  )
+  .action(async (options: { full: boolean; asOf?: string }) => {
+    const context = await openContext(overrides());
+    try {
+      const outcome = await refreshPortraits(portraitContextOf(context), {
+        full: options.full,
+        ...(options.asOf ? { asOf: options.asOf } : {}),
+      });
+      console.log(
+        `画像${outcome.mode === 'full' ? '全量' : '增量'}更新：${outcome.households.toLocaleString('zh-CN')} 户、${outcome.persons.toLocaleString('zh-CN')} 人，用时 ${(outcome.milliseconds / 1000).toFixed(1)} 秒`,
+      );
     } finally {
       await context.database.close();
     }

@@ -5,6 +5,7 @@ import { migrateToLatest } from '../db/migrate.ts';
 import type { AppContext } from '../http/appContext.ts';
 import { loadVariableCatalogue } from '../registry/variables/variableCatalogue.ts';
 import { loadFeeds } from '../ingest/feeds/loadFeeds.ts';
+import { loadPortraitDefinitions } from '../portrait/portraitDefinitions.ts';
 import { createSettingsProvider } from '../settings/settingsService.ts';
 
 export interface ContextOverrides {
@@ -30,6 +31,7 @@ export async function openContext(overrides: ContextOverrides = {}, migrate = tr
     cipher: loadFieldCipher(config.dataDir),
     variables,
     feeds: loadFeeds(variables),
+    portrait: loadPortraitDefinitions(variables),
     settings: createSettingsProvider(database.db),
   };
 }

@@ -15,6 +15,8 @@ export interface Config {
   /** Requests per minute one client address may make to the API. */
   rateLimitPerMinute: number;
   logLevel: string;
+  /** How often the server brings stored portraits up to date with new facts (ms); 0 turns it off. */
+  portraitRefreshMs: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -28,5 +30,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     uploadLimit: Number(env.ZHULIAN_UPLOAD_LIMIT ?? 2 * 1024 ** 3),
     rateLimitPerMinute: Number(env.ZHULIAN_RATE_LIMIT ?? 1200),
     logLevel: env.LOG_LEVEL ?? 'info',
+    portraitRefreshMs: Number(env.ZHULIAN_PORTRAIT_REFRESH_MS ?? 10_000),
   };
 }

@@ -6,6 +6,7 @@ import type { Database } from '../db/schema.ts';
 import type { VariableCatalogue } from '../registry/variables/variableCatalogue.ts';
 import type { SettingsProvider } from '../settings/settingsService.ts';
 import type { FeedRegistry } from '../ingest/feeds/loadFeeds.ts';
+import type { PortraitDefinitions } from '../portrait/portraitDefinitions.ts';
 
 /** What every module's routes and services are built from; assembled once per app. */
 export interface AppContext {
@@ -16,6 +17,8 @@ export interface AppContext {
   variables: VariableCatalogue;
   /** The department feeds (`feeds/*.yaml`), checked against the catalogue at start. */
   feeds: FeedRegistry;
+  /** Derived variables and tags (`catalogue/portrait.yaml`), checked against the catalogue at start. */
+  portrait: PortraitDefinitions;
   /** Settings in force, including the security policy and masking rules (src/settings). */
   settings: SettingsProvider;
 }

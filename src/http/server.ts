@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from './appContext.ts';
 import { buildApp } from './app.ts';
+import { startPortraitRefresher } from '../portrait/portraitRefresher.ts';
 
 export interface StartedServer {
   app: FastifyInstance;
@@ -19,6 +20,9 @@ export async function startServer(
   const host = options.host ?? context.config.host;
   const port = options.port ?? context.config.port;
   await app.listen({ host, port });
+  // Only a listening server refreshes in the background; tests and the CLI refresh explicitly.
+  const refresher = startPortraitRefresher(context, context.config.portraitRefreshMs, app.log);
+  app.addHook('onClose', async () => refresher.stop());
   const address = app.server.address();
   const actualPort = typeof address === 'object' && address !== null ? address.port : port;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;

@@ -4,6 +4,7 @@ import { testFieldCipher } from '../../core/fieldCipher.ts';
 import type { TestDatabase } from '../../db/testing/eachDatabase.ts';
 import { loadVariableCatalogue } from '../../registry/variables/variableCatalogue.ts';
 import { loadFeeds } from '../../ingest/feeds/loadFeeds.ts';
+import { loadPortraitDefinitions } from '../../portrait/portraitDefinitions.ts';
 import { findArea } from '../../areas/areaRepository.ts';
 import { readCountyDivisions } from '../../areas/chinaDivision.ts';
 import { importAreaRecords } from '../../areas/importAreas.ts';
@@ -17,6 +18,7 @@ import { buildApp } from '../app.ts';
 // Loaded once per test file: both are read-only and validated on load.
 const variables = loadVariableCatalogue();
 const feeds = loadFeeds(variables);
+const portrait = loadPortraitDefinitions(variables);
 
 export function testContext(test: TestDatabase): AppContext {
   return {
@@ -26,6 +28,7 @@ export function testContext(test: TestDatabase): AppContext {
     cipher: testFieldCipher(),
     variables,
     feeds,
+    portrait,
     // Tests sign administrators in without an authenticator; the TOTP test uses the real policy.
     settings: createSettingsProvider(test.db, { securityDefaults: demoSecurityPolicy }),
   };
