@@ -69,6 +69,7 @@ export const errorCatalogue = {
   AREA_NOT_FOUND: { status: 404, zh: '找不到区划{code}', en: 'Area {code} not found' },
   PERSON_NOT_FOUND: { status: 404, zh: '找不到该人员', en: 'Person not found' },
   HOUSEHOLD_NOT_FOUND: { status: 404, zh: '找不到该家庭', en: 'Household not found' },
+  PORTRAIT_TAG_NOT_FOUND: { status: 404, zh: '没有画像标签 {code}', en: 'No portrait tag {code}' },
   ROUTE_NOT_FOUND: { status: 404, zh: '接口不存在：{method} {url}', en: 'No such endpoint: {method} {url}' },
   AREA_CONFLICT: { status: 409, zh: '区划操作冲突：{reason}', en: 'Area change refused: {reason}' },
   PERSON_EXISTS: {

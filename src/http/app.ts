@@ -10,6 +10,7 @@ import { registerAuditHook, type AuditRouteConfig } from './auditHook.ts';
 import { registerAccessHook, type RouteAccess } from './accessHook.ts';
 import { registerAuthRoutes } from '../access/auth/authRoutes.ts';
 import { registerIngestRoutes } from '../ingest/ingestRoutes.ts';
+import { registerPortraitRoutes } from '../portrait/portraitRoutes.ts';
 import { registerAuditRoutes } from '../access/audit/auditRoutes.ts';
 import { registerUserRoutes } from '../access/users/userRoutes.ts';
 import { registerRoleChoiceRoutes } from '../access/users/roleChoiceRoutes.ts';
@@ -95,6 +96,7 @@ export async function buildApp({
         { name: 'registry', description: '人员、家庭与事实 Registry' },
         { name: 'access', description: '登录与会话 Sign-in and sessions' },
         { name: 'ingest', description: '部门数据导入 Department feeds and imports' },
+        { name: 'portrait', description: '人员与家庭画像 Portraits and tags' },
         { name: 'settings', description: '系统参数、安全策略与数据字典 Settings and code tables' },
         { name: 'system', description: '运行状态 System' },
       ],
@@ -124,6 +126,7 @@ export async function buildApp({
       registerSettingsRoutes(scope, context);
       registerDictionaryRoutes(scope, context);
       registerIngestRoutes(scope, context);
+      registerPortraitRoutes(scope, context);
       done();
     },
     { prefix: '/api' },

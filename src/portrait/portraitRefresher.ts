@@ -38,7 +38,9 @@ export function startPortraitRefresher(
         if (outcome.households + outcome.persons > 0)
           log.info({ portrait: outcome }, '画像已更新 portraits refreshed');
       })
-      .catch((error: unknown) => log.error({ err: error }, '画像更新失败 portrait refresh failed'))
+      .catch((error: unknown) => {
+        log.error({ err: error }, '画像更新失败 portrait refresh failed');
+      })
       .finally(() => {
         running = undefined;
       });

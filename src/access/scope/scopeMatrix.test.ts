@@ -6,6 +6,7 @@ import {
   ensureTestAccounts,
   injectAs,
   signIn,
+  testContext,
   type Inject,
 } from '../../http/testing/buildTestApp.ts';
 import { listChildren } from '../../areas/areaRepository.ts';
@@ -15,6 +16,8 @@ import { createPerson } from '../../registry/persons/personService.ts';
 import { createHukouHousehold } from '../../registry/households/hukouHouseholdService.ts';
 import { createAssistanceHousehold } from '../../registry/households/assistanceHouseholdService.ts';
 import { systemScope } from './dataScope.ts';
+import { refreshPortraits } from '../../portrait/refreshPortraits.ts';
+import { portraitContextOf } from '../../portrait/portraitRefresher.ts';
 
 /**
  * The role × route matrix: for EVERY registered API route, a village worker and a township
@@ -78,6 +81,8 @@ describeEachDatabase('scope matrix', (getDb) => {
     residents.own = await make(village.code, 1);
     residents.sameTownship = await make(neighbour.code, 2);
     residents.otherTownship = await make(farVillage.code, 3);
+    // Stored portraits exist, so the tag lists below would leak if scope were not applied.
+    await refreshPortraits(portraitContextOf(testContext(test)));
     app = await buildTestApp(test, { as: null });
     asVillage = injectAs(app, await signIn(app, 'village'));
     asTownship = injectAs(app, await signIn(app, 'township'));
@@ -353,6 +358,27 @@ describeEachDatabase('scope matrix', (getDb) => {
     'GET /api/assistance-households/:id': [
       'refused',
       (r) => ({ method: 'GET', url: `/api/assistance-households/${r.householdId}` }),
+    ],
+    // Definitions hold no personal data; counts and lists are filtered by scope (total 0 outside).
+    'GET /api/portrait/definitions': ['public', () => ({ method: 'GET', url: '/api/portrait/definitions' })],
+    'GET /api/portrait/tag-counts': [
+      'list',
+      (r) => ({ method: 'GET', url: `/api/portrait/tag-counts?area=${r.villageCode}` }),
+    ],
+    'GET /api/portrait/tags/:code/subjects': [
+      'list',
+      (r) => ({
+        method: 'GET',
+        url: `/api/portrait/tags/no_recorded_income_household/subjects?area=${r.villageCode}`,
+      }),
+    ],
+    'GET /api/persons/:id/portrait': [
+      'refused',
+      (r) => ({ method: 'GET', url: `/api/persons/${r.personId}/portrait` }),
+    ],
+    'GET /api/hukou-households/:id/portrait': [
+      'refused',
+      (r) => ({ method: 'GET', url: `/api/hukou-households/${r.hukouId}/portrait` }),
     ],
     'GET /api/assistance-households/:id/facts': [
       'refused',
