@@ -45,7 +45,9 @@ export function ConsoleLayout({ onPasswordChanged }: { onPasswordChanged: () => 
     });
   }
 
-  const page = consolePages.find((p) => p.path === path);
+  // A page may carry its state in the hash's query (`#/portrait?person=…`).
+  const pagePath = path.split('?')[0] ?? path;
+  const page = consolePages.find((p) => p.path === pagePath);
   const allowed = page && (page.permission === null || can(page.permission));
 
   const accountMenu: MenuProps['items'] = [
@@ -71,7 +73,7 @@ export function ConsoleLayout({ onPasswordChanged }: { onPasswordChanged: () => 
         <Menu
           mode="inline"
           data-testid="main-menu"
-          selectedKeys={[path]}
+          selectedKeys={[pagePath]}
           items={items}
           onClick={({ key }) => {
             navigate(key);

@@ -13,6 +13,7 @@ import {
   KeyOutlined,
   CloudUploadOutlined,
   LinkOutlined,
+  IdcardOutlined,
 } from '@ant-design/icons';
 import type { MessageKey } from '../i18n/messages.ts';
 import { HomePage } from '../pages/HomePage.tsx';
@@ -26,6 +27,7 @@ import { LoginLogPage } from '../pages/LoginLogPage.tsx';
 import { AuditLogPage } from '../pages/AuditLogPage.tsx';
 import { ImportsPage } from '../pages/ImportsPage.tsx';
 import { LinkReviewsPage } from '../pages/LinkReviewsPage.tsx';
+import { PortraitPage } from '../pages/PortraitPage.tsx';
 
 export type MenuGroup = 'registry' | 'data' | 'system' | 'security' | 'audit';
 
@@ -56,6 +58,14 @@ export const consolePages: ConsolePage[] = [
     icon: <UserOutlined />,
     permission: 'registry:person:view',
     render: () => <PersonsPage />,
+  },
+  {
+    path: '/portrait',
+    label: 'portrait',
+    group: 'registry',
+    icon: <IdcardOutlined />,
+    permission: 'registry:person:view',
+    render: () => <PortraitPage />,
   },
   {
     path: '/imports',
