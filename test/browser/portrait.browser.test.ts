@@ -1,0 +1,124 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { openTestDatabase, type TestDatabase } from '../../src/db/testing/eachDatabase.ts';
+import { buildTestApp, ensureTestAccounts, testContext } from '../../src/http/testing/buildTestApp.ts';
+import { generateCountyFeeds } from '../../src/generator/generateCountyFeeds.ts';
+import { importFeedDirectory } from '../../src/ingest/imports/importFeedDirectory.ts';
+import { refreshPortraits } from '../../src/portrait/refreshPortraits.ts';
+import { portraitContextOf } from '../../src/portrait/portraitRefresher.ts';
+import { todayInChina } from '../../src/core/isoDate.ts';
+import { testFieldCipher } from '../../src/core/fieldCipher.ts';
+import { launchBrowser } from './launchBrowser.ts';
+import { openConsolePage, signInAs } from './consolePage.ts';
+
+/**
+ * The portrait in a real Chromium: a county worker sees the tags of the county, opens the
+ * people carrying one, finds a person by full ID number, reads why a tag holds (the
+ * department, date and feed line behind it), and moves on to the household and its timeline.
+ */
+describe('portrait (browser)', () => {
+  let test: TestDatabase & { dispose(): Promise<void> };
+  let browser: Browser;
+  let app: FastifyInstance | undefined;
+  let page: Page | undefined;
+  let dir: string;
+  const problems: string[] = [];
+  let unemployed: { name: string; idNumber: string };
+
+  beforeAll(async () => {
+    test = await openTestDatabase('sqlite');
+    await ensureTestAccounts(test);
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhulian-portrait-browser-'));
+    await generateCountyFeeds({
+      countyCode: '371082',
+      households: 120,
+      seed: 11,
+      outDir: dir,
+      referenceDate: todayInChina(),
+    });
+    const context = testContext(test);
+    await importFeedDirectory(context, path.join(dir, 'feeds'), { startedBy: 'test' });
+    await refreshPortraits(portraitContextOf(context));
+    // A registered-unemployed person whose row linked (by ID number, as printed in the truth file).
+    const row = await test.db
+      .selectFrom('portrait_tags')
+      .innerJoin('persons', 'persons.id', 'portrait_tags.subject_id')
+      .select(['persons.name', 'persons.id_number_hash'])
+      .where('portrait_tags.tag', '=', 'registered_unemployed')
+      .where('portrait_tags.state', '=', 'yes')
+      .executeTakeFirstOrThrow();
+    const truth = fs
+      .readFileSync(path.join(dir, 'truth', 'persons.jsonl'), 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .map((l) => JSON.parse(l) as { name: string; idNumber: string });
+    const cipher = testFieldCipher();
+    const match = truth.find((p) => cipher.blindIndex(p.idNumber) === row.id_number_hash);
+    if (!match) throw new Error('the unemployed person is in the truth file');
+    unemployed = { name: row.name, idNumber: match.idNumber };
+    browser = await launchBrowser();
+  }, 120_000);
+  afterAll(async () => {
+    await browser.close();
+    await test.dispose();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  afterEach(async () => {
+    await page?.close();
+    await app?.close();
+    page = undefined;
+    app = undefined;
+    expect(problems.splice(0)).toEqual([]);
+  });
+
+  it('shows the county’s tags, a person’s evidence by department and feed, and the household with its timeline', async () => {
+    app = await buildTestApp(test, { as: null });
+    const p = await openConsolePage(browser, app, problems);
+    page = p;
+    await signInAs(p, 'county');
+    await p.getByTestId('welcome').waitFor();
+    await p.getByRole('menuitem', { name: '人员家庭画像' }).click();
+
+    // The overview: every tag with its count in the county.
+    const overview = p.getByTestId('tag-overview');
+    await overview.getByText('登记失业人员').waitFor();
+    expect(await overview.locator('tbody tr').count()).toBeGreaterThanOrEqual(47);
+
+    // The people carrying a tag, masked.
+    await p.getByTestId('overview-registered_unemployed').click();
+    const tagged = p.getByTestId('tagged-persons');
+    await tagged.locator('tbody tr').first().waitFor();
+    expect(await tagged.textContent()).toMatch(/\*{8}/);
+    await p.getByRole('button', { name: /返\s*回/ }).click();
+
+    // Search by the full ID number; the list shows it masked.
+    await p.getByTestId('portrait-search').fill(unemployed.idNumber);
+    await p.getByRole('button', { name: /查\s*询/ }).click();
+    const found = p.getByTestId('portrait-found');
+    await found.getByRole('button', { name: unemployed.name }).click();
+
+    // The person's portrait: the tag, and why — department, date, feed line.
+    await p.getByTestId('portrait-person').waitFor();
+    expect(await p.getByTestId('portrait-person').textContent()).not.toContain(unemployed.idNumber);
+    await p.getByTestId('tag-registered_unemployed').first().waitFor();
+    await p.getByTestId('evidence-registered_unemployed').click();
+    const evidence = p.getByTestId('tag-evidence');
+    await evidence.getByText('人力资源和社会保障').first().waitFor();
+    expect(await evidence.textContent()).toContain('登记失业');
+
+    await p.getByRole('tab', { name: '事实与来源' }).click();
+    await p.getByTestId('portrait-facts').getByText('就业状态').waitFor();
+
+    // On to the household: members masked, its own tags and a timeline.
+    await p.getByTestId('open-household').click();
+    const members = p.getByTestId('portrait-members');
+    await members.getByText(unemployed.name).waitFor();
+    expect(await members.textContent()).toMatch(/\*{8}/);
+    await p.getByRole('tab', { name: '时间线' }).click();
+    await p.getByTestId('timeline').getByText('出生').first().waitFor();
+  });
+});
