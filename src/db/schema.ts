@@ -27,7 +27,7 @@ export interface Database {
   import_rejects: ImportRejectTable;
   ingest_keys: IngestKeyTable;
   link_reviews: LinkReviewTable;
-  portrait_values: PortraitValueTable;
+  portraits: PortraitTable;
   portrait_tags: PortraitTagTable;
   portrait_refresh: PortraitRefreshTable;
 }
@@ -330,12 +330,11 @@ export interface LinkReviewTable {
   created_at: string;
 }
 
-/** A derived variable of a person or hukou household as last computed (null value: unknown). */
-export interface PortraitValueTable {
+/** The derived variables of a person or hukou household as last computed (null values: unknown). */
+export interface PortraitTable {
   subject_type: 'person' | 'hukou_household';
   subject_id: string;
-  name: string;
-  value_json: string | null;
+  values_json: string;
 }
 
 /** A tag that holds ('yes') or cannot be decided for missing data ('unknown'). */

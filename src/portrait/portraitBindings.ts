@@ -36,13 +36,17 @@ export function fromCel(value: unknown): FactValue | undefined {
  * The person map `p`: registry fields, then each catalogue variable that holds. A variable
  * nobody reported is absent, so reading it is an error that CEL's && and || treat as unknown.
  */
-export function personMap(person: PersonInput, catalogue: VariableCatalogue): Record<string, CelInputValue> {
-  const map: Record<string, CelInputValue> = { sex: person.sex, birth_date: person.birthDate };
-  if (person.deathDate) map.death_date = person.deathDate;
-  if (person.hukouAreaCode) map.hukou_area_code = person.hukouAreaCode;
-  if (person.residenceAreaCode) map.residence_area_code = person.residenceAreaCode;
-  if (person.relationship) map.relationship = person.relationship;
-  for (const fact of person.facts) map[fact.variable] = toCel(catalogue.get(fact.variable)?.type, fact.value);
+export function personMap(person: PersonInput, catalogue: VariableCatalogue): Map<string, CelInputValue> {
+  const map = new Map<string, CelInputValue>([
+    ['sex', person.sex],
+    ['birth_date', person.birthDate],
+  ]);
+  if (person.deathDate) map.set('death_date', person.deathDate);
+  if (person.hukouAreaCode) map.set('hukou_area_code', person.hukouAreaCode);
+  if (person.residenceAreaCode) map.set('residence_area_code', person.residenceAreaCode);
+  if (person.relationship) map.set('relationship', person.relationship);
+  for (const fact of person.facts)
+    map.set(fact.variable, toCel(catalogue.get(fact.variable)?.type, fact.value));
   return map;
 }
 
@@ -50,9 +54,9 @@ export function personMap(person: PersonInput, catalogue: VariableCatalogue): Re
 export function householdMap(
   facts: ResolvedFact[],
   catalogue: VariableCatalogue,
-): Record<string, CelInputValue> {
-  const map: Record<string, CelInputValue> = {};
-  for (const fact of facts) map[fact.variable] = toCel(catalogue.get(fact.variable)?.type, fact.value);
+): Map<string, CelInputValue> {
+  const map = new Map<string, CelInputValue>();
+  for (const fact of facts) map.set(fact.variable, toCel(catalogue.get(fact.variable)?.type, fact.value));
   return map;
 }
 

@@ -207,10 +207,10 @@ export async function countPortraitHouseholds(
     .where((eb) =>
       eb.exists(
         eb
-          .selectFrom('portrait_values')
-          .select('portrait_values.name')
-          .where('portrait_values.subject_type', '=', 'hukou_household')
-          .whereRef('portrait_values.subject_id', '=', 'hukou_households.id'),
+          .selectFrom('portraits')
+          .select('portraits.subject_id')
+          .where('portraits.subject_type', '=', 'hukou_household')
+          .whereRef('portraits.subject_id', '=', 'hukou_households.id'),
       ),
     )
     .executeTakeFirstOrThrow();

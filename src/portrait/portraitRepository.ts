@@ -290,7 +290,7 @@ export async function replacePortraits(db: Kysely<Database>, portraits: StoredPo
       const ids = portraits.filter((p) => p.subjectType === type).map((p) => p.subjectId);
       for (const part of chunks(ids)) {
         await trx
-          .deleteFrom('portrait_values')
+          .deleteFrom('portraits')
           .where('subject_type', '=', type)
           .where('subject_id', 'in', part)
           .execute();
@@ -301,14 +301,11 @@ export async function replacePortraits(db: Kysely<Database>, portraits: StoredPo
           .execute();
       }
     }
-    const values = portraits.flatMap((p) =>
-      Object.entries(p.values).map(([name, value]) => ({
-        subject_type: p.subjectType,
-        subject_id: p.subjectId,
-        name,
-        value_json: value === null || value === undefined ? null : JSON.stringify(value),
-      })),
-    );
+    const rows = portraits.map((p) => ({
+      subject_type: p.subjectType,
+      subject_id: p.subjectId,
+      values_json: JSON.stringify(p.values),
+    }));
     const tags = portraits.flatMap((p) =>
       Object.entries(p.tags)
         .filter(([, state]) => state !== 'no')
@@ -319,7 +316,7 @@ export async function replacePortraits(db: Kysely<Database>, portraits: StoredPo
           state: state as 'yes' | 'unknown',
         })),
     );
-    await insertChunked(trx, 'portrait_values', values, 200);
+    await insertChunked(trx, 'portraits', rows, 300);
     await insertChunked(trx, 'portrait_tags', tags, 200);
   });
 }
@@ -362,13 +359,11 @@ export async function storedValues(
   subjectType: 'person' | 'hukou_household',
   subjectId: string,
 ): Promise<Record<string, unknown>> {
-  const rows = await db
-    .selectFrom('portrait_values')
-    .select(['name', 'value_json'])
+  const row = await db
+    .selectFrom('portraits')
+    .select('values_json')
     .where('subject_type', '=', subjectType)
     .where('subject_id', '=', subjectId)
-    .execute();
-  return Object.fromEntries(
-    rows.map((r) => [r.name, r.value_json === null ? null : (JSON.parse(r.value_json) as unknown)]),
-  );
+    .executeTakeFirst();
+  return row ? (JSON.parse(row.values_json) as Record<string, unknown>) : {};
 }

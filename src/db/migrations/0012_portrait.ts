@@ -9,13 +9,13 @@ import { columnTypes } from '../dialects/columnTypes.ts';
 export async function up(db: Kysely<unknown>): Promise<void> {
   const t = columnTypes(db);
   await db.schema
-    .createTable('portrait_values')
+    .createTable('portraits')
     .addColumn('subject_type', 'text', (c) => c.notNull())
     .addColumn('subject_id', 'text', (c) => c.notNull())
-    .addColumn('name', 'text', (c) => c.notNull())
-    // Null: the inputs were missing, so the value is unknown.
-    .addColumn('value_json', 'text')
-    .addPrimaryKeyConstraint('portrait_values_pk', ['subject_type', 'subject_id', 'name'])
+    // Every derived variable by name; null where the inputs were missing (unknown). One row per
+    // subject: they are read and replaced whole, never queried by value.
+    .addColumn('values_json', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('portraits_pk', ['subject_type', 'subject_id'])
     .execute();
   await db.schema
     .createTable('portrait_tags')
@@ -43,5 +43,5 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 export async function down(db: Kysely<unknown>): Promise<void> {
   await db.schema.dropTable('portrait_refresh').execute();
   await db.schema.dropTable('portrait_tags').execute();
-  await db.schema.dropTable('portrait_values').execute();
+  await db.schema.dropTable('portraits').execute();
 }
