@@ -15,7 +15,7 @@ import {
   type DefectScope,
   type PlantedDefect,
 } from './feedDefects.ts';
-import { createFeedContext, feedRecords, type TrueValue } from './feedRecords.ts';
+import { createFeedContext, feedRecords, type FeedDetail, type TrueValue } from './feedRecords.ts';
 import type { GenPopulation } from './generatePopulation.ts';
 import { Random } from './random.ts';
 import { ChunkedFile, openCsvSink, openJsonlSink, openXlsxSink, utf8, type RowSink } from './rowSinks.ts';
@@ -25,6 +25,8 @@ export interface WriteFeedsOptions {
   seed: number;
   /** Defect rates per kind (share of rows); DEFAULT_DEFECT_RATES when left out. */
   defects?: DefectRates;
+  /** How much the detail feeds say; `full` (every record of the 12 months) by default. */
+  detail?: FeedDetail;
   /** Feed definitions to write; every file in `feeds/` by default. */
   feeds?: FeedDefinition[];
   catalogue?: VariableCatalogue;
@@ -268,10 +270,9 @@ export async function writeCountyFeeds(
     const sink = await openSink(feed, file, fixedDate);
     let rows = 0;
     let defects = 0;
-    for (const record of feedRecords(feed, context, rowRng)) {
-      const cells = feed.columns.map((c) =>
-        cellText(feed, c, record.values.get(targetOf(c)) ?? null, catalogue),
-      );
+    const targets = feed.columns.map(targetOf);
+    for (const record of feedRecords(feed, context, rowRng, options.detail ?? 'full')) {
+      const cells = feed.columns.map((c, k) => cellText(feed, c, record.value(targets[k] ?? ''), catalogue));
       const defect = plantDefect(feed, scope, cells, rates, defectRng, context.referenceDay);
       let line = await sink.write(cells);
       rows++;
