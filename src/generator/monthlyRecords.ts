@@ -18,7 +18,11 @@ function months(
   days: { from: number; to: number; lag?: 0 | 1 },
 ): { day: number; year: number; month: number }[] {
   const out: { day: number; year: number; month: number }[] = [];
-  for (const [year, month] of windowMonths(window)) {
+  const periods = windowMonths(window);
+  // A declaration filed early in the window is for the month before it.
+  const [firstYear, firstMonth] = periods[0] ?? [0, 1];
+  if (days.lag) periods.unshift(firstMonth === 1 ? [firstYear - 1, 12] : [firstYear, firstMonth - 1]);
+  for (const [year, month] of periods) {
     const day = dayOf(year, month + (days.lag ?? 0), rng.int(days.from, days.to));
     if (day >= window.first && day <= until) out.push({ day, year, month });
   }

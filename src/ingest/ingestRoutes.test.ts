@@ -276,7 +276,8 @@ describeEachDatabase('ingest routes', (getDb) => {
     expect((await asCounty({ method: 'GET', url: `/api/imports/${id}` })).json()).toMatchObject({
       received: 1,
       accepted: 1,
-      factsRecorded: 1,
+      // A settlement states its type, total and out-of-pocket amount.
+      factsRecorded: 3,
     });
   });
 });
