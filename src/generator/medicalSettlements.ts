@@ -128,10 +128,16 @@ export function medicalSettlements(context: FeedContext): DepartmentRows {
   };
 }
 
-/** Shares `fen` out over the settlements by weight; the remainder goes to the largest. */
+/**
+ * Shares `fen` out over the settlements: each first gets a floor (a visit or a purchase costs
+ * the patient something, up to 10 yuan, never more than half an equal share), the rest goes
+ * by weight; the rounding remainder goes to the largest.
+ */
 function splitCost(drafts: Draft[], fen: number, rng: Random): RowSpec[] {
   const total = drafts.reduce((sum, d) => sum + d.weight, 0);
-  const parts = drafts.map((d) => Math.floor((fen * d.weight) / total));
+  const floor = Math.min(1000, Math.floor(fen / drafts.length / 2));
+  const rest = fen - floor * drafts.length;
+  const parts = drafts.map((d) => floor + Math.floor((rest * d.weight) / total));
   let largest = 0;
   parts.forEach((part, k) => {
     if (part > (parts[largest] ?? 0)) largest = k;
