@@ -239,7 +239,9 @@ function plantDefect(
 
 /**
  * Writes one file per department feed into `outDir/feeds/` (format, encoding, columns, codes
- * and dates from the feed definitions), with defects planted at the given rates, and the
+ * and dates from the feed definitions; detail records of the 12 months to the reference date
+ * where the department exports them, see feedRecords), streamed row by row, with defects
+ * planted at the given rates (a share of rows, each recorded by physical line), and the
  * ground truth into `outDir/truth/`: persons, households, the planted defects and events.
  * Deterministic: the same population, attributes and seed give byte-identical files.
  */
