@@ -72,6 +72,19 @@ function targetOf(column: FeedColumn): string {
 
 /** An ISO date in a department's format (YYYY, MM, M, DD, D tokens). */
 export function formatFeedDate(iso: string, format: string): string {
+  // Millions of rows share a few thousand dates: formatting each once saves a regex a cell.
+  const key = `${format}|${iso}`;
+  const known = formattedDates.get(key);
+  if (known !== undefined) return known;
+  const text = formatDate(iso, format);
+  if (formattedDates.size > 200_000) formattedDates.clear();
+  formattedDates.set(key, text);
+  return text;
+}
+
+const formattedDates = new Map<string, string>();
+
+function formatDate(iso: string, format: string): string {
   const y = iso.slice(0, 4);
   const m = iso.slice(5, 7);
   const d = iso.slice(8, 10);
@@ -91,10 +104,18 @@ const DATE_TARGETS = new Set([
   'person:deathDate',
 ]);
 
+const codesByMeaning = new WeakMap<object, Map<TrueValue, string>>();
+
 /** The first department code that means `value`, as departments list their main code first. */
 function codeFor(codes: Readonly<Record<string, string | boolean>>, value: TrueValue): string {
-  for (const [code, meaning] of Object.entries(codes)) if (meaning === value) return code;
-  return '';
+  let byMeaning = codesByMeaning.get(codes);
+  if (!byMeaning) {
+    byMeaning = new Map();
+    for (const [code, meaning] of Object.entries(codes))
+      if (!byMeaning.has(meaning)) byMeaning.set(meaning, code);
+    codesByMeaning.set(codes, byMeaning);
+  }
+  return byMeaning.get(value) ?? '';
 }
 
 /**
