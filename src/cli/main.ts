@@ -8,6 +8,7 @@ import { importAreaRecords } from '../areas/importAreas.ts';
 import { isIsoDate, todayInChina } from '../core/isoDate.ts';
 import { DEFAULT_DEFECT_RATES, NO_DEFECTS } from '../generator/feedDefects.ts';
 import { generateCountyFeeds } from '../generator/generateCountyFeeds.ts';
+import type { FeedDetail } from '../generator/feedRecords.ts';
 import { verifyAudit } from '../access/audit/auditService.ts';
 import { archiveAudit, verifyArchiveFile } from '../access/audit/auditArchive.ts';
 import { MINIMUM_RETENTION_MONTHS } from '../access/audit/auditRetention.ts';
@@ -49,6 +50,12 @@ function countyCode(value: string): string {
 function defectLevel(value: string): 'none' | 'default' {
   if (value !== 'none' && value !== 'default')
     throw new InvalidArgumentError('应为 none 或 default / none or default');
+  return value;
+}
+
+function detailLevel(value: string): FeedDetail {
+  if (value !== 'full' && value !== 'snapshot')
+    throw new InvalidArgumentError('应为 full 或 snapshot / full or snapshot');
   return value;
 }
 
@@ -296,15 +303,29 @@ program
   .option('--county <code>', '县级区划代码 / county code', countyCode, '371082')
   .option('--households <n>', '户数 / households', positiveInt, 5000)
   .option('--seed <n>', '随机种子 / random seed', positiveInt, 1)
+  .option(
+    '--detail <level>',
+    '明细程度：snapshot（默认，每人每类一行，装载快）或 full（近12个月全部明细）/ detail: snapshot or full',
+    detailLevel,
+    'snapshot',
+  )
   .option('--serve', '装载后启动服务 / serve afterwards', false)
   .option('--port <n>', '端口 / port', positiveInt)
   .action(
-    async (options: { county: string; households: number; seed: number; serve: boolean; port?: number }) => {
+    async (options: {
+      county: string;
+      households: number;
+      seed: number;
+      detail: FeedDetail;
+      serve: boolean;
+      port?: number;
+    }) => {
       const context = await openContext(overrides());
       const report = await loadDemoCounty(context, {
         countyCode: options.county,
         households: options.households,
         seed: options.seed,
+        detail: options.detail,
       });
       console.log(report.message);
       // The demo does not ask administrators for an authenticator, and says so below.
@@ -343,6 +364,12 @@ program
     defectLevel,
     'default',
   )
+  .option(
+    '--detail <level>',
+    '明细程度：full（近12个月每笔结算、缴费、申报、随访）或 snapshot（每人每类一行）/ detail: full or snapshot',
+    detailLevel,
+    'full',
+  )
   .option('--reference-date <date>', '基准日期 YYYY-MM-DD（默认今天）/ reference date', referenceDate)
   .action(
     async (options: {
@@ -351,6 +378,7 @@ program
       seed: number;
       out: string;
       defects: 'none' | 'default';
+      detail: FeedDetail;
       referenceDate?: string;
     }) => {
       const started = performance.now();
@@ -361,6 +389,7 @@ program
         outDir: path.resolve(options.out),
         referenceDate: options.referenceDate ?? todayInChina(),
         defects: options.defects === 'none' ? NO_DEFECTS : DEFAULT_DEFECT_RATES,
+        detail: options.detail,
       });
       const n = (value: number): string => value.toLocaleString('zh-CN');
       console.log(
@@ -369,10 +398,11 @@ program
       for (const feed of report.feeds) {
         const encoding = feed.format === 'csv' ? ` ${feed.encoding}` : '';
         console.log(
-          `  ${feed.file.padEnd(48)} ${feed.format}${encoding.padEnd(7)} ${n(feed.rows).padStart(9)}行  缺陷${n(feed.defects)}`,
+          `  ${feed.file.padEnd(48)} ${feed.format}${encoding.padEnd(7)} ${n(feed.rows).padStart(11)}行  缺陷${n(feed.defects)}`,
         );
       }
       const { seconds } = report;
+      console.log(`合计${n(report.feeds.reduce((sum, feed) => sum + feed.rows, 0))}行`);
       console.log(
         `真值：${n(report.persons)}人、${n(report.households)}户、${n(report.events)}个困难事件、${n(report.defects)}处缺陷（${path.join(path.resolve(options.out), 'truth')}）`,
       );

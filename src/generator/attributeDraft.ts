@@ -194,8 +194,22 @@ export function createAttributeContext(
 /** Money to 2 decimals. */
 export const yuan = (value: number): number => Math.round(value * 100) / 100;
 
-/** Dibao standards assumed for the generated county (yuan per person per month). */
-export const GENERATOR_DIBAO_STANDARD = { urban: 1030, rural: 860 } as const;
+/**
+ * Dibao standards assumed for the generated county (yuan per person per month).
+ *
+ * Legal source: none verified. Rongcheng follows the standards Weihai sets by municipal notice
+ * (威海市民政局、财政局关于调整城乡最低生活保障标准的通知, ../shared/DOMAIN.md "Dibao standards
+ * [L]"); the notice in force on the reference date, its number and its date have not been
+ * checked, so these two figures are the generator's own assumption of a Shandong coastal
+ * county's level, urban above rural, as of the 2026 reference dates the tests use.
+ * Still to move: to the dated parameters of issue 5, with the notice cited there.
+ */
+export const GENERATOR_DIBAO_STANDARD = {
+  /** Assumed, no verified source (see above). */
+  urban: 1030,
+  /** Assumed, no verified source (see above). */
+  rural: 860,
+} as const;
 
 export const standardOf = (setting: Setting): number =>
   setting === 'rural' ? GENERATOR_DIBAO_STANDARD.rural : GENERATOR_DIBAO_STANDARD.urban;

@@ -1,21 +1,37 @@
 import type { FeedDefinition } from '../ingest/feeds/feedDefinition.ts';
 import type { GenAttributes, PersonAttributes } from './attributeDraft.ts';
 import { personIndexOf } from './attributeDraft.ts';
-import { fromDayNumber, toDayNumber } from './dayNumbers.ts';
+import { toDayNumber } from './dayNumbers.ts';
 import type { GenPopulation } from './generatePopulation.ts';
+import { medicalSettlements } from './medicalSettlements.ts';
+import {
+  followUpVisits,
+  housingFundDeposits,
+  humanResourcesRecords,
+  taxDeclarations,
+} from './monthlyRecords.ts';
 import type { Random } from './random.ts';
+import { lastOfEachSeries, type DepartmentRows, type RowSpec, type TrueValue } from './rowSpec.ts';
+import { snapshotRows, snapshotSelections } from './snapshotSelections.ts';
 
-/** A true value in the registry's terms (catalogue codes, ISO dates), or null when unknown. */
-export type TrueValue = string | number | boolean | null;
+export type { TrueValue };
+
+/**
+ * How much a detail feed says: `full` — every settlement, contribution, payment, declaration
+ * and visit of the 12 months (what departments export; ~80 rows a household); `snapshot` —
+ * the last row of each series and one summed row of settlements per person (~10 rows a
+ * household, for a quick demo). Snapshot feeds are the same at both levels.
+ */
+export type FeedDetail = 'full' | 'snapshot';
 
 /**
  * One row a department would send about one person, before its vocabulary is applied:
- * targets are 'key:idNumber', 'person:sex', 'hukou:relationship', 'role:observedAt',
- * 'variable:<name>', as in the feed definitions.
+ * `value(target)` for targets 'key:idNumber', 'person:sex', 'hukou:relationship',
+ * 'role:observedAt', 'role:documentNumber', 'variable:<name>', as in the feed definitions.
  */
 export interface SourceRecord {
   personIndex: number;
-  values: Map<string, TrueValue>;
+  value: (target: string) => TrueValue;
 }
 
 export interface FeedContext {
@@ -25,6 +41,8 @@ export interface FeedContext {
   /** Per person: hukou household index and relationship to its head. */
   householdOf: Int32Array;
   relationships: string[];
+  /** The county's 6-digit code, which departments' record numbers start with. */
+  countyCode: string;
 }
 
 export function createFeedContext(
@@ -41,7 +59,15 @@ export function createFeedContext(
       relationships[index] = member.relationship;
     }
   });
-  return { population, attributes, referenceDay: toDayNumber(referenceDate), householdOf, relationships };
+  return {
+    population,
+    attributes,
+    referenceDay: toDayNumber(referenceDate),
+    householdOf,
+    relationships,
+    // Everyone generated lives in the county, so any residence code names it.
+    countyCode: population.persons[0]?.residenceAreaCode.slice(0, 6) ?? '000000',
+  };
 }
 
 /** The catalogue value of a person variable, as the department that holds it would state it. */
@@ -88,179 +114,103 @@ function variableValue(name: string, a: PersonAttributes): TrueValue {
   }
 }
 
-interface Selection {
-  /** Whether the department knows the person (and has something to say). */
-  includes: (a: PersonAttributes, index: number, rng: Random) => boolean;
-  /** The row's dates, ISO. */
-  dates: (
-    a: PersonAttributes,
-    index: number,
-    rng: Random,
-  ) => { observedAt: string; validFrom?: string; validTo?: string };
-}
-
 /**
- * Who each department knows and when it observed them. A department added later without an
- * entry here reports every living person on the reference date.
+ * What each department has about a person: detail records over the 12 months ending at the
+ * reference date where that is how the department exports (settlements, contributions and
+ * payments, declarations, deposits, follow-up visits), one row per person otherwise.
+ * Record numbers: county code, a department digit pair, the row's date, a sequence.
  */
-function selections(context: FeedContext): Record<string, Selection> {
-  const { population, referenceDay, attributes } = context;
-  const alive = (i: number): boolean => population.persons[i]?.deathDate === null;
-  const age = (i: number): number =>
-    Math.floor((referenceDay - toDayNumber(population.persons[i]?.birthDate ?? '1970-01-01')) / 365.2425);
-  const recent = (rng: Random, maxDays: number): string => fromDayNumber(referenceDay - rng.int(0, maxDays));
-  const day = (iso: string, plusDays: number): string => fromDayNumber(toDayNumber(iso) + plusDays);
-  const everyone: Selection = {
-    includes: (_, i) => alive(i),
-    dates: (_, __, rng) => ({ observedAt: recent(rng, 30) }),
-  };
-  return {
-    public_security: {
-      includes: () => true,
-      dates: (_, i, rng) => {
-        const deathDate = population.persons[i]?.deathDate;
-        return {
-          observedAt: deathDate
-            ? fromDayNumber(Math.min(referenceDay, toDayNumber(deathDate) + rng.int(7, 120)))
-            : recent(rng, 720),
-        };
-      },
-    },
-    disabled_federation: {
-      includes: (a) => a.disability !== null,
-      dates: (a) => {
-        const issued = a.disability?.certifiedOn ?? fromDayNumber(referenceDay);
-        return { observedAt: issued, validTo: day(issued, 3652) };
-      },
-    },
-    medical_security: {
-      includes: (a, i) => alive(i) && (a.medicalOutOfPocket12m > 0 || a.chronicIllness),
-      dates: (_, __, rng) => ({ observedAt: recent(rng, 31) }),
-    },
-    civil_affairs: {
-      includes: (a, i) => alive(i) && a.tekun !== null,
-      dates: (a, _, rng) => ({ observedAt: recent(rng, 31), validFrom: a.tekunSince ?? undefined }),
-    },
-    human_resources: {
-      includes: (a, i) =>
-        alive(i) &&
-        a.employment !== null &&
-        (a.socialInsurance ||
-          a.pensionMonthly > 0 ||
-          a.employment === 'registered_unemployed' ||
-          a.employment === 'employed'),
-      dates: (_, __, rng) => ({ observedAt: recent(rng, 31) }),
-    },
-    health: {
-      includes: (a, i) => alive(i) && (a.chronicIllness || a.seriousIllness),
-      dates: (_, __, rng) => ({ observedAt: recent(rng, 180) }),
-    },
-    education: {
-      includes: (a, i) => alive(i) && a.studentStage !== null,
-      dates: (_, i, rng) => {
-        const year = Number(fromDayNumber(referenceDay).slice(0, 4));
-        const entered = Math.max(
-          year - rng.int(0, 2),
-          Number(population.persons[i]?.birthDate.slice(0, 4)) + 3,
-        );
-        return { observedAt: recent(rng, 60), validFrom: `${entered}-09-01` };
-      },
-    },
-    housing: {
-      includes: (_, i) => {
-        const h = context.householdOf[i] ?? -1;
-        return (
-          alive(i) && context.relationships[i] === '02' && (attributes.households[h]?.housingUnits ?? 0) > 0
-        );
-      },
-      dates: (_, i, rng) => ({
-        observedAt: recent(rng, 15),
-        validFrom: fromDayNumber(
-          Math.max(
-            referenceDay - rng.int(100, 9000),
-            toDayNumber(population.persons[i]?.birthDate ?? '') + 6600,
-          ),
-        ),
-      }),
-    },
-    vehicles: { includes: (a, i) => alive(i) && a.vehicleCount > 0, dates: everyone.dates },
-    tax: {
-      includes: (a, i) =>
-        alive(i) && (a.employment === 'employed' || a.employment === 'self_employed') && a.monthlyIncome > 0,
-      dates: (_, __, rng) => ({ observedAt: recent(rng, 45) }),
-    },
-    market_regulation: {
-      // Owners, and some self-employed whose business has since closed (注销).
-      includes: (a, i, rng) =>
-        alive(i) && (a.businessOwner || (a.employment === 'self_employed' && rng.chance(0.08))),
-      dates: (_, __, rng) => ({ observedAt: recent(rng, 400), validFrom: recent(rng, 5000) }),
-    },
-    housing_fund: {
-      includes: (a, i, rng) =>
-        alive(i) && a.employment === 'employed' && a.socialInsurance && rng.chance(0.7),
-      dates: (_, i, rng) => ({
-        observedAt: recent(rng, 31),
-        validFrom: fromDayNumber(
-          Math.max(
-            referenceDay - rng.int(60, 7000),
-            toDayNumber(population.persons[i]?.birthDate ?? '') + 6600,
-          ),
-        ),
-      }),
-    },
-    veterans: {
-      includes: (a) => a.veteran,
-      dates: (_, i, rng) => ({
-        observedAt: recent(rng, 700),
-        validFrom: fromDayNumber(toDayNumber(population.persons[i]?.birthDate ?? '') + rng.int(7300, 9500)),
-      }),
-    },
-    justice: {
-      // Serving a sentence, or released in the last years (still on the department's list).
-      includes: (a, i, rng) =>
-        alive(i) && (a.inPrison || (age(i) >= 20 && age(i) <= 65 && rng.chance(0.0015))),
-      dates: (_, __, rng) => ({ observedAt: recent(rng, 31), validFrom: recent(rng, 2500) }),
-    },
-    default: everyone,
-  };
+function departments(context: FeedContext): Record<string, DepartmentRows> {
+  const county = context.countyCode;
+  const snapshots = snapshotSelections(context);
+  const all: Record<string, DepartmentRows> = {};
+  for (const [department, selection] of Object.entries(snapshots)) all[department] = snapshotRows(selection);
+  all.medical_security = { ...medicalSettlements(context), documentPrefix: county };
+  all.human_resources = { ...humanResourcesRecords(context), documentPrefix: `${county}01` };
+  all.tax = { ...taxDeclarations(context), documentPrefix: `1${county}0` };
+  all.housing_fund = { ...housingFundDeposits(context), documentPrefix: `${county}02` };
+  all.health = { ...followUpVisits(context), documentPrefix: `SF${county}` };
+  return all;
 }
 
-/** The rows one feed would contain, in person order. */
+/** One row as a SourceRecord: a class, as a closure a row costs measurably at 20 million rows. */
+class PersonRow implements SourceRecord {
+  constructor(
+    readonly personIndex: number,
+    private readonly a: PersonAttributes,
+    private readonly base: Readonly<Record<string, TrueValue>>,
+    private readonly row: RowSpec,
+    private readonly documentNumber: string | null,
+    private readonly variables: ReadonlySet<string>,
+    private readonly closedBusiness: boolean,
+  ) {}
+
+  value(target: string): TrueValue {
+    if (target.startsWith('variable:')) {
+      const name = target.slice(9);
+      if (!this.variables.has(name)) return null;
+      const stated = this.row.values;
+      if (stated && name in stated) return stated[name] ?? null;
+      if (this.closedBusiness && name === 'business_owner') return false;
+      return variableValue(name, this.a);
+    }
+    switch (target) {
+      case 'role:observedAt':
+        return this.row.observedAt;
+      case 'role:validFrom':
+        return this.row.validFrom ?? null;
+      case 'role:validTo':
+        return this.row.validTo ?? null;
+      case 'role:documentNumber':
+        return this.documentNumber;
+      default:
+        return this.base[target] ?? null;
+    }
+  }
+}
+
+/** The rows one feed would contain, in person order (each person's rows in date order). */
 export function* feedRecords(
   feed: FeedDefinition,
   context: FeedContext,
   rng: Random,
+  detail: FeedDetail = 'full',
 ): Generator<SourceRecord> {
-  const all = selections(context);
-  const selection = all[feed.department] ?? all.default;
-  if (!selection) return;
+  const all = departments(context);
+  const department = all[feed.department] ?? all.default;
+  if (!department) return;
   const { population, attributes } = context;
-  const variables = feed.columns.flatMap((c) => (c.kind === 'variable' ? [c.variable] : []));
+  const variables = new Set(feed.columns.flatMap((c) => (c.kind === 'variable' ? [c.variable] : [])));
+  const numbered = feed.columns.some((c) => c.kind === 'role' && c.role === 'documentNumber');
+  let sequence = 0;
   for (let i = 0; i < population.persons.length; i++) {
     const person = population.persons[i];
     const a = attributes.persons[i];
-    if (!person || !a || !selection.includes(a, i, rng)) continue;
+    if (!person || !a) continue;
+    let rows = department.rows(a, i, rng);
+    if (rows.length === 0) continue;
+    if (detail === 'snapshot') rows = (department.snapshot ?? lastOfEachSeries)(rows);
     const household = population.hukouHouseholds[context.householdOf[i] ?? -1];
-    const dates = selection.dates(a, i, rng);
-    const values = new Map<string, TrueValue>([
-      ['key:idNumber', person.idNumber],
-      ['key:name', person.name],
-      ['key:birthDate', person.birthDate],
-      ['key:hukouNumber', household?.hukouNumber ?? null],
-      ['person:sex', person.sex],
-      ['person:deathDate', person.deathDate],
-      ['person:residenceAreaCode', person.residenceAreaCode],
-      ['person:hukouAreaCode', person.hukouAreaCode],
-      ['person:phone', person.phone],
-      ['hukou:relationship', context.relationships[i] ?? null],
-      ['role:observedAt', dates.observedAt],
-      ['role:validFrom', dates.validFrom ?? null],
-      ['role:validTo', dates.validTo ?? null],
-    ]);
-    for (const name of variables) values.set(`variable:${name}`, variableValue(name, a));
+    const base: Record<string, TrueValue> = {
+      'key:idNumber': person.idNumber,
+      'key:name': person.name,
+      'key:birthDate': person.birthDate,
+      'key:hukouNumber': household?.hukouNumber ?? null,
+      'person:sex': person.sex,
+      'person:deathDate': person.deathDate,
+      'person:residenceAreaCode': person.residenceAreaCode,
+      'person:hukouAreaCode': person.hukouAreaCode,
+      'person:phone': person.phone,
+      'hukou:relationship': context.relationships[i] ?? null,
+    };
     // A closed business or a released prisoner is on the list with "no".
-    if (feed.department === 'market_regulation' && !a.businessOwner)
-      values.set('variable:business_owner', false);
-    yield { personIndex: i, values };
+    const closedBusiness = feed.department === 'market_regulation' && !a.businessOwner;
+    for (const row of rows) {
+      sequence++;
+      const documentNumber = numbered
+        ? `${department.documentPrefix ?? ''}${row.observedAt.replaceAll('-', '')}${String(sequence).padStart(8, '0')}`
+        : null;
+      yield new PersonRow(i, a, base, row, documentNumber, variables, closedBusiness);
+    }
   }
 }

@@ -1,6 +1,7 @@
 import { areaKindOf } from '../areas/areaCode.ts';
 import { readCountyDivisions } from '../areas/chinaDivision.ts';
 import type { DefectRates } from './feedDefects.ts';
+import type { FeedDetail } from './feedRecords.ts';
 import { generateAttributes } from './generateAttributes.ts';
 import { generatePopulation, type GeneratorVillage } from './generatePopulation.ts';
 import { writeCountyFeeds, type WriteFeedsReport } from './writeCountyFeeds.ts';
@@ -12,6 +13,8 @@ export interface CountyFeedsOptions {
   outDir: string;
   referenceDate: string;
   defects?: DefectRates;
+  /** `full` (every record of the 12 months, the default) or `snapshot` (see FeedDetail). */
+  detail?: FeedDetail;
 }
 
 export interface CountyFeedsReport extends WriteFeedsReport {
@@ -70,6 +73,7 @@ export async function generateCountyFeeds(options: CountyFeedsOptions): Promise<
     outDir: options.outDir,
     seed: options.seed,
     ...(options.defects ? { defects: options.defects } : {}),
+    ...(options.detail ? { detail: options.detail } : {}),
   });
   return {
     ...report,

@@ -15,7 +15,7 @@ import {
   type DefectScope,
   type PlantedDefect,
 } from './feedDefects.ts';
-import { createFeedContext, feedRecords, type TrueValue } from './feedRecords.ts';
+import { createFeedContext, feedRecords, type FeedDetail, type TrueValue } from './feedRecords.ts';
 import type { GenPopulation } from './generatePopulation.ts';
 import { Random } from './random.ts';
 import { ChunkedFile, openCsvSink, openJsonlSink, openXlsxSink, utf8, type RowSink } from './rowSinks.ts';
@@ -25,6 +25,8 @@ export interface WriteFeedsOptions {
   seed: number;
   /** Defect rates per kind (share of rows); DEFAULT_DEFECT_RATES when left out. */
   defects?: DefectRates;
+  /** How much the detail feeds say; `full` (every record of the 12 months) by default. */
+  detail?: FeedDetail;
   /** Feed definitions to write; every file in `feeds/` by default. */
   feeds?: FeedDefinition[];
   catalogue?: VariableCatalogue;
@@ -70,6 +72,19 @@ function targetOf(column: FeedColumn): string {
 
 /** An ISO date in a department's format (YYYY, MM, M, DD, D tokens). */
 export function formatFeedDate(iso: string, format: string): string {
+  // Millions of rows share a few thousand dates: formatting each once saves a regex a cell.
+  const key = `${format}|${iso}`;
+  const known = formattedDates.get(key);
+  if (known !== undefined) return known;
+  const text = formatDate(iso, format);
+  if (formattedDates.size > 200_000) formattedDates.clear();
+  formattedDates.set(key, text);
+  return text;
+}
+
+const formattedDates = new Map<string, string>();
+
+function formatDate(iso: string, format: string): string {
   const y = iso.slice(0, 4);
   const m = iso.slice(5, 7);
   const d = iso.slice(8, 10);
@@ -89,10 +104,18 @@ const DATE_TARGETS = new Set([
   'person:deathDate',
 ]);
 
+const codesByMeaning = new WeakMap<object, Map<TrueValue, string>>();
+
 /** The first department code that means `value`, as departments list their main code first. */
 function codeFor(codes: Readonly<Record<string, string | boolean>>, value: TrueValue): string {
-  for (const [code, meaning] of Object.entries(codes)) if (meaning === value) return code;
-  return '';
+  let byMeaning = codesByMeaning.get(codes);
+  if (!byMeaning) {
+    byMeaning = new Map();
+    for (const [code, meaning] of Object.entries(codes))
+      if (!byMeaning.has(meaning)) byMeaning.set(meaning, code);
+    codesByMeaning.set(codes, byMeaning);
+  }
+  return byMeaning.get(value) ?? '';
 }
 
 /**
@@ -237,7 +260,9 @@ function plantDefect(
 
 /**
  * Writes one file per department feed into `outDir/feeds/` (format, encoding, columns, codes
- * and dates from the feed definitions), with defects planted at the given rates, and the
+ * and dates from the feed definitions; detail records of the 12 months to the reference date
+ * where the department exports them, see feedRecords), streamed row by row, with defects
+ * planted at the given rates (a share of rows, each recorded by physical line), and the
  * ground truth into `outDir/truth/`: persons, households, the planted defects and events.
  * Deterministic: the same population, attributes and seed give byte-identical files.
  */
@@ -268,10 +293,9 @@ export async function writeCountyFeeds(
     const sink = await openSink(feed, file, fixedDate);
     let rows = 0;
     let defects = 0;
-    for (const record of feedRecords(feed, context, rowRng)) {
-      const cells = feed.columns.map((c) =>
-        cellText(feed, c, record.values.get(targetOf(c)) ?? null, catalogue),
-      );
+    const targets = feed.columns.map(targetOf);
+    for (const record of feedRecords(feed, context, rowRng, options.detail ?? 'full')) {
+      const cells = feed.columns.map((c, k) => cellText(feed, c, record.value(targets[k] ?? ''), catalogue));
       const defect = plantDefect(feed, scope, cells, rates, defectRng, context.referenceDay);
       let line = await sink.write(cells);
       rows++;

@@ -251,8 +251,11 @@ describeEachDatabase('ingest routes', (getDb) => {
 
     const line = JSON.stringify({
       sfzh: makeResidentId('371082', '1961-02-03', 17),
-      grzf_12y_fen: '5500000',
-      tjrq: '2026-10-31',
+      jsdh: '371082202610310000001',
+      yllb: '21',
+      ylfze: '98000.00',
+      grfdzje: '55000.00',
+      jsrq: '2026-10-31',
     });
     const started = await upload(Buffer.from(`${line}\n`), {
       ...octet,
@@ -273,7 +276,8 @@ describeEachDatabase('ingest routes', (getDb) => {
     expect((await asCounty({ method: 'GET', url: `/api/imports/${id}` })).json()).toMatchObject({
       received: 1,
       accepted: 1,
-      factsRecorded: 1,
+      // A settlement states its type, total and out-of-pocket amount.
+      factsRecorded: 3,
     });
   });
 });

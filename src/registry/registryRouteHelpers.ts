@@ -6,6 +6,7 @@ import { findArea } from '../areas/areaRepository.ts';
 import type { Database } from '../db/schema.ts';
 import type { AppContext } from '../http/appContext.ts';
 import { factHistory, factsAsOf } from './facts/factService.ts';
+import { eventVariablesOf } from './facts/resolveFacts.ts';
 import { authorityOf } from '../ingest/feeds/loadFeeds.ts';
 /** The `area` query parameter as a 12-digit code of an area we hold. */
 export async function requireQueryArea(db: Kysely<Database>, raw: string): Promise<string> {
@@ -37,7 +38,17 @@ export async function describeFacts(
     };
   }
   const asOf = q.asOf ?? todayInChina();
-  const facts = await factsAsOf(db, subjectType, id, asOf, q.knownAt, authorityOf(context.feeds));
+  // Event variables (each medical settlement) are occurrences with no value "as of" a date:
+  // they are in the history, and the portrait sums them over windows.
+  const facts = await factsAsOf(
+    db,
+    subjectType,
+    id,
+    asOf,
+    q.knownAt,
+    authorityOf(context.feeds),
+    eventVariablesOf(variables),
+  );
   return {
     asOf,
     facts: facts.map((f) => ({

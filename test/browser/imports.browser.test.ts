@@ -111,7 +111,7 @@ describe('data import (browser)', () => {
       url: '/api/feeds/health_disease_registry/imports',
       headers: { 'content-type': 'application/octet-stream', 'x-file-name': 'health.jsonl' },
       payload: Buffer.from(
-        `${JSON.stringify({ hzxm: '孙桂英', csrq: '1955-04-01', zdjbbz: 'Y', sfrq: '2026-10-08' })}\n`,
+        `${JSON.stringify({ hzxm: '孙桂英', csrq: '1955-04-01', sfbh: 'SF20261008001', zdjbbz: 'Y', sfrq: '2026-10-08' })}\n`,
       ),
     });
     expect(started.statusCode).toBe(202);

@@ -174,9 +174,11 @@ describe('createErrorReportWriter', () => {
     const record = {
       sfzh: '37010219801301',
       xm: '赵六',
-      grzf_12y_fen: '十二元',
-      mbbz: '3',
-      tjrq: '2024-01-01',
+      jsdh: '371082202401010000001',
+      yllb: '3',
+      ylfze: '十二元',
+      grfdzje: '12.00',
+      jsrq: '2024-01-01',
     };
     const rowProblems = interpretRow(claims, catalogue, record, today).problems;
     expect(rowProblems).toHaveLength(3);

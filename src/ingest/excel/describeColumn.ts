@@ -50,7 +50,7 @@ function scaleNote(type: string, scale: number, unit?: string): string {
 function isDateColumn(column: FeedColumn, catalogue: VariableCatalogue): boolean {
   switch (column.kind) {
     case 'role':
-      return true;
+      return column.role !== 'documentNumber';
     case 'key':
       return column.key === 'birthDate';
     case 'person':
@@ -82,6 +82,11 @@ export function describeColumn(
       break;
     case 'role':
       meaning = columnMeaning(column, catalogue).zh;
+      // Record numbers are long digit strings: Excel would turn them into 3.71E+19.
+      if (column.role === 'documentNumber') {
+        format = '部门单据编号，按文本填写';
+        text = true;
+      }
       break;
     case 'person': {
       meaning = columnMeaning(column, catalogue).zh;

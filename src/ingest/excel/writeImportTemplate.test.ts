@@ -154,9 +154,13 @@ describe('writeImportTemplate', () => {
     const disability = await rowsOf('disabled_federation_certificates');
     expect(disability.find((l) => l.startsWith('残疾类别|'))).toContain('4 = 肢体残疾');
     expect(disability.find((l) => l.startsWith('残疾等级|'))).toContain('一级 = 一级');
+    const tax = await rowsOf('tax_income');
+    expect(tax.find((l) => l.startsWith('ypjsre_fen|'))).toMatch(/月收入.*单位：分/);
+    expect(tax.find((l) => l.startsWith('pzxh|'))).toMatch(/部门单据编号.*按文本填写/);
+    const employment = await rowsOf('human_resources_employment');
+    expect(employment.find((l) => l.startsWith('SBJFBZ|'))).toContain('0 = 否\n1 = 是');
     const claims = await rowsOf('medical_security_claims');
-    expect(claims.find((l) => l.startsWith('grzf_12y_fen|'))).toMatch(/近12个月医疗自付费用.*单位：分/);
-    expect(claims.find((l) => l.startsWith('mbbz|'))).toContain('0 = 否\n1 = 是');
+    expect(claims.find((l) => l.startsWith('yllb|'))).toContain('21 = 住院');
     const population = await rowsOf('public_security_population');
     expect(population.find((l) => l.startsWith('性别|'))).toContain('2 = 女');
     expect(population.find((l) => l.startsWith('登记日期|'))).toContain('YYYYMMDD（如 20240131）');

@@ -11,6 +11,10 @@ const ROLE_MEANINGS: Record<RowRole, Label> = {
   observedAt: { zh: '部门登记或统计该数据的日期', en: 'Date the department recorded it' },
   validFrom: { zh: '有效期起始日期', en: 'Valid from' },
   validTo: { zh: '有效期截止日期', en: 'Valid until' },
+  documentNumber: {
+    zh: '部门单据编号（如结算单号、业务流水号），区分同一人的不同记录',
+    en: "The department's record number (settlement or transaction number), telling one person's records apart",
+  },
 };
 const PERSON_MEANINGS: Record<PersonField, Label> = {
   sex: { zh: '性别', en: 'Sex' },

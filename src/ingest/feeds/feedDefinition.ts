@@ -11,8 +11,15 @@ export type FeedEncoding = 'utf-8' | 'gbk' | 'auto';
 
 /** How a row finds its person (issue 4, resolution). */
 export type KeyRole = 'idNumber' | 'name' | 'birthDate' | 'hukouNumber';
-/** Row metadata: when the department observed it, and the period it is valid for. */
-export type RowRole = 'observedAt' | 'validFrom' | 'validTo';
+/** Row dates: when the department observed it, and the period it is valid for. */
+export type DateRole = 'observedAt' | 'validFrom' | 'validTo';
+/**
+ * Row metadata: its dates, and the department's own number for the record (结算单号,
+ * 业务流水号). A detail feed needs the number: two settlements of one person on one day for
+ * the same amount are two records, and the duplicate check hashes the declared columns.
+ * The number is kept for provenance only; it never becomes a fact.
+ */
+export type RowRole = DateRole | 'documentNumber';
 /** The registry's own fields of a person, which only a population feed brings. */
 export type PersonField = 'sex' | 'deathDate' | 'residenceAreaCode' | 'hukouAreaCode' | 'phone';
 /** A person's place in a hukou household (GB/T 4761-2008 relationship to the head). */
@@ -68,7 +75,7 @@ export interface FeedDefinition {
 const FORMATS: readonly FeedFormat[] = ['csv', 'xlsx', 'jsonl'];
 const ENCODINGS: readonly FeedEncoding[] = ['utf-8', 'gbk', 'auto'];
 const KEYS: readonly KeyRole[] = ['idNumber', 'name', 'birthDate', 'hukouNumber'];
-const ROLES: readonly RowRole[] = ['observedAt', 'validFrom', 'validTo'];
+const ROLES: readonly RowRole[] = ['observedAt', 'validFrom', 'validTo', 'documentNumber'];
 const feedKeys = new Set([
   'id',
   'department',
@@ -223,6 +230,8 @@ export function buildFeedDefinition(
       const role = c.role as RowRole;
       if (!ROLES.includes(role)) fail(`${where}: role 应为 ${ROLES.join('、')} 之一`);
       if (seenTargets.has(`role:${role}`)) fail(`${where}: role ${role} 重复`);
+      if (role === 'documentNumber' && columnDates !== undefined)
+        fail(`${where}: 单据编号列不是日期，不能有 dateFormats`);
       seenTargets.add(`role:${role}`);
       columns.push({ ...base, kind: 'role', role });
       return;

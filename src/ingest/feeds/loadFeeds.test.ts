@@ -34,6 +34,34 @@ describe('feed definitions', () => {
     });
   });
 
+  it('takes a document number column as a row role, and every detail feed declares one', () => {
+    const feed = buildFeedDefinition(
+      {
+        ...minimal,
+        columns: [...minimal.columns, { column: '随访编号', role: 'documentNumber', required: true }],
+      },
+      'x.yaml',
+      catalogue,
+    );
+    expect(feed.columns.at(-1)).toEqual({
+      column: '随访编号',
+      kind: 'role',
+      role: 'documentNumber',
+      required: true,
+    });
+    const feeds = loadFeeds(catalogue);
+    for (const id of [
+      'medical_security_claims',
+      'human_resources_employment',
+      'tax_income',
+      'housing_fund_accounts',
+      'health_disease_registry',
+    ]) {
+      const number = feeds.get(id)?.columns.find((c) => c.kind === 'role' && c.role === 'documentNumber');
+      expect(number?.required, id).toBe(true);
+    }
+  });
+
   it.each([
     [{ department: 'police' }, /department 应为变量目录中登记的部门代码/],
     [{ format: 'xls' }, /format 应为 csv、xlsx、jsonl 之一/],
@@ -56,6 +84,23 @@ describe('feed definitions', () => {
     ],
     [{ columns: [...minimal.columns, { column: '类别', variable: 'disability_type' }] }, /需要 codes/],
     [{ columns: [...minimal.columns, { column: '日期', role: 'validTo' }] }, /列名重复/],
+    [{ columns: [...minimal.columns, { column: '单号', role: 'receipt' }] }, /role 应为.*documentNumber/],
+    [
+      {
+        columns: [...minimal.columns, { column: '单号', role: 'documentNumber', dateFormats: ['YYYYMMDD'] }],
+      },
+      /单据编号列不是日期，不能有 dateFormats/,
+    ],
+    [
+      {
+        columns: [
+          ...minimal.columns,
+          { column: '单号', role: 'documentNumber' },
+          { column: '编号', role: 'documentNumber' },
+        ],
+      },
+      /role documentNumber 重复/,
+    ],
   ])('refuses %o with a message naming the fix', (change, message) => {
     expect(() => buildFeedDefinition({ ...minimal, ...change }, 'x.yaml', catalogue)).toThrow(message);
   });

@@ -53,16 +53,60 @@ describe('interpretRow', () => {
   });
 
   it('scales fen to yuan and reads booleans through the feed’s codes', () => {
+    const tax = feeds.get('tax_income');
+    const health = feeds.get('health_disease_registry');
+    if (!tax || !health) throw new Error('shipped feeds missing');
+    const income = interpretRow(
+      tax,
+      catalogue,
+      { nsrsbh: id, pzxh: '10137108220261000001', ypjsre_fen: '512345', sbrq: '20261015' },
+      today,
+    );
+    expect(income.problems).toEqual([]);
+    expect(income.values).toEqual([{ variable: 'monthly_income', value: 5123.45, column: 'ypjsre_fen' }]);
+    const visit = interpretRow(
+      health,
+      catalogue,
+      { zjhm: id, hzxm: '王芳', sfbh: 'SF1', mxbbz: 'Y', zdjbbz: 'N', sfrq: '2026/10/08' },
+      today,
+    );
+    expect(visit.problems).toEqual([]);
+    expect(visit.values).toEqual([
+      { variable: 'chronic_illness', value: true, column: 'mxbbz' },
+      { variable: 'serious_illness', value: false, column: 'zdjbbz' },
+    ]);
+  });
+
+  it('keeps a detail row’s document number for provenance, never as a value or a date', () => {
     const row = interpretRow(
       claims,
       catalogue,
-      { sfzh: id, grzf_12y_fen: '5123456', mbbz: '1', tjrq: '2026-10-31' },
+      {
+        sfzh: id,
+        jsdh: '371082202610310000123',
+        yllb: '21',
+        ylfze: '48,210.50',
+        grfdzje: '15320.18',
+        jsrq: '2026-10-31',
+      },
       today,
     );
     expect(row.problems).toEqual([]);
+    expect(row.documentNumber).toBe('371082202610310000123');
+    expect(row.dates).toEqual({ observedAt: '2026-10-31' });
     expect(row.values).toEqual([
-      { variable: 'medical_out_of_pocket_12m', value: 51234.56, column: 'grzf_12y_fen' },
-      { variable: 'chronic_illness', value: true, column: 'mbbz' },
+      { variable: 'medical_claim_type', value: 'inpatient', column: 'yllb' },
+      { variable: 'medical_claim_total', value: 48210.5, column: 'ylfze' },
+      { variable: 'medical_claim_out_of_pocket', value: 15320.18, column: 'grfdzje' },
+    ]);
+    const missing = interpretRow(
+      claims,
+      catalogue,
+      { sfzh: id, yllb: '11', ylfze: '1', grfdzje: '1', jsrq: '2026-10-31' },
+      today,
+    );
+    expect(missing.problems).toEqual([
+      { column: 'jsdh', value: '', code: 'INGEST_REQUIRED', params: { column: 'jsdh' } },
     ]);
   });
 

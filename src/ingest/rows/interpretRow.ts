@@ -5,12 +5,12 @@ import { parseResidentId, type ResidentIdInfo } from '../../registry/residentId/
 import { phoneProblem } from '../../registry/persons/phone.ts';
 import type { FactValue, VariableCatalogue } from '../../registry/variables/variableCatalogue.ts';
 import type {
+  DateRole,
   FeedColumn,
   FeedDefinition,
   HukouField,
   KeyRole,
   PersonField,
-  RowRole,
 } from '../feeds/feedDefinition.ts';
 import { parseFeedDate } from './parseFeedDate.ts';
 
@@ -33,7 +33,9 @@ export interface InterpretedRow {
   keys: Partial<Record<KeyRole, string>>;
   /** The ID number taken apart (sex, birth date), when the row has a valid one. */
   identity?: ResidentIdInfo;
-  dates: Partial<Record<RowRole, IsoDate>>;
+  dates: Partial<Record<DateRole, IsoDate>>;
+  /** The department's record number (role documentNumber): provenance only, never a fact. */
+  documentNumber?: string;
   /** Registry fields of the person (population feeds), as the registry spells them. */
   person: Partial<Record<PersonField, string>>;
   hukou: Partial<Record<HukouField, string>>;
@@ -81,8 +83,13 @@ export function interpretRow(
     }
     const formats = column.dateFormats ?? feed.dateFormats;
     if (column.kind === 'role') {
+      const role = column.role;
+      if (role === 'documentNumber') {
+        row.documentNumber = text;
+        continue;
+      }
       const date = parseFeedDate(text, formats);
-      if (date) row.dates[column.role] = date;
+      if (date) row.dates[role] = date;
       else problem(column, text, 'INGEST_BAD_DATE', { value: text, formats: formats.join('、') });
       continue;
     }

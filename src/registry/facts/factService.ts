@@ -7,7 +7,7 @@ import { findPersonById } from '../persons/personRepository.ts';
 import { findAssistanceHousehold } from '../households/householdRepository.ts';
 import { findFacts, insertFacts } from './factRepository.ts';
 import type { DataScopeFilter } from '../../access/scope/dataScope.ts';
-import { resolveFactsOn, type Authority, type ResolvedFact } from './resolveFacts.ts';
+import { resolveFactsOn, type Authority, type IsEventVariable, type ResolvedFact } from './resolveFacts.ts';
 
 export interface FactInput {
   subjectType: SubjectType;
@@ -121,7 +121,10 @@ function toUtcInstant(instant: string): string {
   return time.toISOString();
 }
 
-/** A subject's facts as they stood on a date (today by default), one value per variable. */
+/**
+ * A subject's facts as they stood on a date (today by default), one value per state variable;
+ * event variables (`isEvent`) have no "value on a date" and are left out (see resolveFactsOn).
+ */
 export async function factsAsOf(
   db: Kysely<Database>,
   subjectType: SubjectType,
@@ -129,6 +132,7 @@ export async function factsAsOf(
   asOf: string = todayInChina(),
   knownAt?: string,
   authority?: Authority,
+  isEvent?: IsEventVariable,
 ): Promise<ResolvedFact[]> {
   const facts = await findFacts(db, {
     subjectType,
@@ -136,7 +140,7 @@ export async function factsAsOf(
     validOn: asOf,
     knownAt: knownAt === undefined ? undefined : toUtcInstant(knownAt),
   });
-  return resolveFactsOn(facts, asOf, authority);
+  return resolveFactsOn(facts, asOf, authority, isEvent);
 }
 
 /** Every fact ever recorded for a subject: the full history with provenance. */

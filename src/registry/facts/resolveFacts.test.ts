@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FactRow } from '../../db/schema.ts';
-import { isValidOn, resolveFactsOn } from './resolveFacts.ts';
+import { loadVariableCatalogue } from '../variables/variableCatalogue.ts';
+import { eventVariablesOf, isValidOn, resolveFactsOn } from './resolveFacts.ts';
 
 let nextId = 1;
 function fact(changes: Partial<FactRow>): FactRow {
@@ -59,6 +60,43 @@ describe('resolving facts on a date', () => {
       expect.objectContaining({ value: 1000, competing: [] }),
     ]);
     expect(resolveFactsOn([expired], '2026-04-01')).toEqual([]);
+  });
+});
+
+describe('resolveFactsOn with event variables', () => {
+  const isEvent = eventVariablesOf(loadVariableCatalogue());
+  const settlement = (yuan: number, on: string) =>
+    fact({
+      variable: 'medical_claim_out_of_pocket',
+      value_json: String(yuan),
+      source: 'medical_security',
+      observed_at: on,
+      valid_from: on,
+    });
+
+  it('never picks a "current value" among occurrences, and leaves state variables as they were', () => {
+    const facts = [
+      settlement(38000, '2026-03-02'),
+      settlement(120.5, '2026-05-20'),
+      fact({ value_json: '1800' }),
+    ];
+    expect(resolveFactsOn(facts, '2026-06-01', undefined, isEvent)).toEqual([
+      expect.objectContaining({ variable: 'monthly_income', value: 1800 }),
+    ]);
+    // Without the catalogue's word the last settlement would pass for the person's medical cost.
+    expect(resolveFactsOn(facts, '2026-06-01').map((r) => [r.variable, r.value])).toEqual([
+      ['medical_claim_out_of_pocket', 120.5],
+      ['monthly_income', 1800],
+    ]);
+  });
+
+  it('keeps a monthly series of a state variable a state: the latest month wins', () => {
+    const months = ['2026-03-10', '2026-04-10', '2026-05-10'].map((on, i) =>
+      fact({ value_json: String(4000 + i * 100), observed_at: on, valid_from: on }),
+    );
+    expect(resolveFactsOn(months, '2026-06-01', undefined, isEvent)).toEqual([
+      expect.objectContaining({ variable: 'monthly_income', value: 4200, observedAt: '2026-05-10' }),
+    ]);
   });
 });
 

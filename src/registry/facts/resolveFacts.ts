@@ -27,16 +27,35 @@ export function isValidOn(fact: Pick<FactRow, 'valid_from' | 'valid_to'>, date: 
 /** Which departments are the authority for which variables (the precedence policy). */
 export type Authority = (variable: string) => ReadonlySet<string> | undefined;
 
+/** Whether a variable is an event variable (`temporal: event` in the catalogue). */
+export type IsEventVariable = (variable: string) => boolean;
+
+/** The catalogue's event variables as a predicate for `resolveFactsOn`. */
+export const eventVariablesOf =
+  (catalogue: { get(name: string): { temporal: 'state' | 'event' } | undefined }): IsEventVariable =>
+  (variable) =>
+    catalogue.get(variable)?.temporal === 'event';
+
 /**
  * Picks, per variable, the fact that holds on a date. Among those valid then, a fact from a
  * department that is the authority for the variable beats any other (the disabled persons'
  * federation over a roster's copy of a disability grade); within the same standing, the most
  * recently observed wins (later records supersede earlier ones), ties going to the later write.
+ *
+ * Facts of event variables (`isEvent`) are left out: each is one occurrence (a settlement's
+ * out-of-pocket amount), not an observation of a current value, so "the latest wins" would
+ * make the last settlement look like the person's medical cost. Whoever needs them sums or
+ * counts them over a window from the facts themselves (the portrait does).
  */
-export function resolveFactsOn(facts: FactRow[], date: string, authority?: Authority): ResolvedFact[] {
+export function resolveFactsOn(
+  facts: FactRow[],
+  date: string,
+  authority?: Authority,
+  isEvent?: IsEventVariable,
+): ResolvedFact[] {
   const byVariable = new Map<string, FactRow[]>();
   for (const fact of facts) {
-    if (!isValidOn(fact, date)) continue;
+    if (!isValidOn(fact, date) || isEvent?.(fact.variable)) continue;
     const list = byVariable.get(fact.variable) ?? [];
     list.push(fact);
     byVariable.set(fact.variable, list);

@@ -102,6 +102,24 @@ describe('variable catalogue', () => {
     ).toThrow('test.yaml: departments[0] (tax): 需要 code');
   });
 
+  it('tells state variables (latest value wins) from event variables (occurrences), state by default', () => {
+    expect(catalogue.get('monthly_income')?.temporal).toBe('state');
+    for (const name of ['medical_claim_type', 'medical_claim_total', 'medical_claim_out_of_pocket'])
+      expect(catalogue.get(name)?.temporal, name).toBe('event');
+    const one = (extra: Record<string, unknown>) =>
+      buildVariableCatalogue(
+        { departments, variables: [{ name: 'x', type: 'money', entity: 'person', label, ...extra }] },
+        'test.yaml',
+      );
+    expect(one({}).get('x')?.temporal).toBe('state');
+    expect(one({ temporal: 'event' }).get('x')?.temporal).toBe('event');
+    expect(one({ temporal: 'state' }).get('x')?.temporal).toBe('state');
+    expect(() => one({ temporal: 'events' })).toThrow(
+      'test.yaml: variables[0] (x): temporal 应为 state（状态，取最新值）或 event（事件，按期间汇总）',
+    );
+    expect(() => one({ temporal: true })).toThrow('temporal 应为 state');
+  });
+
   it('rounds money to the fen as written, half away from zero', () => {
     expect([1.005, 2.675, 0.125, -0.125, 1e-7, 1520.456, 1e21].map(roundToFen)).toEqual([
       1.01, 2.68, 0.13, -0.13, 0, 1520.46, 1e21,

@@ -8,6 +8,14 @@ export const variableTypes = ['number', 'integer', 'boolean', 'date', 'string', 
 export type VariableType = (typeof variableTypes)[number];
 export type VariableEntity = 'person' | 'household';
 export type FactValue = number | boolean | string;
+/**
+ * A state variable has one value at a time (an income, a grade): facts are observations of it
+ * and the latest (or the authority's) wins. An event variable's facts are occurrences (each
+ * medical settlement's out-of-pocket amount, on its settlement date): they are never resolved
+ * to a current value but counted or summed over a window.
+ */
+export const variableTemporals = ['state', 'event'] as const;
+export type VariableTemporal = (typeof variableTemporals)[number];
 
 export interface Label {
   zh: string;
@@ -19,6 +27,8 @@ export interface VariableDefinition {
   type: VariableType;
   unit?: string;
   entity: VariableEntity;
+  /** `state` unless the catalogue says `temporal: event`. */
+  temporal: VariableTemporal;
   label: Label;
   codes?: Record<string, Label>;
   description?: string;
@@ -48,7 +58,7 @@ export const defaultCatalogueFile = path.resolve(
 );
 
 // Keys an entry may carry; anything else is a typo (`lable`, `unti`) that would silently drop data.
-const variableKeys = new Set(['name', 'type', 'unit', 'entity', 'label', 'codes', 'description']);
+const variableKeys = new Set(['name', 'type', 'unit', 'entity', 'temporal', 'label', 'codes', 'description']);
 const departmentKeys = new Set(['code', 'zh', 'en']);
 const SNAKE_CASE = /^[a-z][a-z0-9_]*$/;
 
@@ -94,6 +104,10 @@ export function buildVariableCatalogue(document: unknown, source = 'variables.ya
     if (v.entity !== 'person' && v.entity !== 'household')
       throw new Error(`${where}: entity 应为 person 或 household`);
     if (!isLabel(v.label)) throw new Error(`${where}: label 需要 zh 和 en`);
+    const temporal = v.temporal ?? 'state';
+    if (typeof temporal !== 'string' || !(variableTemporals as readonly string[]).includes(temporal)) {
+      throw new Error(`${where}: temporal 应为 state（状态，取最新值）或 event（事件，按期间汇总）`);
+    }
     for (const key of ['unit', 'description'] as const) {
       if (v[key] !== undefined && (typeof v[key] !== 'string' || v[key].length === 0)) {
         throw new Error(`${where}: ${key} 应为非空文本`);
@@ -117,6 +131,7 @@ export function buildVariableCatalogue(document: unknown, source = 'variables.ya
       name: v.name,
       type: v.type as VariableType,
       entity: v.entity,
+      temporal: temporal as VariableTemporal,
       label: v.label,
       ...(typeof v.unit === 'string' ? { unit: v.unit } : {}),
       ...(codes ? { codes } : {}),
