@@ -20,6 +20,7 @@ import { readCountyDivisions } from '../src/areas/chinaDivision.ts';
 import { importAreaRecords } from '../src/areas/importAreas.ts';
 import { loadVariableCatalogue } from '../src/registry/variables/variableCatalogue.ts';
 import { authorityOf, loadFeeds } from '../src/ingest/feeds/loadFeeds.ts';
+import { eventVariablesOf } from '../src/registry/facts/resolveFacts.ts';
 import { generateCountyFeeds } from '../src/generator/generateCountyFeeds.ts';
 import { importFeedDirectory } from '../src/ingest/imports/importFeedDirectory.ts';
 import { recordFacts } from '../src/registry/facts/factService.ts';
@@ -119,7 +120,11 @@ async function main() {
     for (let after = ''; ;) {
       const ids = await hukouHouseholdPage(db, after, 500);
       if (ids.length === 0) break;
-      inputs.push(...(await loadHouseholdInputs(db, ids, asOf, authority)).values());
+      inputs.push(
+        ...(
+          await loadHouseholdInputs(db, ids, asOf, { authority, isEvent: eventVariablesOf(variables) })
+        ).values(),
+      );
       after = ids[ids.length - 1] ?? after;
     }
     const loadMs = performance.now() - started;

@@ -38,6 +38,7 @@ function person(
     residenceAreaCode: '371082101201',
     relationship: null,
     facts,
+    events: [],
   };
 }
 
@@ -103,6 +104,25 @@ describe('computePortrait', () => {
     expect(persons.get('husband')?.tags).toEqual({});
     const later = computePortrait(definitions, catalogue, input, null, '2027-04-01');
     expect(later.household?.tags.lost_working_age_member).toBe('no');
+  });
+
+  it('sums event variables over their window: settlements of the last twelve months count, older ones not', () => {
+    const claim = (on: string, value: number) => ({
+      variable: 'medical_claim_out_of_pocket',
+      on,
+      value,
+      source: 'medical_security',
+      factId: 1,
+    });
+    const patient = {
+      ...person('p', '1960-01-01'),
+      events: [claim('2025-10-31', 9000), claim('2025-11-02', 1200.5), claim('2026-10-15', 300)],
+    };
+    const { persons } = computePortrait(definitions, catalogue, null, patient, asOf);
+    expect(persons.get('p')?.values.out_of_pocket_12m).toBe(1500.5);
+    // No settlements at all: the summary value if any, else zero (the claims data covers everyone insured).
+    const none = computePortrait(definitions, catalogue, null, person('q', '1960-01-01'), asOf);
+    expect(none.persons.get('q')?.values.out_of_pocket_12m).toBe(0);
   });
 
   it('flags out-of-pocket medical cost above 50,000 yuan across the household', () => {

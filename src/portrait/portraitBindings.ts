@@ -1,8 +1,9 @@
 import type { FactValue, VariableCatalogue, VariableType } from '../registry/variables/variableCatalogue.ts';
 import type { ResolvedFact } from '../registry/facts/resolveFacts.ts';
+import { celList, celMap, type CelList, type CelMap } from '@bufbuild/cel';
 
-/** A value as CEL sees it: ints are bigint (CEL int), money and measures JS numbers (CEL double). */
-export type CelInputValue = bigint | number | boolean | string;
+/** A value as CEL sees it: ints are bigint (CEL int), money and measures JS numbers (CEL double); events a list. */
+export type CelInputValue = bigint | number | boolean | string | CelList | CelMap;
 
 /** What the portrait needs of a person besides facts (registry fields). */
 export interface PersonInput {
@@ -15,6 +16,17 @@ export interface PersonInput {
   /** Relationship to the head of the hukou household (GB/T 4761), when a member of one. */
   relationship: string | null;
   facts: ResolvedFact[];
+  /** Occurrences of event variables (`temporal: event`) up to the date, e.g. each settlement. */
+  events: EventFact[];
+}
+
+/** One occurrence of an event variable, as the portrait reads it: `{on, value}` in CEL. */
+export interface EventFact {
+  variable: string;
+  on: string;
+  value: FactValue;
+  source: string;
+  factId: number;
 }
 
 /** A catalogue value in CEL's typing: integer variables become CEL ints so that `size() > n` compares. */
@@ -47,6 +59,21 @@ export function personMap(person: PersonInput, catalogue: VariableCatalogue): Ma
   if (person.relationship) map.set('relationship', person.relationship);
   for (const fact of person.facts)
     map.set(fact.variable, toCel(catalogue.get(fact.variable)?.type, fact.value));
+  // An event variable is the list of its occurrences, absent when there are none.
+  const events = new Map<string, CelInputValue[]>();
+  for (const event of person.events) {
+    const list = events.get(event.variable) ?? [];
+    list.push(
+      celMap(
+        new Map<string, CelInputValue>([
+          ['on', event.on],
+          ['value', toCel(catalogue.get(event.variable)?.type, event.value)],
+        ]),
+      ),
+    );
+    events.set(event.variable, list);
+  }
+  for (const [variable, list] of events) map.set(variable, celList(list));
   return map;
 }
 
@@ -85,7 +112,20 @@ export function probeBindings(
   household: ReadonlyMap<string, VariableType>,
 ): Record<string, unknown> {
   const p: Record<string, CelInputValue> = {};
-  for (const [name, type] of person) p[name] = dummy(type, name, catalogue);
+  for (const [name, type] of person) {
+    const value = dummy(type, name, catalogue);
+    p[name] =
+      catalogue.get(name)?.temporal === 'event'
+        ? celList([
+            celMap(
+              new Map<string, CelInputValue>([
+                ['on', '2000-01-01'],
+                ['value', value],
+              ]),
+            ),
+          ])
+        : value;
+  }
   const h: Record<string, CelInputValue> = {};
   for (const [name, type] of household) h[name] = dummy(type, name, catalogue);
   return { p, h, members: [p, p], departed: [p], as_of: '2026-01-01' };

@@ -1,8 +1,13 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, FactRow, PortraitRefreshTable } from '../db/schema.ts';
 import { findFacts } from '../registry/facts/factRepository.ts';
-import { resolveFactsOn, type Authority, type ResolvedFact } from '../registry/facts/resolveFacts.ts';
-import type { PersonInput } from './portraitBindings.ts';
+import {
+  resolveFactsOn,
+  type Authority,
+  type IsEventVariable,
+  type ResolvedFact,
+} from '../registry/facts/resolveFacts.ts';
+import type { EventFact, PersonInput } from './portraitBindings.ts';
 import type { HouseholdPortraitInput } from './computePortrait.ts';
 import { insertChunked } from '../registry/insertChunked.ts';
 
@@ -15,29 +20,54 @@ function chunks<T>(items: T[], size = IN_CHUNK): T[][] {
   return out;
 }
 
-function groupResolved(facts: FactRow[], asOf: string, authority: Authority): Map<string, ResolvedFact[]> {
+/** How facts become portrait inputs: the precedence policy, and which variables are events. */
+export interface FactPolicy {
+  authority: Authority;
+  isEvent: IsEventVariable;
+}
+
+interface SubjectFacts {
+  resolved: ResolvedFact[];
+  events: EventFact[];
+}
+
+function group(facts: FactRow[], asOf: string, policy: FactPolicy): Map<string, SubjectFacts> {
   const bySubject = new Map<string, FactRow[]>();
   for (const fact of facts) {
     const list = bySubject.get(fact.subject_id) ?? [];
     list.push(fact);
     bySubject.set(fact.subject_id, list);
   }
-  const resolved = new Map<string, ResolvedFact[]>();
-  for (const [subject, list] of bySubject) resolved.set(subject, resolveFactsOn(list, asOf, authority));
-  return resolved;
+  const out = new Map<string, SubjectFacts>();
+  for (const [subject, list] of bySubject) {
+    out.set(subject, {
+      resolved: resolveFactsOn(list, asOf, policy.authority, policy.isEvent),
+      // Events are occurrences up to the date (a settlement on its day), summed over windows.
+      events: list
+        .filter((f) => policy.isEvent(f.variable) && f.observed_at <= asOf)
+        .map((f) => ({
+          variable: f.variable,
+          on: f.observed_at,
+          value: JSON.parse(f.value_json) as EventFact['value'],
+          source: f.source,
+          factId: f.id,
+        })),
+    });
+  }
+  return out;
 }
 
-async function resolvedFactsOf(
+async function factsOf(
   db: Kysely<Database>,
   subjectType: 'person' | 'household',
   ids: string[],
   asOf: string,
-  authority: Authority,
-): Promise<Map<string, ResolvedFact[]>> {
+  policy: FactPolicy,
+): Promise<Map<string, SubjectFacts>> {
   const rows: FactRow[] = [];
   for (const part of chunks(ids))
     rows.push(...(await findFacts(db, { subjectType, subjectIds: part, validOn: asOf })));
-  return groupResolved(rows, asOf, authority);
+  return group(rows, asOf, policy);
 }
 
 /**
@@ -49,7 +79,7 @@ export async function loadHouseholdInputs(
   db: Kysely<Database>,
   householdIds: string[],
   asOf: string,
-  authority: Authority,
+  policy: FactPolicy,
 ): Promise<Map<string, HouseholdPortraitInput>> {
   const inputs = new Map<string, HouseholdPortraitInput>();
   for (const part of chunks(householdIds)) {
@@ -74,7 +104,7 @@ export async function loadHouseholdInputs(
       .execute();
     for (const id of part) inputs.set(id, { facts: [], members: [] });
     const personIds = rows.map((r) => r.id);
-    const personFacts = await resolvedFactsOf(db, 'person', personIds, asOf, authority);
+    const personFacts = await factsOf(db, 'person', personIds, asOf, policy);
     for (const row of rows) {
       inputs.get(row.household_id)?.members.push({
         id: row.id,
@@ -84,7 +114,8 @@ export async function loadHouseholdInputs(
         hukouAreaCode: row.hukou_area_code,
         residenceAreaCode: row.residence_area_code,
         relationship: row.relationship,
-        facts: personFacts.get(row.id) ?? [],
+        facts: personFacts.get(row.id)?.resolved ?? [],
+        events: personFacts.get(row.id)?.events ?? [],
       });
     }
     const householdOfPerson = new Map(rows.map((r) => [r.id, r.household_id]));
@@ -101,13 +132,13 @@ export async function loadHouseholdInputs(
       );
     }
     const assistanceIds = [...new Set(assistance.map((a) => a.household_id))];
-    const householdFacts = await resolvedFactsOf(db, 'household', assistanceIds, asOf, authority);
+    const householdFacts = await factsOf(db, 'household', assistanceIds, asOf, policy);
     const seen = new Set<string>();
     for (const a of assistance) {
       const hukouId = householdOfPerson.get(a.person_id);
       if (!hukouId || seen.has(`${hukouId}/${a.household_id}`)) continue;
       seen.add(`${hukouId}/${a.household_id}`);
-      inputs.get(hukouId)?.facts.push(...(householdFacts.get(a.household_id) ?? []));
+      inputs.get(hukouId)?.facts.push(...(householdFacts.get(a.household_id)?.resolved ?? []));
     }
   }
   return inputs;
@@ -118,12 +149,12 @@ export async function loadPersonInputs(
   db: Kysely<Database>,
   personIds: string[],
   asOf: string,
-  authority: Authority,
+  policy: FactPolicy,
 ): Promise<PersonInput[]> {
   const out: PersonInput[] = [];
   for (const part of chunks(personIds)) {
     const rows = await db.selectFrom('persons').selectAll().where('id', 'in', part).execute();
-    const facts = await resolvedFactsOf(db, 'person', part, asOf, authority);
+    const facts = await factsOf(db, 'person', part, asOf, policy);
     for (const row of rows) {
       out.push({
         id: row.id,
@@ -133,7 +164,8 @@ export async function loadPersonInputs(
         hukouAreaCode: row.hukou_area_code,
         residenceAreaCode: row.residence_area_code,
         relationship: null,
-        facts: facts.get(row.id) ?? [],
+        facts: facts.get(row.id)?.resolved ?? [],
+        events: facts.get(row.id)?.events ?? [],
       });
     }
   }

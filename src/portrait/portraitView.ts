@@ -2,7 +2,7 @@ import type { AppContext } from '../http/appContext.ts';
 import type { DataScopeFilter } from '../access/scope/dataScope.ts';
 import type { FactRow, PersonRow } from '../db/schema.ts';
 import type { FactValue, Label } from '../registry/variables/variableCatalogue.ts';
-import type { ResolvedFact } from '../registry/facts/resolveFacts.ts';
+import { eventVariablesOf, type ResolvedFact } from '../registry/facts/resolveFacts.ts';
 import { requirePerson } from '../registry/persons/personService.ts';
 import { requireHukouHousehold } from '../registry/households/hukouHouseholdService.ts';
 import { relationshipLabel } from '../registry/households/relationshipCodes.ts';
@@ -180,6 +180,34 @@ function traceInputs(
         });
         continue;
       }
+      if (catalogued?.temporal === 'event') {
+        // Occurrences (each settlement, each deposit): how many, their total, over which dates.
+        const events = input.events.filter((e) => e.variable === variable);
+        if (events.length === 0) continue;
+        const dates = events.map((e) => e.on).sort();
+        const total = events.reduce((sum, e) => sum + (typeof e.value === 'number' ? e.value : 0), 0);
+        const numeric = events.some((e) => typeof e.value === 'number');
+        const shown = numeric ? `，合计 ${total.toFixed(2)}${catalogued.unit ?? ''}` : '';
+        const shownEn = numeric ? `, ${total.toFixed(2)} in all` : '';
+        out.push({
+          variable,
+          label: labelOf(context, variable),
+          personId: input.id,
+          personName: name,
+          value: numeric ? Math.round(total * 100) / 100 : events.length,
+          display: {
+            zh: `${String(events.length)} 条记录${shown}（${dates[0] ?? ''} 至 ${dates[dates.length - 1] ?? ''}）`,
+            en: `${String(events.length)} records${shownEn} (${dates[0] ?? ''} to ${dates[dates.length - 1] ?? ''})`,
+          },
+          source: events[0]?.source ?? null,
+          sourceLabel: context.variables.department(events[0]?.source ?? '')?.zh ?? null,
+          observedAt: dates[dates.length - 1] ?? null,
+          factId: null,
+          basis: null,
+          feed: null,
+        });
+        continue;
+      }
       const fact = input.facts.find((f) => f.variable === variable);
       if (fact) out.push(fromFact(fact, input.id, name));
       else {
@@ -301,7 +329,7 @@ export async function householdPortrait(
   const { db } = context;
   const household = await requireHukouHousehold(db, id, scope);
   const rows = await membersOfHousehold(db, id);
-  const authority = authorityOf(context.feeds);
+  const authority = { authority: authorityOf(context.feeds), isEvent: eventVariablesOf(context.variables) };
   const input = (await loadHouseholdInputs(db, [id], asOf, authority)).get(id) ?? { facts: [], members: [] };
   const result = computePortrait(context.portrait, context.variables, input, null, asOf);
   const mask = await masker(context);
@@ -357,7 +385,7 @@ export async function personPortrait(context: AppContext, id: string, scope: Dat
   const { db } = context;
   const row = await requirePerson(db, id, scope);
   const membership = await householdOfPerson(db, id);
-  const authority = authorityOf(context.feeds);
+  const authority = { authority: authorityOf(context.feeds), isEvent: eventVariablesOf(context.variables) };
   let input: PersonInput | undefined;
   let result: ReturnType<typeof computePortrait> | undefined;
   let householdFacts: ResolvedFact[] = [];

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.ts';
 import { todayInChina } from '../core/isoDate.ts';
-import type { Authority } from '../registry/facts/resolveFacts.ts';
+import { eventVariablesOf, type Authority } from '../registry/facts/resolveFacts.ts';
 import type { VariableCatalogue } from '../registry/variables/variableCatalogue.ts';
 import type { PortraitDefinitions } from './portraitDefinitions.ts';
 import { computePortrait } from './computePortrait.ts';
@@ -49,7 +49,10 @@ function stored(result: ReturnType<typeof computePortrait>, householdId: string 
 async function refreshHouseholds(context: PortraitContext, ids: string[], asOf: string): Promise<number> {
   const { db, definitions, catalogue, authority } = context;
   let persons = 0;
-  const inputs = await loadHouseholdInputs(db, ids, asOf, authority);
+  const inputs = await loadHouseholdInputs(db, ids, asOf, {
+    authority,
+    isEvent: eventVariablesOf(catalogue),
+  });
   const portraits: StoredPortrait[] = [];
   for (const [id, input] of inputs) {
     portraits.push(...stored(computePortrait(definitions, catalogue, input, null, asOf), id));
@@ -61,7 +64,7 @@ async function refreshHouseholds(context: PortraitContext, ids: string[], asOf: 
 
 async function refreshLonePersons(context: PortraitContext, ids: string[], asOf: string): Promise<number> {
   const { db, definitions, catalogue, authority } = context;
-  const people = await loadPersonInputs(db, ids, asOf, authority);
+  const people = await loadPersonInputs(db, ids, asOf, { authority, isEvent: eventVariablesOf(catalogue) });
   const portraits = people.flatMap((person) =>
     stored(computePortrait(definitions, catalogue, null, person, asOf), null),
   );
