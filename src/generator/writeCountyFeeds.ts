@@ -63,6 +63,8 @@ function targetOf(column: FeedColumn): string {
       return `person:${column.person}`;
     case 'hukou':
       return `hukou:${column.hukou}`;
+    case 'assistance':
+      return `assistance:${column.assistance}`;
     case 'variable':
       return `variable:${column.variable}`;
   }
@@ -106,7 +108,13 @@ function cellText(
   catalogue: VariableCatalogue,
 ): string {
   if (value === null) return '';
-  if ((column.kind === 'variable' || column.kind === 'person' || column.kind === 'hukou') && column.codes) {
+  if (
+    (column.kind === 'variable' ||
+      column.kind === 'person' ||
+      column.kind === 'hukou' ||
+      column.kind === 'assistance') &&
+    column.codes
+  ) {
     return codeFor(column.codes, value);
   }
   const target = targetOf(column);

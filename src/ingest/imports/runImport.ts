@@ -12,6 +12,7 @@ import type { VariableCatalogue } from '../../registry/variables/variableCatalog
 import type { FeedDefinition } from '../feeds/feedDefinition.ts';
 import { interpretRow, type InterpretedRow, type RowProblem } from '../rows/interpretRow.ts';
 import { chooseLink, type LinkCandidate } from './chooseLink.ts';
+import { buildAfterImport } from './buildAfterImport.ts';
 import type { SourceRecord } from '../readers/readFeedFile.ts';
 
 export type { SourceRecord };
@@ -204,6 +205,15 @@ async function continueImport(
       if (batch.length >= batchSize) await flush();
     }
     await flush();
+    // A feed that rebuilds something from its rows (an assistance roster) does so once all are in.
+    await buildAfterImport(context, {
+      feed,
+      importId: state.id,
+      open: options.open,
+      startedBy: options.startedBy,
+      today,
+      ...(options.ip ? { ip: options.ip } : {}),
+    });
   } catch (error) {
     // A file-level problem (unreadable, wrong columns, an endless line): the batches before
     // it stay, the import says why it stopped, and the caller gets the error.
