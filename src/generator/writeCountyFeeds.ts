@@ -16,6 +16,7 @@ import {
   type PlantedDefect,
 } from './feedDefects.ts';
 import { createFeedContext, feedRecords, type TrueValue } from './feedRecords.ts';
+import { ROSTER_STREAM, rosterCases, rosterRecords, writeRosterTruth } from './assistanceRosterRecords.ts';
 import type { GenPopulation } from './generatePopulation.ts';
 import { Random } from './random.ts';
 import { ChunkedFile, openCsvSink, openJsonlSink, openXlsxSink, utf8, type RowSink } from './rowSinks.ts';
@@ -267,6 +268,8 @@ export async function writeCountyFeeds(
   const defectsFile = new ChunkedFile(path.join(truthDir, 'defects.jsonl'), utf8);
   const reports: FeedFileReport[] = [];
   let defectCount = 0;
+  // The civil-affairs roster's cases, drawn once: its rows and its ground truth agree.
+  const roster = rosterCases(context, root.fork(ROSTER_STREAM));
 
   for (const feed of [...feeds].sort((a, b) => (a.id < b.id ? -1 : 1))) {
     const file = path.join(feedDir, `${feed.id}.${extensionOf[feed.format]}`);
@@ -276,7 +279,11 @@ export async function writeCountyFeeds(
     const sink = await openSink(feed, file, fixedDate);
     let rows = 0;
     let defects = 0;
-    for (const record of feedRecords(feed, context, rowRng)) {
+    const records =
+      feed.builds === 'assistanceHouseholds'
+        ? rosterRecords(roster, context)
+        : feedRecords(feed, context, rowRng);
+    for (const record of records) {
       const cells = feed.columns.map((c) =>
         cellText(feed, c, record.values.get(targetOf(c)) ?? null, catalogue),
       );
@@ -315,6 +322,7 @@ export async function writeCountyFeeds(
   }
   await defectsFile.close();
   await writeTruth(truthDir, population, attributes, context.householdOf, context.relationships);
+  await writeRosterTruth(truthDir, roster);
   return {
     feeds: reports,
     persons: population.persons.length,

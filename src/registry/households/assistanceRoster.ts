@@ -227,7 +227,7 @@ export function gatherRosterCases(
       caseNumber,
       assistanceType: first.assistanceType,
       areaCode: first.areaCode,
-      applicantPersonId: first.applicantPersonId ?? '',
+      applicantPersonId: first.applicantPersonId,
       observedAt: rows.reduce((max, r) => (r.observedAt > max ? r.observedAt : max), first.observedAt),
       members: [...members.values()],
     });
