@@ -13,6 +13,7 @@ import {
   KeyOutlined,
   CloudUploadOutlined,
   LinkOutlined,
+  MergeCellsOutlined,
 } from '@ant-design/icons';
 import type { MessageKey } from '../i18n/messages.ts';
 import { HomePage } from '../pages/HomePage.tsx';
@@ -26,6 +27,7 @@ import { LoginLogPage } from '../pages/LoginLogPage.tsx';
 import { AuditLogPage } from '../pages/AuditLogPage.tsx';
 import { ImportsPage } from '../pages/ImportsPage.tsx';
 import { LinkReviewsPage } from '../pages/LinkReviewsPage.tsx';
+import { PersonMergesPage } from '../pages/PersonMergesPage.tsx';
 
 export type MenuGroup = 'registry' | 'data' | 'system' | 'security' | 'audit';
 
@@ -72,6 +74,14 @@ export const consolePages: ConsolePage[] = [
     icon: <LinkOutlined />,
     permission: 'ingest:link:review',
     render: () => <LinkReviewsPage />,
+  },
+  {
+    path: '/person-merges',
+    label: 'personMerges',
+    group: 'data',
+    icon: <MergeCellsOutlined />,
+    permission: 'registry:person:merge',
+    render: () => <PersonMergesPage />,
   },
   {
     path: '/users',
