@@ -156,6 +156,25 @@ export async function findPersonsByNames(db: Kysely<Database>, names: string[]):
   return out;
 }
 
+/** The current hukou membership (row id and booklet number) of each of these persons. */
+export async function findCurrentHukouMembers(
+  db: Kysely<Database>,
+  personIds: string[],
+): Promise<Map<string, { memberId: number; hukouNumber: string }>> {
+  const found = new Map<string, { memberId: number; hukouNumber: string }>();
+  for (let i = 0; i < personIds.length; i += 900) {
+    const rows = await db
+      .selectFrom('hukou_members')
+      .innerJoin('hukou_households', 'hukou_households.id', 'hukou_members.household_id')
+      .select(['hukou_members.id', 'hukou_members.person_id', 'hukou_households.hukou_number'])
+      .where('hukou_members.person_id', 'in', personIds.slice(i, i + 900))
+      .where('hukou_members.left_on', 'is', null)
+      .execute();
+    for (const r of rows) found.set(r.person_id, { memberId: r.id, hukouNumber: r.hukou_number });
+  }
+  return found;
+}
+
 export async function findHukouHouseholdIdsByNumber(
   db: Kysely<Database>,
   numbers: string[],
@@ -178,6 +197,8 @@ export interface BatchWrites {
   personUpdates: { id: string; change: Updateable<PersonTable> }[];
   hukouHouseholds: HukouHouseholdTable[];
   hukouMembers: Insertable<HukouMemberTable>[];
+  /** Memberships ended because the person moved to another booklet (hukouMoves.ts). */
+  hukouMemberEnds: { id: number; left_on: string }[];
   facts: Insertable<FactTable>[];
   keys: IngestKeyTable[];
   rejects: Insertable<ImportRejectTable>[];
@@ -208,6 +229,12 @@ export async function writeBatch(
       where: { id },
     })),
     insert('hukou_households', writes.hukouHouseholds),
+    ...writes.hukouMemberEnds.map(({ id, left_on }): BulkStep => ({
+      kind: 'update',
+      table: 'hukou_members',
+      set: { left_on },
+      where: { id },
+    })),
     insert('hukou_members', writes.hukouMembers),
     insert('facts', writes.facts),
     insert('ingest_keys', writes.keys),
