@@ -366,7 +366,7 @@ async function processBatch(
   // Population feeds: the booklets registered persons are in now, to see who moved (hukouMoves.ts).
   const currentHukou: Map<string, CurrentHukou> = feed.createsPersons
     ? await findCurrentHukouMembers(db, [...new Set(personByHash.values())])
-    : new Map();
+    : new Map<string, CurrentHukou>();
 
   for (const { source, row, hash } of fresh) {
     let personId: string | undefined;
