@@ -17,6 +17,7 @@ import { loadFeeds } from '../feeds/loadFeeds.ts';
 import { findAuditRecords } from '../../access/audit/auditRepository.ts';
 import { flushAudit } from '../../access/audit/auditWriter.ts';
 import { importFile } from './importFile.ts';
+import { buildTestApp } from '../../http/testing/buildTestApp.ts';
 import type { IngestContext } from './runImport.ts';
 import type { Database } from '../../db/schema.ts';
 import type { Kysely } from 'kysely';
@@ -256,5 +257,26 @@ describeEachDatabase('assistance roster import against the ground truth', (getDb
     expect(rows.filter((r) => r.valid_to === null)).toHaveLength(
       target.members.filter((m) => m.validTo === null).length - 1,
     );
+    // The household as staff see it: its case, and the member's ended spell kept.
+    const app = await buildTestApp(getDb());
+    try {
+      const shown = await app.inject({ method: 'GET', url: `/api/assistance-households/${household.id}` });
+      expect(shown.statusCode).toBe(200);
+      const body = shown.json<{
+        caseNumber: string;
+        assistanceType: string;
+        memberCount: number;
+        members: { personId: string; validTo: string | null; reason: string }[];
+      }>();
+      expect(body).toMatchObject({ caseNumber: target.caseNumber, assistanceType: target.assistanceType });
+      expect(body.memberCount).toBe(
+        target.members.filter((m) => m.validTo === null && m.included).length - (leaver.included ? 1 : 0),
+      );
+      const left = body.members.find((m) => idOfPerson.get(m.personId) === leaver.idNumber);
+      expect(left?.validTo).toBe('2026-12-01');
+      expect(left?.reason).toContain('民政救助名册');
+    } finally {
+      await app.close();
+    }
   });
 });

@@ -56,10 +56,7 @@ export type MembershipBasis =
   | 'excluded_adult_child_independent'
   | 'excluded_not_living_together'
   | 'excluded_support_duty_not_established'
-  | 'excluded_no_support_duty'
-  // Memberships rebuilt from the civil-affairs roster: the bureau's own decision, as recorded.
-  | 'roster_included'
-  | 'roster_excluded';
+  | 'excluded_no_support_duty';
 
 export interface MembershipDecision {
   personId: string;
@@ -87,8 +84,6 @@ export const membershipReasons: Record<MembershipBasis, string> = {
   excluded_support_duty_not_established:
     '祖孙、兄弟姐妹之间只有在父母或子女已死亡、无力抚养或赡养时才有法定义务（民法典第1074、1075条），没有此情况的记录',
   excluded_no_support_duty: '与申请人无法定赡养、扶养或抚养义务关系',
-  roster_included: '民政救助名册登记为共同生活家庭成员',
-  roster_excluded: '民政救助名册登记为不计入的家庭成员',
 };
 
 // Full-time education "up to bachelor level" counts; postgraduates are adults who may work.
@@ -228,4 +223,17 @@ export function relationFromHukouCode(code: string): RelationToApplicant {
   if (n >= 70 && n <= 79) return 'sibling';
   if (n >= 80 && n <= 97) return 'other_relative';
   return 'non_relative';
+}
+
+/** Memberships rebuilt from the civil-affairs roster: the bureau's own decision, as recorded. */
+export const rosterBasisReasons = {
+  roster_included: '民政救助名册登记为共同生活家庭成员',
+  roster_excluded: '民政救助名册登记为不计入的家庭成员',
+} as const;
+
+/** The Chinese reason for a stored membership basis, a rule's or the roster's. */
+export function basisReason(basis: string): string {
+  if (basis in membershipReasons) return membershipReasons[basis as MembershipBasis];
+  if (basis in rosterBasisReasons) return rosterBasisReasons[basis as keyof typeof rosterBasisReasons];
+  return basis;
 }
