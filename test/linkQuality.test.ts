@@ -72,7 +72,7 @@ describeEachDatabase('person linking against the ground truth', (getDb) => {
   });
 
   it('imports every feed with counts that reconcile', () => {
-    expect(imports).toHaveLength(14);
+    expect(imports).toHaveLength(15);
     for (const i of imports) {
       expect(i.status, i.feed_id).toBe('completed');
       expect(i.received, i.feed_id).toBe(i.accepted + i.rejected + i.duplicate);

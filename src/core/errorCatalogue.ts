@@ -245,6 +245,28 @@ export const errorCatalogue = {
     zh: '该记录已由他人处理',
     en: 'Someone else has already decided this record',
   },
+  MERGE_SELF: { status: 400, zh: '不能把人员合并到其本人', en: 'A person cannot be merged into itself' },
+  MERGE_ALREADY_MERGED: {
+    status: 409,
+    zh: '{role}已合并到其他人员，不能再参与合并',
+    en: 'The {role} has already been merged into another person',
+  },
+  MERGE_DIFFERENT_IDS: {
+    status: 409,
+    zh: '两人的身份证号码不同（不是同一号码的15位与18位形式），请核实确属同一人后勾选确认并说明理由',
+    en: 'The two persons have different ID numbers; confirm they are one person and give a reason',
+  },
+  MERGE_NOT_FOUND: { status: 404, zh: '找不到该合并记录', en: 'Merge not found' },
+  MERGE_ALREADY_SPLIT: {
+    status: 409,
+    zh: '该合并已于{at}拆分',
+    en: 'This merge was already split on {at}',
+  },
+  MERGE_SPLIT_BLOCKED: {
+    status: 409,
+    zh: '保留人员此后又被合并到其他人员，请先拆分那次合并',
+    en: 'The survivor was merged again later: split that merge first',
+  },
   FEED_NOT_ALLOWED: {
     status: 403,
     zh: '只能导入本部门（{department}）的数据',

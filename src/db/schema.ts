@@ -30,6 +30,7 @@ export interface Database {
   portraits: PortraitTable;
   portrait_tags: PortraitTagTable;
   portrait_refresh: PortraitRefreshTable;
+  person_merges: PersonMergeTable;
 }
 
 export type AreaLevel = 'province' | 'city' | 'county' | 'township' | 'village';
@@ -84,6 +85,8 @@ export interface PersonTable {
   phone_enc: string | null;
   created_at: string;
   updated_at: string;
+  /** Set when this record was merged into another (the survivor); such a record is never listed. */
+  merged_into?: string | null;
 }
 
 export interface HukouHouseholdTable {
@@ -110,6 +113,12 @@ export interface AssistanceHouseholdTable {
   applicant_person_id: string;
   established_on: string;
   created_at: string;
+  /** The civil-affairs case (救助证编号) a roster import built it from; null when formed by hand. */
+  case_number?: string | null;
+  /** dibao | tekun | nearDibao, from the roster. */
+  assistance_type?: string | null;
+  /** The date the case ended (its members' memberships end then too). */
+  closed_on?: string | null;
 }
 
 export interface AssistanceMemberTable {
@@ -353,4 +362,20 @@ export interface PortraitRefreshTable {
   as_of: string;
   definitions_version: string;
   refreshed_at: string;
+}
+
+/** One merge of a duplicate person record into a survivor, and its split if it was undone. */
+export interface PersonMergeTable {
+  id: string;
+  survivor_id: string;
+  duplicate_id: string;
+  reason: string;
+  confirmed_different_ids: number;
+  /** JSON of MovedRows (src/registry/merges/movedRows.ts). */
+  moved_json: string;
+  merged_by: string;
+  merged_at: string;
+  split_by: string | null;
+  split_at: string | null;
+  split_reason: string | null;
 }

@@ -19,18 +19,25 @@ describeEachDatabase('demo county', (getDb) => {
     expect(first.loaded).toBe(true);
     expect(first.households).toBe(300);
     expect(first.message).toContain('已生成荣成市演示人口：300户');
-    expect(first.message).toContain('经14个部门数据源导入');
+    expect(first.message).toContain('经15个部门数据源导入');
     const persons = await countPersonsWithin(context.db, '371082000000');
     expect(persons).toBe(first.persons);
     expect(persons).toBeGreaterThan(600);
     // The console's import history is real: one completed import per feed, counts reconciling.
     const { rows: imports } = await listImports(context.db, { limit: 50, offset: 0 });
-    expect(imports).toHaveLength(14);
+    expect(imports).toHaveLength(15);
     for (const i of imports) {
       expect(i).toMatchObject({ status: 'completed', started_by: 'demo' });
       expect(i.received).toBe(i.accepted + i.rejected + i.duplicate);
     }
     expect(imports.some((i) => i.rejected > 0)).toBe(true);
+    // The civil-affairs roster rebuilt the demo's assistance households.
+    const cases = await context.db
+      .selectFrom('assistance_households')
+      .select('id')
+      .where('case_number', 'is not', null)
+      .execute();
+    expect(cases.length).toBeGreaterThan(0);
 
     const { rows, total } = await listHukouHouseholdsWithin(context.db, '371082000000', 5, 0, systemScope);
     // Non-local households keep their hukou booklet in their home county.

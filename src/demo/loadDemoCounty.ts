@@ -60,7 +60,7 @@ export async function loadDemoCounty(context: AppContext, options: DemoOptions):
     };
   }
 
-  // The demo arrives the way a county's data does: as fourteen departments' files, with their
+  // The demo arrives the way a county's data does: as the fourteen departments' files, with their
   // defects, through the same import as production (so the console shows real import history,
   // rejected rows and their error reports).
   const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'zhulian-demo-'));

@@ -35,7 +35,7 @@ describe('generateCountyFeeds', () => {
       });
       expect(report.households).toBe(200);
       expect(report.defects).toBe(0);
-      expect(report.feeds).toHaveLength(14);
+      expect(report.feeds).toHaveLength(15);
       for (const feed of report.feeds) expect(fs.existsSync(path.join(outDir, feed.file))).toBe(true);
     } finally {
       fs.rmSync(outDir, { recursive: true, force: true });

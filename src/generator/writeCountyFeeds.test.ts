@@ -120,7 +120,7 @@ const readJsonl = <T>(file: string): T[] =>
     .map((l) => JSON.parse(l) as T);
 
 describe('writeCountyFeeds', () => {
-  it('writes one file for every feed definition, all fourteen departments', () => {
+  it('writes one file for every feed definition, from all fourteen departments', () => {
     expect(report.feeds.map((f) => f.id).sort()).toEqual(feeds.map((f) => f.id).sort());
     expect(new Set(feeds.map((f) => f.department)).size).toBe(14);
     for (const feed of feeds) expect(fs.existsSync(fileOf(dirOf('a'), feed)), feed.id).toBe(true);

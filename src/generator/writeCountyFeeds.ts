@@ -16,6 +16,7 @@ import {
   type PlantedDefect,
 } from './feedDefects.ts';
 import { createFeedContext, feedRecords, type FeedDetail, type TrueValue } from './feedRecords.ts';
+import { ROSTER_STREAM, rosterCases, rosterRecords, writeRosterTruth } from './assistanceRosterRecords.ts';
 import type { GenPopulation } from './generatePopulation.ts';
 import { Random } from './random.ts';
 import { ChunkedFile, openCsvSink, openJsonlSink, openXlsxSink, utf8, type RowSink } from './rowSinks.ts';
@@ -65,6 +66,8 @@ function targetOf(column: FeedColumn): string {
       return `person:${column.person}`;
     case 'hukou':
       return `hukou:${column.hukou}`;
+    case 'assistance':
+      return `assistance:${column.assistance}`;
     case 'variable':
       return `variable:${column.variable}`;
   }
@@ -129,7 +132,13 @@ function cellText(
   catalogue: VariableCatalogue,
 ): string {
   if (value === null) return '';
-  if ((column.kind === 'variable' || column.kind === 'person' || column.kind === 'hukou') && column.codes) {
+  if (
+    (column.kind === 'variable' ||
+      column.kind === 'person' ||
+      column.kind === 'hukou' ||
+      column.kind === 'assistance') &&
+    column.codes
+  ) {
     return codeFor(column.codes, value);
   }
   const target = targetOf(column);
@@ -284,6 +293,8 @@ export async function writeCountyFeeds(
   const defectsFile = new ChunkedFile(path.join(truthDir, 'defects.jsonl'), utf8);
   const reports: FeedFileReport[] = [];
   let defectCount = 0;
+  // The civil-affairs roster's cases, drawn once: its rows and its ground truth agree.
+  const roster = rosterCases(context, root.fork(ROSTER_STREAM));
 
   for (const feed of [...feeds].sort((a, b) => (a.id < b.id ? -1 : 1))) {
     const file = path.join(feedDir, `${feed.id}.${extensionOf[feed.format]}`);
@@ -294,7 +305,11 @@ export async function writeCountyFeeds(
     let rows = 0;
     let defects = 0;
     const targets = feed.columns.map(targetOf);
-    for (const record of feedRecords(feed, context, rowRng, options.detail ?? 'full')) {
+    const records =
+      feed.builds === 'assistanceHouseholds'
+        ? rosterRecords(roster, context)
+        : feedRecords(feed, context, rowRng, options.detail ?? 'full');
+    for (const record of records) {
       const cells = feed.columns.map((c, k) => cellText(feed, c, record.value(targets[k] ?? ''), catalogue));
       const defect = plantDefect(feed, scope, cells, rates, defectRng, context.referenceDay);
       let line = await sink.write(cells);
@@ -331,6 +346,7 @@ export async function writeCountyFeeds(
   }
   await defectsFile.close();
   await writeTruth(truthDir, population, attributes, context.householdOf, context.relationships);
+  await writeRosterTruth(truthDir, roster);
   return {
     feeds: reports,
     persons: population.persons.length,

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../http/appContext.ts';
 import { relationshipLabel } from './households/relationshipCodes.ts';
 import { personMasker } from './persons/personMasking.ts';
-import { membershipReasons, type MembershipBasis } from './households/assistanceMembership.ts';
+import { basisReason } from './households/assistanceMembership.ts';
 import {
   createAssistanceHousehold,
   requireAssistanceHousehold,
@@ -204,7 +204,10 @@ export function registerHouseholdRoutes(app: FastifyInstance, context: AppContex
       areaCode: { type: 'string' },
       applicantPersonId: { type: 'string' },
       establishedOn: { type: 'string' },
-      memberCount: { type: 'integer' },
+      caseNumber: { type: ['string', 'null'], description: '民政救助案件编号（由救助名册重建时）' },
+      assistanceType: { type: ['string', 'null'], enum: ['dibao', 'tekun', 'nearDibao', null] },
+      closedOn: { type: ['string', 'null'], description: '案件终止日期' },
+      memberCount: { type: 'integer', description: '当前计入的成员数' },
       members: {
         type: 'array',
         items: {
@@ -220,6 +223,8 @@ export function registerHouseholdRoutes(app: FastifyInstance, context: AppContex
             included: { type: 'boolean' },
             basis: { type: 'string' },
             reason: { type: 'string' },
+            validFrom: { type: 'string' },
+            validTo: { type: ['string', 'null'], description: '成员资格终止日期（历史保留）' },
           },
         },
       },
@@ -235,7 +240,10 @@ export function registerHouseholdRoutes(app: FastifyInstance, context: AppContex
       areaCode: household.area_code,
       applicantPersonId: household.applicant_person_id,
       establishedOn: household.established_on,
-      memberCount: members.filter((m) => m.included === 1).length,
+      caseNumber: household.case_number ?? null,
+      assistanceType: household.assistance_type ?? null,
+      closedOn: household.closed_on ?? null,
+      memberCount: members.filter((m) => m.included === 1 && m.valid_to === null).length,
       members: members.map((m) => ({
         personId: m.person_id,
         name: m.name,
@@ -246,7 +254,9 @@ export function registerHouseholdRoutes(app: FastifyInstance, context: AppContex
         relation: m.relation,
         included: m.included === 1,
         basis: m.basis,
-        reason: membershipReasons[m.basis as MembershipBasis],
+        reason: basisReason(m.basis),
+        validFrom: m.valid_from,
+        validTo: m.valid_to,
       })),
     };
   };

@@ -8,6 +8,7 @@ import {
   createPerson,
   findPersonByIdNumber,
   requirePerson,
+  resolvePerson,
   updatePerson,
   type CreatePersonBody,
   type UpdatePersonBody,
@@ -153,13 +154,28 @@ export function registerPersonRoutes(app: FastifyInstance, context: AppContext):
       },
       schema: {
         tags: ['registry'],
-        summary: '人员详情 — A person',
+        summary: '人员详情（已合并的人员显示保留人员）— A person (a merged record shows its survivor)',
         params: uuidParams,
-        response: { 200: personSchema },
+        response: {
+          200: {
+            ...personSchema,
+            properties: {
+              ...personSchema.properties,
+              mergedFrom: { type: 'string', description: '所查询的已合并人员' },
+              notice: { type: 'string' },
+            },
+          },
+        },
       },
     },
-    async (request) =>
-      toPersonDto(await requirePerson(db, request.params.id, requestScope(request)), await masker()),
+    async (request) => {
+      // The id of a merged record shows its survivor, saying so.
+      const { person, mergedFrom } = await resolvePerson(db, request.params.id, requestScope(request));
+      return {
+        ...toPersonDto(person, await masker()),
+        ...(mergedFrom ? { mergedFrom, notice: '该人员记录已合并到本人员，显示的是合并后保留的人员' } : {}),
+      };
+    },
   );
 
   app.post<{ Params: { id: string }; Body: { fields: ('idNumber' | 'phone')[]; reason: string } }>(

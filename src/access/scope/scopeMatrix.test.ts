@@ -307,6 +307,36 @@ describeEachDatabase('scope matrix', (getDb) => {
       'refused',
       (r) => ({ method: 'PATCH', url: `/api/persons/${r.personId}`, payload: { name: '改名' } }),
     ],
+    // Merging is county work: village and township staff hold no merge permission.
+    'GET /api/person-merge-candidates': [
+      'refused',
+      (r) => ({ method: 'GET', url: `/api/person-merge-candidates?area=${r.villageCode}` }),
+    ],
+    'POST /api/person-merges': [
+      'refused',
+      (r) => ({
+        method: 'POST',
+        url: '/api/person-merges',
+        payload: {
+          survivorId: r.personId,
+          duplicateId: r.hukouId,
+          reason: '核实',
+          confirmDifferentIds: true,
+        },
+      }),
+    ],
+    'POST /api/person-merges/:id/split': [
+      'refused',
+      () => ({
+        method: 'POST',
+        url: '/api/person-merges/00000000-0000-4000-8000-000000000000/split',
+        payload: { reason: '拆分' },
+      }),
+    ],
+    'GET /api/persons/:id/merges': [
+      'refused',
+      (r) => ({ method: 'GET', url: `/api/persons/${r.personId}/merges` }),
+    ],
     'GET /api/persons/:id/facts': [
       'refused',
       (r) => ({ method: 'GET', url: `/api/persons/${r.personId}/facts` }),

@@ -17,6 +17,7 @@ export const permissionCatalogue = {
   'registry:person:view': '查看人员',
   'registry:person:edit': '登记、修改人员',
   'registry:person:sensitive': '查看未脱敏的身份证号、手机号',
+  'registry:person:merge': '合并、拆分重复人员',
   'registry:household:view': '查看家庭',
   'registry:household:edit': '登记、认定家庭',
   'registry:fact:view': '查看事实数据',
@@ -103,6 +104,8 @@ export const builtinRoles: RoleDefinition[] = [
       ...staffWrite,
       'areas:area:edit',
       'registry:person:sensitive',
+      // Merging is the county's: it decides which human every department's record describes.
+      'registry:person:merge',
       'ingest:import:view',
       'ingest:import:run',
       'ingest:link:review',

@@ -56,6 +56,7 @@ function isDateColumn(column: FeedColumn, catalogue: VariableCatalogue): boolean
     case 'person':
       return column.person === 'deathDate';
     case 'hukou':
+    case 'assistance':
       return false;
     case 'variable':
       return catalogue.get(column.variable)?.type === 'date';
@@ -104,6 +105,15 @@ export function describeColumn(
     }
     case 'hukou':
       meaning = columnMeaning(column, catalogue).zh;
+      break;
+    case 'assistance':
+      meaning = columnMeaning(column, catalogue).zh;
+      if (column.assistance === 'included') codeLabel = (target) => (target === true ? '计入' : '不计入');
+      if (column.assistance === 'applicantIdNumber') {
+        format = '18位居民身份证号码，按文本填写（末位可为X）';
+        text = true;
+      }
+      if (column.assistance === 'caseNumber' || column.assistance === 'areaCode') text = true;
       break;
     case 'variable': {
       const variable = catalogue.get(column.variable);

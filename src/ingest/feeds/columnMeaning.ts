@@ -1,5 +1,12 @@
 import type { Label, VariableCatalogue } from '../../registry/variables/variableCatalogue.ts';
-import type { FeedColumn, HukouField, KeyRole, PersonField, RowRole } from './feedDefinition.ts';
+import type {
+  AssistanceField,
+  FeedColumn,
+  HukouField,
+  KeyRole,
+  PersonField,
+  RowRole,
+} from './feedDefinition.ts';
 
 const KEY_MEANINGS: Record<KeyRole, Label> = {
   idNumber: { zh: '公民身份号码（用于匹配人员）', en: 'ID number (to find the person)' },
@@ -30,6 +37,21 @@ const HUKOU_MEANINGS: Record<HukouField, Label> = {
   },
 };
 
+const ASSISTANCE_MEANINGS: Record<AssistanceField, Label> = {
+  caseNumber: { zh: '救助案件编号（救助证编号）', en: 'Assistance case number' },
+  assistanceType: {
+    zh: '救助类别（低保、特困、低保边缘）',
+    en: 'Assistance type (dibao, tekun, near-dibao)',
+  },
+  applicantIdNumber: { zh: '申请人公民身份号码', en: 'ID number of the applicant' },
+  relation: { zh: '与申请人关系', en: 'Relation to the applicant' },
+  included: {
+    zh: '是否计入共同生活家庭成员（共同生活/不计入）',
+    en: 'Counted as a household member (living together / not counted)',
+  },
+  areaCode: { zh: '家庭所在村（社区）行政区划代码', en: 'Area (village) of the household' },
+};
+
 /**
  * What a feed column stands for, in both languages: the one list of these words, shown on the
  * feeds page and in the Excel template's instructions.
@@ -44,6 +66,8 @@ export function columnMeaning(column: FeedColumn, catalogue: VariableCatalogue):
       return PERSON_MEANINGS[column.person];
     case 'hukou':
       return HUKOU_MEANINGS[column.hukou];
+    case 'assistance':
+      return ASSISTANCE_MEANINGS[column.assistance];
     case 'variable':
       return catalogue.get(column.variable)?.label ?? { zh: column.variable, en: column.variable };
   }

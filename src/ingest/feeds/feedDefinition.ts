@@ -24,6 +24,40 @@ export type RowRole = DateRole | 'documentNumber';
 export type PersonField = 'sex' | 'deathDate' | 'residenceAreaCode' | 'hukouAreaCode' | 'phone';
 /** A person's place in a hukou household (GB/T 4761-2008 relationship to the head). */
 export type HukouField = 'relationship';
+/**
+ * A row of an assistance roster (低保/特困/低保边缘 family rosters): the case, its type, the
+ * applicant, and this member's relation to the applicant and whether they count (共同生活/不计入).
+ */
+export type AssistanceField =
+  'caseNumber' | 'assistanceType' | 'applicantIdNumber' | 'relation' | 'included' | 'areaCode';
+/** What a feed rebuilds after its rows are in, by name (see src/ingest/imports/buildAfterImport.ts). */
+export type FeedBuild = 'assistanceHouseholds';
+
+/** The values an assistance column's codes may translate to. */
+export const ASSISTANCE_CODE_VALUES: Partial<Record<AssistanceField, readonly (string | boolean)[]>> = {
+  assistanceType: ['dibao', 'tekun', 'nearDibao'],
+  relation: [
+    'applicant',
+    'spouse',
+    'child',
+    'parent',
+    'grandchild',
+    'grandparent',
+    'sibling',
+    'other_relative',
+    'non_relative',
+  ],
+  included: [true, false],
+};
+const ASSISTANCE_FIELDS: readonly AssistanceField[] = [
+  'caseNumber',
+  'assistanceType',
+  'applicantIdNumber',
+  'relation',
+  'included',
+  'areaCode',
+];
+const BUILDS: readonly FeedBuild[] = ['assistanceHouseholds'];
 
 interface ColumnBase {
   /** The header in the department's file (for JSON lines, the key). */
@@ -38,6 +72,11 @@ export type FeedColumn =
   | (ColumnBase & { kind: 'role'; role: RowRole })
   | (ColumnBase & { kind: 'person'; person: PersonField; codes?: Record<string, string> })
   | (ColumnBase & { kind: 'hukou'; hukou: HukouField; codes?: Record<string, string> })
+  | (ColumnBase & {
+      kind: 'assistance';
+      assistance: AssistanceField;
+      codes?: Record<string, string | boolean>;
+    })
   | (ColumnBase & {
       kind: 'variable';
       variable: string;
@@ -68,6 +107,8 @@ export interface FeedDefinition {
    * its hukou household); other feeds only add facts to persons already registered.
    */
   createsPersons: boolean;
+  /** What the import rebuilds once every row is in (an assistance roster: the assistance households). */
+  builds?: FeedBuild;
   /** The YAML file it came from, for messages. */
   file: string;
 }
@@ -88,6 +129,7 @@ const feedKeys = new Set([
   'columns',
   'authoritativeFor',
   'createsPersons',
+  'builds',
 ]);
 const columnKeys = new Set([
   'column',
@@ -95,6 +137,7 @@ const columnKeys = new Set([
   'role',
   'person',
   'hukou',
+  'assistance',
   'variable',
   'required',
   'codes',
@@ -188,8 +231,35 @@ export function buildFeedDefinition(
       required: required as boolean,
       ...(columnDates ? { dateFormats: columnDates as string[] } : {}),
     };
-    const targets = ['key', 'role', 'person', 'hukou', 'variable'].filter((k) => c[k] !== undefined);
-    if (targets.length !== 1) fail(`${where}: key、role、person、hukou、variable 必须且只能有一个`);
+    const targets = ['key', 'role', 'person', 'hukou', 'assistance', 'variable'].filter(
+      (k) => c[k] !== undefined,
+    );
+    if (targets.length !== 1)
+      fail(`${where}: key、role、person、hukou、assistance、variable 必须且只能有一个`);
+    if (c.assistance !== undefined) {
+      const field = c.assistance as AssistanceField;
+      if (!ASSISTANCE_FIELDS.includes(field))
+        fail(`${where}: assistance 应为 ${ASSISTANCE_FIELDS.join('、')} 之一`);
+      if (seenTargets.has(`assistance:${field}`)) fail(`${where}: assistance ${field} 重复`);
+      seenTargets.add(`assistance:${field}`);
+      const allowed = ASSISTANCE_CODE_VALUES[field];
+      if (c.codes !== undefined && !allowed) fail(`${where}: assistance ${field} 列不能有 codes`);
+      if (allowed && c.codes === undefined)
+        fail(`${where}: assistance ${field} 列需要 codes（部门代码到登记库代码）`);
+      let codes: Record<string, string | boolean> | undefined;
+      if (allowed) {
+        if (typeof c.codes !== 'object' || c.codes === null || Object.keys(c.codes).length === 0)
+          fail(`${where}: codes 应为“部门代码: 登记库代码”的对照表`);
+        codes = {};
+        for (const [from, to] of Object.entries(c.codes as Record<string, unknown>)) {
+          if (!allowed.includes(to as string | boolean))
+            fail(`${where}: codes.${from} 应为 ${allowed.map(String).join('、')} 之一`);
+          codes[from] = to as string | boolean;
+        }
+      }
+      columns.push({ ...base, kind: 'assistance', assistance: field, ...(codes ? { codes } : {}) });
+      return;
+    }
     if (c.scale !== undefined && c.variable === undefined) fail(`${where}: scale 只用于 variable 列`);
     if (c.codes !== undefined && c.key !== undefined) fail(`${where}: key 列不能有 codes`);
     if (c.codes !== undefined && c.role !== undefined) fail(`${where}: role 列不能有 codes`);
@@ -285,6 +355,20 @@ export function buildFeedDefinition(
       if (!seenTargets.has(needed)) fail(`createsPersons 的数据源需要 ${needed} 列`);
     }
   }
+  const builds = doc.builds;
+  if (builds !== undefined && !BUILDS.includes(builds as FeedBuild))
+    fail(`builds 应为 ${BUILDS.join('、')} 之一`);
+  if (builds === 'assistanceHouseholds') {
+    for (const needed of [
+      ...ASSISTANCE_FIELDS.map((f) => `assistance:${f}`),
+      'key:idNumber',
+      'role:validFrom',
+    ]) {
+      if (!seenTargets.has(needed)) fail(`builds: assistanceHouseholds 的数据源需要 ${needed} 列`);
+    }
+  } else if ([...seenTargets].some((t) => t.startsWith('assistance:'))) {
+    fail('assistance 列只用于 builds: assistanceHouseholds 的救助家庭名册');
+  }
   for (const name of authoritativeFor as string[]) {
     if (!seenTargets.has(`variable:${name}`)) fail(`authoritativeFor 中的 ${name} 不是本数据源提供的变量`);
   }
@@ -300,6 +384,7 @@ export function buildFeedDefinition(
     columns,
     authoritativeFor: authoritativeFor as string[],
     createsPersons: createsPersons as boolean,
+    ...(builds ? { builds: builds as FeedBuild } : {}),
     file,
   };
 }

@@ -89,19 +89,43 @@ export async function findKnownRecordHashes(
   return known;
 }
 
-/** Persons by blind index of the ID number. */
+/**
+ * Persons by blind index of the ID number. The number of a record merged into another finds
+ * the survivor (following later merges), so a department still sending it adds to the survivor.
+ */
 export async function findPersonIdsByIdHash(
   db: Kysely<Database>,
   hashes: string[],
 ): Promise<Map<string, string>> {
   const found = new Map<string, string>();
+  const merged = new Map<string, string>();
   for (let i = 0; i < hashes.length; i += 900) {
     const rows = await db
       .selectFrom('persons')
-      .select(['id', 'id_number_hash'])
+      .select(['id', 'id_number_hash', 'merged_into'])
       .where('id_number_hash', 'in', hashes.slice(i, i + 900))
       .execute();
-    for (const r of rows) found.set(r.id_number_hash, r.id);
+    for (const r of rows) {
+      found.set(r.id_number_hash, r.merged_into ?? r.id);
+      if (r.merged_into) merged.set(r.id_number_hash, r.merged_into);
+    }
+  }
+  // Rare: a survivor that was itself merged later. Each round follows one more merge.
+  for (let round = 0; merged.size > 0 && round < 20; round++) {
+    const targets = await db
+      .selectFrom('persons')
+      .select(['id', 'merged_into'])
+      .where('id', 'in', [...new Set(merged.values())])
+      .where('merged_into', 'is not', null)
+      .execute();
+    const next = new Map(targets.map((t) => [t.id, t.merged_into ?? t.id]));
+    for (const [hash, target] of merged) {
+      const onward = next.get(target);
+      if (onward) {
+        found.set(hash, onward);
+        merged.set(hash, onward);
+      } else merged.delete(hash);
+    }
   }
   return found;
 }
@@ -125,10 +149,30 @@ export async function findPersonsByNames(db: Kysely<Database>, names: string[]):
       .leftJoin('hukou_households', 'hukou_households.id', 'hukou_members.household_id')
       .select(['persons.id', 'persons.name', 'persons.birth_date', 'hukou_households.hukou_number'])
       .where('persons.name', 'in', names.slice(i, i + 900))
+      .where('persons.merged_into', 'is', null)
       .execute();
     out.push(...rows);
   }
   return out;
+}
+
+/** The current hukou membership (row id and booklet number) of each of these persons. */
+export async function findCurrentHukouMembers(
+  db: Kysely<Database>,
+  personIds: string[],
+): Promise<Map<string, { memberId: number; hukouNumber: string }>> {
+  const found = new Map<string, { memberId: number; hukouNumber: string }>();
+  for (let i = 0; i < personIds.length; i += 900) {
+    const rows = await db
+      .selectFrom('hukou_members')
+      .innerJoin('hukou_households', 'hukou_households.id', 'hukou_members.household_id')
+      .select(['hukou_members.id', 'hukou_members.person_id', 'hukou_households.hukou_number'])
+      .where('hukou_members.person_id', 'in', personIds.slice(i, i + 900))
+      .where('hukou_members.left_on', 'is', null)
+      .execute();
+    for (const r of rows) found.set(r.person_id, { memberId: r.id, hukouNumber: r.hukou_number });
+  }
+  return found;
 }
 
 export async function findHukouHouseholdIdsByNumber(
@@ -153,6 +197,8 @@ export interface BatchWrites {
   personUpdates: { id: string; change: Updateable<PersonTable> }[];
   hukouHouseholds: HukouHouseholdTable[];
   hukouMembers: Insertable<HukouMemberTable>[];
+  /** Memberships ended because the person moved to another booklet (hukouMoves.ts). */
+  hukouMemberEnds: { id: number; left_on: string }[];
   facts: Insertable<FactTable>[];
   keys: IngestKeyTable[];
   rejects: Insertable<ImportRejectTable>[];
@@ -183,6 +229,12 @@ export async function writeBatch(
       where: { id },
     })),
     insert('hukou_households', writes.hukouHouseholds),
+    ...writes.hukouMemberEnds.map(({ id, left_on }): BulkStep => ({
+      kind: 'update',
+      table: 'hukou_members',
+      set: { left_on },
+      where: { id },
+    })),
     insert('hukou_members', writes.hukouMembers),
     insert('facts', writes.facts),
     insert('ingest_keys', writes.keys),

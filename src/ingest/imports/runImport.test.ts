@@ -236,4 +236,31 @@ describeEachDatabase('runImport', (getDb) => {
     expect(resumed).toMatchObject({ status: 'completed', received: 9, accepted: 9, persons_created: 9 });
     expect(await findImport(db, dead.id)).toMatchObject({ checkpoint_line: 10, status: 'completed' });
   });
+
+  it('moves a registered person to the booklet a later population file lists them under, once', async () => {
+    const { db } = getDb();
+    const i = 300;
+    await run([personRow(i, { 户号: 'MOVE-OLD', 与户主关系: '02' })], 'sha-move-1');
+    const later = [personRow(i, { 户号: 'MOVE-NEW', 与户主关系: '10', 登记日期: '20260301' })];
+    await run(later, 'sha-move-2');
+    // The same content in another file changes nothing more.
+    await run([...later, personRow(i + 1, { 户号: 'MOVE-NEW', 与户主关系: '02' })], 'sha-move-3');
+    const memberships = await db
+      .selectFrom('hukou_members')
+      .innerJoin('hukou_households', 'hukou_households.id', 'hukou_members.household_id')
+      .innerJoin('persons', 'persons.id', 'hukou_members.person_id')
+      .select([
+        'hukou_households.hukou_number',
+        'hukou_members.relationship',
+        'hukou_members.joined_on',
+        'hukou_members.left_on',
+      ])
+      .where('persons.name', '=', `测试${String(i)}`)
+      .orderBy('hukou_members.id')
+      .execute();
+    expect(memberships).toEqual([
+      { hukou_number: 'MOVE-OLD', relationship: '02', joined_on: null, left_on: '2026-03-01' },
+      { hukou_number: 'MOVE-NEW', relationship: '10', joined_on: '2026-03-01', left_on: null },
+    ]);
+  });
 });

@@ -12,10 +12,13 @@ import type { VariableCatalogue } from '../../registry/variables/variableCatalog
 import type { FeedDefinition } from '../feeds/feedDefinition.ts';
 import { interpretRow, type InterpretedRow, type RowProblem } from '../rows/interpretRow.ts';
 import { chooseLink, type LinkCandidate } from './chooseLink.ts';
+import { buildAfterImport } from './buildAfterImport.ts';
 import type { SourceRecord } from '../readers/readFeedFile.ts';
 
 export type { SourceRecord };
+import { applyHukouMove, type CurrentHukou } from './hukouMoves.ts';
 import {
+  findCurrentHukouMembers,
   findHukouHouseholdIdsByNumber,
   findKnownRecordHashes,
   findPersonIdsByIdHash,
@@ -204,6 +207,15 @@ async function continueImport(
       if (batch.length >= batchSize) await flush();
     }
     await flush();
+    // A feed that rebuilds something from its rows (an assistance roster) does so once all are in.
+    await buildAfterImport(context, {
+      feed,
+      importId: state.id,
+      open: options.open,
+      startedBy: options.startedBy,
+      today,
+      ...(options.ip ? { ip: options.ip } : {}),
+    });
   } catch (error) {
     // A file-level problem (unreadable, wrong columns, an endless line): the batches before
     // it stay, the import says why it stopped, and the caller gets the error.
@@ -281,6 +293,7 @@ async function processBatch(
       personUpdates: [],
       hukouHouseholds: [],
       hukouMembers: [],
+      hukouMemberEnds: [],
       facts: [],
       keys: [],
       rejects: [],
@@ -350,6 +363,10 @@ async function processBatch(
     : [];
   for (const [number, id] of await findHukouHouseholdIdsByNumber(db, hukouNumbers))
     households.set(number, id);
+  // Population feeds: the booklets registered persons are in now, to see who moved (hukouMoves.ts).
+  const currentHukou: Map<string, CurrentHukou> = feed.createsPersons
+    ? await findCurrentHukouMembers(db, [...new Set(personByHash.values())])
+    : new Map<string, CurrentHukou>();
 
   for (const { source, row, hash } of fresh) {
     let personId: string | undefined;
@@ -365,10 +382,22 @@ async function processBatch(
         }
         personId = created;
         personByHash.set(blind, personId);
+        // Joined its booklet just now: a second row for the person in this batch moves nobody.
+        if (row.keys.hukouNumber)
+          currentHukou.set(personId, { memberId: null, hukouNumber: row.keys.hukouNumber });
       } else if (personId && feed.createsPersons) {
         const change = personChange(row, cipher, options.heldAreaCodes);
         if (Object.keys(change).length > 0)
           out.writes.personUpdates.push({ id: personId, change: { ...change, updated_at: at } });
+        applyHukouMove({
+          personId,
+          row,
+          current: currentHukou,
+          households,
+          heldAreaCodes: options.heldAreaCodes,
+          at,
+          writes: out.writes,
+        });
       }
       if (!personId) {
         reject(source, [

@@ -6,6 +6,7 @@ import { phoneProblem } from '../../registry/persons/phone.ts';
 import type { FactValue, VariableCatalogue } from '../../registry/variables/variableCatalogue.ts';
 import type {
   DateRole,
+  AssistanceField,
   FeedColumn,
   FeedDefinition,
   HukouField,
@@ -13,6 +14,7 @@ import type {
   PersonField,
 } from '../feeds/feedDefinition.ts';
 import { parseFeedDate } from './parseFeedDate.ts';
+import { areaCodeProblem, normalizeAreaCode } from '../../areas/areaCode.ts';
 
 /** One thing wrong with one cell (or with the row, when `column` is null). */
 export interface RowProblem {
@@ -39,6 +41,8 @@ export interface InterpretedRow {
   /** Registry fields of the person (population feeds), as the registry spells them. */
   person: Partial<Record<PersonField, string>>;
   hukou: Partial<Record<HukouField, string>>;
+  /** An assistance roster's fields (feeds that build assistance households), translated. */
+  assistance: Partial<Record<AssistanceField, string | boolean>>;
   values: InterpretedValue[];
   problems: RowProblem[];
 }
@@ -71,7 +75,15 @@ export function interpretRow(
   record: Readonly<Record<string, string | undefined>>,
   today: IsoDate,
 ): InterpretedRow {
-  const row: InterpretedRow = { keys: {}, dates: {}, person: {}, hukou: {}, values: [], problems: [] };
+  const row: InterpretedRow = {
+    keys: {},
+    dates: {},
+    person: {},
+    hukou: {},
+    assistance: {},
+    values: [],
+    problems: [],
+  };
   const problem = (column: FeedColumn, value: string, code: ErrorCode, params: MessageParams = {}) => {
     row.problems.push({ column: column.column, value, code, params });
   };
@@ -140,6 +152,29 @@ export function interpretRow(
       }
       if (column.kind === 'person') row.person[column.person] = value;
       else row.hukou[column.hukou] = value;
+      continue;
+    }
+    if (column.kind === 'assistance') {
+      if (column.codes) {
+        const translated = column.codes[text];
+        if (translated === undefined) {
+          problem(column, text, 'INGEST_UNKNOWN_CODE', { value: text, allowed: allowedList(column.codes) });
+          continue;
+        }
+        row.assistance[column.assistance] = translated;
+      } else if (column.assistance === 'applicantIdNumber') {
+        const parsed = parseResidentId(text, { today });
+        if (parsed.ok) row.assistance.applicantIdNumber = parsed.value.idNumber;
+        else
+          problem(column, text, 'INGEST_BAD_ID_NUMBER', {
+            value: text,
+            reason: parsed.problems.map((p) => p.message).join('；'),
+          });
+      } else if (column.assistance === 'areaCode') {
+        const reason = areaCodeProblem(text);
+        if (reason) problem(column, text, 'INGEST_BAD_VALUE', { value: text, reason });
+        else row.assistance.areaCode = normalizeAreaCode(text);
+      } else row.assistance[column.assistance] = text;
       continue;
     }
     const definition = catalogue.get(column.variable);

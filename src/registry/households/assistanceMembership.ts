@@ -224,3 +224,16 @@ export function relationFromHukouCode(code: string): RelationToApplicant {
   if (n >= 80 && n <= 97) return 'other_relative';
   return 'non_relative';
 }
+
+/** Memberships rebuilt from the civil-affairs roster: the bureau's own decision, as recorded. */
+export const rosterBasisReasons = {
+  roster_included: '民政救助名册登记为共同生活家庭成员',
+  roster_excluded: '民政救助名册登记为不计入的家庭成员',
+} as const;
+
+/** The Chinese reason for a stored membership basis, a rule's or the roster's. */
+export function basisReason(basis: string): string {
+  if (basis in membershipReasons) return membershipReasons[basis as MembershipBasis];
+  if (basis in rosterBasisReasons) return rosterBasisReasons[basis as keyof typeof rosterBasisReasons];
+  return basis;
+}

@@ -13,11 +13,31 @@ export async function insertPersonRows(db: Kysely<Database>, rows: PersonTable[]
 }
 
 /** A person is within a scope when they live or have their hukou there. */
-function personInScope(db: Kysely<Database>, scope: DataScopeFilter) {
+export function personInScope(db: Kysely<Database>, scope: DataScopeFilter) {
   return sql<SqlBool>`(${inScope(db, 'persons.residence_area_code', scope)} or ${inScope(db, 'persons.hukou_area_code', scope)})`;
 }
 
+/**
+ * An active person (not merged into another) in the scope. A merged record is not found here,
+ * so nothing new (a fact, a membership, a link) can be attached to it; `findPersonRecordById`
+ * sees merged records too, for resolving their ids to the survivor.
+ */
 export async function findPersonById(
+  db: Kysely<Database>,
+  id: string,
+  scope: DataScopeFilter,
+): Promise<PersonRow | undefined> {
+  return db
+    .selectFrom('persons')
+    .selectAll()
+    .where('id', '=', id)
+    .where('merged_into', 'is', null)
+    .where(personInScope(db, scope))
+    .executeTakeFirst();
+}
+
+/** A person record in the scope, merged or not. */
+export async function findPersonRecordById(
   db: Kysely<Database>,
   id: string,
   scope: DataScopeFilter,
@@ -30,6 +50,7 @@ export async function findPersonById(
     .executeTakeFirst();
 }
 
+/** Active persons (not merged) among these ids, in the scope. */
 export async function findPersonsByIds(
   db: Kysely<Database>,
   ids: string[],
@@ -40,6 +61,7 @@ export async function findPersonsByIds(
     .selectFrom('persons')
     .selectAll()
     .where('id', 'in', ids)
+    .where('merged_into', 'is', null)
     .where(personInScope(db, scope))
     .execute();
 }
@@ -72,8 +94,10 @@ function withinQuery(
 ) {
   const column = query.by === 'hukou' ? 'hukou_area_code' : 'residence_area_code';
   // The requested area intersected with the caller's scope.
+  // Merged records are kept for their history but never listed: their survivor is.
   let q = db
     .selectFrom('persons')
+    .where('merged_into', 'is', null)
     .where(column, 'in', areaCodesWithin(db, query.areaCode))
     .where(inScope(db, `persons.${column}`, query.scope));
   if (query.name) {
@@ -106,6 +130,7 @@ export async function countPersonsWithin(db: Kysely<Database>, areaCode: string)
   const row = await db
     .selectFrom('persons')
     .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('merged_into', 'is', null)
     .where((eb) =>
       eb.or([
         eb('residence_area_code', 'in', areaCodesWithin(db, areaCode)),

@@ -11,7 +11,12 @@ import { phoneProblem } from './phone.ts';
 import { preparePersonRow } from './preparePersonRow.ts';
 import { sexLabels } from './personDto.ts';
 import { isUniqueViolation } from '../isUniqueViolation.ts';
-import { findPersonById, findPersonByIdHash, insertPersonRows, updatePersonRow } from './personRepository.ts';
+import {
+  findPersonByIdHash,
+  findPersonRecordById,
+  insertPersonRows,
+  updatePersonRow,
+} from './personRepository.ts';
 
 export interface CreatePersonBody {
   idNumber: string;
@@ -151,7 +156,7 @@ export async function createPerson(
     if (isUniqueViolation(error)) throw new AppError('PERSON_EXISTS');
     throw error;
   }
-  return row;
+  return { ...row, merged_into: null };
 }
 
 /**
@@ -170,7 +175,27 @@ export async function findPersonByIdNumber(
       reason: parsed.problems.map((p) => p.message).join('；'),
     });
   }
-  return findPersonByIdHash(db, cipher.blindIndex(parsed.value.idNumber), scope);
+  const found = await findPersonByIdHash(db, cipher.blindIndex(parsed.value.idNumber), scope);
+  if (!found?.merged_into) return found;
+  // A merged record's number finds its survivor.
+  return (await resolvePerson(db, found.id, scope).catch(() => undefined))?.person;
+}
+
+/**
+ * A person by id; the id of a merged record resolves to its survivor (following later merges),
+ * and `mergedFrom` then names the id that was asked for, so the caller can say so.
+ */
+export async function resolvePerson(
+  db: Kysely<Database>,
+  id: string,
+  scope: DataScopeFilter,
+): Promise<{ person: PersonRow; mergedFrom: string | null }> {
+  let person = await findPersonRecordById(db, id, scope);
+  // A chain of merges is short (each merge needs an active survivor); the bound guards a loop.
+  for (let hops = 0; person?.merged_into && hops < 20; hops++)
+    person = await findPersonRecordById(db, person.merged_into, scope);
+  if (!person || person.merged_into) throw new AppError('PERSON_NOT_FOUND');
+  return { person, mergedFrom: person.id === id ? null : id };
 }
 
 export async function requirePerson(
@@ -178,9 +203,7 @@ export async function requirePerson(
   id: string,
   scope: DataScopeFilter,
 ): Promise<PersonRow> {
-  const person = await findPersonById(db, id, scope);
-  if (!person) throw new AppError('PERSON_NOT_FOUND');
-  return person;
+  return (await resolvePerson(db, id, scope)).person;
 }
 
 export async function updatePerson(

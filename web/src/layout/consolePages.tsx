@@ -14,6 +14,7 @@ import {
   CloudUploadOutlined,
   LinkOutlined,
   IdcardOutlined,
+  MergeCellsOutlined,
 } from '@ant-design/icons';
 import type { MessageKey } from '../i18n/messages.ts';
 import { HomePage } from '../pages/HomePage.tsx';
@@ -28,6 +29,7 @@ import { AuditLogPage } from '../pages/AuditLogPage.tsx';
 import { ImportsPage } from '../pages/ImportsPage.tsx';
 import { LinkReviewsPage } from '../pages/LinkReviewsPage.tsx';
 import { PortraitPage } from '../pages/PortraitPage.tsx';
+import { PersonMergesPage } from '../pages/PersonMergesPage.tsx';
 
 export type MenuGroup = 'registry' | 'data' | 'system' | 'security' | 'audit';
 
@@ -82,6 +84,14 @@ export const consolePages: ConsolePage[] = [
     icon: <LinkOutlined />,
     permission: 'ingest:link:review',
     render: () => <LinkReviewsPage />,
+  },
+  {
+    path: '/person-merges',
+    label: 'personMerges',
+    group: 'data',
+    icon: <MergeCellsOutlined />,
+    permission: 'registry:person:merge',
+    render: () => <PersonMergesPage />,
   },
   {
     path: '/users',

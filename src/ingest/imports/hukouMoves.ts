@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import type { InterpretedRow } from '../rows/interpretRow.ts';
+import type { BatchWrites } from './ingestRepository.ts';
+
+/** A person's current hukou membership, as the batch found it. */
+export interface CurrentHukou {
+  /** The membership row; null for one this batch added (not yet stored). */
+  memberId: number | null;
+  hukouNumber: string;
+}
+
+/**
+ * A registered person whom a population row lists under another hukou number has moved
+ * booklets (迁移): the old membership ends and the person joins the new household (created when
+ * the number is new), both on the date the row was recorded. A row repeating the current number
+ * changes nothing, so re-sending a file or the next month's file moves nobody twice.
+ */
+export function applyHukouMove(input: {
+  personId: string;
+  row: InterpretedRow;
+  current: Map<string, CurrentHukou>;
+  households: Map<string, string>;
+  heldAreaCodes: ReadonlySet<string> | undefined;
+  at: string;
+  writes: Pick<BatchWrites, 'hukouHouseholds' | 'hukouMembers' | 'hukouMemberEnds'>;
+}): void {
+  const { personId, row, current, households, writes } = input;
+  const number = row.keys.hukouNumber;
+  const area = row.person.hukouAreaCode;
+  const on = row.dates.observedAt;
+  if (!number || !area || !on || !input.heldAreaCodes?.has(area)) return;
+  const now = current.get(personId);
+  if (now?.hukouNumber === number) return;
+  // Moved twice within one batch: the membership added moments ago has no id to end yet, and
+  // the next file settles it. Rare enough not to complicate the batch.
+  if (now && now.memberId === null) return;
+  if (now?.memberId != null) writes.hukouMemberEnds.push({ id: now.memberId, left_on: on });
+  let householdId = households.get(number);
+  if (!householdId) {
+    householdId = randomUUID();
+    households.set(number, householdId);
+    writes.hukouHouseholds.push({
+      id: householdId,
+      hukou_number: number,
+      area_code: area,
+      address: null,
+      created_at: input.at,
+    });
+  }
+  writes.hukouMembers.push({
+    household_id: householdId,
+    person_id: personId,
+    relationship: row.hukou.relationship ?? '99',
+    joined_on: on,
+    left_on: null,
+  });
+  current.set(personId, { memberId: null, hukouNumber: number });
+}
