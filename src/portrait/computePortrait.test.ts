@@ -58,7 +58,8 @@ describe('computePortrait', () => {
 
   it('derives household totals and per-capita income from members, and tags from them', () => {
     const input = {
-      facts: [fact('dibao_enrolled', true)],
+      facts: [],
+      assistanceTypes: ['dibao'],
       members: [
         person('mother', '1988-05-01', [fact('monthly_income', 1500), fact('employment_status', 'employed')]),
         person('child', '2014-02-01', [fact('student_stage', 'primary')]),
@@ -95,6 +96,7 @@ describe('computePortrait', () => {
   it('sees the death of a working-age member within twelve months; the dead carry no tags', () => {
     const input = {
       facts: [],
+      assistanceTypes: [],
       members: [person('widow', '1980-01-01'), person('husband', '1978-01-01', [], '2026-03-15')],
     };
     const { household, persons } = computePortrait(definitions, catalogue, input, null, asOf);
@@ -128,6 +130,7 @@ describe('computePortrait', () => {
   it('flags out-of-pocket medical cost above 50,000 yuan across the household', () => {
     const input = {
       facts: [],
+      assistanceTypes: [],
       members: [
         person('a', '1970-01-01', [fact('medical_out_of_pocket_12m', 30000)]),
         person('b', '1972-01-01', [fact('medical_out_of_pocket_12m', 20000.01)]),

@@ -25,6 +25,8 @@ export interface HouseholdPortraitInput {
   /** Facts of the household itself (from the assistance household its members belong to). */
   facts: ResolvedFact[];
   members: PersonInput[];
+  /** Open civil-affairs cases its members are counted in: 'dibao', 'nearDibao', 'tekun'. */
+  assistanceTypes: string[];
 }
 
 export interface PortraitResult {
@@ -94,6 +96,7 @@ export function computePortrait(
   let h: CelMap = EMPTY;
   if (input) {
     const raw = householdMap(input.facts, catalogue);
+    raw.set('assistance_types', celList(input.assistanceTypes));
     h = celMap(raw);
     const bindings = {
       h,

@@ -128,5 +128,6 @@ export function probeBindings(
   }
   const h: Record<string, CelInputValue> = {};
   for (const [name, type] of household) h[name] = dummy(type, name, catalogue);
+  h.assistance_types = celList(['dibao']);
   return { p, h, members: [p, p], departed: [p], as_of: '2026-01-01' };
 }

@@ -66,6 +66,13 @@ export const registryFields: Record<string, VariableType> = {
   relationship: 'code',
 };
 
+/**
+ * A household's own fields that are not catalogue variables: `assistance_types`, the list of
+ * open civil-affairs cases its members are counted in ('dibao', 'nearDibao', 'tekun'; empty when
+ * none — the roster is the complete record of cases).
+ */
+export const householdFields: Record<string, VariableType> = { assistance_types: 'code' };
+
 const SNAKE_CASE = /^[a-z][a-z0-9_]*$/;
 const derivedKeys = new Set(['name', 'type', 'unit', 'label', 'description', 'expr']);
 const tagKeys = new Set(['code', 'entity', 'category', 'label', 'description', 'expr']);
@@ -190,6 +197,7 @@ export function buildPortraitDefinitions(
   }
   const scope: Scope = { person: new Map(), household: new Map(), inputsOf: new Map() };
   for (const [name, type] of Object.entries(registryFields)) scope.person.set(name, type);
+  for (const [name, type] of Object.entries(householdFields)) scope.household.set(name, type);
   for (const variable of catalogue.list()) {
     (variable.entity === 'person' ? scope.person : scope.household).set(variable.name, variable.type);
   }

@@ -108,6 +108,7 @@ export async function countTags(
     .innerJoin('persons', 'persons.id', 'portrait_tags.subject_id')
     .select(['portrait_tags.tag', 'portrait_tags.state', (eb) => eb.fn.countAll<number>().as('n')])
     .where('portrait_tags.subject_type', '=', 'person')
+    .where('persons.merged_into', 'is', null)
     .where((eb) =>
       eb.or([
         eb('persons.residence_area_code', 'in', areaCodesWithin(db, areaCode)),
@@ -170,6 +171,7 @@ export async function personsWithTag(
     .where('portrait_tags.subject_type', '=', 'person')
     .where('portrait_tags.tag', '=', query.tag)
     .where('portrait_tags.state', '=', query.state)
+    .where('persons.merged_into', 'is', null)
     .where((eb) =>
       eb.or([
         eb('persons.residence_area_code', 'in', areaCodesWithin(db, query.areaCode)),

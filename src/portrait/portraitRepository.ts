@@ -102,7 +102,7 @@ export async function loadHouseholdInputs(
       .orderBy('hukou_members.relationship')
       .orderBy('persons.birth_date')
       .execute();
-    for (const id of part) inputs.set(id, { facts: [], members: [] });
+    for (const id of part) inputs.set(id, { facts: [], members: [], assistanceTypes: [] });
     const personIds = rows.map((r) => r.id);
     const personFacts = await factsOf(db, 'person', personIds, asOf, policy);
     for (const row of rows) {
@@ -119,15 +119,31 @@ export async function loadHouseholdInputs(
       });
     }
     const householdOfPerson = new Map(rows.map((r) => [r.id, r.household_id]));
-    const assistance: { household_id: string; person_id: string }[] = [];
+    const assistance: {
+      household_id: string;
+      person_id: string;
+      assistance_type?: string | null;
+      closed_on?: string | null;
+    }[] = [];
     for (const ids of chunks(personIds)) {
       assistance.push(
         ...(await db
           .selectFrom('assistance_members')
-          .select(['household_id', 'person_id'])
-          .where('person_id', 'in', ids)
-          .where('valid_from', '<=', asOf)
-          .where((eb) => eb.or([eb('valid_to', 'is', null), eb('valid_to', '>', asOf)]))
+          .innerJoin('assistance_households', 'assistance_households.id', 'assistance_members.household_id')
+          .select([
+            'assistance_members.household_id',
+            'assistance_members.person_id',
+            'assistance_households.assistance_type',
+            'assistance_households.closed_on',
+          ])
+          .where('assistance_members.person_id', 'in', ids)
+          .where('assistance_members.valid_from', '<=', asOf)
+          .where((eb) =>
+            eb.or([
+              eb('assistance_members.valid_to', 'is', null),
+              eb('assistance_members.valid_to', '>', asOf),
+            ]),
+          )
           .execute()),
       );
     }
@@ -138,7 +154,14 @@ export async function loadHouseholdInputs(
       const hukouId = householdOfPerson.get(a.person_id);
       if (!hukouId || seen.has(`${hukouId}/${a.household_id}`)) continue;
       seen.add(`${hukouId}/${a.household_id}`);
-      inputs.get(hukouId)?.facts.push(...(householdFacts.get(a.household_id)?.resolved ?? []));
+      const input = inputs.get(hukouId);
+      if (!input) continue;
+      input.facts.push(...(householdFacts.get(a.household_id)?.resolved ?? []));
+      // The civil-affairs case a member is counted in (the roster's dibao, near-dibao, tekun), while open.
+      const open = !a.closed_on || a.closed_on > asOf;
+      if (a.assistance_type && open && !input.assistanceTypes.includes(a.assistance_type)) {
+        input.assistanceTypes.push(a.assistance_type);
+      }
     }
   }
   return inputs;
@@ -153,7 +176,13 @@ export async function loadPersonInputs(
 ): Promise<PersonInput[]> {
   const out: PersonInput[] = [];
   for (const part of chunks(personIds)) {
-    const rows = await db.selectFrom('persons').selectAll().where('id', 'in', part).execute();
+    // A record merged into another is not a person of its own any more (its survivor is).
+    const rows = await db
+      .selectFrom('persons')
+      .selectAll()
+      .where('id', 'in', part)
+      .where('merged_into', 'is', null)
+      .execute();
     const facts = await factsOf(db, 'person', part, asOf, policy);
     for (const row of rows) {
       out.push({
@@ -290,6 +319,7 @@ export async function personsWithoutHousehold(
     .selectFrom('persons')
     .select('id')
     .where('id', '>', after)
+    .where('merged_into', 'is', null)
     .where((eb) =>
       eb.not(
         eb.exists(
@@ -398,4 +428,31 @@ export async function storedValues(
     .where('subject_id', '=', subjectId)
     .executeTakeFirst();
   return row ? (JSON.parse(row.values_json) as Record<string, unknown>) : {};
+}
+
+/** Removes the stored portraits of persons merged into another record (their survivor carries on). */
+export async function removeMergedPortraits(db: Kysely<Database>, personIds: string[]): Promise<number> {
+  let removed = 0;
+  for (const part of chunks(personIds)) {
+    const merged = await db
+      .selectFrom('persons')
+      .select('id')
+      .where('id', 'in', part)
+      .where('merged_into', 'is not', null)
+      .execute();
+    const ids = merged.map((m) => m.id);
+    if (ids.length === 0) continue;
+    await db
+      .deleteFrom('portraits')
+      .where('subject_type', '=', 'person')
+      .where('subject_id', 'in', ids)
+      .execute();
+    await db
+      .deleteFrom('portrait_tags')
+      .where('subject_type', '=', 'person')
+      .where('subject_id', 'in', ids)
+      .execute();
+    removed += ids.length;
+  }
+  return removed;
 }

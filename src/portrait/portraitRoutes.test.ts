@@ -75,6 +75,8 @@ describeEachDatabase('portrait routes', (getDb) => {
       expect(count.yes, count.tag).toBeLessThanOrEqual(whole?.yes ?? 0);
     }
     expect(part.find((c) => c.tag === 'elderly')?.yes).toBeLessThan(elderly?.yes ?? 0);
+    // The civil-affairs roster's cases make dibao households (seed X2's first tag).
+    expect(all.find((c) => c.tag === 'dibao_household')?.yes).toBeGreaterThan(0);
   });
 
   it('a person’s portrait shows tags with the facts, departments and feed lines behind them, and a timeline', async () => {

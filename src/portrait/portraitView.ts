@@ -68,6 +68,13 @@ const registryLabels: Record<string, Label> = {
   residence_area_code: { zh: '居住地', en: 'Residence area' },
   relationship: { zh: '与户主关系', en: 'Relationship to head' },
   members: { zh: '家庭成员', en: 'Household members' },
+  assistance_types: { zh: '救助对象名册中的救助类别', en: 'Cases in the assistance roster' },
+};
+
+const assistanceTypeLabels: Record<string, Label> = {
+  dibao: { zh: '低保', en: 'Dibao' },
+  nearDibao: { zh: '低保边缘', en: 'Near-dibao' },
+  tekun: { zh: '特困供养', en: 'Tekun' },
 };
 
 function display(context: AppContext, variable: string, value: FactValue | null): Label {
@@ -130,6 +137,7 @@ function traceInputs(
   tag: TagDefinition,
   persons: { input: PersonInput; name: string }[],
   householdFacts: ResolvedFact[],
+  assistanceTypes: string[],
   provenance: Provenance,
 ): InputView[] {
   const out: InputView[] = [];
@@ -154,6 +162,27 @@ function traceInputs(
   };
   for (const variable of tag.inputs) {
     if (variable === 'members') continue;
+    if (variable === 'assistance_types') {
+      const names = assistanceTypes.map((t) => assistanceTypeLabels[t] ?? { zh: t, en: t });
+      out.push({
+        variable,
+        label: registryLabels.assistance_types ?? { zh: variable, en: variable },
+        personId: null,
+        personName: null,
+        value: assistanceTypes.join(','),
+        display: {
+          zh: names.length > 0 ? names.map((n) => n.zh).join('、') : '无',
+          en: names.length > 0 ? names.map((n) => n.en).join(', ') : 'None',
+        },
+        source: 'civil_affairs',
+        sourceLabel: context.variables.department('civil_affairs')?.zh ?? '民政',
+        observedAt: null,
+        factId: null,
+        basis: 'registry',
+        feed: null,
+      });
+      continue;
+    }
     const catalogued = context.variables.get(variable);
     if (catalogued?.entity === 'household') {
       const fact = householdFacts.find((f) => f.variable === variable);
@@ -330,7 +359,11 @@ export async function householdPortrait(
   const household = await requireHukouHousehold(db, id, scope);
   const rows = await membersOfHousehold(db, id);
   const authority = { authority: authorityOf(context.feeds), isEvent: eventVariablesOf(context.variables) };
-  const input = (await loadHouseholdInputs(db, [id], asOf, authority)).get(id) ?? { facts: [], members: [] };
+  const input = (await loadHouseholdInputs(db, [id], asOf, authority)).get(id) ?? {
+    facts: [],
+    members: [],
+    assistanceTypes: [],
+  };
   const result = computePortrait(context.portrait, context.variables, input, null, asOf);
   const mask = await masker(context);
   const nameOf = new Map(rows.map((r) => [r.id, r.name]));
@@ -351,7 +384,7 @@ export async function householdPortrait(
     },
     values: values(context, householdPortraitValue, 'household'),
     tags: tagViews(context.portrait, householdPortraitValue.tags, 'household', (tag) =>
-      traceInputs(context, tag, persons, input.facts, provenance),
+      traceInputs(context, tag, persons, input.facts, input.assistanceTypes, provenance),
     ),
     members: rows.map((row) => {
       const portrait = result.persons.get(row.id) ?? { values: {}, tags: {} };
@@ -389,10 +422,12 @@ export async function personPortrait(context: AppContext, id: string, scope: Dat
   let input: PersonInput | undefined;
   let result: ReturnType<typeof computePortrait> | undefined;
   let householdFacts: ResolvedFact[] = [];
+  let assistanceTypes: string[] = [];
   if (membership) {
     const household = (await loadHouseholdInputs(db, [membership.id], asOf, authority)).get(membership.id);
     input = household?.members.find((m) => m.id === id);
     householdFacts = household?.facts ?? [];
+    assistanceTypes = household?.assistanceTypes ?? [];
     result = computePortrait(context.portrait, context.variables, household ?? null, null, asOf);
   }
   if (!input) {
@@ -427,7 +462,7 @@ export async function personPortrait(context: AppContext, id: string, scope: Dat
       : null,
     values: values(context, portrait, 'person'),
     tags: tagViews(context.portrait, portrait.tags, 'person', (tag) =>
-      traceInputs(context, tag, persons, householdFacts, provenance),
+      traceInputs(context, tag, persons, householdFacts, assistanceTypes, provenance),
     ),
     facts: (input?.facts ?? []).map((fact) => {
       const origin = provenance.get(fact.factId);

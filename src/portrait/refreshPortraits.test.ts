@@ -11,6 +11,7 @@ import { loadVariableCatalogue } from '../registry/variables/variableCatalogue.t
 import { loadPortraitDefinitions } from './portraitDefinitions.ts';
 import { refreshPortraits, type PortraitContext } from './refreshPortraits.ts';
 import { storedTags, storedValues } from './portraitRepository.ts';
+import { mergePersons } from '../registry/merges/personMergeService.ts';
 
 const cipher = testFieldCipher();
 const catalogue = loadVariableCatalogue();
@@ -139,8 +140,29 @@ describeEachDatabase('portrait refresh', (getDb) => {
     expect(await tagsOf('hukou_household', households.alone)).toMatchObject({ elderly_living_alone: 'yes' });
   });
 
+  it('a merge recomputes the survivor’s household and drops the merged record’s own portrait', async () => {
+    const { db } = getDb();
+    await mergePersons(
+      db,
+      cipher,
+      {
+        survivorId: ids.father ?? '',
+        duplicateId: ids.drifter ?? '',
+        reason: '同一人',
+        confirmDifferentIds: true,
+      },
+      'tester',
+      systemScope,
+    );
+    const outcome = await refreshPortraits(context(), { asOf });
+    expect(outcome).toMatchObject({ mode: 'incremental', households: 1 });
+    expect(await storedValues(db, 'person', ids.drifter ?? '')).toEqual({});
+    expect(await storedValues(db, 'person', ids.father ?? '')).toMatchObject({ age: 41 });
+  });
+
   it('recomputes everything when the date moves on (ages and windows move with it)', async () => {
     const outcome = await refreshPortraits(context(), { asOf: '2026-11-02' });
-    expect(outcome).toMatchObject({ mode: 'full', households: 2, persons: 5 });
+    // The merged record is no person of its own any more.
+    expect(outcome).toMatchObject({ mode: 'full', households: 2, persons: 4 });
   });
 });

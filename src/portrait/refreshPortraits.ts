@@ -14,6 +14,7 @@ import {
   personsChangedSince,
   personsWithoutHousehold,
   readRefreshState,
+  removeMergedPortraits,
   replacePortraits,
   writeRefreshState,
   type StoredPortrait,
@@ -124,6 +125,7 @@ export async function refreshPortraits(
       persons += await refreshHouseholds(context, householdIds.slice(i, i + CHUNK), asOf);
     }
     households = householdIds.length;
+    await removeMergedPortraits(db, changed);
     const lone = changed.filter((id) => !householdOf.has(id));
     for (let i = 0; i < lone.length; i += CHUNK) {
       persons += await refreshLonePersons(context, lone.slice(i, i + CHUNK), asOf);
