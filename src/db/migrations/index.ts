@@ -8,6 +8,7 @@ import * as m0006 from './0006_settings.ts';
 import * as m0007 from './0007_audit_archive.ts';
 import * as m0008 from './0008_audit_batch_chain.ts';
 import * as m0009 from './0009_ingest.ts';
+import * as m0010 from './0010_ingest_bulk.ts';
 
 /**
  * Every migration, in order. A static list rather than a folder scan, so migrations run the
@@ -23,4 +24,5 @@ export const migrations: Record<string, Migration> = {
   '0007_audit_archive': m0007,
   '0008_audit_batch_chain': m0008,
   '0009_ingest': m0009,
+  '0010_ingest_bulk': m0010,
 };

@@ -12,6 +12,7 @@ import type { VariableCatalogue } from '../../registry/variables/variableCatalog
 import type { FeedDefinition } from '../feeds/feedDefinition.ts';
 import { interpretRow, type InterpretedRow, type RowProblem } from '../rows/interpretRow.ts';
 import { chooseLink, type LinkCandidate } from './chooseLink.ts';
+import { openSqliteWriter } from '../../db/dialects/sqliteWriter.ts';
 import type { SourceRecord } from '../readers/readFeedFile.ts';
 
 export type { SourceRecord };
@@ -167,11 +168,30 @@ async function continueImport(
   // Hukou households created by this import, by number, so members of one booklet that
   // arrive in different batches join the same household.
   const households = new Map<string, string>();
+  // Persons this import has found or created, by ID number: a department sends many rows per
+  // person (monthly detail), and each is then linked without hashing or a look-up.
+  const persons = new Map<string, string>();
+
+  // On a SQLite file a batch is written by a background connection while the next one is read
+  // and interpreted (ADR 0013). At most one batch is in flight: the next one waits for its
+  // commit before it is sent, so batches commit in order, one transaction each, as before.
+  const writer = openSqliteWriter(db);
+  let inFlight: { done: Promise<void>; hashes: Set<string> } | undefined;
+  // What has committed, for the audit record of a failed import.
+  let committedReceived = state.received;
+  const settle = async () => {
+    const pending = inFlight;
+    inFlight = undefined;
+    if (pending) await pending.done;
+  };
 
   let batch: SourceRecord[] = [];
   const flush = async () => {
     if (batch.length === 0) return;
-    const outcome = await processBatch(context, options, state, batch, today, households);
+    const outcome = await processBatch(context, options, state, batch, today, households, persons, {
+      hashes: inFlight?.hashes,
+      settle,
+    });
     const last = batch[batch.length - 1]?.line ?? state.checkpoint_line;
     const change = {
       received: state.received + outcome.received,
@@ -184,10 +204,10 @@ async function continueImport(
       checkpoint_line: last,
       updated_at: now(),
     };
-    await writeBatch(db, outcome.writes, state.id, change);
-    Object.assign(state, change);
     batch = [];
-    options.onProgress?.({
+    await settle();
+    Object.assign(state, change);
+    const progress: ImportProgress = {
       importId: state.id,
       line: state.checkpoint_line,
       received: state.received,
@@ -195,7 +215,16 @@ async function continueImport(
       rejected: state.rejected,
       duplicate: state.duplicate,
       heldForReview: state.held_for_review,
+    };
+    // Progress is reported once the batch has committed: what it says is on record.
+    const done = writeBatch(db, outcome.writes, state.id, change, writer).then(() => {
+      committedReceived = progress.received;
+      options.onProgress?.(progress);
     });
+    // Handled when settled; until then a failure must not count as unhandled.
+    done.catch(() => undefined);
+    inFlight = { done, hashes: new Set(outcome.writes.keys.map((k) => k.record_hash)) };
+    if (!writer) await settle();
   };
 
   try {
@@ -204,9 +233,13 @@ async function continueImport(
       if (batch.length >= batchSize) await flush();
     }
     await flush();
+    await settle();
   } catch (error) {
     // A file-level problem (unreadable, wrong columns, an endless line): the batches before
-    // it stay, the import says why it stopped, and the caller gets the error.
+    // it stay, the import says why it stopped, and the caller gets the error. A batch still
+    // being written finishes (or fails) first: the main connection must not write meanwhile.
+    await settle().catch(() => undefined);
+    await writer?.close();
     const code = error instanceof AppError ? error.code : 'INTERNAL';
     const message =
       error instanceof AppError
@@ -226,10 +259,11 @@ async function continueImport(
       subjectType: 'import',
       subjectId: state.id,
       outcome: 'error',
-      detail: { feed: feed.id, file: options.fileName, errorCode: code, received: state.received },
+      detail: { feed: feed.id, file: options.fileName, errorCode: code, received: committedReceived },
     });
     throw error;
   }
+  await writer?.close();
   const finished = now();
   await updateImport(db, state.id, { status: 'completed', updated_at: finished, finished_at: finished });
   await recordAudit(db, {
@@ -266,6 +300,9 @@ async function processBatch(
   batch: SourceRecord[],
   today: IsoDate,
   households: Map<string, string>,
+  persons: Map<string, string>,
+  /** The batch being written meanwhile: its record hashes, and a way to wait for its commit. */
+  pending: { hashes: Set<string> | undefined; settle: () => Promise<void> },
 ): Promise<BatchOutcome> {
   const { db, cipher, variables } = context;
   const { feed } = options;
@@ -318,7 +355,7 @@ async function processBatch(
   );
   const seen = new Set<string>();
   const fresh = rows.filter((r) => {
-    if (known.has(r.hash) || seen.has(r.hash)) {
+    if (known.has(r.hash) || seen.has(r.hash) || pending.hashes?.has(r.hash)) {
       out.duplicate++;
       return false;
     }
@@ -327,14 +364,23 @@ async function processBatch(
   });
 
   const idHashes = new Map<string, string>();
-  for (const r of fresh)
-    if (r.row.keys.idNumber) idHashes.set(r.row.keys.idNumber, cipher.blindIndex(r.row.keys.idNumber));
+  for (const r of fresh) {
+    const idNumber = r.row.keys.idNumber;
+    if (idNumber && !persons.has(idNumber) && !idHashes.has(idNumber))
+      idHashes.set(idNumber, cipher.blindIndex(idNumber));
+  }
   const personByHash = await findPersonIdsByIdHash(db, [...new Set(idHashes.values())]);
+  for (const [idNumber, blind] of idHashes) {
+    const id = personByHash.get(blind);
+    if (id) persons.set(idNumber, id);
+  }
   const names = [
     ...new Set(
       fresh.filter((r) => !r.row.keys.idNumber && r.row.keys.name).map((r) => r.row.keys.name ?? ''),
     ),
   ];
+  // Candidates by name must include persons (and hukou members) the batch in flight creates.
+  if (names.length > 0) await pending.settle();
   const candidatesByName = new Map<string, LinkCandidate[]>();
   for (const c of await findPersonsByNames(db, names)) {
     const list = candidatesByName.get(c.name) ?? [];
@@ -355,8 +401,7 @@ async function processBatch(
     let personId: string | undefined;
     const identity = row.identity;
     if (identity) {
-      const blind = idHashes.get(identity.idNumber) ?? cipher.blindIndex(identity.idNumber);
-      personId = personByHash.get(blind);
+      personId = persons.get(identity.idNumber);
       if (!personId && feed.createsPersons) {
         const created = createPerson(options, row, identity, at, cipher, households, out);
         if (typeof created !== 'string') {
@@ -364,7 +409,7 @@ async function processBatch(
           continue;
         }
         personId = created;
-        personByHash.set(blind, personId);
+        persons.set(identity.idNumber, personId);
       } else if (personId && feed.createsPersons) {
         const change = personChange(row, cipher, options.heldAreaCodes);
         if (Object.keys(change).length > 0)
