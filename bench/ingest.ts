@@ -43,6 +43,8 @@ const REFERENCE_DATE = process.env.BENCH_REFERENCE_DATE ?? todayInChina();
 // BENCH_DATABASES=sqlite or =postgres runs one of them; both by default.
 // (BENCH_ONLY is the same: BENCH_ONLY=sqlite for the full-scale run.)
 const databases = (process.env.BENCH_ONLY ?? process.env.BENCH_DATABASES ?? 'sqlite,postgres').split(',');
+/** BENCH_WRITER=off writes SQLite batches on the main connection (no background writer), for comparison. */
+const WRITER = process.env.BENCH_WRITER !== 'off';
 /** Seconds between lines of the rate over time (the cumulative records and records/s). */
 const TICK = envNumber('BENCH_TICK', 30);
 const PG_URL = process.env.ZHULIAN_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -130,6 +132,8 @@ interface Round {
   rss: number;
   /** Bytes on disk after the import (SQLite: file + WAL; PostgreSQL: the schema's relations). */
   dbBytes: number;
+  /** CPU seconds (user + system, all threads of the process) the import took. */
+  cpuSeconds: number;
   /** [seconds since the start, records received so far], one per committed batch. */
   timeline: [number, number][];
 }
@@ -149,9 +153,11 @@ async function importRound(
   let current = 0;
   startPhase();
   const started = performance.now();
+  const cpuStart = process.cpuUsage();
   const imports = await importFeedDirectory({ db, cipher, variables, feeds }, feedDir, {
     startedBy: 'bench',
     batchSize: BATCH,
+    backgroundWriter: WRITER,
     onStart: (row) => {
       before += current;
       current = 0;
@@ -163,6 +169,8 @@ async function importRound(
     },
   });
   const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuStart);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   const rss = endPhase();
   // A feed's time runs from its onStart to the next feed's (so the hashing and area list of
   // the next file count there), the first one's from the call, the last one's to the end.
@@ -194,6 +202,7 @@ async function importRound(
     facts: await count('facts'),
     persons: await count('persons'),
     rss,
+    cpuSeconds,
     timeline,
   };
 }
@@ -264,10 +273,11 @@ for (let r = 0; r < ROUNDS; r++) {
     const received = sum(round.imports, (i) => i.received);
     console.log(
       `round ${r + 1}/${ROUNDS} ${labels[name]}: ${fmt(received)} records in ${round.seconds.toFixed(1)} s ` +
+        `(CPU ${round.cpuSeconds.toFixed(1)} s, ${fmt(received / round.cpuSeconds)} records per CPU second) ` +
         `(${fmt(received / round.seconds)}/s); limit ${fmt(round.limit.rows)} rows in ${round.limit.seconds.toFixed(2)} s ` +
         `(${fmt(round.limit.rows / round.limit.seconds)}/s), indexed ${round.limitIndexed.seconds.toFixed(2)} s ` +
         `(${fmt(round.limitIndexed.rows / round.limitIndexed.seconds)}/s); peak RSS ${mib(round.rss)}; ` +
-        `database ${mib(round.dbBytes)}`,
+        `database ${mib(round.dbBytes)}; load average ${(os.loadavg()[0] ?? 0).toFixed(1)}`,
     );
     // The rate over time: does it hold as the database grows?
     console.log('   seconds |   records | records/s since last line | records/s overall');
@@ -310,7 +320,8 @@ for (const i of first?.imports ?? []) {
 
 console.log('');
 console.log(
-  `Ingest of ${fmt(HOUSEHOLDS)} households end to end (importFeedDirectory, 14 files, batch ${fmt(BATCH)}), ` +
+  `Ingest of ${fmt(HOUSEHOLDS)} households end to end (importFeedDirectory, 14 files, batch ${fmt(BATCH)}, ` +
+    `SQLite background writer ${WRITER ? 'on' : 'off'}), ` +
     `median of ${ROUNDS} round${ROUNDS > 1 ? 's' : ''}; limit = the same number of plain rows ` +
     `(the import's facts) by multi-row INSERT (${CHUNK} rows) into an unindexed copy of facts, one transaction per batch; ` +
     `indexed = the same into a copy with the primary key and indexes of facts`,

@@ -59,6 +59,11 @@ export interface RunImportOptions {
   onProgress?: (progress: ImportProgress) => void;
   /** Called once the import is on record (new or resumed), before the first row is read. */
   onStart?: (row: ImportTable) => void;
+  /**
+   * On a SQLite file, write batches on a background connection while the next one is prepared
+   * (default true); false writes them on the main connection, one after the other.
+   */
+  backgroundWriter?: boolean;
   /** Area codes a new person may live in (the areas we hold); required for population feeds. */
   heldAreaCodes?: ReadonlySet<string>;
 }
@@ -92,9 +97,11 @@ function workerGone(row: ImportTable): boolean {
  * sent twice, or a row repeated, adds nothing the second time.
  */
 function recordHash(feed: FeedDefinition, record: Record<string, string>): string {
-  const hash = createHash('sha256').update(feed.id);
-  for (const column of feed.columns) hash.update('\u0001').update(record[column.column] ?? '');
-  return hash.digest('hex').slice(0, 32);
+  // One string hashed in one call (the same bytes as feeding the parts one by one, so keys
+  // stored before stay valid): each call into the hash is a native round trip.
+  let text = feed.id;
+  for (const column of feed.columns) text += '\u0001' + (record[column.column] ?? '');
+  return createHash('sha256').update(text).digest('hex').slice(0, 32);
 }
 
 /**
@@ -175,7 +182,7 @@ async function continueImport(
   // On a SQLite file a batch is written by a background connection while the next one is read
   // and interpreted (ADR 0013). At most one batch is in flight: the next one waits for its
   // commit before it is sent, so batches commit in order, one transaction each, as before.
-  const writer = openSqliteWriter(db);
+  const writer = options.backgroundWriter === false ? undefined : openSqliteWriter(db);
   let inFlight: { done: Promise<void>; hashes: Set<string> } | undefined;
   // What has committed, for the audit record of a failed import.
   let committedReceived = state.received;
@@ -403,7 +410,8 @@ async function processBatch(
     if (identity) {
       personId = persons.get(identity.idNumber);
       if (!personId && feed.createsPersons) {
-        const created = createPerson(options, row, identity, at, cipher, households, out);
+        const blind = idHashes.get(identity.idNumber);
+        const created = createPerson(options, row, identity, at, cipher, households, out, blind);
         if (typeof created !== 'string') {
           reject(source, created);
           continue;
@@ -514,6 +522,7 @@ function createPerson(
   cipher: FieldCipher,
   households: Map<string, string>,
   out: BatchOutcome,
+  idNumberHash: string | undefined,
 ): string | RowProblem[] {
   const feed = options.feed;
   const columnOf = (field: string) =>
@@ -564,6 +573,7 @@ function createPerson(
     },
     cipher,
     at,
+    idNumberHash,
   );
   out.writes.persons.push(person);
   const number = row.keys.hukouNumber;
