@@ -43,8 +43,8 @@ const REFERENCE_DATE = process.env.BENCH_REFERENCE_DATE ?? todayInChina();
 // BENCH_DATABASES=sqlite or =postgres runs one of them; both by default.
 // (BENCH_ONLY is the same: BENCH_ONLY=sqlite for the full-scale run.)
 const databases = (process.env.BENCH_ONLY ?? process.env.BENCH_DATABASES ?? 'sqlite,postgres').split(',');
-/** BENCH_WRITER=off writes SQLite batches on the main connection (no background writer), for comparison. */
-const WRITER = process.env.BENCH_WRITER !== 'off';
+/** BENCH_WRITER=on writes SQLite batches on a background connection (ADR 0013; off by default, as in the importer). */
+const WRITER = process.env.BENCH_WRITER === 'on';
 /** Seconds between lines of the rate over time (the cumulative records and records/s). */
 const TICK = envNumber('BENCH_TICK', 30);
 const PG_URL = process.env.ZHULIAN_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';

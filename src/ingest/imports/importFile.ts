@@ -54,7 +54,7 @@ export async function importFile(
     ...(options.batchSize ? { batchSize: options.batchSize } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(options.onStart ? { onStart: options.onStart } : {}),
-    ...(options.backgroundWriter === false ? { backgroundWriter: false } : {}),
+    ...(options.backgroundWriter !== undefined ? { backgroundWriter: options.backgroundWriter } : {}),
     ...(heldAreaCodes ? { heldAreaCodes } : {}),
   });
 }

@@ -130,12 +130,23 @@ describeEachDatabase('runImport', (getDb) => {
     expect(await count()).toBe(before);
   });
 
-  it('sees what the batch before wrote, even while it may still be committing', async () => {
+  it('sees what the batch before wrote, even while the background writer may still be committing it', async () => {
     const { db } = getDb();
     // Batches of two: the third row repeats the first (written by the batch before), the fourth
     // is a new record about a person the batch before registered.
     const rows = [personRow(20), personRow(21), personRow(20), personRow(21, { 婚姻状况: '10' })];
-    const result = await run(rows, 'sha-pop-pipeline', population, 2);
+    const result = await runImport(context, {
+      feed: population,
+      fileName: 'pipeline.csv',
+      sha256: 'sha-pop-pipeline',
+      bytes: 100,
+      open: recordsOf(rows),
+      startedBy: 'test',
+      batchSize: 2,
+      today: '2026-11-29',
+      heldAreaCodes: held,
+      backgroundWriter: true,
+    });
     expect(result).toMatchObject({ received: 4, accepted: 3, duplicate: 1, rejected: 0, persons_created: 2 });
     const persons = await db
       .selectFrom('persons')
