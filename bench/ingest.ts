@@ -41,7 +41,12 @@ const COUNTY = process.env.BENCH_COUNTY ?? '371082';
 const SEED = envNumber('BENCH_SEED', 1);
 const REFERENCE_DATE = process.env.BENCH_REFERENCE_DATE ?? todayInChina();
 // BENCH_DATABASES=sqlite or =postgres runs one of them; both by default.
-const databases = (process.env.BENCH_DATABASES ?? 'sqlite,postgres').split(',');
+// (BENCH_ONLY is the same: BENCH_ONLY=sqlite for the full-scale run.)
+const databases = (process.env.BENCH_ONLY ?? process.env.BENCH_DATABASES ?? 'sqlite,postgres').split(',');
+/** BENCH_WRITER=on writes SQLite batches on a background connection (ADR 0015; off by default, as in the importer). */
+const WRITER = process.env.BENCH_WRITER === 'on';
+/** Seconds between lines of the rate over time (the cumulative records and records/s). */
+const TICK = envNumber('BENCH_TICK', 30);
 const PG_URL = process.env.ZHULIAN_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 /** Xuhui's scale, for a projection at the measured rate. */
 const XUHUI_RECORDS = 23_000_000;
@@ -125,6 +130,12 @@ interface Round {
   /** The same into a copy with the primary key and indexes of `facts`. */
   limitIndexed: LimitResult;
   rss: number;
+  /** Bytes on disk after the import (SQLite: file + WAL; PostgreSQL: the schema's relations). */
+  dbBytes: number;
+  /** CPU seconds (user + system, all threads of the process) the import took. */
+  cpuSeconds: number;
+  /** [seconds since the start, records received so far], one per committed batch. */
+  timeline: [number, number][];
 }
 
 async function prepare(database: DatabaseHandle): Promise<void> {
@@ -132,17 +143,34 @@ async function prepare(database: DatabaseHandle): Promise<void> {
   await importAreaRecords(database.db, readCountyDivisions(COUNTY), REFERENCE_DATE);
 }
 
-async function importRound(database: DatabaseHandle): Promise<Omit<Round, 'limit' | 'limitIndexed'>> {
+async function importRound(
+  database: DatabaseHandle,
+): Promise<Omit<Round, 'limit' | 'limitIndexed' | 'dbBytes'>> {
   const { db } = database;
   const starts = new Map<string, number>();
+  const timeline: [number, number][] = [];
+  let before = 0; // records of the feeds already done
+  let current = 0;
   startPhase();
   const started = performance.now();
+  const cpuStart = process.cpuUsage();
   const imports = await importFeedDirectory({ db, cipher, variables, feeds }, feedDir, {
     startedBy: 'bench',
     batchSize: BATCH,
-    onStart: (row) => starts.set(row.id, performance.now()),
+    backgroundWriter: WRITER,
+    onStart: (row) => {
+      before += current;
+      current = 0;
+      starts.set(row.id, performance.now());
+    },
+    onProgress: (p) => {
+      current = p.received;
+      timeline.push([(performance.now() - started) / 1000, before + current]);
+    },
   });
   const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuStart);
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   const rss = endPhase();
   // A feed's time runs from its onStart to the next feed's (so the hashing and area list of
   // the next file count there), the first one's from the call, the last one's to the end.
@@ -167,7 +195,16 @@ async function importRound(database: DatabaseHandle): Promise<Omit<Round, 'limit
           .executeTakeFirst()
       )?.n ?? 0,
     );
-  return { seconds, imports, feedSeconds, facts: await count('facts'), persons: await count('persons'), rss };
+  return {
+    seconds,
+    imports,
+    feedSeconds,
+    facts: await count('facts'),
+    persons: await count('persons'),
+    rss,
+    cpuSeconds,
+    timeline,
+  };
 }
 
 const results = new Map<string, Round[]>();
@@ -185,10 +222,14 @@ for (let r = 0; r < ROUNDS; r++) {
       try {
         await prepare(sqlite);
         const done = await importRound(sqlite);
+        const dbBytes = [file, `${file}-wal`].reduce(
+          (n, f) => n + (fs.existsSync(f) ? fs.statSync(f).size : 0),
+          0,
+        );
         const received = sum(done.imports, (i) => i.received);
         const limit = (indexed: boolean) =>
           sqliteLimit(file, { rows: received, batch: BATCH, chunk: CHUNK, indexed });
-        round = { ...done, limit: limit(false), limitIndexed: limit(true) };
+        round = { ...done, dbBytes, limit: limit(false), limitIndexed: limit(true) };
       } finally {
         await sqlite.close();
         fs.rmSync(dbDir, { recursive: true, force: true });
@@ -203,11 +244,18 @@ for (let r = 0; r < ROUNDS; r++) {
         try {
           await prepare(postgres);
           const done = await importRound(postgres);
+          const size = await admin.query<{ bytes: string }>(
+            `select coalesce(sum(pg_total_relation_size(c.oid)), 0) as bytes from pg_class c
+             join pg_namespace n on n.oid = c.relnamespace where n.nspname = $1 and c.relkind = 'r'`,
+            [schema],
+          );
+          const dbBytes = Number(size.rows[0]?.bytes ?? 0);
           const received = sum(done.imports, (i) => i.received);
           const limit = (indexed: boolean) =>
             postgresLimit(PG_URL, schema, { rows: received, batch: BATCH, chunk: CHUNK, indexed });
           round = {
             ...done,
+            dbBytes,
             limit: await limit(false),
             limitIndexed: await limit(true),
           };
@@ -225,10 +273,23 @@ for (let r = 0; r < ROUNDS; r++) {
     const received = sum(round.imports, (i) => i.received);
     console.log(
       `round ${r + 1}/${ROUNDS} ${labels[name]}: ${fmt(received)} records in ${round.seconds.toFixed(1)} s ` +
+        `(CPU ${round.cpuSeconds.toFixed(1)} s, ${fmt(received / round.cpuSeconds)} records per CPU second) ` +
         `(${fmt(received / round.seconds)}/s); limit ${fmt(round.limit.rows)} rows in ${round.limit.seconds.toFixed(2)} s ` +
         `(${fmt(round.limit.rows / round.limit.seconds)}/s), indexed ${round.limitIndexed.seconds.toFixed(2)} s ` +
-        `(${fmt(round.limitIndexed.rows / round.limitIndexed.seconds)}/s); peak RSS ${mib(round.rss)}`,
+        `(${fmt(round.limitIndexed.rows / round.limitIndexed.seconds)}/s); peak RSS ${mib(round.rss)}; ` +
+        `database ${mib(round.dbBytes)}; load average ${(os.loadavg()[0] ?? 0).toFixed(1)}`,
     );
+    // The rate over time: does it hold as the database grows?
+    console.log('   seconds |   records | records/s since last line | records/s overall');
+    let last: [number, number] = [0, 0];
+    round.timeline.forEach((point, n) => {
+      if (point[0] - last[0] < TICK && n < round.timeline.length - 1) return;
+      console.log(
+        `${point[0].toFixed(0).padStart(10)} | ${fmt(point[1]).padStart(9)} | ` +
+          `${fmt((point[1] - last[1]) / (point[0] - last[0])).padStart(25)} | ${fmt(point[1] / point[0]).padStart(17)}`,
+      );
+      last = point;
+    });
   }
 }
 clearInterval(sampler);
@@ -259,14 +320,15 @@ for (const i of first?.imports ?? []) {
 
 console.log('');
 console.log(
-  `Ingest of ${fmt(HOUSEHOLDS)} households end to end (importFeedDirectory, 14 files, batch ${fmt(BATCH)}), ` +
+  `Ingest of ${fmt(HOUSEHOLDS)} households end to end (importFeedDirectory, 14 files, batch ${fmt(BATCH)}, ` +
+    `SQLite background writer ${WRITER ? 'on' : 'off'}), ` +
     `median of ${ROUNDS} round${ROUNDS > 1 ? 's' : ''}; limit = the same number of plain rows ` +
     `(the import's facts) by multi-row INSERT (${CHUNK} rows) into an unindexed copy of facts, one transaction per batch; ` +
     `indexed = the same into a copy with the primary key and indexes of facts`,
 );
 console.log(
   'database              |   records | accepted | rejected | dupl. |   persons |     facts | import s | records/s |' +
-    ' limit s |  limit rows/s | ours/limit | indexed s | indexed rows/s | ours/indexed | 23 M at this rate | peak RSS',
+    ' limit s |  limit rows/s | ours/limit | indexed s | indexed rows/s | ours/indexed | 23 M at this rate | peak RSS | database',
 );
 for (const [name, rounds] of results) {
   const last = rounds.at(-1);
@@ -287,7 +349,7 @@ for (const [name, rounds] of results) {
       `${((rate / limitRate) * 100).toFixed(1).padStart(8)} % | ` +
       `${(last.limitIndexed.rows / indexedRate).toFixed(2).padStart(9)} | ${fmt(indexedRate).padStart(14)} | ` +
       `${((rate / indexedRate) * 100).toFixed(1).padStart(10)} % | ${hours.toFixed(1).padStart(15)} h | ` +
-      mib(Math.max(...rounds.map((r) => r.rss))),
+      `${mib(Math.max(...rounds.map((r) => r.rss)))} | ${mib(last.dbBytes)}`,
   );
 }
 console.log(

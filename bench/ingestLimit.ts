@@ -8,6 +8,7 @@
  */
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
+import { SQLITE_PRAGMAS } from '../src/db/dialects/sqlite.ts';
 
 export interface LimitOptions {
   /** Rows to insert: the records the import received. */
@@ -43,8 +44,7 @@ const placeholders = (columns: number, rows: number, numbered: boolean): string 
 export function sqliteLimit(file: string, options: LimitOptions): LimitResult {
   const raw = new SqliteDatabase(file);
   try {
-    raw.pragma('journal_mode = WAL');
-    raw.pragma('synchronous = NORMAL');
+    for (const pragma of SQLITE_PRAGMAS) raw.pragma(pragma);
     raw.exec('drop table if exists facts_bench');
     if (options.indexed) {
       // The table's and its indexes' own DDL, renamed (the table first).

@@ -67,6 +67,20 @@ export function createFieldCipher(
     }
   };
   const indexKey = Buffer.from(ring.index, 'hex');
+  // IVs are cut from a pool of random bytes: one call to the CSPRNG per 256 values instead of
+  // one per value (that call was a twentieth of an import's time). Each IV is still 16 fresh
+  // random bytes, used once.
+  let ivPool = Buffer.alloc(0);
+  let ivAt = 0;
+  const nextIv = (): Buffer => {
+    if (ivAt + 16 > ivPool.length) {
+      ivPool = randomBytes(16 * 256);
+      ivAt = 0;
+    }
+    ivAt += 16;
+    return ivPool.subarray(ivAt - 16, ivAt);
+  };
+  const keyBuffers = new Map<string, Buffer>();
   const keyFor = (id: string): Buffer => {
     let hex = ring.sm4[id];
     if (hex === undefined && reload) {
@@ -75,7 +89,12 @@ export function createFieldCipher(
       hex = ring.sm4[id];
     }
     if (hex === undefined) throw new Error(`field key ${id} is not in the key ring`);
-    return Buffer.from(hex, 'hex');
+    let key = keyBuffers.get(hex);
+    if (!key) {
+      key = Buffer.from(hex, 'hex');
+      keyBuffers.set(hex, key);
+    }
+    return key;
   };
   return {
     get currentKeyId() {
@@ -83,7 +102,7 @@ export function createFieldCipher(
     },
     encrypt(plain) {
       refresh();
-      const iv = randomBytes(16);
+      const iv = nextIv();
       const cipher = createCipheriv('sm4-cbc', keyFor(ring.current), iv);
       const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
       return `${ring.current}:${iv.toString('base64')}:${body.toString('base64')}`;

@@ -1,6 +1,7 @@
 import { CompiledQuery, type Insertable, type Kysely } from 'kysely';
 import type { Database } from '../schema.ts';
-import { rawSqliteOf } from './sqlite.ts';
+import { cachedStatement, rawSqliteOf } from './sqlite.ts';
+import type { SqliteStatementRows, SqliteWriter } from './sqliteWriter.ts';
 
 /** One table's rows to insert, or one row's change, in a bulk transaction. */
 export type BulkStep =
@@ -41,36 +42,57 @@ function columnsOf(rows: readonly object[]): string[] {
 const valuesOf = (row: object, columns: string[]) =>
   columns.map((c) => (row as Record<string, unknown>)[c] ?? null);
 
+/** The steps as prepared statements with their rows' parameters, in SQLite's SQL. */
+function sqliteStatements(db: Kysely<Database>, steps: BulkStep[]): SqliteStatementRows[] {
+  const out: SqliteStatementRows[] = [];
+  for (const step of steps) {
+    if (step.kind === 'insert') {
+      if (step.rows.length === 0) continue;
+      const columns = columnsOf(step.rows);
+      out.push({
+        sql: insertSql(db, step.table, columns, 1),
+        rows: step.rows.map((row) => valuesOf(row, columns)),
+      });
+    } else {
+      const query = db
+        .updateTable(step.table)
+        .set(step.set as never)
+        .where((eb) =>
+          eb.and(Object.entries(step.where).map(([c, v]) => eb(eb.ref(c as never), '=', v as never))),
+        )
+        .compile();
+      out.push({ sql: query.sql, rows: [[...query.parameters]] });
+    }
+  }
+  return out;
+}
+
 /**
  * Runs inserts and updates as one transaction, as fast as each database allows: on SQLite
  * through cached prepared statements on the raw handle (one native call per row, no SQL
- * building), on PostgreSQL as multi-row INSERTs whose SQL is written once per shape. For bulk
- * loads (ingest batches): Kysely would build, compile and prepare every statement anew,
- * which cost most of an import's time.
+ * building) — or on a background writer's connection when one is given, so the caller can go
+ * on while SQLite works — on PostgreSQL as multi-row INSERTs whose SQL is written once per
+ * shape. For bulk loads (ingest batches): Kysely would build, compile and prepare every
+ * statement anew, which cost most of an import's time.
  */
-export async function bulkWrite(db: Kysely<Database>, steps: BulkStep[]): Promise<void> {
+export async function bulkWrite(
+  db: Kysely<Database>,
+  steps: BulkStep[],
+  writer?: SqliteWriter,
+): Promise<void> {
   const raw = db.isTransaction ? undefined : rawSqliteOf(db);
+  if (raw && writer) {
+    await writer.write(sqliteStatements(db, steps));
+    return;
+  }
   if (raw) {
+    const statements = sqliteStatements(db, steps);
     // Holding Kysely's single connection keeps other requests' statements out of this transaction.
     await db.connection().execute(() => {
-      const prepared = (text: string) => rawStatement(raw, text);
       raw.transaction(() => {
-        for (const step of steps) {
-          if (step.kind === 'insert') {
-            if (step.rows.length === 0) continue;
-            const columns = columnsOf(step.rows);
-            const statement = prepared(insertSql(db, step.table, columns, 1));
-            for (const row of step.rows) statement.run(valuesOf(row, columns));
-          } else {
-            const query = db
-              .updateTable(step.table)
-              .set(step.set as never)
-              .where((eb) =>
-                eb.and(Object.entries(step.where).map(([c, v]) => eb(eb.ref(c as never), '=', v as never))),
-              )
-              .compile();
-            prepared(query.sql).run(query.parameters);
-          }
+        for (const { sql, rows } of statements) {
+          const statement = cachedStatement(raw, sql);
+          for (const row of rows) statement.run(row);
         }
       })();
       return Promise.resolve();
@@ -102,20 +124,4 @@ export async function bulkWrite(db: Kysely<Database>, steps: BulkStep[]): Promis
   };
   if (db.isTransaction) await run(db);
   else await db.transaction().execute(run);
-}
-
-// Statements are cached per raw handle, across batches.
-const rawStatements = new WeakMap<object, Map<string, unknown>>();
-function rawStatement(raw: NonNullable<ReturnType<typeof rawSqliteOf>>, text: string) {
-  let cache = rawStatements.get(raw) as Map<string, ReturnType<typeof raw.prepare>> | undefined;
-  if (!cache) {
-    cache = new Map();
-    rawStatements.set(raw, cache);
-  }
-  let statement = cache.get(text);
-  if (!statement) {
-    statement = raw.prepare(text);
-    cache.set(text, statement);
-  }
-  return statement;
 }

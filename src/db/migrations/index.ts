@@ -8,6 +8,7 @@ import * as m0006 from './0006_settings.ts';
 import * as m0007 from './0007_audit_archive.ts';
 import * as m0008 from './0008_audit_batch_chain.ts';
 import * as m0009 from './0009_ingest.ts';
+import * as m0010 from './0010_ingest_bulk.ts';
 import * as m0011 from './0011_person_merges.ts';
 import * as m0012 from './0012_portrait.ts';
 
@@ -25,6 +26,7 @@ export const migrations: Record<string, Migration> = {
   '0007_audit_archive': m0007,
   '0008_audit_batch_chain': m0008,
   '0009_ingest': m0009,
+  '0010_ingest_bulk': m0010,
   '0011_person_merges': m0011,
   '0012_portrait': m0012,
 };

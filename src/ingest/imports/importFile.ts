@@ -14,6 +14,8 @@ export interface ImportFileOptions {
   batchSize?: number;
   onProgress?: (progress: ImportProgress) => void;
   onStart?: (row: ImportTable) => void;
+  /** See `RunImportOptions.backgroundWriter`. */
+  backgroundWriter?: boolean;
 }
 
 /**
@@ -52,6 +54,7 @@ export async function importFile(
     ...(options.batchSize ? { batchSize: options.batchSize } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(options.onStart ? { onStart: options.onStart } : {}),
+    ...(options.backgroundWriter !== undefined ? { backgroundWriter: options.backgroundWriter } : {}),
     ...(heldAreaCodes ? { heldAreaCodes } : {}),
   });
 }

@@ -1,4 +1,6 @@
 import { bulkWrite, type BulkStep } from '../../db/dialects/bulkWrite.ts';
+import { cachedStatement, withRawSqlite } from '../../db/dialects/sqlite.ts';
+import type { SqliteWriter } from '../../db/dialects/sqliteWriter.ts';
 import { sql, type Insertable, type Kysely, type Selectable, type Updateable } from 'kysely';
 import type {
   Database,
@@ -77,6 +79,24 @@ export async function findKnownRecordHashes(
   hashes: string[],
 ): Promise<Map<string, { import_id: string; line: number }>> {
   const known = new Map<string, { import_id: string; line: number }>();
+  // SQLite: one primary-key probe per hash through a statement prepared once (a few
+  // microseconds each) rather than IN lists that Kysely compiles and SQLite prepares anew.
+  const probed = await withRawSqlite(db, (raw) => {
+    const probe = cachedStatement(
+      raw,
+      'select import_id, line from ingest_keys where feed_id = ? and record_hash = ?',
+    );
+    // One read transaction for all probes: outside one, each probe takes and releases WAL read
+    // locks (system calls) of its own.
+    raw.transaction(() => {
+      for (const hash of hashes) {
+        const row = probe.get(feedId, hash) as { import_id: string; line: number } | undefined;
+        if (row) known.set(hash, row);
+      }
+    })();
+    return true;
+  });
+  if (probed) return known;
   for (let i = 0; i < hashes.length; i += 900) {
     const rows = await db
       .selectFrom('ingest_keys')
@@ -99,7 +119,20 @@ export async function findPersonIdsByIdHash(
 ): Promise<Map<string, string>> {
   const found = new Map<string, string>();
   const merged = new Map<string, string>();
-  for (let i = 0; i < hashes.length; i += 900) {
+  // SQLite: one prepared probe per hash inside one read transaction (cheaper than IN lists there).
+  const probed = await withRawSqlite(db, (raw) => {
+    const probe = cachedStatement(raw, 'select id, merged_into from persons where id_number_hash = ?');
+    raw.transaction(() => {
+      for (const hash of hashes) {
+        const row = probe.get(hash) as { id: string; merged_into: string | null } | undefined;
+        if (!row) continue;
+        found.set(hash, row.merged_into ?? row.id);
+        if (row.merged_into) merged.set(hash, row.merged_into);
+      }
+    })();
+    return true;
+  });
+  for (let i = 0; !probed && i < hashes.length; i += 900) {
     const rows = await db
       .selectFrom('persons')
       .select(['id', 'id_number_hash', 'merged_into'])
@@ -191,6 +224,8 @@ export async function findHukouHouseholdIdsByNumber(
   return found;
 }
 
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 /** What one batch writes, all in the caller's transaction. */
 export interface BatchWrites {
   persons: PersonTable[];
@@ -214,34 +249,45 @@ export async function writeBatch(
   writes: BatchWrites,
   importId: string,
   importChange: Updateable<ImportTable>,
+  writer?: SqliteWriter,
 ): Promise<void> {
   const insert = <T extends keyof Database>(table: T, rows: Insertable<Database[T]>[]): BulkStep => ({
     kind: 'insert',
     table,
     rows,
   });
-  await bulkWrite(db, [
-    insert('persons', writes.persons),
-    ...writes.personUpdates.map(({ id, change }): BulkStep => ({
-      kind: 'update',
-      table: 'persons',
-      set: change,
-      where: { id },
-    })),
-    insert('hukou_households', writes.hukouHouseholds),
-    ...writes.hukouMemberEnds.map(({ id, left_on }): BulkStep => ({
-      kind: 'update',
-      table: 'hukou_members',
-      set: { left_on },
-      where: { id },
-    })),
-    insert('hukou_members', writes.hukouMembers),
-    insert('facts', writes.facts),
-    insert('ingest_keys', writes.keys),
-    insert('import_rejects', writes.rejects),
-    insert('link_reviews', writes.reviews),
-    { kind: 'update', table: 'imports', set: importChange, where: { id: importId } },
-  ]);
+  // Rows in the order of the index they are written to: each B-tree is then walked once from
+  // left to right instead of at random, so the pages a batch touches stay in the CPU's cache.
+  // The sort is stable, so a person's facts keep their order (the tie-break of `findFacts`).
+  const facts = [...writes.facts].sort((a, b) => compare(a.subject_id, b.subject_id));
+  const keys = [...writes.keys].sort((a, b) => compare(a.record_hash, b.record_hash));
+  await bulkWrite(
+    db,
+    [
+      insert('persons', writes.persons),
+      ...writes.personUpdates.map(({ id, change }): BulkStep => ({
+        kind: 'update',
+        table: 'persons',
+        set: change,
+        where: { id },
+      })),
+      insert('hukou_households', writes.hukouHouseholds),
+      // A person who moved leaves the old booklet before joining the new one (hukouMoves.ts).
+      ...writes.hukouMemberEnds.map(({ id, left_on }): BulkStep => ({
+        kind: 'update',
+        table: 'hukou_members',
+        set: { left_on },
+        where: { id },
+      })),
+      insert('hukou_members', writes.hukouMembers),
+      insert('facts', facts),
+      insert('ingest_keys', keys),
+      insert('import_rejects', writes.rejects),
+      insert('link_reviews', writes.reviews),
+      { kind: 'update', table: 'imports', set: importChange, where: { id: importId } },
+    ],
+    writer,
+  );
 }
 
 export async function listImportRejects(

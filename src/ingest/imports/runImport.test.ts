@@ -130,6 +130,40 @@ describeEachDatabase('runImport', (getDb) => {
     expect(await count()).toBe(before);
   });
 
+  it('sees what the batch before wrote, even while the background writer may still be committing it', async () => {
+    const { db } = getDb();
+    // Batches of two: the third row repeats the first (written by the batch before), the fourth
+    // is a new record about a person the batch before registered.
+    const rows = [personRow(20), personRow(21), personRow(20), personRow(21, { 婚姻状况: '10' })];
+    const result = await runImport(context, {
+      feed: population,
+      fileName: 'pipeline.csv',
+      sha256: 'sha-pop-pipeline',
+      bytes: 100,
+      open: recordsOf(rows),
+      startedBy: 'test',
+      batchSize: 2,
+      today: '2026-11-29',
+      heldAreaCodes: held,
+      backgroundWriter: true,
+    });
+    expect(result).toMatchObject({ received: 4, accepted: 3, duplicate: 1, rejected: 0, persons_created: 2 });
+    const persons = await db
+      .selectFrom('persons')
+      .select('id')
+      .where('name', 'in', ['测试20', '测试21'])
+      .execute();
+    expect(persons).toHaveLength(2);
+    const facts = await db
+      .selectFrom('facts')
+      .select(['subject_id', 'value_json'])
+      .where('import_id', '=', result.id)
+      .orderBy('source_line')
+      .execute();
+    expect(facts.map((f) => f.value_json)).toEqual(['"20"', '"20"', '"10"']);
+    expect(facts[1]?.subject_id).toBe(facts[2]?.subject_id);
+  });
+
   it('adds a department’s facts to registered persons, and rejects rows about unknown ones', async () => {
     const { db } = getDb();
     const rows: Record<string, string>[] = [

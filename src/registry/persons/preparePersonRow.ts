@@ -19,12 +19,18 @@ export interface PersonInput {
  * The stored form of a person: ID and phone numbers only as SM4 ciphertext, a blind index
  * for look-ups. Masks are made when a person is read, by the current rule (personMasking.ts).
  */
-export function preparePersonRow(input: PersonInput, cipher: FieldCipher, now: string): PersonTable {
+export function preparePersonRow(
+  input: PersonInput,
+  cipher: FieldCipher,
+  now: string,
+  /** The ID number's blind index when the caller has already computed it (a bulk import). */
+  idNumberHash?: string,
+): PersonTable {
   const phone = input.phone ?? null;
   return {
     id: input.id ?? randomUUID(),
     id_number_enc: cipher.encrypt(input.idNumber),
-    id_number_hash: cipher.blindIndex(input.idNumber),
+    id_number_hash: idNumberHash ?? cipher.blindIndex(input.idNumber),
     name: input.name,
     sex: input.sex,
     birth_date: input.birthDate,

@@ -1,0 +1,123 @@
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import type { Kysely } from 'kysely';
+import type { Database } from '../schema.ts';
+import { rawSqliteOf, SQLITE_PRAGMAS } from './sqlite.ts';
+
+/** One prepared statement and the parameters of each row it is run for. */
+export interface SqliteStatementRows {
+  sql: string;
+  rows: unknown[][];
+}
+
+/**
+ * A second connection to a SQLite file, in a worker thread, that runs bulk transactions while
+ * the main thread prepares the next batch: SQLite executing inserts is about half of an
+ * import's time and the other half is JavaScript, so on two cores the two overlap (ADR 0015).
+ * One transaction at a time, in the order asked; a transaction's promise settles once it has
+ * committed (or rolled back).
+ */
+export interface SqliteWriter {
+  write(statements: SqliteStatementRows[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+// The worker is plain JavaScript given as text, so it starts the same under tsx, Vitest and
+// plain Node (a .ts worker needs a loader that Vitest's threads do not have). It opens the file
+// with the same pragmas as the main connection and caches its prepared statements.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Sqlite = require(workerData.driver);
+const db = new Sqlite(workerData.file);
+for (const pragma of workerData.pragmas) db.pragma(pragma);
+// A request's transaction on the main connection may hold the write lock a while; waiting here
+// blocks only this thread.
+db.pragma('busy_timeout = 60000');
+const statements = new Map();
+const prepared = (text) => {
+  let s = statements.get(text);
+  if (!s) { s = db.prepare(text); statements.set(text, s); }
+  return s;
+};
+const run = db.transaction((list) => {
+  for (const { sql, rows } of list) {
+    const statement = prepared(sql);
+    for (const row of rows) statement.run(row);
+  }
+});
+parentPort.on('message', (message) => {
+  if (message.close) { db.close(); parentPort.postMessage({ closed: true }); return; }
+  try {
+    run(message.statements);
+    parentPort.postMessage({ id: message.id });
+  } catch (error) {
+    parentPort.postMessage({ id: message.id, error: { message: String(error && error.message), code: error && error.code } });
+  }
+});
+`;
+
+const driverPath = createRequire(import.meta.url).resolve('better-sqlite3');
+
+/**
+ * A background writer for this database, or undefined where there can be none: PostgreSQL
+ * (whose server already works in parallel with us), an in-memory SQLite database (a second
+ * connection would be another database), or inside a Kysely transaction.
+ */
+export function openSqliteWriter(db: Kysely<Database>): SqliteWriter | undefined {
+  const raw = db.isTransaction ? undefined : rawSqliteOf(db);
+  if (!raw || raw.memory || raw.name === '' || raw.name === ':memory:') return undefined;
+  const worker = new Worker(WORKER_SOURCE, {
+    eval: true,
+    workerData: { driver: driverPath, file: raw.name, pragmas: SQLITE_PRAGMAS },
+  });
+  let next = 0;
+  const waiting = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
+  let failed: Error | undefined;
+  let closed: (() => void) | undefined;
+  let exited = false;
+  const failAll = (error: Error) => {
+    failed = error;
+    for (const w of waiting.values()) w.reject(error);
+    waiting.clear();
+  };
+  worker.on(
+    'message',
+    (message: { id?: number; closed?: true; error?: { message: string; code?: string } }) => {
+      if (message.closed) {
+        closed?.();
+        return;
+      }
+      const entry = waiting.get(message.id ?? -1);
+      if (!entry) return;
+      waiting.delete(message.id ?? -1);
+      if (message.error) {
+        const error = Object.assign(new Error(message.error.message), { code: message.error.code });
+        entry.reject(error);
+      } else entry.resolve();
+    },
+  );
+  worker.on('error', failAll);
+  worker.on('exit', (code) => {
+    exited = true;
+    closed?.();
+    if (waiting.size > 0) failAll(new Error(`SQLite writer stopped (exit ${String(code)})`));
+  });
+  return {
+    write(statements) {
+      if (failed) return Promise.reject(failed);
+      const id = next++;
+      return new Promise<void>((resolve, reject) => {
+        waiting.set(id, { resolve, reject });
+        worker.postMessage({ id, statements });
+      });
+    },
+    async close() {
+      if (exited) return;
+      await new Promise<void>((resolve) => {
+        closed = resolve;
+        worker.postMessage({ close: true });
+      });
+      await worker.terminate();
+    },
+  };
+}
