@@ -99,7 +99,9 @@ async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhulian-bench-portrait-'));
   try {
     console.log(`生成并导入 ${HOUSEHOLDS.toLocaleString()} 户（不计时）…`);
+    // Snapshot detail: the portrait reads current values and 12-month sums, which snapshot keeps exact.
     await generateCountyFeeds({
+      detail: 'snapshot',
       countyCode: '371082',
       households: HOUSEHOLDS,
       seed: 1,
