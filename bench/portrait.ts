@@ -68,7 +68,10 @@ function plainPortrait(input: HouseholdPortraitInput) {
     out.set(member.id, { values, tags: {} });
   }
   const dead = (m: { deathDate: string | null }) => m.deathDate !== null && m.deathDate <= asOf;
-  const h: Record<string, unknown> = Object.fromEntries(householdMap(input.facts, variables));
+  const h: Record<string, unknown> = {
+    ...Object.fromEntries(householdMap(input.facts, variables)),
+    assistance_types: input.assistanceTypes,
+  };
   const bindings = {
     h,
     members: input.members.filter((m) => !dead(m)).map((m) => maps.get(m.id)),
