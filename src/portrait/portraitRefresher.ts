@@ -10,6 +10,10 @@ export function portraitContextOf(context: AppContext): PortraitContext {
     definitions: context.portrait,
     catalogue: context.variables,
     authority: authorityOf(context.feeds),
+    rebuildingFeeds: context.feeds
+      .list()
+      .filter((f) => f.builds !== undefined)
+      .map((f) => f.id),
   };
 }
 

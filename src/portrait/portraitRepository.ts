@@ -456,3 +456,20 @@ export async function removeMergedPortraits(db: Kysely<Database>, personIds: str
   }
   return removed;
 }
+
+/** Whether an import of one of these feeds completed after an instant. */
+export async function rebuildImportedSince(
+  db: Kysely<Database>,
+  feedIds: string[],
+  since: string,
+): Promise<boolean> {
+  if (feedIds.length === 0) return false;
+  const row = await db
+    .selectFrom('imports')
+    .select('id')
+    .where('feed_id', 'in', feedIds)
+    .where('status', '=', 'completed')
+    .where('finished_at', '>', since)
+    .executeTakeFirst();
+  return row !== undefined;
+}

@@ -160,6 +160,43 @@ describeEachDatabase('portrait refresh', (getDb) => {
     expect(await storedValues(db, 'person', ids.father ?? '')).toMatchObject({ age: 41 });
   });
 
+  it('a completed roster import (which rebuilds assistance households) makes the next pass a full one', async () => {
+    const { db } = getDb();
+    const rosterContext = { ...context(), rebuildingFeeds: ['civil_affairs_assistance_roster'] };
+    expect(await refreshPortraits(rosterContext, { asOf })).toMatchObject({ mode: 'incremental' });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const at = new Date().toISOString();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await db
+      .insertInto('imports')
+      .values({
+        id: '00000000-0000-4000-8000-000000000001',
+        feed_id: 'civil_affairs_assistance_roster',
+        file_name: 'roster.csv',
+        file_sha256: 'x',
+        file_bytes: 1,
+        status: 'completed',
+        received: 0,
+        accepted: 0,
+        rejected: 0,
+        duplicate: 0,
+        held_for_review: 0,
+        persons_created: 0,
+        facts_recorded: 0,
+        checkpoint_line: 0,
+        worker: 'test',
+        error_code: null,
+        error_message: null,
+        started_by: 'test',
+        started_at: at,
+        updated_at: at,
+        finished_at: at,
+      })
+      .execute();
+    expect(await refreshPortraits(rosterContext, { asOf })).toMatchObject({ mode: 'full' });
+    expect(await refreshPortraits(rosterContext, { asOf })).toMatchObject({ mode: 'incremental' });
+  });
+
   it('recomputes everything when the date moves on (ages and windows move with it)', async () => {
     const outcome = await refreshPortraits(context(), { asOf: '2026-11-02' });
     // The merged record is no person of its own any more.

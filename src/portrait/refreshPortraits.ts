@@ -14,6 +14,7 @@ import {
   personsChangedSince,
   personsWithoutHousehold,
   readRefreshState,
+  rebuildImportedSince,
   removeMergedPortraits,
   replacePortraits,
   writeRefreshState,
@@ -25,6 +26,12 @@ export interface PortraitContext {
   definitions: PortraitDefinitions;
   catalogue: VariableCatalogue;
   authority: Authority;
+  /**
+   * Feeds whose imports rebuild households after their rows (the assistance roster): what they
+   * change (assistance memberships, closed cases) carries no fact mark, so a completed import of
+   * one since the last pass makes the next pass a full one.
+   */
+  rebuildingFeeds?: string[];
 }
 
 export interface RefreshOutcome {
@@ -88,6 +95,8 @@ export async function refreshPortraits(
   options: { asOf?: string; full?: boolean } = {},
 ): Promise<RefreshOutcome> {
   const started = performance.now();
+  // Recorded as the pass's instant: anything finishing while it runs is after it, and seen next time.
+  const startedAt = new Date().toISOString();
   const { db, definitions } = context;
   const asOf = options.asOf ?? todayInChina();
   const state = await readRefreshState(db);
@@ -96,7 +105,8 @@ export async function refreshPortraits(
     options.full === true ||
     state === undefined ||
     state.as_of !== asOf ||
-    state.definitions_version !== definitions.version;
+    state.definitions_version !== definitions.version ||
+    (await rebuildImportedSince(db, context.rebuildingFeeds ?? [], state.refreshed_at));
   let households = 0;
   let persons = 0;
   if (full) {
@@ -137,7 +147,7 @@ export async function refreshPortraits(
     person_mark: until.personMark,
     as_of: asOf,
     definitions_version: definitions.version,
-    refreshed_at: new Date().toISOString(),
+    refreshed_at: startedAt,
   });
   return {
     mode: full ? 'full' : 'incremental',
