@@ -1,7 +1,9 @@
 import type { Kysely } from 'kysely';
+import { inChunks } from '../db/inChunks.ts';
 import type { Database, FactRow, PersonRow } from '../db/schema.ts';
 import { areaCodesWithin } from '../areas/areaRepository.ts';
 import { inScope, type DataScopeFilter } from '../access/scope/dataScope.ts';
+import { personInScope, personWithinArea } from '../registry/persons/personRepository.ts';
 
 /** Where each fact came from: the import (feed, file) and the line in it; manual entries have none. */
 export async function factProvenance(
@@ -9,7 +11,7 @@ export async function factProvenance(
   factIds: number[],
 ): Promise<Map<number, { importId: string; feedId: string; fileName: string; line: number | null }>> {
   const out = new Map<number, { importId: string; feedId: string; fileName: string; line: number | null }>();
-  for (let i = 0; i < factIds.length; i += 500) {
+  for (const part of inChunks(factIds)) {
     const rows = await db
       .selectFrom('facts')
       .innerJoin('imports', 'imports.id', 'facts.import_id')
@@ -20,7 +22,7 @@ export async function factProvenance(
         'imports.feed_id',
         'imports.file_name',
       ])
-      .where('facts.id', 'in', factIds.slice(i, i + 500))
+      .where('facts.id', 'in', part)
       .execute();
     for (const r of rows) {
       out.set(r.id, { importId: r.import_id, feedId: r.feed_id, fileName: r.file_name, line: r.source_line });
@@ -109,18 +111,8 @@ export async function countTags(
     .select(['portrait_tags.tag', 'portrait_tags.state', (eb) => eb.fn.countAll<number>().as('n')])
     .where('portrait_tags.subject_type', '=', 'person')
     .where('persons.merged_into', 'is', null)
-    .where((eb) =>
-      eb.or([
-        eb('persons.residence_area_code', 'in', areaCodesWithin(db, areaCode)),
-        eb('persons.hukou_area_code', 'in', areaCodesWithin(db, areaCode)),
-      ]),
-    )
-    .where((eb) =>
-      eb.or([
-        inScope(db, 'persons.residence_area_code', scope),
-        inScope(db, 'persons.hukou_area_code', scope),
-      ]),
-    )
+    .where(personWithinArea(db, areaCode))
+    .where(personInScope(db, scope))
     .groupBy(['portrait_tags.tag', 'portrait_tags.state'])
     .execute();
   return [...households, ...persons].map((r) => ({ tag: r.tag, state: r.state, n: r.n }));
@@ -172,18 +164,8 @@ export async function personsWithTag(
     .where('portrait_tags.tag', '=', query.tag)
     .where('portrait_tags.state', '=', query.state)
     .where('persons.merged_into', 'is', null)
-    .where((eb) =>
-      eb.or([
-        eb('persons.residence_area_code', 'in', areaCodesWithin(db, query.areaCode)),
-        eb('persons.hukou_area_code', 'in', areaCodesWithin(db, query.areaCode)),
-      ]),
-    )
-    .where((eb) =>
-      eb.or([
-        inScope(db, 'persons.residence_area_code', query.scope),
-        inScope(db, 'persons.hukou_area_code', query.scope),
-      ]),
-    );
+    .where(personWithinArea(db, query.areaCode))
+    .where(personInScope(db, query.scope));
   const rows = await base
     .selectAll('persons')
     .orderBy('persons.name')

@@ -10,15 +10,7 @@ import {
 import type { EventFact, PersonInput } from './portraitBindings.ts';
 import type { HouseholdPortraitInput } from './computePortrait.ts';
 import { insertChunked } from '../registry/insertChunked.ts';
-
-/** Keeps IN lists well under SQLite's and PostgreSQL's bound-parameter limits. */
-const IN_CHUNK = 500;
-
-function chunks<T>(items: T[], size = IN_CHUNK): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
+import { inChunks } from '../db/inChunks.ts';
 
 /** How facts become portrait inputs: the precedence policy, and which variables are events. */
 export interface FactPolicy {
@@ -65,7 +57,7 @@ async function factsOf(
   policy: FactPolicy,
 ): Promise<Map<string, SubjectFacts>> {
   const rows: FactRow[] = [];
-  for (const part of chunks(ids))
+  for (const part of inChunks(ids))
     rows.push(...(await findFacts(db, { subjectType, subjectIds: part, validOn: asOf })));
   return group(rows, asOf, policy);
 }
@@ -82,7 +74,7 @@ export async function loadHouseholdInputs(
   policy: FactPolicy,
 ): Promise<Map<string, HouseholdPortraitInput>> {
   const inputs = new Map<string, HouseholdPortraitInput>();
-  for (const part of chunks(householdIds)) {
+  for (const part of inChunks(householdIds)) {
     const rows = await db
       .selectFrom('hukou_members')
       .innerJoin('persons', 'persons.id', 'hukou_members.person_id')
@@ -125,7 +117,7 @@ export async function loadHouseholdInputs(
       assistance_type?: string | null;
       closed_on?: string | null;
     }[] = [];
-    for (const ids of chunks(personIds)) {
+    for (const ids of inChunks(personIds)) {
       assistance.push(
         ...(await db
           .selectFrom('assistance_members')
@@ -175,7 +167,7 @@ export async function loadPersonInputs(
   policy: FactPolicy,
 ): Promise<PersonInput[]> {
   const out: PersonInput[] = [];
-  for (const part of chunks(personIds)) {
+  for (const part of inChunks(personIds)) {
     // A record merged into another is not a person of its own any more (its survivor is).
     const rows = await db
       .selectFrom('persons')
@@ -207,7 +199,7 @@ export async function currentHouseholdsOf(
   personIds: string[],
 ): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  for (const part of chunks(personIds)) {
+  for (const part of inChunks(personIds)) {
     const rows = await db
       .selectFrom('hukou_members')
       .select(['person_id', 'household_id'])
@@ -344,24 +336,33 @@ export interface StoredPortrait {
   tags: Record<string, 'yes' | 'no' | 'unknown'>;
 }
 
+/** Deletes every stored row (values and tags) of these subjects. */
+async function deletePortraits(
+  db: Kysely<Database>,
+  type: 'person' | 'hukou_household',
+  ids: string[],
+): Promise<void> {
+  for (const part of inChunks(ids)) {
+    await db
+      .deleteFrom('portraits')
+      .where('subject_type', '=', type)
+      .where('subject_id', 'in', part)
+      .execute();
+    await db
+      .deleteFrom('portrait_tags')
+      .where('subject_type', '=', type)
+      .where('subject_id', 'in', part)
+      .execute();
+  }
+}
+
 /** Replaces the stored portraits of these subjects (all of their rows) in one transaction. */
 export async function replacePortraits(db: Kysely<Database>, portraits: StoredPortrait[]): Promise<void> {
   if (portraits.length === 0) return;
   await db.transaction().execute(async (trx) => {
     for (const type of ['person', 'hukou_household'] as const) {
       const ids = portraits.filter((p) => p.subjectType === type).map((p) => p.subjectId);
-      for (const part of chunks(ids)) {
-        await trx
-          .deleteFrom('portraits')
-          .where('subject_type', '=', type)
-          .where('subject_id', 'in', part)
-          .execute();
-        await trx
-          .deleteFrom('portrait_tags')
-          .where('subject_type', '=', type)
-          .where('subject_id', 'in', part)
-          .execute();
-      }
+      await deletePortraits(trx, type, ids);
     }
     const rows = portraits.map((p) => ({
       subject_type: p.subjectType,
@@ -433,7 +434,7 @@ export async function storedValues(
 /** Removes the stored portraits of persons merged into another record (their survivor carries on). */
 export async function removeMergedPortraits(db: Kysely<Database>, personIds: string[]): Promise<number> {
   let removed = 0;
-  for (const part of chunks(personIds)) {
+  for (const part of inChunks(personIds)) {
     const merged = await db
       .selectFrom('persons')
       .select('id')
@@ -441,17 +442,7 @@ export async function removeMergedPortraits(db: Kysely<Database>, personIds: str
       .where('merged_into', 'is not', null)
       .execute();
     const ids = merged.map((m) => m.id);
-    if (ids.length === 0) continue;
-    await db
-      .deleteFrom('portraits')
-      .where('subject_type', '=', 'person')
-      .where('subject_id', 'in', ids)
-      .execute();
-    await db
-      .deleteFrom('portrait_tags')
-      .where('subject_type', '=', 'person')
-      .where('subject_id', 'in', ids)
-      .execute();
+    await deletePortraits(db, 'person', ids);
     removed += ids.length;
   }
   return removed;

@@ -1,19 +1,13 @@
 import { sql, type Kysely, type SqlBool } from 'kysely';
 import type { Database, PersonMergeTable, PersonRow } from '../../db/schema.ts';
 import { areaCodesWithin } from '../../areas/areaRepository.ts';
-import { inScope, type DataScopeFilter } from '../../access/scope/dataScope.ts';
+import type { DataScopeFilter } from '../../access/scope/dataScope.ts';
 import { dateWithoutCentury } from '../../db/dialects/dateWithoutCentury.ts';
 import type { MovedRows } from './movedRows.ts';
+import { inChunks } from '../../db/inChunks.ts';
+import { personInScope } from '../persons/personRepository.ts';
 
 /** Person merges: moving a duplicate's rows to a survivor and back, the merge history, candidates. */
-
-const CHUNK = 900;
-
-function chunks<T>(items: T[]): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
-  return out;
-}
 
 /**
  * Takes both persons for the merge (a row lock on PostgreSQL, so two merges of one record
@@ -61,7 +55,7 @@ export async function moveDuplicateRows(
       .where('subject_id', '=', duplicateId)
       .execute()
   ).map((r) => r.id);
-  for (const ids of chunks(facts))
+  for (const ids of inChunks(facts))
     await db.updateTable('facts').set({ subject_id: survivorId }).where('id', 'in', ids).execute();
 
   const survivorHukou = new Set(
@@ -83,9 +77,9 @@ export async function moveDuplicateRows(
     .filter((r) => r.left_on === null && survivorHukou.has(r.household_id))
     .map((r) => r.id);
   const hukouMembers = hukouRows.filter((r) => !endedHukouMembers.includes(r.id)).map((r) => r.id);
-  for (const ids of chunks(hukouMembers))
+  for (const ids of inChunks(hukouMembers))
     await db.updateTable('hukou_members').set({ person_id: survivorId }).where('id', 'in', ids).execute();
-  for (const ids of chunks(endedHukouMembers))
+  for (const ids of inChunks(endedHukouMembers))
     await db.updateTable('hukou_members').set({ left_on: on }).where('id', 'in', ids).execute();
 
   const survivorAssistance = new Set(
@@ -109,13 +103,13 @@ export async function moveDuplicateRows(
   const assistanceMembers = assistanceRows
     .filter((r) => !endedAssistanceMembers.includes(r.id))
     .map((r) => r.id);
-  for (const ids of chunks(assistanceMembers))
+  for (const ids of inChunks(assistanceMembers))
     await db
       .updateTable('assistance_members')
       .set({ person_id: survivorId })
       .where('id', 'in', ids)
       .execute();
-  for (const ids of chunks(endedAssistanceMembers))
+  for (const ids of inChunks(endedAssistanceMembers))
     await db.updateTable('assistance_members').set({ valid_to: on }).where('id', 'in', ids).execute();
 
   const assistanceApplicants = (
@@ -125,7 +119,7 @@ export async function moveDuplicateRows(
       .where('applicant_person_id', '=', duplicateId)
       .execute()
   ).map((r) => r.id);
-  for (const ids of chunks(assistanceApplicants)) {
+  for (const ids of inChunks(assistanceApplicants)) {
     await db
       .updateTable('assistance_households')
       .set({ applicant_person_id: survivorId })
@@ -149,7 +143,7 @@ export async function moveDuplicateRows(
   const linkReviews = (
     await db.selectFrom('link_reviews').select('id').where('person_id', '=', duplicateId).execute()
   ).map((r) => r.id);
-  for (const ids of chunks(linkReviews))
+  for (const ids of inChunks(linkReviews))
     await db.updateTable('link_reviews').set({ person_id: survivorId }).where('id', 'in', ids).execute();
 
   return {
@@ -175,7 +169,7 @@ export async function returnMovedRows(
   duplicateId: string,
   moved: MovedRows,
 ): Promise<void> {
-  for (const ids of chunks(moved.facts)) {
+  for (const ids of inChunks(moved.facts)) {
     await db
       .updateTable('facts')
       .set({ subject_id: duplicateId })
@@ -183,7 +177,7 @@ export async function returnMovedRows(
       .where('subject_id', '=', survivorId)
       .execute();
   }
-  for (const ids of chunks(moved.hukouMembers)) {
+  for (const ids of inChunks(moved.hukouMembers)) {
     await db
       .updateTable('hukou_members')
       .set({ person_id: duplicateId })
@@ -191,7 +185,7 @@ export async function returnMovedRows(
       .where('person_id', '=', survivorId)
       .execute();
   }
-  for (const ids of chunks(moved.endedHukouMembers)) {
+  for (const ids of inChunks(moved.endedHukouMembers)) {
     await db
       .updateTable('hukou_members')
       .set({ left_on: null })
@@ -199,7 +193,7 @@ export async function returnMovedRows(
       .where('left_on', '=', moved.endedOn)
       .execute();
   }
-  for (const ids of chunks(moved.assistanceMembers)) {
+  for (const ids of inChunks(moved.assistanceMembers)) {
     await db
       .updateTable('assistance_members')
       .set({ person_id: duplicateId })
@@ -207,7 +201,7 @@ export async function returnMovedRows(
       .where('person_id', '=', survivorId)
       .execute();
   }
-  for (const ids of chunks(moved.endedAssistanceMembers)) {
+  for (const ids of inChunks(moved.endedAssistanceMembers)) {
     await db
       .updateTable('assistance_members')
       .set({ valid_to: null })
@@ -215,7 +209,7 @@ export async function returnMovedRows(
       .where('valid_to', '=', moved.endedOn)
       .execute();
   }
-  for (const ids of chunks(moved.assistanceApplicants)) {
+  for (const ids of inChunks(moved.assistanceApplicants)) {
     await db
       .updateTable('assistance_households')
       .set({ applicant_person_id: duplicateId })
@@ -227,7 +221,7 @@ export async function returnMovedRows(
   for (const key of moved.ingestKeys)
     byFeed.set(key.feedId, [...(byFeed.get(key.feedId) ?? []), key.recordHash]);
   for (const [feedId, hashes] of byFeed) {
-    for (const part of chunks(hashes)) {
+    for (const part of inChunks(hashes)) {
       await db
         .updateTable('ingest_keys')
         .set({ person_id: duplicateId })
@@ -237,7 +231,7 @@ export async function returnMovedRows(
         .execute();
     }
   }
-  for (const ids of chunks(moved.linkReviews)) {
+  for (const ids of inChunks(moved.linkReviews)) {
     await db
       .updateTable('link_reviews')
       .set({ person_id: duplicateId })
@@ -311,9 +305,6 @@ export interface CandidateQuery {
   areaCode: string;
 }
 
-const inScopeBy = (db: Kysely<Database>, alias: 'a' | 'b', scope: DataScopeFilter) =>
-  sql<SqlBool>`(${inScope(db, `${alias}.residence_area_code`, scope)} or ${inScope(db, `${alias}.hukou_area_code`, scope)})`;
-
 /**
  * Pairs of active persons, both in the caller's scope and at least one within the area, with
  * the same name and sex and birth dates equal once the century is dropped: the same birth date
@@ -338,8 +329,8 @@ function pairQuery(db: Kysely<Database>, query: CandidateQuery, sameBirthDate: b
     .where(
       sameBirthDate ? sql<SqlBool>`a.birth_date = b.birth_date` : sql<SqlBool>`a.birth_date <> b.birth_date`,
     )
-    .where(inScopeBy(db, 'a', query.scope))
-    .where(inScopeBy(db, 'b', query.scope))
+    .where(personInScope(db, query.scope, 'a'))
+    .where(personInScope(db, query.scope, 'b'))
     .where((eb) =>
       eb.or([
         eb('a.residence_area_code', 'in', within),
@@ -386,7 +377,7 @@ export async function listCenturyApartPairs(db: Kysely<Database>, query: Candida
 export async function findPersonRowsByIds(db: Kysely<Database>, ids: string[]): Promise<PersonRow[]> {
   if (ids.length === 0) return [];
   const out: PersonRow[] = [];
-  for (const part of chunks([...new Set(ids)]))
+  for (const part of inChunks([...new Set(ids)]))
     out.push(...(await db.selectFrom('persons').selectAll().where('id', 'in', part).execute()));
   return out;
 }

@@ -13,8 +13,14 @@ export async function insertPersonRows(db: Kysely<Database>, rows: PersonTable[]
 }
 
 /** A person is within a scope when they live or have their hukou there. */
-export function personInScope(db: Kysely<Database>, scope: DataScopeFilter) {
-  return sql<SqlBool>`(${inScope(db, 'persons.residence_area_code', scope)} or ${inScope(db, 'persons.hukou_area_code', scope)})`;
+/** A person is in scope where they live or where their hukou is (`table`: the alias of persons). */
+export function personInScope(db: Kysely<Database>, scope: DataScopeFilter, table = 'persons') {
+  return sql<SqlBool>`(${inScope(db, `${table}.residence_area_code`, scope)} or ${inScope(db, `${table}.hukou_area_code`, scope)})`;
+}
+
+/** A person is within an area where they live or where their hukou is (`table`: the alias of persons). */
+export function personWithinArea(db: Kysely<Database>, areaCode: string, table = 'persons') {
+  return sql<SqlBool>`(${sql.ref(`${table}.residence_area_code`)} in (${areaCodesWithin(db, areaCode)}) or ${sql.ref(`${table}.hukou_area_code`)} in (${areaCodesWithin(db, areaCode)}))`;
 }
 
 /**
