@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -282,18 +283,8 @@ export function buildPortraitDefinitions(
     household: derived.household,
     tags,
     categories: categories as Record<string, Label>,
-    version: hashText(version),
+    version: createHash('sha256').update(version).digest('hex').slice(0, 16),
   };
-}
-
-/** A short stable fingerprint (FNV-1a), enough to notice that the definitions changed. */
-function hashText(text: string): string {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return (hash >>> 0).toString(16).padStart(8, '0');
 }
 
 /** Loads and checks the portrait file (the shipped one by default). */

@@ -7,7 +7,7 @@ import { requirePerson } from '../registry/persons/personService.ts';
 import { requireHukouHousehold } from '../registry/households/hukouHouseholdService.ts';
 import { relationshipLabel } from '../registry/households/relationshipCodes.ts';
 import { personMasker } from '../registry/persons/personMasking.ts';
-import { toPersonDto } from '../registry/persons/personDto.ts';
+import { sexLabels, toPersonDto } from '../registry/persons/personDto.ts';
 import { authorityOf } from '../ingest/feeds/loadFeeds.ts';
 import { computePortrait, type SubjectPortrait, type TagState } from './computePortrait.ts';
 import { registryFields, type PortraitDefinitions, type TagDefinition } from './portraitDefinitions.ts';
@@ -82,7 +82,7 @@ function display(context: AppContext, variable: string, value: FactValue | null)
   if (typeof value === 'boolean') return value ? { zh: '是', en: 'Yes' } : { zh: '否', en: 'No' };
   const code = context.variables.get(variable)?.codes?.[String(value)];
   if (code) return code;
-  if (variable === 'sex') return value === 'male' ? { zh: '男', en: 'Male' } : { zh: '女', en: 'Female' };
+  if (variable === 'sex' && (value === 'male' || value === 'female')) return sexLabels[value];
   if (variable === 'relationship') {
     const zh = relationshipLabel(String(value));
     return { zh: zh ?? String(value), en: String(value) };

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import {
   Alert,
   Button,
@@ -45,6 +45,32 @@ function selected(path: string): { person?: string; household?: string; tag?: st
     ...(params.get('household') ? { household: params.get('household') ?? '' } : {}),
     ...(params.get('tag') ? { tag: params.get('tag') ?? '' } : {}),
   };
+}
+
+/** A link-styled button to another portrait view (the console routes by the URL's hash). */
+function LinkButton({
+  go,
+  to,
+  testId,
+  children,
+}: {
+  go: (next: string) => void;
+  to: string;
+  testId?: string;
+  children: ReactNode;
+}) {
+  return (
+    <Button
+      type="link"
+      size="small"
+      data-testid={testId}
+      onClick={() => {
+        go(to);
+      }}
+    >
+      {children}
+    </Button>
+  );
 }
 
 function useLabel() {
@@ -357,15 +383,9 @@ function HouseholdView({ id, go }: { id: string; go: (next: string) => void }) {
             title: t('name'),
             key: 'name',
             render: (_: unknown, m) => (
-              <Button
-                type="link"
-                size="small"
-                onClick={() => {
-                  go(`/portrait?person=${m.person.id}`);
-                }}
-              >
+              <LinkButton go={go} to={`/portrait?person=${m.person.id}`}>
                 {m.person.name}
-              </Button>
+              </LinkButton>
             ),
           },
           {
@@ -444,6 +464,13 @@ function Overview({ go, tag }: { go: (next: string) => void; tag: string | undef
     }
   };
 
+  const pagination = {
+    current: page,
+    pageSize,
+    total: tagged.data?.total ?? 0,
+    onChange: setPage,
+    showSizeChanger: false,
+  };
   const tagLabel = (code: string) => label(definitions.data?.tags.find((d) => d.code === code)?.label);
   const rows = (definitions.data?.tags ?? []).map((d) => {
     const count = counts.data?.items.find((c) => c.tag === d.code);
@@ -474,15 +501,9 @@ function Overview({ go, tag }: { go: (next: string) => void; tag: string | undef
               title: t('name'),
               dataIndex: 'name',
               render: (v: string, p) => (
-                <Button
-                  type="link"
-                  size="small"
-                  onClick={() => {
-                    go(`/portrait?person=${p.id}`);
-                  }}
-                >
+                <LinkButton go={go} to={`/portrait?person=${p.id}`}>
                   {v}
-                </Button>
+                </LinkButton>
               ),
             },
             { title: t('idNumber'), dataIndex: 'idNumberMasked', render: (v: string) => <code>{v}</code> },
@@ -509,27 +530,15 @@ function Overview({ go, tag }: { go: (next: string) => void; tag: string | undef
               size="small"
               data-testid="tagged-households"
               dataSource={tagged.data.households}
-              pagination={{
-                current: page,
-                pageSize,
-                total: tagged.data.total,
-                onChange: setPage,
-                showSizeChanger: false,
-              }}
+              pagination={pagination}
               columns={[
                 {
                   title: t('hukouNumber'),
                   dataIndex: 'hukouNumber',
                   render: (v: string, h) => (
-                    <Button
-                      type="link"
-                      size="small"
-                      onClick={() => {
-                        go(`/portrait?household=${h.id}`);
-                      }}
-                    >
+                    <LinkButton go={go} to={`/portrait?household=${h.id}`}>
                       {v}
-                    </Button>
+                    </LinkButton>
                   ),
                 },
                 { title: t('address'), dataIndex: 'address', render: (v: string | null) => v ?? '—' },
@@ -541,27 +550,15 @@ function Overview({ go, tag }: { go: (next: string) => void; tag: string | undef
               size="small"
               data-testid="tagged-persons"
               dataSource={tagged.data.persons}
-              pagination={{
-                current: page,
-                pageSize,
-                total: tagged.data.total,
-                onChange: setPage,
-                showSizeChanger: false,
-              }}
+              pagination={pagination}
               columns={[
                 {
                   title: t('name'),
                   dataIndex: 'name',
                   render: (v: string, p) => (
-                    <Button
-                      type="link"
-                      size="small"
-                      onClick={() => {
-                        go(`/portrait?person=${p.id}`);
-                      }}
-                    >
+                    <LinkButton go={go} to={`/portrait?person=${p.id}`}>
                       {v}
-                    </Button>
+                    </LinkButton>
                   ),
                 },
                 {
@@ -588,16 +585,9 @@ function Overview({ go, tag }: { go: (next: string) => void; tag: string | undef
               title: t('portraitTags'),
               dataIndex: 'label',
               render: (v: Label, r) => (
-                <Button
-                  type="link"
-                  size="small"
-                  data-testid={`overview-${r.code}`}
-                  onClick={() => {
-                    go(`/portrait?tag=${r.code}`);
-                  }}
-                >
+                <LinkButton go={go} to={`/portrait?tag=${r.code}`} testId={`overview-${r.code}`}>
                   {label(v)}
-                </Button>
+                </LinkButton>
               ),
             },
             {
