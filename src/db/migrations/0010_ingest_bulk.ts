@@ -12,26 +12,26 @@ import { columnTypes } from '../dialects/columnTypes.ts';
  *   B-tree instead of a rowid table plus the key's own index. (PostgreSQL has no such thing;
  *   its heap plus primary key stay as they are.)
  */
-export async function up(db: Kysely<unknown>): Promise<void> {
-  const t = columnTypes(db);
-  await db.schema.dropIndex('facts_variable').execute();
-  if (t.isPostgres) return;
+/**
+ * SQLite only: rebuilds `ingest_keys` with the same columns and indexes, as a WITHOUT ROWID table
+ * or as an ordinary one (the way back), copying every key.
+ */
+async function rebuildIngestKeys(db: Kysely<unknown>, withoutRowid: boolean): Promise<void> {
   await db.schema.dropIndex('ingest_keys_import').execute();
   await db.schema.dropIndex('ingest_keys_person').execute();
-  await db.schema.alterTable('ingest_keys').renameTo('ingest_keys_0009').execute();
-  await db.schema
+  await db.schema.alterTable('ingest_keys').renameTo('ingest_keys_old').execute();
+  const table = db.schema
     .createTable('ingest_keys')
     .addColumn('feed_id', 'text', (c) => c.notNull())
     .addColumn('record_hash', 'text', (c) => c.notNull())
     .addColumn('import_id', 'text', (c) => c.notNull())
     .addColumn('line', 'integer', (c) => c.notNull())
     .addColumn('person_id', 'text')
-    .addPrimaryKeyConstraint('ingest_keys_pk', ['feed_id', 'record_hash'])
-    .modifyEnd(sql`without rowid`)
-    .execute();
+    .addPrimaryKeyConstraint('ingest_keys_pk', ['feed_id', 'record_hash']);
+  await (withoutRowid ? table.modifyEnd(sql`without rowid`) : table).execute();
   await sql`insert into ingest_keys (feed_id, record_hash, import_id, line, person_id)
-    select feed_id, record_hash, import_id, line, person_id from ingest_keys_0009`.execute(db);
-  await db.schema.dropTable('ingest_keys_0009').execute();
+    select feed_id, record_hash, import_id, line, person_id from ingest_keys_old`.execute(db);
+  await db.schema.dropTable('ingest_keys_old').execute();
   await db.schema
     .createIndex('ingest_keys_import')
     .on('ingest_keys')
@@ -40,30 +40,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.createIndex('ingest_keys_person').on('ingest_keys').column('person_id').execute();
 }
 
+export async function up(db: Kysely<unknown>): Promise<void> {
+  await db.schema.dropIndex('facts_variable').execute();
+  if (!columnTypes(db).isPostgres) await rebuildIngestKeys(db, true);
+}
+
 export async function down(db: Kysely<unknown>): Promise<void> {
-  const t = columnTypes(db);
-  if (!t.isPostgres) {
-    await db.schema.dropIndex('ingest_keys_import').execute();
-    await db.schema.dropIndex('ingest_keys_person').execute();
-    await db.schema.alterTable('ingest_keys').renameTo('ingest_keys_0010').execute();
-    await db.schema
-      .createTable('ingest_keys')
-      .addColumn('feed_id', 'text', (c) => c.notNull())
-      .addColumn('record_hash', 'text', (c) => c.notNull())
-      .addColumn('import_id', 'text', (c) => c.notNull())
-      .addColumn('line', 'integer', (c) => c.notNull())
-      .addColumn('person_id', 'text')
-      .addPrimaryKeyConstraint('ingest_keys_pk', ['feed_id', 'record_hash'])
-      .execute();
-    await sql`insert into ingest_keys (feed_id, record_hash, import_id, line, person_id)
-      select feed_id, record_hash, import_id, line, person_id from ingest_keys_0010`.execute(db);
-    await db.schema.dropTable('ingest_keys_0010').execute();
-    await db.schema
-      .createIndex('ingest_keys_import')
-      .on('ingest_keys')
-      .columns(['import_id', 'line'])
-      .execute();
-    await db.schema.createIndex('ingest_keys_person').on('ingest_keys').column('person_id').execute();
-  }
+  if (!columnTypes(db).isPostgres) await rebuildIngestKeys(db, false);
   await db.schema.createIndex('facts_variable').on('facts').columns(['variable', 'valid_from']).execute();
 }
