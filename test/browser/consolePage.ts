@@ -32,3 +32,17 @@ export async function signInAs(page: Page, username: string, password = DEMO_PAS
   await page.getByLabel('密码').fill(password);
   await page.getByRole('button', { name: /登\s*录/ }).click();
 }
+
+/** A console page on a listening app, signed in as a user and showing the home page. */
+export async function openSignedIn(
+  browser: Browser,
+  app: FastifyInstance,
+  problems: string[],
+  username: string,
+  options: { acceptDownloads?: boolean } = {},
+): Promise<Page> {
+  const page = await openConsolePage(browser, app, problems, options);
+  await signInAs(page, username);
+  await page.getByTestId('welcome').waitFor();
+  return page;
+}

@@ -8,7 +8,7 @@ import { makeResidentId } from '../../src/registry/residentId/index.ts';
 import { createPerson } from '../../src/registry/persons/personService.ts';
 import { systemScope } from '../../src/access/scope/dataScope.ts';
 import { launchBrowser } from './launchBrowser.ts';
-import { openConsolePage, signInAs } from './consolePage.ts';
+import { openSignedIn } from './consolePage.ts';
 
 const gbk = new TextDecoder('gbk');
 /** GBK bytes for a text, by a reverse table of the decoder (as departments' exports are). */
@@ -69,9 +69,7 @@ describe('data import (browser)', () => {
 
   async function open(user: string): Promise<Page> {
     app = await buildTestApp(test, { as: null });
-    const p = await openConsolePage(browser, app, problems, { acceptDownloads: true });
-    await signInAs(p, user);
-    await p.getByTestId('welcome').waitFor();
+    const p = await openSignedIn(browser, app, problems, user, { acceptDownloads: true });
     page = p;
     return p;
   }

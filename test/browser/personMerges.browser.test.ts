@@ -8,7 +8,7 @@ import { makeResidentId } from '../../src/registry/residentId/index.ts';
 import { createPerson } from '../../src/registry/persons/personService.ts';
 import { systemScope } from '../../src/access/scope/dataScope.ts';
 import { launchBrowser } from './launchBrowser.ts';
-import { openConsolePage, signInAs } from './consolePage.ts';
+import { openSignedIn } from './consolePage.ts';
 
 /**
  * Person merges in the console, in a real Chromium: a county worker finds two records of one
@@ -52,10 +52,8 @@ describe('person merges (browser)', () => {
 
   it('merges two persons after comparing them, and splits them back', async () => {
     app = await buildTestApp(test, { as: null });
-    const p = await openConsolePage(browser, app, problems);
+    const p = await openSignedIn(browser, app, problems, 'county');
     page = p;
-    await signInAs(p, 'county');
-    await p.getByTestId('welcome').waitFor();
     await p.getByRole('menuitem', { name: '人员合并' }).click();
     const candidates = p.getByTestId('merge-candidates-table');
     await expect.poll(() => candidates.textContent()).toContain('于淑珍');

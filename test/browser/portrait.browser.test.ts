@@ -13,7 +13,7 @@ import { portraitContextOf } from '../../src/portrait/portraitRefresher.ts';
 import { todayInChina } from '../../src/core/isoDate.ts';
 import { testFieldCipher } from '../../src/core/fieldCipher.ts';
 import { launchBrowser } from './launchBrowser.ts';
-import { openConsolePage, signInAs } from './consolePage.ts';
+import { openSignedIn } from './consolePage.ts';
 
 /**
  * The portrait in a real Chromium: a county worker sees the tags of the county, opens the
@@ -77,10 +77,8 @@ describe('portrait (browser)', () => {
 
   it('shows the county’s tags, a person’s evidence by department and feed, and the household with its timeline', async () => {
     app = await buildTestApp(test, { as: null });
-    const p = await openConsolePage(browser, app, problems);
+    const p = await openSignedIn(browser, app, problems, 'county');
     page = p;
-    await signInAs(p, 'county');
-    await p.getByTestId('welcome').waitFor();
     await p.getByRole('menuitem', { name: '人员家庭画像' }).click();
 
     // The overview: every tag with its count in the county.
