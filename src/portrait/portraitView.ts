@@ -12,7 +12,7 @@ import { authorityOf } from '../ingest/feeds/loadFeeds.ts';
 import { computePortrait, type SubjectPortrait, type TagState } from './computePortrait.ts';
 import { registryFields, type PortraitDefinitions, type TagDefinition } from './portraitDefinitions.ts';
 import { loadHouseholdInputs, loadPersonInputs } from './portraitRepository.ts';
-import type { PersonInput } from './portraitBindings.ts';
+import { personMap, type PersonInput } from './portraitBindings.ts';
 import { factProvenance, factsOfPersons, householdOfPerson, membersOfHousehold } from './portraitQueries.ts';
 
 /** One input behind a tag: a member's value with its source, or the fact that it is missing. */
@@ -110,25 +110,6 @@ function values(context: AppContext, portrait: SubjectPortrait, entity: 'person'
   });
 }
 
-function registryValue(person: PersonInput, field: string): FactValue | null {
-  switch (field) {
-    case 'sex':
-      return person.sex;
-    case 'birth_date':
-      return person.birthDate;
-    case 'death_date':
-      return person.deathDate;
-    case 'hukou_area_code':
-      return person.hukouAreaCode;
-    case 'residence_area_code':
-      return person.residenceAreaCode;
-    case 'relationship':
-      return person.relationship;
-    default:
-      return null;
-  }
-}
-
 type Provenance = Awaited<ReturnType<typeof factProvenance>>;
 
 /** The inputs of a tag for these persons (and household facts), each with where it came from. */
@@ -141,6 +122,7 @@ function traceInputs(
   provenance: Provenance,
 ): InputView[] {
   const out: InputView[] = [];
+  const registryMaps = new Map(persons.map(({ input }) => [input.id, personMap(input, context.variables)]));
   const fromFact = (fact: ResolvedFact, personId: string | null, personName: string | null): InputView => {
     const origin = provenance.get(fact.factId);
     return {
@@ -191,8 +173,9 @@ function traceInputs(
     }
     for (const { input, name } of persons) {
       if (variable in registryFields) {
-        const value = registryValue(input, variable);
-        if (value === null) continue;
+        // The same registry fields the expressions read (portraitBindings.ts), absent when unknown.
+        const value = registryMaps.get(input.id)?.get(variable);
+        if (typeof value !== 'string') continue;
         out.push({
           variable,
           label: labelOf(context, variable),
