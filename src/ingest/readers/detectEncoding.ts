@@ -6,9 +6,19 @@ export type TextEncodingName = 'utf-8' | 'gbk';
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const gbk = new TextDecoder('gbk', { fatal: true });
 
+/**
+ * GBK through Node's ICU decoder, strict: 0xFF is never a GBK or GB18030 byte (leads and trails
+ * stop at 0xFE), yet ICU drops it silently even in fatal mode, so a garbled byte would vanish
+ * from the text. It is refused here, as the WHATWG decoder would.
+ */
+function decodeGbk(bytes: Uint8Array): string {
+  if (bytes.indexOf(0xff) !== -1) throw new TypeError('0xFF is not a GBK byte');
+  return gbk.decode(bytes);
+}
+
 /** Decodes whole lines; throws TypeError on bytes invalid in the encoding. */
 export function decodeStrict(bytes: Uint8Array, encoding: TextEncodingName): string {
-  return (encoding === 'utf-8' ? utf8 : gbk).decode(bytes);
+  return encoding === 'utf-8' ? utf8.decode(bytes) : decodeGbk(bytes);
 }
 
 export function startsWithUtf8Bom(bytes: Uint8Array): boolean {
@@ -34,7 +44,7 @@ export function detectEncoding(
   }
   if (startsWithUtf8Bom(bytes)) return undefined;
   try {
-    return { encoding: 'gbk', text: gbk.decode(bytes) };
+    return { encoding: 'gbk', text: decodeGbk(bytes) };
   } catch {
     return undefined;
   }
