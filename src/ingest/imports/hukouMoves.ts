@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { timeOrderedId } from '../../core/timeOrderedId.ts';
 import type { InterpretedRow } from '../rows/interpretRow.ts';
 import type { BatchWrites } from './ingestRepository.ts';
 
@@ -37,7 +37,7 @@ export function applyHukouMove(input: {
   if (now?.memberId != null) writes.hukouMemberEnds.push({ id: now.memberId, left_on: on });
   let householdId = households.get(number);
   if (!householdId) {
-    householdId = randomUUID();
+    householdId = timeOrderedId();
     households.set(number, householdId);
     writes.hukouHouseholds.push({
       id: householdId,

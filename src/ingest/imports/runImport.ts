@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { timeOrderedId } from '../../core/timeOrderedId.ts';
 import os from 'node:os';
 import type { Insertable, Kysely } from 'kysely';
 import { AppError, formatMessage } from '../../core/appError.ts';
@@ -618,7 +619,7 @@ function createPerson(
   if (number && hukouArea && options.heldAreaCodes?.has(hukouArea)) {
     let householdId = households.get(number);
     if (!householdId) {
-      householdId = randomUUID();
+      householdId = timeOrderedId();
       households.set(number, householdId);
       out.writes.hukouHouseholds.push({
         id: householdId,

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { timeOrderedId } from '../../core/timeOrderedId.ts';
 import type { Kysely } from 'kysely';
 import { AppError, type FieldProblem } from '../../core/appError.ts';
 import type { AssistanceHouseholdTable, Database } from '../../db/schema.ts';
@@ -134,7 +134,7 @@ export async function createAssistanceHousehold(
   });
   const decisions = decideMembership(candidates, body.establishedOn);
   const household: AssistanceHouseholdTable = {
-    id: randomUUID(),
+    id: timeOrderedId(),
     area_code: applicant.residence_area_code,
     applicant_person_id: applicant.id,
     established_on: body.establishedOn,

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { timeOrderedId } from '../../core/timeOrderedId.ts';
 import type { Insertable, Kysely } from 'kysely';
 import type { AssistanceHouseholdTable, AssistanceMemberTable, Database } from '../../db/schema.ts';
 import {
@@ -83,7 +83,7 @@ export async function applyAssistanceRoster(
       }
       let householdId = current?.id ?? '';
       if (plan.create) {
-        householdId = randomUUID();
+        householdId = timeOrderedId();
         households.push({
           id: householdId,
           area_code: roster.areaCode,

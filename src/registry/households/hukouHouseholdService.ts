@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { timeOrderedId } from '../../core/timeOrderedId.ts';
 import type { Kysely } from 'kysely';
 import { AppError, type FieldProblem } from '../../core/appError.ts';
 import { normalizeAreaCode } from '../../areas/areaCode.ts';
@@ -91,7 +91,7 @@ export async function createHukouHousehold(
   }
 
   const household: HukouHouseholdTable = {
-    id: randomUUID(),
+    id: timeOrderedId(),
     hukou_number: body.hukouNumber,
     area_code: areaCode,
     address: body.address ?? null,

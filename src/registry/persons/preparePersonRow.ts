@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { timeOrderedId } from '../../core/timeOrderedId.ts';
 import type { FieldCipher } from '../../core/fieldCipher.ts';
 import type { PersonTable } from '../../db/schema.ts';
 
@@ -28,7 +28,7 @@ export function preparePersonRow(
 ): PersonTable {
   const phone = input.phone ?? null;
   return {
-    id: input.id ?? randomUUID(),
+    id: input.id ?? timeOrderedId(),
     id_number_enc: cipher.encrypt(input.idNumber),
     id_number_hash: idNumberHash ?? cipher.blindIndex(input.idNumber),
     name: input.name,
