@@ -1,0 +1,367 @@
+import { celList, celMap, type CelMap } from '@bufbuild/cel';
+import type { FactValue } from '../../registry/variables/variableCatalogue.ts';
+import { fromCel, type CelInputValue } from '../../portrait/portraitBindings.ts';
+import type { ParameterSet } from '../parameters/parameterSet.ts';
+import type { RuleVocabulary } from '../ruleVocabulary.ts';
+import type {
+  AmountPeriod,
+  CompiledExpr,
+  Label,
+  MessageTemplate,
+  PolicyDefinition,
+  PolicyException,
+  PolicyOutcome,
+} from '../policies/policyDefinition.ts';
+import type { InputSource, RuleMember, RuleSubject } from './ruleSubject.ts';
+
+export type CriterionState = 'yes' | 'no' | 'unknown';
+export type PolicyResultOutcome = PolicyOutcome | 'unknown' | 'error';
+
+export interface InputUsed {
+  /** `h.x`, `p.x` or `members.x` (one value per member). */
+  ref: string;
+  label: Label;
+  unit: string | null;
+  /** Null when missing; for members.x the members' values in order. */
+  value: FactValue | (FactValue | null)[] | null;
+  source: InputSource | null;
+}
+
+export interface ParameterUsed {
+  name: string;
+  label: Label;
+  unit: string;
+  value: FactValue | null;
+  region: string | null;
+  from: string | null;
+  ref: string | null;
+  confirmed: boolean | null;
+}
+
+export interface CriterionResult {
+  name: string;
+  label: Label;
+  state: CriterionState;
+  /** Why not, in Chinese and English, when the state is 'no'. */
+  message: Label | null;
+  inputs: InputUsed[];
+  parameters: ParameterUsed[];
+  /** Numeric tests: the two sides and how far apart (left − right). */
+  distance: { left: number; right: number; difference: number; operator: string } | null;
+  /** Inputs absent that would decide an unknown. */
+  missing: string[];
+}
+
+export interface MissingInput {
+  ref: string;
+  label: Label;
+  /** The criteria it would decide (the ranking: most first). */
+  criteria: string[];
+}
+
+export interface PolicyResult {
+  policyId: string;
+  /** 'household', or the member's id for person policies. */
+  subject: string;
+  outcome: PolicyResultOutcome;
+  error: string | null;
+  /** Already receiving it (its enrolment evidence); null when undecidable or not declared. */
+  receiving: boolean | null;
+  criteria: CriterionResult[];
+  exception: { name: string; label: Label; outcome: PolicyOutcome } | null;
+  amount: { value: number; period: AmountPeriod; explain: Label } | null;
+  missing: MissingInput[];
+}
+
+/** Everything the explain path needs besides the subject. */
+export interface RulePool {
+  policies: PolicyDefinition[];
+  parameters: ParameterSet;
+  vocabulary: RuleVocabulary;
+  /** Changes whenever a policy or parameter file changes (results record it). */
+  version: string;
+}
+
+const celParams = new WeakMap<object, CelMap>();
+
+/** The parameter tree as CEL maps (integers as CEL ints), once per tree. */
+function paramMap(parameters: ParameterSet, region: string, asOf: string): CelMap {
+  const tree = parameters.treeAt(region, asOf);
+  let map = celParams.get(tree);
+  if (!map) {
+    const convert = (node: Record<string, unknown>, prefix: string): CelMap =>
+      celMap(
+        new Map(
+          Object.entries(node).map(([key, value]): [string, unknown] => {
+            const name = prefix ? `${prefix}.${key}` : key;
+            if (typeof value === 'object' && value !== null)
+              return [key, convert(value as Record<string, unknown>, name)];
+            const type = parameters.get(name)?.type;
+            return [key, type === 'integer' && typeof value === 'number' ? BigInt(value) : value];
+          }),
+        ) as Map<string, CelInputValue>,
+      );
+    map = convert(tree, '');
+    celParams.set(tree, map);
+  }
+  return map;
+}
+
+function stateOf(result: unknown): CriterionState {
+  return result === true ? 'yes' : result === false ? 'no' : 'unknown';
+}
+
+function display(value: unknown): string {
+  if (typeof value === 'bigint') return value.toString();
+  if (typeof value === 'number')
+    return value.toLocaleString('zh-CN', { maximumFractionDigits: 2, useGrouping: false });
+  if (typeof value === 'boolean') return value ? '是' : '否';
+  if (typeof value === 'string') return value;
+  return '（缺失）';
+}
+
+function render(template: MessageTemplate, bindings: Record<string, unknown>): Label {
+  const one = (part: { text: string; parts: CompiledExpr[] }) =>
+    part.text.replace(/\{(\d+)\}/g, (_, i: string) => {
+      const result = part.parts[Number(i)]?.evaluate(bindings);
+      return result instanceof Error ? '（缺失）' : display(result);
+    });
+  const zh = one(template.zh);
+  return { zh, en: template.en ? one(template.en) : zh };
+}
+
+function numeric(value: unknown): number | undefined {
+  if (typeof value === 'bigint') return Number(value);
+  return typeof value === 'number' ? value : undefined;
+}
+
+interface Context {
+  pool: RulePool;
+  subject: RuleSubject;
+  bindings: Record<string, unknown>;
+  person: RuleMember | null;
+}
+
+function inputsOf(expr: CompiledExpr, context: Context): { inputs: InputUsed[]; missing: string[] } {
+  const { vocabulary } = context.pool;
+  const inputs: InputUsed[] = [];
+  const missing: string[] = [];
+  const seen = new Set<string>();
+  for (const field of expr.fields) {
+    if (field.on === 'name') continue;
+    const ref = `${field.on === 'member' ? 'members' : field.on}.${field.field}`;
+    if (seen.has(ref)) continue;
+    seen.add(ref);
+    const info = (field.on === 'h' ? vocabulary.household : vocabulary.person).get(field.field);
+    const base = {
+      ref,
+      label: info?.label ?? { zh: field.field, en: field.field },
+      unit: info?.unit ?? null,
+    };
+    if (field.on === 'h') {
+      const value = context.subject.household.get(field.field);
+      if (value === undefined) missing.push(ref);
+      inputs.push({
+        ...base,
+        value: value === undefined ? null : (fromCel(value) ?? null),
+        source: context.subject.householdSources?.get(field.field) ?? null,
+      });
+    } else if (field.on === 'p') {
+      const value = context.person?.values.get(field.field);
+      if (value === undefined) missing.push(ref);
+      inputs.push({
+        ...base,
+        value: value === undefined ? null : (fromCel(value) ?? null),
+        source: context.person?.sources?.get(field.field) ?? null,
+      });
+    } else {
+      const values = context.subject.members.map((m) => {
+        const value = m.values.get(field.field);
+        return value === undefined ? null : (fromCel(value) ?? null);
+      });
+      if (values.some((v) => v === null)) missing.push(ref);
+      inputs.push({ ...base, value: values, source: null });
+    }
+  }
+  return { inputs, missing };
+}
+
+function parametersOf(expr: CompiledExpr, context: Context): { used: ParameterUsed[]; missing: string[] } {
+  const { parameters } = context.pool;
+  const used: ParameterUsed[] = [];
+  const missing: string[] = [];
+  for (const name of expr.parameters) {
+    const definition = parameters.get(name);
+    const value = parameters.valueAt(name, context.subject.region, context.subject.asOf);
+    if (!value) missing.push(`param.${name}`);
+    used.push({
+      name,
+      label: definition?.label ?? { zh: name, en: name },
+      unit: definition?.unit ?? '',
+      value: value?.value ?? null,
+      region: value?.region ?? null,
+      from: value?.from ?? null,
+      ref: value?.ref ?? null,
+      confirmed: value?.confirmed ?? null,
+    });
+  }
+  return { used, missing };
+}
+
+/** Exceptions from the highest priority down; an unknown one keeps the result open unless every way agrees. */
+function decide(
+  levels: PolicyException[][],
+  states: Map<PolicyException, CriterionState>,
+  base: PolicyResultOutcome,
+): { outcome: PolicyResultOutcome; exception: PolicyException | null } {
+  const [level, ...rest] = levels;
+  if (!level) return { outcome: base, exception: null };
+  const applying = level.find((e) => states.get(e) === 'yes');
+  if (applying) return { outcome: applying.outcome, exception: applying };
+  const below = decide(rest, states, base);
+  const open = level.filter((e) => states.get(e) === 'unknown');
+  if (open.length === 0 || open.every((e) => e.outcome === below.outcome)) return below;
+  return { outcome: 'unknown', exception: null };
+}
+
+function explainOne(policy: PolicyDefinition, context: Context): PolicyResult {
+  const { bindings } = context;
+  const criteria: CriterionResult[] = policy.criteria.map((criterion) => {
+    const result = criterion.test.evaluate(bindings);
+    const state = stateOf(result);
+    const { inputs, missing } = inputsOf(criterion.test, context);
+    const params = parametersOf(criterion.test, context);
+    let distance: CriterionResult['distance'] = null;
+    if (criterion.comparison) {
+      const left = numeric(criterion.comparison.left.evaluate(bindings));
+      const right = numeric(criterion.comparison.right.evaluate(bindings));
+      if (left !== undefined && right !== undefined)
+        distance = {
+          left,
+          right,
+          difference: Math.round((left - right) * 100) / 100,
+          operator: criterion.comparison.operator,
+        };
+    }
+    return {
+      name: criterion.name,
+      label: criterion.label,
+      state,
+      message: state === 'no' ? render(criterion.fail, bindings) : null,
+      inputs,
+      parameters: params.used,
+      distance,
+      missing: state === 'unknown' ? [...missing, ...params.missing] : [],
+    };
+  });
+  const base: PolicyResultOutcome = criteria.some((c) => c.state === 'no')
+    ? 'ineligible'
+    : criteria.every((c) => c.state === 'yes')
+      ? 'eligible'
+      : 'unknown';
+  const states = new Map<PolicyException, CriterionState>();
+  const exceptionMissing: { name: string; missing: string[] }[] = [];
+  for (const exception of policy.exceptions) {
+    const state = stateOf(exception.when.evaluate(bindings));
+    states.set(exception, state);
+    if (state === 'unknown') {
+      const { missing } = inputsOf(exception.when, context);
+      exceptionMissing.push({ name: exception.name, missing });
+    }
+  }
+  const priorities = [...new Set(policy.exceptions.map((e) => e.priority))].sort((a, b) => b - a);
+  const levels = priorities.map((p) => policy.exceptions.filter((e) => e.priority === p));
+  const { outcome, exception } = decide(levels, states, base);
+
+  let amount: PolicyResult['amount'] = null;
+  let error: string | null = null;
+  if (outcome === 'eligible' && policy.amount) {
+    const value = numeric(policy.amount.formula.evaluate(bindings));
+    if (value !== undefined && Number.isFinite(value))
+      amount = {
+        value: Math.round(value * 100) / 100,
+        period: policy.amount.period,
+        explain: policy.amount.explain,
+      };
+    else error = '金额公式缺少输入，无法计算';
+  }
+  const receivingResult = policy.enrolment?.evaluate(bindings);
+  const receiving = policy.enrolment ? (typeof receivingResult === 'boolean' ? receivingResult : null) : null;
+
+  // Missing inputs ranked by how many open criteria (and exceptions) each would help decide.
+  const byRef = new Map<string, string[]>();
+  const note = (ref: string, by: string) => byRef.set(ref, [...(byRef.get(ref) ?? []), by]);
+  if (outcome === 'unknown') {
+    for (const c of criteria) for (const ref of c.missing) note(ref, c.name);
+    for (const e of exceptionMissing) for (const ref of e.missing) note(ref, e.name);
+  }
+  const { vocabulary } = context.pool;
+  const missing: MissingInput[] = [...byRef]
+    .map(([ref, by]) => {
+      const [on, ...rest] = ref.split('.');
+      const field = rest.join('.');
+      const label =
+        on === 'param'
+          ? (context.pool.parameters.get(field)?.label ?? { zh: field, en: field })
+          : ((on === 'h' ? vocabulary.household : vocabulary.person).get(field)?.label ?? {
+              zh: field,
+              en: field,
+            });
+      return { ref, label, criteria: [...new Set(by)] };
+    })
+    .sort((a, b) => b.criteria.length - a.criteria.length || a.ref.localeCompare(b.ref));
+
+  return {
+    policyId: policy.id,
+    subject: context.person?.id ?? 'household',
+    outcome: error ? 'error' : outcome,
+    error,
+    receiving,
+    criteria,
+    exception: exception
+      ? { name: exception.name, label: exception.label, outcome: exception.outcome }
+      : null,
+    amount,
+    missing,
+  };
+}
+
+/** Whether a policy applies where the household lives (its `regions`, 'CN' everywhere). */
+export function appliesIn(policy: PolicyDefinition, region: string): boolean {
+  return policy.regions.some((r) => r === 'CN' || region.startsWith(r));
+}
+
+/**
+ * The explain path: every policy of the pool for one household — household policies once,
+ * person policies once per member — with each criterion's three-valued state, the inputs and
+ * parameter values it used, the distance to the line and the inputs that would decide an
+ * unknown. The batch path must give the same outcomes (the differential test checks it).
+ */
+export function explainSubject(
+  pool: RulePool,
+  subject: RuleSubject,
+  policyIds?: ReadonlySet<string>,
+): PolicyResult[] {
+  const memberMaps = subject.members.map((m) => celMap(m.values));
+  const base = {
+    h: celMap(subject.household),
+    members: celList(memberMaps),
+    param: paramMap(pool.parameters, subject.region, subject.asOf),
+    as_of: subject.asOf,
+    region: subject.region,
+  };
+  const results: PolicyResult[] = [];
+  for (const policy of pool.policies) {
+    if (policyIds && !policyIds.has(policy.id)) continue;
+    if (!appliesIn(policy, subject.region)) continue;
+    if (policy.entity === 'household') {
+      results.push(explainOne(policy, { pool, subject, bindings: base, person: null }));
+    } else {
+      subject.members.forEach((member, i) => {
+        const bindings = { ...base, p: memberMaps[i] };
+        results.push(explainOne(policy, { pool, subject, bindings, person: member }));
+      });
+    }
+  }
+  return results;
+}

@@ -1,0 +1,101 @@
+import type { CelResult } from '@bufbuild/cel';
+import type { IsoDate } from '../../core/isoDate.ts';
+import type { FieldReference } from '../ruleReferences.ts';
+
+export type PolicyCategory =
+  'assistance_policy' | 'aid_project' | 'livelihood_service' | 'employment_incentive';
+export type PolicyEntity = 'household' | 'person';
+export type PolicyOutcome = 'eligible' | 'ineligible';
+export type AmountPeriod = 'monthly' | 'yearly' | 'once';
+
+export const policyCategories: Record<PolicyCategory, { zh: string; en: string }> = {
+  assistance_policy: { zh: '救助政策', en: 'Assistance policy' },
+  aid_project: { zh: '社会救助项目', en: 'Social aid project' },
+  livelihood_service: { zh: '民生服务', en: 'Livelihood service' },
+  employment_incentive: { zh: '就业激励', en: 'Employment incentive' },
+};
+
+export interface Label {
+  zh: string;
+  en: string;
+}
+
+export type Evaluate = (bindings: Record<string, unknown>) => CelResult;
+
+/** A CEL expression compiled once, with what it reads (for explanations and missing inputs). */
+export interface CompiledExpr {
+  source: string;
+  evaluate: Evaluate;
+  fields: FieldReference[];
+  parameters: string[];
+  line: number;
+}
+
+/** `{h.x}` pieces of a message, each a CEL expression rendered into the text. */
+export interface MessageTemplate {
+  zh: { text: string; parts: CompiledExpr[] };
+  en: { text: string; parts: CompiledExpr[] } | null;
+}
+
+/** A relational test (`a < b`), whose two sides give the distance to the line. */
+export interface Comparison {
+  operator: '<' | '<=' | '>' | '>=' | '==' | '!=';
+  left: CompiledExpr;
+  right: CompiledExpr;
+}
+
+export interface Criterion {
+  name: string;
+  label: Label;
+  test: CompiledExpr;
+  fail: MessageTemplate;
+  comparison: Comparison | null;
+}
+
+export interface PolicyException {
+  name: string;
+  label: Label;
+  priority: number;
+  when: CompiledExpr;
+  outcome: PolicyOutcome;
+}
+
+export interface PolicyAmount {
+  period: AmountPeriod;
+  formula: CompiledExpr;
+  explain: Label;
+}
+
+export interface PolicyCase {
+  name: string;
+  line: number;
+  region: string;
+  date: IsoDate;
+  /** Plain YAML values, typed for CEL by the vocabulary when run. */
+  h: Record<string, unknown>;
+  members: Record<string, unknown>[];
+  /** Person policies: the person tested (defaults to the first member). */
+  p: Record<string, unknown> | null;
+  expect: PolicyOutcome | 'unknown';
+  amount: number | null;
+}
+
+export interface PolicyDefinition {
+  id: string;
+  name: Label;
+  department: string;
+  category: PolicyCategory;
+  entity: PolicyEntity;
+  legalRef: string;
+  summary: Label | null;
+  /** Area code prefixes (or 'CN') where it applies; its parameters must have values there. */
+  regions: string[];
+  criteria: Criterion[];
+  exceptions: PolicyException[];
+  amount: PolicyAmount | null;
+  /** True when the household (or person) already receives it. */
+  enrolment: CompiledExpr | null;
+  cases: PolicyCase[];
+  file: string;
+  line: number;
+}

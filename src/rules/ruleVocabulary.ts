@@ -1,0 +1,68 @@
+import type { VariableCatalogue, VariableType } from '../registry/variables/variableCatalogue.ts';
+import {
+  householdFields,
+  registryFields,
+  type PortraitDefinitions,
+} from '../portrait/portraitDefinitions.ts';
+
+/** What a name in a rule means: its type, and its label for explanations. */
+export interface FieldInfo {
+  type: VariableType;
+  label: { zh: string; en: string };
+  unit: string | null;
+  /** `temporal: event` catalogue variables are lists of {on, value}. */
+  event: boolean;
+}
+
+/** The fields rules may read of a person (`p`, each of `members`) and of a household (`h`). */
+export interface RuleVocabulary {
+  person: ReadonlyMap<string, FieldInfo>;
+  household: ReadonlyMap<string, FieldInfo>;
+}
+
+const registryLabels: Record<string, { zh: string; en: string }> = {
+  sex: { zh: '性别', en: 'Sex' },
+  birth_date: { zh: '出生日期', en: 'Birth date' },
+  death_date: { zh: '死亡日期', en: 'Date of death' },
+  hukou_area_code: { zh: '户籍地', en: 'Hukou area' },
+  residence_area_code: { zh: '居住地', en: 'Residence area' },
+  relationship: { zh: '与户主关系', en: 'Relationship to the head' },
+  assistance_types: { zh: '在册救助类别', en: 'Open assistance cases' },
+};
+
+/**
+ * Rules read what the portrait gives (issue 4): registry fields, every catalogue variable of
+ * the entity, and the portrait's derived variables — one vocabulary, so a policy can only name
+ * what a household's portrait can hold.
+ */
+export function ruleVocabulary(catalogue: VariableCatalogue, portrait: PortraitDefinitions): RuleVocabulary {
+  const person = new Map<string, FieldInfo>();
+  const household = new Map<string, FieldInfo>();
+  const plain = (type: VariableType, name: string): FieldInfo => ({
+    type,
+    label: registryLabels[name] ?? { zh: name, en: name },
+    unit: null,
+    event: false,
+  });
+  for (const [name, type] of Object.entries(registryFields)) person.set(name, plain(type, name));
+  for (const [name, type] of Object.entries(householdFields)) household.set(name, plain(type, name));
+  for (const v of catalogue.list()) {
+    const info: FieldInfo = {
+      type: v.type,
+      label: v.label,
+      unit: v.unit ?? null,
+      event: v.temporal === 'event',
+    };
+    (v.entity === 'person' ? person : household).set(v.name, info);
+  }
+  for (const d of portrait.person)
+    person.set(d.name, { type: d.type, label: d.label, unit: d.unit ?? null, event: false });
+  for (const d of portrait.household)
+    household.set(d.name, { type: d.type, label: d.label, unit: d.unit ?? null, event: false });
+  return { person, household };
+}
+
+/** Only the types, as the portrait's probe wants them. */
+export function typesOf(fields: ReadonlyMap<string, FieldInfo>): Map<string, VariableType> {
+  return new Map([...fields].map(([name, info]) => [name, info.type]));
+}
