@@ -28,18 +28,20 @@ export function parseYamlSource(file: string, text: string): YamlSource {
     lineOf(at) {
       let node: unknown = document.contents;
       let line = lineOfNode(document.contents);
+      // A map key's own line (where `name:` is written); a list item's line.
       for (const key of at) {
         let next: unknown;
         if (isMap(node)) {
           const pair = node.items.find((item) => (item.key as { value?: unknown } | null)?.value === key);
-          if (pair?.key) line = lineOfNode(pair.key as Node);
-          next = pair?.value;
+          if (!pair) return line;
+          line = lineOfNode(pair.key as Node);
+          next = pair.value;
         } else if (isSeq(node) && typeof key === 'number') {
           next = node.items[key];
+          if (next) line = lineOfNode(next as Node);
         }
         if (next === undefined || next === null) return line;
         node = next;
-        line = lineOfNode(next as Node);
       }
       return line;
     },
