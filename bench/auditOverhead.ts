@@ -29,6 +29,8 @@ import { makeResidentId } from '../src/registry/residentId/index.ts';
 import { flushAudit } from '../src/access/audit/auditWriter.ts';
 import { verifyAudit } from '../src/access/audit/auditService.ts';
 import { countAuditRecords } from '../src/access/audit/auditRepository.ts';
+import { loadPool } from '../src/rules/policies/loadPool.ts';
+import { PoolHolder } from '../src/rules/policies/poolHolder.ts';
 
 const PERSONS = 300;
 const REQUESTS_PER_ROUND = Number(process.env.BENCH_REQUESTS ?? 400);
@@ -42,6 +44,7 @@ async function prepare(database: DatabaseHandle): Promise<{ context: AppContext;
   if (!county) throw new Error('county missing');
   const villages = await listDescendants(database.db, county, { level: 'village' });
   const variables = loadVariableCatalogue();
+  const portrait = loadPortraitDefinitions(variables);
   const context: AppContext = {
     config: { ...loadConfig({}), rateLimitPerMinute: 1_000_000 },
     database,
@@ -49,7 +52,8 @@ async function prepare(database: DatabaseHandle): Promise<{ context: AppContext;
     cipher: testFieldCipher(),
     variables,
     feeds: loadFeeds(variables),
-    portrait: loadPortraitDefinitions(variables),
+    portrait,
+    rules: new PoolHolder(() => loadPool(variables, portrait)),
     settings: createSettingsProvider(database.db),
   };
   const personIds: string[] = [];

@@ -7,6 +7,8 @@ import { loadVariableCatalogue } from '../registry/variables/variableCatalogue.t
 import { loadFeeds } from '../ingest/feeds/loadFeeds.ts';
 import { loadPortraitDefinitions } from '../portrait/portraitDefinitions.ts';
 import { createSettingsProvider } from '../settings/settingsService.ts';
+import { loadPool } from '../rules/policies/loadPool.ts';
+import { PoolHolder } from '../rules/policies/poolHolder.ts';
 
 export interface ContextOverrides {
   databaseUrl?: string | undefined;
@@ -24,6 +26,7 @@ export async function openContext(overrides: ContextOverrides = {}, migrate = tr
   const database = createDatabase({ url: config.databaseUrl, sqliteFile: defaultSqliteFile(config.dataDir) });
   if (migrate) await migrateToLatest(database.db);
   const variables = loadVariableCatalogue();
+  const portrait = loadPortraitDefinitions(variables);
   return {
     config,
     database,
@@ -31,7 +34,8 @@ export async function openContext(overrides: ContextOverrides = {}, migrate = tr
     cipher: loadFieldCipher(config.dataDir),
     variables,
     feeds: loadFeeds(variables),
-    portrait: loadPortraitDefinitions(variables),
+    portrait,
+    rules: new PoolHolder(() => loadPool(variables, portrait)),
     settings: createSettingsProvider(database.db),
   };
 }

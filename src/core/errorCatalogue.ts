@@ -70,6 +70,13 @@ export const errorCatalogue = {
   PERSON_NOT_FOUND: { status: 404, zh: '找不到该人员', en: 'Person not found' },
   HOUSEHOLD_NOT_FOUND: { status: 404, zh: '找不到该家庭', en: 'Household not found' },
   PORTRAIT_TAG_NOT_FOUND: { status: 404, zh: '没有画像标签 {code}', en: 'No portrait tag {code}' },
+  POLICY_NOT_FOUND: { status: 404, zh: '政策库中没有政策 {id}', en: 'No policy {id} in the pool' },
+  PARAMETER_NOT_FOUND: { status: 404, zh: '没有参数 {name}', en: 'No parameter {name}' },
+  POLICY_POOL_INVALID: {
+    status: 422,
+    zh: '政策库有错误，仍使用上一版本（{version}）：{message}',
+    en: 'The policy pool has an error; the previous version ({version}) stays in use: {message}',
+  },
   ROUTE_NOT_FOUND: { status: 404, zh: '接口不存在：{method} {url}', en: 'No such endpoint: {method} {url}' },
   AREA_CONFLICT: { status: 409, zh: '区划操作冲突：{reason}', en: 'Area change refused: {reason}' },
   PERSON_EXISTS: {

@@ -11,6 +11,7 @@ import { registerAccessHook, type RouteAccess } from './accessHook.ts';
 import { registerAuthRoutes } from '../access/auth/authRoutes.ts';
 import { registerIngestRoutes } from '../ingest/ingestRoutes.ts';
 import { registerPortraitRoutes } from '../portrait/portraitRoutes.ts';
+import { registerRuleRoutes } from '../rules/ruleRoutes.ts';
 import { registerAuditRoutes } from '../access/audit/auditRoutes.ts';
 import { registerUserRoutes } from '../access/users/userRoutes.ts';
 import { registerRoleChoiceRoutes } from '../access/users/roleChoiceRoutes.ts';
@@ -97,6 +98,7 @@ export async function buildApp({
         { name: 'access', description: '登录与会话 Sign-in and sessions' },
         { name: 'ingest', description: '部门数据导入 Department feeds and imports' },
         { name: 'portrait', description: '人员与家庭画像 Portraits and tags' },
+        { name: 'rules', description: '政策库与政策匹配 The welfare pool and policy matching' },
         { name: 'settings', description: '系统参数、安全策略与数据字典 Settings and code tables' },
         { name: 'system', description: '运行状态 System' },
       ],
@@ -127,6 +129,7 @@ export async function buildApp({
       registerDictionaryRoutes(scope, context);
       registerIngestRoutes(scope, context);
       registerPortraitRoutes(scope, context);
+      registerRuleRoutes(scope, context);
       done();
     },
     { prefix: '/api' },

@@ -7,6 +7,7 @@ import type { VariableCatalogue } from '../registry/variables/variableCatalogue.
 import type { SettingsProvider } from '../settings/settingsService.ts';
 import type { FeedRegistry } from '../ingest/feeds/loadFeeds.ts';
 import type { PortraitDefinitions } from '../portrait/portraitDefinitions.ts';
+import type { PoolHolder } from '../rules/policies/poolHolder.ts';
 
 /** What every module's routes and services are built from; assembled once per app. */
 export interface AppContext {
@@ -19,6 +20,8 @@ export interface AppContext {
   feeds: FeedRegistry;
   /** Derived variables and tags (`catalogue/portrait.yaml`), checked against the catalogue at start. */
   portrait: PortraitDefinitions;
+  /** The welfare pool (`policies/`, `parameters/`) in force; a failed reload keeps the last good one. */
+  rules: PoolHolder;
   /** Settings in force, including the security policy and masking rules (src/settings). */
   settings: SettingsProvider;
 }

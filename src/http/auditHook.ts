@@ -9,7 +9,8 @@ import { AppError } from '../core/appError.ts';
 export interface AuditRouteConfig {
   /** `entity.verb`, e.g. `person.view`, `person.search`, `area.rename`. */
   action: string;
-  subjectType: 'person' | 'person_merge' | 'household' | 'hukou_household' | 'area' | 'fact' | 'audit';
+  subjectType:
+    'person' | 'person_merge' | 'household' | 'hukou_household' | 'area' | 'fact' | 'audit' | 'policy_pool';
   /** Read the subject id from the path (`:id` or `:code`) or from the response body's `id`. */
   subjectFrom: 'params' | 'response' | 'none';
   /**

@@ -414,6 +414,17 @@ describeEachDatabase('scope matrix', (getDb) => {
       'refused',
       (r) => ({ method: 'GET', url: `/api/assistance-households/${r.householdId}/facts` }),
     ],
+    // The pool is law as data, the same for everyone; an ad-hoc match stores and reveals nothing.
+    'GET /api/policies': ['public', () => ({ method: 'GET', url: '/api/policies' })],
+    'GET /api/policies/:id': ['public', () => ({ method: 'GET', url: '/api/policies/dibao' })],
+    'GET /api/parameters': ['public', () => ({ method: 'GET', url: '/api/parameters' })],
+    'GET /api/parameters/:name': ['public', () => ({ method: 'GET', url: '/api/parameters/dibao.standard' })],
+    'POST /api/policies/reload': ['public', () => ({ method: 'GET', url: '/api/policies' })],
+    'POST /api/rules/match': ['public', () => ({ method: 'GET', url: '/api/policies' })],
+    'GET /api/hukou-households/:id/policy-match': [
+      'refused',
+      (r) => ({ method: 'GET', url: `/api/hukou-households/${r.hukouId}/policy-match` }),
+    ],
   };
 
   it('covers every registered API route', async () => {

@@ -25,6 +25,8 @@ export const permissionCatalogue = {
   'ingest:import:view': '查看数据导入记录',
   'ingest:import:run': '导入部门数据文件',
   'ingest:link:review': '确认待匹配的记录属于哪个人员',
+  'rules:policy:view': '查看政策库、参数与政策匹配结果',
+  'rules:policy:manage': '重新加载政策库',
 } as const;
 
 export type Permission = keyof typeof permissionCatalogue;
@@ -70,6 +72,7 @@ const staffRead: Permission[] = [
   'registry:person:view',
   'registry:household:view',
   'registry:fact:view',
+  'rules:policy:view',
 ];
 const staffWrite: Permission[] = ['registry:person:edit', 'registry:household:edit', 'registry:fact:edit'];
 
@@ -109,6 +112,7 @@ export const builtinRoles: RoleDefinition[] = [
       'ingest:import:view',
       'ingest:import:run',
       'ingest:link:review',
+      'rules:policy:manage',
     ],
     dataScope: 'area_and_below',
   },
@@ -135,6 +139,7 @@ export const builtinRoles: RoleDefinition[] = [
       'registry:person:view',
       'registry:fact:view',
       'registry:fact:edit',
+      'rules:policy:view',
       // Only their own department's feeds (checked by the ingest routes).
       'ingest:import:view',
       'ingest:import:run',

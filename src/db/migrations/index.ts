@@ -11,6 +11,7 @@ import * as m0009 from './0009_ingest.ts';
 import * as m0010 from './0010_ingest_bulk.ts';
 import * as m0011 from './0011_person_merges.ts';
 import * as m0012 from './0012_portrait.ts';
+import * as m0013 from './0013_rules_permissions.ts';
 
 /**
  * Every migration, in order. A static list rather than a folder scan, so migrations run the
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
   '0010_ingest_bulk': m0010,
   '0011_person_merges': m0011,
   '0012_portrait': m0012,
+  '0013_rules_permissions': m0013,
 };

@@ -5,6 +5,8 @@ import type { TestDatabase } from '../../db/testing/eachDatabase.ts';
 import { loadVariableCatalogue } from '../../registry/variables/variableCatalogue.ts';
 import { loadFeeds } from '../../ingest/feeds/loadFeeds.ts';
 import { loadPortraitDefinitions } from '../../portrait/portraitDefinitions.ts';
+import { loadPool } from '../../rules/policies/loadPool.ts';
+import { PoolHolder } from '../../rules/policies/poolHolder.ts';
 import { findArea } from '../../areas/areaRepository.ts';
 import { readCountyDivisions } from '../../areas/chinaDivision.ts';
 import { importAreaRecords } from '../../areas/importAreas.ts';
@@ -19,6 +21,7 @@ import { buildApp } from '../app.ts';
 const variables = loadVariableCatalogue();
 const feeds = loadFeeds(variables);
 const portrait = loadPortraitDefinitions(variables);
+const rules = new PoolHolder(() => loadPool(variables, portrait));
 
 export function testContext(test: TestDatabase): AppContext {
   return {
@@ -29,6 +32,7 @@ export function testContext(test: TestDatabase): AppContext {
     variables,
     feeds,
     portrait,
+    rules,
     // Tests sign administrators in without an authenticator; the TOTP test uses the real policy.
     settings: createSettingsProvider(test.db, { securityDefaults: demoSecurityPolicy }),
   };

@@ -1,0 +1,184 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeEachDatabase } from '../db/testing/eachDatabase.ts';
+import { buildTestApp, injectAs, signIn, testContext } from '../http/testing/buildTestApp.ts';
+import type { ErrorBody } from '../http/errorHandler.ts';
+import { readCountyDivisions } from '../areas/chinaDivision.ts';
+import { importAreaRecords } from '../areas/importAreas.ts';
+import { generateCountyFeeds } from '../generator/generateCountyFeeds.ts';
+import { importFeedDirectory } from '../ingest/imports/importFeedDirectory.ts';
+import { findAuditRecords } from '../access/audit/auditRepository.ts';
+import { flushAudit } from '../access/audit/auditWriter.ts';
+import { refreshPortraits } from '../portrait/refreshPortraits.ts';
+import { portraitContextOf } from '../portrait/portraitRefresher.ts';
+import type { PolicyResult } from './evaluate/explainPolicies.ts';
+
+const county = '371082000000';
+const asOf = '2026-11-01';
+
+interface MatchBody {
+  poolVersion: string;
+  region: string;
+  tally: { total: number; gaps: number; eligible: number; unknown: number; ineligible: number };
+  members: { id: string; name: string | null }[];
+  results: (PolicyResult & { gap: boolean })[];
+}
+
+describeEachDatabase('rule routes', (getDb) => {
+  let app: FastifyInstance;
+  let dir: string;
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhulian-rules-'));
+    await generateCountyFeeds({
+      countyCode: '371082',
+      households: 120,
+      seed: 7,
+      outDir: dir,
+      referenceDate: asOf,
+    });
+    const { db } = getDb();
+    await importAreaRecords(db, readCountyDivisions('371082'), '2023-12-31');
+    const context = testContext(getDb());
+    await importFeedDirectory(context, path.join(dir, 'feeds'), { startedBy: 'test' });
+    await refreshPortraits(portraitContextOf(context), { asOf });
+    app = await buildTestApp(getDb());
+  }, 120_000);
+  afterAll(async () => {
+    await app.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('lists the pool by category and department, and shows one policy with its parameters’ history', async () => {
+    const list = (await app.inject({ method: 'GET', url: '/api/policies?category=assistance_policy' })).json<{
+      pool: { version: string; policies: number; lastFailure: unknown };
+      counts: { category: Record<string, number> };
+      items: { id: string; category: string }[];
+    }>();
+    expect(list.items.map((p) => p.id)).toContain('dibao');
+    expect(list.items.every((p) => p.category === 'assistance_policy')).toBe(true);
+    expect(list.pool.lastFailure).toBeNull();
+    const detail = (await app.inject({ method: 'GET', url: '/api/policies/dibao' })).json<{
+      legalRef: string;
+      criteria: { test: string; fail: { zh: string } }[];
+      parameters: { name: string; values: { region: string; from: string; value: number }[] }[];
+      cases: unknown[];
+    }>();
+    expect(detail.legalRef).toContain('社会救助暂行办法');
+    expect(detail.criteria[0]?.test).toBe('h.monthly_income_per_capita < param.dibao.standard');
+    expect(detail.criteria[0]?.fail.zh).toContain('{param.dibao.standard}');
+    const standard = detail.parameters.find((p) => p.name === 'dibao.standard');
+    expect(standard?.values.filter((v) => v.region === '31').map((v) => v.from)).toEqual([
+      '2021-07-01',
+      '2022-07-01',
+      '2023-07-01',
+      '2024-07-01',
+    ]);
+    expect(detail.cases.length).toBeGreaterThanOrEqual(3);
+
+    const parameter = (await app.inject({ method: 'GET', url: '/api/parameters/dibao.standard' })).json<{
+      usedBy: { id: string }[];
+    }>();
+    expect(parameter.usedBy.map((p) => p.id)).toEqual(
+      expect.arrayContaining(['dibao', 'near_dibao', 'tekun']),
+    );
+    const missing = await app.inject({ method: 'GET', url: '/api/parameters/dibao.nothing' });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json<ErrorBody>().error).toMatchObject({
+      code: 'PARAMETER_NOT_FOUND',
+      message: '没有参数 dibao.nothing',
+    });
+    const current = (
+      await app.inject({ method: 'GET', url: '/api/parameters?area=310104&asOf=2023-07-01' })
+    ).json<{
+      items: { name: string; current: { value: number; region: string } | null }[];
+    }>();
+    expect(current.items.find((p) => p.name === 'dibao.standard')?.current).toMatchObject({
+      value: 1510,
+      region: '31',
+    });
+  });
+
+  it('matches an ad-hoc household: gaps first, with amounts, and unknowns listing what would decide them', async () => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/rules/match',
+      payload: {
+        region: '371082',
+        asOf,
+        h: {
+          member_count: 3,
+          monthly_income_per_capita: 600.0,
+          deposits_total: 1000.0,
+          vehicles: 0,
+          assistance_types: [],
+        },
+        members: [{ age: 72, children_unable_to_support: true }, { age: 40 }, { age: 10 }],
+      },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json<MatchBody>();
+    const dibao = body.results.find((r) => r.policyId === 'dibao');
+    expect(dibao).toMatchObject({
+      outcome: 'eligible',
+      receiving: false,
+      gap: true,
+      amount: { value: 1290, period: 'monthly' },
+    });
+    expect(body.results[0]?.gap).toBe(true);
+    expect(body.tally.total).toBe(body.results.length);
+    // Tekun for the 40-year-old: no capacity to work is 'no'; the message names the age.
+    const tekun = body.results.filter((r) => r.policyId === 'tekun');
+    expect(tekun).toHaveLength(3);
+    const adult = tekun.find((r) => r.subject === 'm2');
+    expect(adult?.outcome).toBe('ineligible');
+    expect(adult?.criteria[0]?.message?.zh).toContain('40岁');
+    const bad = await app.inject({ method: 'POST', url: '/api/rules/match', payload: { region: '37108' } });
+    expect(bad.statusCode).toBe(400);
+  });
+
+  it('matches a registered household from its portrait, audited, and refuses one outside the caller’s area', async () => {
+    const tagged = (
+      await app.inject({ method: 'GET', url: `/api/portrait/tags/dibao_household/subjects?area=${county}` })
+    ).json<{ households: { id: string; areaCode: string }[] }>().households;
+    const household = tagged[0];
+    expect(household).toBeDefined();
+    const res = await app.inject({
+      method: 'GET',
+      url: `/api/hukou-households/${household?.id ?? ''}/policy-match?asOf=${asOf}`,
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json<MatchBody>();
+    expect(body.region).toBe(household?.areaCode);
+    const dibao = body.results.find((r) => r.policyId === 'dibao');
+    // On the roster: receiving it, whatever the data says today.
+    expect(dibao?.receiving).toBe(true);
+    expect(dibao?.gap).toBe(false);
+    // Inputs carry the department and date behind them where a fact holds them.
+    const income = dibao?.criteria[0]?.inputs[0];
+    expect(income?.ref).toBe('h.monthly_income_per_capita');
+    expect(body.results.filter((r) => r.policyId === 'tekun')).toHaveLength(body.members.length);
+    await flushAudit(getDb().db);
+    const audits = await findAuditRecords(getDb().db, { action: 'rules.household.match', limit: 10 });
+    expect(audits.some((a) => a.subject_id === household?.id)).toBe(true);
+
+    // A village worker reaches one village: of two households in different villages, at least
+    // one is refused.
+    const village = injectAs(app, await signIn(app, 'village'));
+    const pair = [household, tagged.find((h) => h.areaCode !== household?.areaCode)];
+    expect(pair[1]).toBeDefined();
+    const statuses = await Promise.all(
+      pair.map(
+        async (h) =>
+          (await village({ method: 'GET', url: `/api/hukou-households/${h?.id ?? ''}/policy-match` }))
+            .statusCode,
+      ),
+    );
+    expect(
+      statuses.some((s) => s === 403 || s === 404),
+      String(statuses),
+    ).toBe(true);
+  });
+});
