@@ -136,3 +136,138 @@ export interface HouseholdPortrait {
   members: { person: Person; relationshipLabel: string; values: PortraitValue[]; tags: ShortTag[] }[];
   timeline: PortraitEvent[];
 }
+
+/** The welfare pool (issue 5). */
+export type PolicyCategory =
+  'assistance_policy' | 'aid_project' | 'livelihood_service' | 'employment_incentive';
+
+export interface PolicySummary {
+  id: string;
+  name: Label;
+  department: string;
+  departmentLabel: Label;
+  category: PolicyCategory;
+  categoryLabel: Label;
+  entity: 'household' | 'person';
+  legalRef: string;
+  summary: Label | null;
+  regions: string[];
+  criteria: number;
+  pays: 'monthly' | 'yearly' | 'once' | null;
+  cases: number;
+}
+
+export interface PolicyList {
+  pool: {
+    version: string;
+    loadedAt: string;
+    policies: number;
+    lastFailure: { at: string; message: string } | null;
+  };
+  categories: Record<PolicyCategory, Label>;
+  counts: { category: Record<string, number>; department: Record<string, number> };
+  items: PolicySummary[];
+}
+
+export interface ParameterValue {
+  region: string;
+  from: string;
+  value: number | boolean | string;
+  ref: string;
+  checked: string;
+  confirmed: boolean;
+}
+
+export interface Parameter {
+  name: string;
+  label: Label;
+  description: string | null;
+  unit: string;
+  type: string;
+  file: string;
+  line: number;
+  values: ParameterValue[];
+}
+
+export interface PolicyDetail extends Omit<PolicySummary, 'criteria' | 'cases'> {
+  file: string;
+  criteria: {
+    name: string;
+    label: Label;
+    test: string;
+    fail: { zh: string; en: string | null };
+    line: number;
+  }[];
+  exceptions: {
+    name: string;
+    label: Label;
+    priority: number;
+    when: string;
+    outcome: 'eligible' | 'ineligible';
+  }[];
+  amount: { period: 'monthly' | 'yearly' | 'once'; formula: string; explain: Label } | null;
+  enrolment: string | null;
+  parameters: Parameter[];
+  cases: {
+    name: string;
+    region: string;
+    date: string;
+    h: Record<string, unknown>;
+    members: Record<string, unknown>[];
+    p: Record<string, unknown> | null;
+    expect: 'eligible' | 'ineligible' | 'unknown';
+    amount: number | null;
+    line: number;
+  }[];
+}
+
+export type CriterionState = 'yes' | 'no' | 'unknown';
+
+export interface CriterionResult {
+  name: string;
+  label: Label;
+  state: CriterionState;
+  message: Label | null;
+  inputs: {
+    ref: string;
+    label: Label;
+    unit: string | null;
+    value: unknown;
+    source: { source: string; observedAt: string } | null;
+  }[];
+  parameters: {
+    name: string;
+    label: Label;
+    unit: string;
+    value: unknown;
+    region: string | null;
+    from: string | null;
+    ref: string | null;
+    confirmed: boolean | null;
+  }[];
+  distance: { left: number; right: number; difference: number; operator: string } | null;
+  missing: string[];
+}
+
+export interface PolicyResult {
+  policyId: string;
+  subject: string;
+  outcome: 'eligible' | 'ineligible' | 'unknown' | 'error';
+  error: string | null;
+  receiving: boolean | null;
+  gap: boolean;
+  criteria: CriterionResult[];
+  exception: { name: string; label: Label; outcome: string } | null;
+  amount: { value: number; period: 'monthly' | 'yearly' | 'once'; explain: Label } | null;
+  missing: { ref: string; label: Label; criteria: string[] }[];
+}
+
+export interface PolicyMatch {
+  poolVersion: string;
+  asOf: string;
+  region: string;
+  household: { id?: string; hukouNumber?: string; areaCode?: string };
+  members: { id: string; name: string | null }[];
+  tally: { total: number; gaps: number; eligible: number; unknown: number; ineligible: number };
+  results: PolicyResult[];
+}

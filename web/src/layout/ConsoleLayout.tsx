@@ -14,6 +14,7 @@ import { useHashRoute } from './useHashRoute.ts';
 
 const groupLabel: Record<MenuGroup, MessageKey> = {
   registry: 'groupRegistry',
+  policies: 'groupPolicies',
   data: 'groupData',
   system: 'groupSystem',
   security: 'groupSecurity',
@@ -34,7 +35,7 @@ export function ConsoleLayout({ onPasswordChanged }: { onPasswordChanged: () => 
   for (const page of visible.filter((p) => p.group === null)) {
     items.push({ key: page.path, icon: page.icon, label: t(page.label) });
   }
-  for (const group of ['registry', 'data', 'system', 'security', 'audit'] as MenuGroup[]) {
+  for (const group of ['registry', 'policies', 'data', 'system', 'security', 'audit'] as MenuGroup[]) {
     const pages = visible.filter((p) => p.group === group);
     if (pages.length === 0) continue;
     items.push({

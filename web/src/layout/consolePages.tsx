@@ -15,6 +15,8 @@ import {
   LinkOutlined,
   IdcardOutlined,
   MergeCellsOutlined,
+  FileSearchOutlined,
+  SolutionOutlined,
 } from '@ant-design/icons';
 import type { MessageKey } from '../i18n/messages.ts';
 import { HomePage } from '../pages/HomePage.tsx';
@@ -30,8 +32,10 @@ import { ImportsPage } from '../pages/ImportsPage.tsx';
 import { LinkReviewsPage } from '../pages/LinkReviewsPage.tsx';
 import { PortraitPage } from '../pages/PortraitPage.tsx';
 import { PersonMergesPage } from '../pages/PersonMergesPage.tsx';
+import { PoliciesPage } from '../pages/PoliciesPage.tsx';
+import { PolicyMatchPage } from '../pages/PolicyMatchPage.tsx';
 
-export type MenuGroup = 'registry' | 'data' | 'system' | 'security' | 'audit';
+export type MenuGroup = 'registry' | 'policies' | 'data' | 'system' | 'security' | 'audit';
 
 export interface ConsolePage {
   path: string;
@@ -68,6 +72,22 @@ export const consolePages: ConsolePage[] = [
     icon: <IdcardOutlined />,
     permission: 'registry:person:view',
     render: () => <PortraitPage />,
+  },
+  {
+    path: '/policies',
+    label: 'policies',
+    group: 'policies',
+    icon: <FileSearchOutlined />,
+    permission: 'rules:policy:view',
+    render: () => <PoliciesPage />,
+  },
+  {
+    path: '/policy-match',
+    label: 'policyMatch',
+    group: 'policies',
+    icon: <SolutionOutlined />,
+    permission: 'registry:household:view',
+    render: () => <PolicyMatchPage />,
   },
   {
     path: '/imports',

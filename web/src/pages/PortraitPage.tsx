@@ -352,13 +352,24 @@ function HouseholdView({ id, go }: { id: string; go: (next: string) => void }) {
     <PageCard
       title={`${t('openHousehold')} · ${data.household.hukouNumber}`}
       extra={
-        <Button
-          onClick={() => {
-            go('/portrait');
-          }}
-        >
-          {t('back')}
-        </Button>
+        <Space>
+          <Button
+            type="primary"
+            data-testid="open-policy-match"
+            onClick={() => {
+              go(`/policy-match?household=${id}`);
+            }}
+          >
+            {t('policyMatch')}
+          </Button>
+          <Button
+            onClick={() => {
+              go('/portrait');
+            }}
+          >
+            {t('back')}
+          </Button>
+        </Space>
       }
       error={error}
     >

@@ -1,0 +1,109 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { openTestDatabase, type TestDatabase } from '../../src/db/testing/eachDatabase.ts';
+import { buildTestApp, ensureTestAccounts, testContext } from '../../src/http/testing/buildTestApp.ts';
+import { generateCountyFeeds } from '../../src/generator/generateCountyFeeds.ts';
+import { importFeedDirectory } from '../../src/ingest/imports/importFeedDirectory.ts';
+import { refreshPortraits } from '../../src/portrait/refreshPortraits.ts';
+import { portraitContextOf } from '../../src/portrait/portraitRefresher.ts';
+import { todayInChina } from '../../src/core/isoDate.ts';
+import { launchBrowser } from './launchBrowser.ts';
+import { openSignedIn } from './consolePage.ts';
+
+/**
+ * The welfare pool in a real Chromium: a county worker browses the pool by category, reads a
+ * policy (criteria, legal basis, parameter history with values still to be confirmed, its
+ * cases), then opens a dibao household's policy match and reads why each answer holds.
+ */
+describe('welfare pool and policy match (browser)', () => {
+  let test: TestDatabase & { dispose(): Promise<void> };
+  let browser: Browser;
+  let app: FastifyInstance | undefined;
+  let page: Page | undefined;
+  let dir: string;
+  let householdId: string;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    test = await openTestDatabase('sqlite');
+    await ensureTestAccounts(test);
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhulian-policies-browser-'));
+    await generateCountyFeeds({
+      countyCode: '371082',
+      households: 100,
+      seed: 13,
+      outDir: dir,
+      referenceDate: todayInChina(),
+    });
+    const context = testContext(test);
+    await importFeedDirectory(context, path.join(dir, 'feeds'), { startedBy: 'test' });
+    await refreshPortraits(portraitContextOf(context));
+    const row = await test.db
+      .selectFrom('portrait_tags')
+      .select('subject_id')
+      .where('subject_type', '=', 'hukou_household')
+      .where('tag', '=', 'dibao_household')
+      .where('state', '=', 'yes')
+      .executeTakeFirstOrThrow();
+    householdId = row.subject_id;
+    browser = await launchBrowser();
+  }, 120_000);
+  afterAll(async () => {
+    await browser.close();
+    await test.dispose();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  afterEach(async () => {
+    await page?.close();
+    await app?.close();
+    page = undefined;
+    app = undefined;
+    expect(problems.splice(0)).toEqual([]);
+  });
+
+  it('browses the pool, reads a policy, and explains a household’s match, gaps first', async () => {
+    app = await buildTestApp(test, { as: null });
+    const p = await openSignedIn(browser, app, problems, 'county');
+    page = p;
+    await p.getByRole('menuitem', { name: '政策库' }).click();
+    const table = p.getByTestId('policy-table');
+    await table.getByRole('button', { name: '最低生活保障' }).waitFor();
+    expect(await p.getByTestId('pool-version').textContent()).toMatch(/政策库版本 [0-9a-f]{16}，共 \d+ 项/);
+
+    // Narrow to assistance policies, then open dibao.
+    await p.getByTestId('policy-category').click();
+    await p.getByTitle(/^救助政策（\d+）$/).click();
+    await table.getByRole('button', { name: '最低生活保障' }).click();
+    const detail = p.getByTestId('policy-detail');
+    await detail.getByText('社会救助暂行办法', { exact: false }).first().waitFor();
+    expect(await p.getByTestId('policy-criteria').textContent()).toContain('家庭月人均收入低于当地低保标准');
+    // The standard's history by region, with the values still to be confirmed marked.
+    const standard = p.getByTestId('parameter-dibao.standard');
+    await standard.getByText('2023-07-01').waitFor();
+    expect(await standard.textContent()).toContain('待官方核实');
+    expect(await p.getByTestId('policy-cases').locator('tbody tr').count()).toBeGreaterThanOrEqual(3);
+
+    // A dibao household from its portrait: the match, receiving dibao, and why.
+    await p.evaluate((id) => {
+      (globalThis as unknown as { location: { hash: string } }).location.hash = `/portrait?household=${id}`;
+    }, householdId);
+    await p.getByTestId('open-policy-match').click();
+    await p.getByTestId('match-tally').waitFor();
+    expect(await p.getByTestId('match-tally').textContent()).toMatch(/共 \d+ 项：可享未享 \d+/);
+    const rows = p.getByTestId('match-table').locator('tbody tr.ant-table-row');
+    const dibaoRow = rows.filter({ hasText: '最低生活保障' }).first();
+    await dibaoRow.waitFor();
+    await dibaoRow.locator('.ant-table-row-expand-icon').click();
+    const explanation = p.locator('[data-testid^="explain-dibao-household"]');
+    await explanation.waitFor();
+    expect(await explanation.textContent()).toContain('家庭月人均收入');
+    // Every row says ✓, ✗ or ? in words.
+    const outcomes = await p.getByTestId('match-table').locator('[data-outcome]').allTextContents();
+    expect(outcomes.length).toBeGreaterThan(0);
+    for (const text of outcomes) expect(text).toMatch(/^[✓✗?!] (符合|不符合|待核实|出错)$/);
+  });
+});
