@@ -8,6 +8,7 @@ import type { Label, VariableCatalogue, VariableType } from '../registry/variabl
 import { portraitEnv } from './celEnvironment.ts';
 import { probeBindings } from './portraitBindings.ts';
 import { referencedFields } from './referencedFields.ts';
+import { isLabel } from '../core/label.ts';
 
 /**
  * The portrait as data (`catalogue/portrait.yaml`): derived variables of persons and
@@ -86,12 +87,6 @@ const derivedTypes = new Set<VariableType>([
   'string',
   'code',
 ]);
-
-function isLabel(value: unknown): value is Label {
-  if (typeof value !== 'object' || value === null) return false;
-  const { zh, en } = value as Record<string, unknown>;
-  return typeof zh === 'string' && zh.length > 0 && typeof en === 'string' && en.length > 0;
-}
 
 /** What a name means inside an expression: the maps of a person, of a household, or neither. */
 interface Scope {
@@ -194,7 +189,8 @@ export function buildPortraitDefinitions(
   }
   const categories = (doc.categories ?? {}) as Record<string, unknown>;
   for (const [code, label] of Object.entries(categories)) {
-    if (!isLabel(label)) throw new Error(`${source}: categories.${code} 需要 zh 和 en`);
+    if (!isLabel(label))
+      throw new Error(`${source}: categories.${code} 需要 zh 和 en（只含这两项；含逗号的文字请加引号）`);
   }
   const scope: Scope = { person: new Map(), household: new Map(), inputsOf: new Map() };
   for (const [name, type] of Object.entries(registryFields)) scope.person.set(name, type);
@@ -221,7 +217,8 @@ export function buildPortraitDefinitions(
       if (typeof d.type !== 'string' || !derivedTypes.has(d.type as VariableType)) {
         throw new Error(`${where}: type 应为 ${[...derivedTypes].join('、')} 之一`);
       }
-      if (!isLabel(d.label)) throw new Error(`${where}: label 需要 zh 和 en`);
+      if (!isLabel(d.label))
+        throw new Error(`${where}: label 需要 zh 和 en（只含这两项；含逗号的文字请加引号）`);
       const compiled = compile(where, d.expr);
       const inputs = checkReferences(where, compiled.parsed, entity, scope);
       probe(where, compiled.evaluate, probeFor(), d.type as VariableType);
@@ -256,7 +253,8 @@ export function buildPortraitDefinitions(
     if (typeof t.category !== 'string' || !(t.category in categories)) {
       throw new Error(`${where}: category 应为 categories 中的一项（${Object.keys(categories).join('、')}）`);
     }
-    if (!isLabel(t.label)) throw new Error(`${where}: label 需要 zh 和 en`);
+    if (!isLabel(t.label))
+      throw new Error(`${where}: label 需要 zh 和 en（只含这两项；含逗号的文字请加引号）`);
     const compiled = compile(where, t.expr);
     const inputs = checkReferences(
       where,

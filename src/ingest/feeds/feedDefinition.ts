@@ -1,4 +1,5 @@
 import type { Label, VariableCatalogue } from '../../registry/variables/variableCatalogue.ts';
+import { isLabel } from '../../core/label.ts';
 
 /**
  * A department feed described as data (one YAML file per feed in `feeds/`): how its files
@@ -155,12 +156,6 @@ const HUKOU_FIELDS: readonly HukouField[] = ['relationship'];
 const SNAKE_CASE = /^[a-z][a-z0-9_]*$/;
 const DATE_FORMAT = /^(?=.*YYYY)(?=.*(MM|M))(?=.*(DD|D))[YMD年月日/.\-\s]+$/;
 
-function isLabel(value: unknown): value is Label {
-  if (typeof value !== 'object' || value === null) return false;
-  const { zh, en } = value as Record<string, unknown>;
-  return typeof zh === 'string' && zh.length > 0 && typeof en === 'string' && en.length > 0;
-}
-
 function stringList(value: unknown): value is string[] {
   return Array.isArray(value) && value.every((v) => typeof v === 'string' && v.length > 0);
 }
@@ -186,7 +181,7 @@ export function buildFeedDefinition(
   if (typeof doc.department !== 'string' || !catalogue.department(doc.department)) {
     fail(`department 应为变量目录中登记的部门代码（${catalogue.departments.map((d) => d.code).join('、')}）`);
   }
-  if (!isLabel(doc.name)) fail('name 需要 zh 和 en');
+  if (!isLabel(doc.name)) fail('name 需要 zh 和 en（只含这两项；含逗号的文字请加引号）');
   const format = doc.format as FeedFormat;
   if (!FORMATS.includes(format)) fail(`format 应为 ${FORMATS.join('、')} 之一`);
   const encoding = (doc.encoding ?? 'auto') as FeedEncoding;

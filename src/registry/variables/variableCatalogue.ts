@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { isoDateProblem } from '../../core/isoDate.ts';
+import { isLabel } from '../../core/label.ts';
 
 export const variableTypes = ['number', 'integer', 'boolean', 'date', 'string', 'code', 'money'] as const;
 export type VariableType = (typeof variableTypes)[number];
@@ -62,12 +63,6 @@ const variableKeys = new Set(['name', 'type', 'unit', 'entity', 'temporal', 'lab
 const departmentKeys = new Set(['code', 'zh', 'en']);
 const SNAKE_CASE = /^[a-z][a-z0-9_]*$/;
 
-function isLabel(value: unknown): value is Label {
-  if (typeof value !== 'object' || value === null) return false;
-  const { zh, en } = value as Record<string, unknown>;
-  return typeof zh === 'string' && zh.length > 0 && typeof en === 'string' && en.length > 0;
-}
-
 /** Validates the parsed YAML; throws an Error naming the broken entry and what to fix. */
 export function buildVariableCatalogue(document: unknown, source = 'variables.yaml'): VariableCatalogue {
   const doc = (document ?? {}) as { variables?: unknown; departments?: unknown };
@@ -78,13 +73,14 @@ export function buildVariableCatalogue(document: unknown, source = 'variables.ya
   doc.departments.forEach((raw: unknown, i) => {
     const d = (raw ?? {}) as Record<string, unknown>;
     const where = `${source}: departments[${i}]${typeof d.code === 'string' ? ` (${d.code})` : ''}`;
-    if (typeof d.code !== 'string' || !SNAKE_CASE.test(d.code) || !isLabel(d)) {
+    const label = { zh: d.zh, en: d.en };
+    if (typeof d.code !== 'string' || !SNAKE_CASE.test(d.code) || !isLabel(label)) {
       throw new Error(`${where}: 需要 code（小写字母、数字和下划线）、zh、en`);
     }
     const unknown = Object.keys(d).filter((k) => !departmentKeys.has(k));
     if (unknown.length > 0) throw new Error(`${where}: 不认识的字段 ${unknown.join('、')}`);
     if (departmentByCode.has(d.code)) throw new Error(`${where}: 部门代码重复`);
-    departmentByCode.set(d.code, { code: d.code, zh: d.zh, en: d.en });
+    departmentByCode.set(d.code, { code: d.code, ...label });
   });
   const departments = [...departmentByCode.values()];
 
@@ -103,7 +99,8 @@ export function buildVariableCatalogue(document: unknown, source = 'variables.ya
     }
     if (v.entity !== 'person' && v.entity !== 'household')
       throw new Error(`${where}: entity 应为 person 或 household`);
-    if (!isLabel(v.label)) throw new Error(`${where}: label 需要 zh 和 en`);
+    if (!isLabel(v.label))
+      throw new Error(`${where}: label 需要 zh 和 en（只含这两项；含逗号的文字请加引号）`);
     const temporal = v.temporal ?? 'state';
     if (typeof temporal !== 'string' || !(variableTemporals as readonly string[]).includes(temporal)) {
       throw new Error(`${where}: temporal 应为 state（状态，取最新值）或 event（事件，按期间汇总）`);
@@ -123,7 +120,8 @@ export function buildVariableCatalogue(document: unknown, source = 'variables.ya
       }
       codes = {};
       for (const [code, label] of Object.entries(v.codes as Record<string, unknown>)) {
-        if (!isLabel(label)) throw new Error(`${where}: codes.${code} 需要 zh 和 en`);
+        if (!isLabel(label))
+          throw new Error(`${where}: codes.${code} 需要 zh 和 en（只含这两项；含逗号的文字请加引号）`);
         codes[code] = label;
       }
     }

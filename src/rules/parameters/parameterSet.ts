@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { areaCodeProblem, areaCodePrefix, areaLevelOf, normalizeAreaCode } from '../../areas/areaCode.ts';
 import { isIsoDate, type IsoDate } from '../../core/isoDate.ts';
 import { parseYamlSource, type YamlSource } from '../yamlSource.ts';
+import { isLabel } from '../../core/label.ts';
 
 export const defaultParametersDir = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
@@ -172,14 +173,8 @@ export function buildParameterDefinitions(source: YamlSource): ParameterDefiniti
       if (!DEFINITION_KEYS.has(key))
         fail([name, key], `参数 ${name} 有未知字段“${key}”；可用字段：${[...DEFINITION_KEYS].join('、')}`);
     const label = raw.label;
-    if (
-      !isRecord(label) ||
-      typeof label.zh !== 'string' ||
-      typeof label.en !== 'string' ||
-      !label.zh ||
-      !label.en
-    )
-      fail([name, 'label'], `参数 ${name} 缺少 label.zh 和 label.en`);
+    if (!isLabel(label))
+      fail([name, 'label'], `参数 ${name} 的 label 应只含 zh 和 en（含逗号的文字请加引号）`);
     const type = raw.type as ParameterType;
     if (!TYPES.has(type))
       fail([name, 'type'], `参数 ${name} 的 type 应为 number、integer、boolean 或 string`);

@@ -115,6 +115,9 @@ export function buildPolicy(source: YamlSource, context: PolicyBuildContext): Po
     if (!isRecord(value) || typeof value.zh !== 'string' || !value.zh.trim())
       return fail(at, `${what}缺少中文 zh`);
     if (typeof value.en !== 'string' || !value.en.trim()) return fail(at, `${what}缺少英文 en`);
+    const stray = Object.keys(value).find((k) => k !== 'zh' && k !== 'en');
+    if (stray !== undefined)
+      fail(at, `${what}有多余的键“${stray}”：文字中的逗号会截断 { zh: …, en: … }，请给含逗号的文字加引号`);
     return { zh: value.zh, en: value.en };
   };
   const text = (at: At, value: unknown, what: string): string =>
