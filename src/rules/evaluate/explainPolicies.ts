@@ -1,6 +1,7 @@
-import { celList, celMap, type CelMap } from '@bufbuild/cel';
+import { ERR, type Value } from '../compile/compileCel.ts';
+import { toValue } from '../compile/toValue.ts';
 import type { FactValue } from '../../registry/variables/variableCatalogue.ts';
-import { fromCel, type CelInputValue } from '../../portrait/portraitBindings.ts';
+import { fromCel } from '../../portrait/portraitBindings.ts';
 import type { ParameterSet } from '../parameters/parameterSet.ts';
 import type { RuleVocabulary } from '../ruleVocabulary.ts';
 import type {
@@ -82,27 +83,15 @@ export interface RulePool {
   version: string;
 }
 
-const celParams = new WeakMap<object, CelMap>();
+const paramValues = new WeakMap<object, Value>();
 
-/** The parameter tree as CEL maps (integers as CEL ints), once per tree. */
-function paramMap(parameters: ParameterSet, region: string, asOf: string): CelMap {
+/** The parameter tree as the compiled engine's nested Maps, once per tree (area and date). */
+function paramMap(parameters: ParameterSet, region: string, asOf: string): Value {
   const tree = parameters.treeAt(region, asOf);
-  let map = celParams.get(tree);
+  let map = paramValues.get(tree);
   if (!map) {
-    const convert = (node: Record<string, unknown>, prefix: string): CelMap =>
-      celMap(
-        new Map(
-          Object.entries(node).map(([key, value]): [string, unknown] => {
-            const name = prefix ? `${prefix}.${key}` : key;
-            if (typeof value === 'object' && value !== null)
-              return [key, convert(value as Record<string, unknown>, name)];
-            const type = parameters.get(name)?.type;
-            return [key, type === 'integer' && typeof value === 'number' ? BigInt(value) : value];
-          }),
-        ) as Map<string, CelInputValue>,
-      );
-    map = convert(tree, '');
-    celParams.set(tree, map);
+    map = toValue(tree);
+    paramValues.set(tree, map);
   }
   return map;
 }
@@ -111,20 +100,21 @@ function stateOf(result: unknown): CriterionState {
   return result === true ? 'yes' : result === false ? 'no' : 'unknown';
 }
 
+/** Money to the fen, without ICU (toLocaleString took most of an explanation's time). */
 function display(value: unknown): string {
   if (typeof value === 'bigint') return value.toString();
   if (typeof value === 'number')
-    return value.toLocaleString('zh-CN', { maximumFractionDigits: 2, useGrouping: false });
+    return Number.isInteger(value) ? String(value) : String(Math.round(value * 100) / 100);
   if (typeof value === 'boolean') return value ? '是' : '否';
   if (typeof value === 'string') return value;
   return '（缺失）';
 }
 
-function render(template: MessageTemplate, bindings: Record<string, unknown>): Label {
+function render(template: MessageTemplate, slots: Value[]): Label {
   const one = (part: { text: string; parts: CompiledExpr[] }) =>
     part.text.replace(/\{(\d+)\}/g, (_, i: string) => {
-      const result = part.parts[Number(i)]?.evaluate(bindings);
-      return result instanceof Error ? '（缺失）' : display(result);
+      const result = part.parts[Number(i)]?.run(slots) ?? ERR;
+      return result === ERR ? '（缺失）' : display(result);
     });
   const zh = one(template.zh);
   return { zh, en: template.en ? one(template.en) : zh };
@@ -138,74 +128,112 @@ function numeric(value: unknown): number | undefined {
 interface Context {
   pool: RulePool;
   subject: RuleSubject;
-  bindings: Record<string, unknown>;
+  /** The compiled engine's slots: h, p, members, param, as_of, region, then comprehension variables. */
+  slots: Value[];
   person: RuleMember | null;
+  /** Inputs already described for this household (by person and field). */
+  inputs: Map<string, InputUsed>;
+  /** Parameter values already looked up for this household's area and date. */
+  parameters: Map<string, ParameterUsed>;
+}
+
+interface FieldRef {
+  ref: string;
+  on: 'h' | 'p' | 'member';
+  field: string;
+}
+const refsOf = new WeakMap<CompiledExpr, FieldRef[]>();
+
+/** The distinct fields an expression reads, worked out once per expression. */
+function fieldRefs(expr: CompiledExpr): FieldRef[] {
+  let refs = refsOf.get(expr);
+  if (!refs) {
+    const seen = new Map<string, FieldRef>();
+    for (const f of expr.fields) {
+      if (f.on === 'name') continue;
+      const ref = `${f.on === 'member' ? 'members' : f.on}.${f.field}`;
+      if (!seen.has(ref)) seen.set(ref, { ref, on: f.on, field: f.field });
+    }
+    refs = [...seen.values()];
+    refsOf.set(expr, refs);
+  }
+  return refs;
 }
 
 function inputsOf(expr: CompiledExpr, context: Context): { inputs: InputUsed[]; missing: string[] } {
-  const { vocabulary } = context.pool;
   const inputs: InputUsed[] = [];
   const missing: string[] = [];
-  const seen = new Set<string>();
-  for (const field of expr.fields) {
-    if (field.on === 'name') continue;
-    const ref = `${field.on === 'member' ? 'members' : field.on}.${field.field}`;
-    if (seen.has(ref)) continue;
-    seen.add(ref);
-    const info = (field.on === 'h' ? vocabulary.household : vocabulary.person).get(field.field);
-    const base = {
-      ref,
-      label: info?.label ?? { zh: field.field, en: field.field },
-      unit: info?.unit ?? null,
-    };
-    if (field.on === 'h') {
-      const value = context.subject.household.get(field.field);
-      if (value === undefined) missing.push(ref);
-      inputs.push({
-        ...base,
-        value: value === undefined ? null : (fromCel(value) ?? null),
-        source: context.subject.householdSources?.get(field.field) ?? null,
-      });
-    } else if (field.on === 'p') {
-      const value = context.person?.values.get(field.field);
-      if (value === undefined) missing.push(ref);
-      inputs.push({
-        ...base,
-        value: value === undefined ? null : (fromCel(value) ?? null),
-        source: context.person?.sources?.get(field.field) ?? null,
-      });
-    } else {
-      const values = context.subject.members.map((m) => {
-        const value = m.values.get(field.field);
-        return value === undefined ? null : (fromCel(value) ?? null);
-      });
-      if (values.some((v) => v === null)) missing.push(ref);
-      inputs.push({ ...base, value: values, source: null });
+  for (const r of fieldRefs(expr)) {
+    // The same input appears under many policies: built once per person and household.
+    const key = r.on === 'p' ? `${context.person?.id ?? ''}|${r.ref}` : r.ref;
+    let input = context.inputs.get(key);
+    if (!input) {
+      input = inputUsed(r, context);
+      context.inputs.set(key, input);
     }
+    inputs.push(input);
+    if (input.value === null || (Array.isArray(input.value) && input.value.some((v) => v === null)))
+      missing.push(r.ref);
   }
   return { inputs, missing };
 }
 
+function inputUsed(r: FieldRef, context: Context): InputUsed {
+  const { vocabulary } = context.pool;
+  const info = (r.on === 'h' ? vocabulary.household : vocabulary.person).get(r.field);
+  const base = { ref: r.ref, label: info?.label ?? { zh: r.field, en: r.field }, unit: info?.unit ?? null };
+  if (r.on === 'h') {
+    const value = context.subject.household.get(r.field);
+    return {
+      ...base,
+      value: value === undefined ? null : (fromCel(value) ?? null),
+      source: context.subject.householdSources?.get(r.field) ?? null,
+    };
+  }
+  if (r.on === 'p') {
+    const value = context.person?.values.get(r.field);
+    return {
+      ...base,
+      value: value === undefined ? null : (fromCel(value) ?? null),
+      source: context.person?.sources?.get(r.field) ?? null,
+    };
+  }
+  const values = context.subject.members.map((m) => {
+    const value = m.values.get(r.field);
+    return value === undefined ? null : (fromCel(value) ?? null);
+  });
+  return { ...base, value: values, source: null };
+}
+
 function parametersOf(expr: CompiledExpr, context: Context): { used: ParameterUsed[]; missing: string[] } {
-  const { parameters } = context.pool;
   const used: ParameterUsed[] = [];
   const missing: string[] = [];
   for (const name of expr.parameters) {
-    const definition = parameters.get(name);
-    const value = parameters.valueAt(name, context.subject.region, context.subject.asOf);
-    if (!value) missing.push(`param.${name}`);
-    used.push({
-      name,
-      label: definition?.label ?? { zh: name, en: name },
-      unit: definition?.unit ?? '',
-      value: value?.value ?? null,
-      region: value?.region ?? null,
-      from: value?.from ?? null,
-      ref: value?.ref ?? null,
-      confirmed: value?.confirmed ?? null,
-    });
+    let parameter = context.parameters.get(name);
+    if (!parameter) {
+      parameter = parameterUsed(name, context);
+      context.parameters.set(name, parameter);
+    }
+    if (parameter.value === null) missing.push(`param.${name}`);
+    used.push(parameter);
   }
   return { used, missing };
+}
+
+function parameterUsed(name: string, context: Context): ParameterUsed {
+  const { parameters } = context.pool;
+  const definition = parameters.get(name);
+  const value = parameters.valueAt(name, context.subject.region, context.subject.asOf);
+  return {
+    name,
+    label: definition?.label ?? { zh: name, en: name },
+    unit: definition?.unit ?? '',
+    value: value?.value ?? null,
+    region: value?.region ?? null,
+    from: value?.from ?? null,
+    ref: value?.ref ?? null,
+    confirmed: value?.confirmed ?? null,
+  };
 }
 
 /** Exceptions from the highest priority down; an unknown one keeps the result open unless every way agrees. */
@@ -225,16 +253,16 @@ function decide(
 }
 
 function explainOne(policy: PolicyDefinition, context: Context): PolicyResult {
-  const { bindings } = context;
+  const { slots } = context;
   const criteria: CriterionResult[] = policy.criteria.map((criterion) => {
-    const result = criterion.test.evaluate(bindings);
+    const result = criterion.test.run(slots);
     const state = stateOf(result);
     const { inputs, missing } = inputsOf(criterion.test, context);
     const params = parametersOf(criterion.test, context);
     let distance: CriterionResult['distance'] = null;
     if (criterion.comparison) {
-      const left = numeric(criterion.comparison.left.evaluate(bindings));
-      const right = numeric(criterion.comparison.right.evaluate(bindings));
+      const left = numeric(criterion.comparison.left.run(slots));
+      const right = numeric(criterion.comparison.right.run(slots));
       if (left !== undefined && right !== undefined)
         distance = {
           left,
@@ -247,7 +275,7 @@ function explainOne(policy: PolicyDefinition, context: Context): PolicyResult {
       name: criterion.name,
       label: criterion.label,
       state,
-      message: state === 'no' ? render(criterion.fail, bindings) : null,
+      message: state === 'no' ? render(criterion.fail, slots) : null,
       inputs,
       parameters: params.used,
       distance,
@@ -262,7 +290,7 @@ function explainOne(policy: PolicyDefinition, context: Context): PolicyResult {
   const states = new Map<PolicyException, CriterionState>();
   const exceptionMissing: { name: string; missing: string[] }[] = [];
   for (const exception of policy.exceptions) {
-    const state = stateOf(exception.when.evaluate(bindings));
+    const state = stateOf(exception.when.run(slots));
     states.set(exception, state);
     if (state === 'unknown') {
       const { missing } = inputsOf(exception.when, context);
@@ -276,7 +304,7 @@ function explainOne(policy: PolicyDefinition, context: Context): PolicyResult {
   let amount: PolicyResult['amount'] = null;
   let error: string | null = null;
   if (outcome === 'eligible' && policy.amount) {
-    const value = numeric(policy.amount.formula.evaluate(bindings));
+    const value = numeric(policy.amount.formula.run(slots));
     if (value !== undefined && Number.isFinite(value))
       amount = {
         value: Math.round(value * 100) / 100,
@@ -285,7 +313,7 @@ function explainOne(policy: PolicyDefinition, context: Context): PolicyResult {
       };
     else error = '金额公式缺少输入，无法计算';
   }
-  const receivingResult = policy.enrolment?.evaluate(bindings);
+  const receivingResult = policy.enrolment?.run(slots);
   const receiving = policy.enrolment ? (typeof receivingResult === 'boolean' ? receivingResult : null) : null;
 
   // Missing inputs ranked by how many open criteria (and exceptions) each would help decide.
@@ -342,24 +370,29 @@ export function explainSubject(
   subject: RuleSubject,
   policyIds?: ReadonlySet<string>,
 ): PolicyResult[] {
-  const memberMaps = subject.members.map((m) => celMap(m.values));
-  const base = {
-    h: celMap(subject.household),
-    members: celList(memberMaps),
-    param: paramMap(pool.parameters, subject.region, subject.asOf),
-    as_of: subject.asOf,
-    region: subject.region,
-  };
+  const memberValues = subject.members.map((m) => toValue(m.values));
+  // Slots in the order of TOP_LEVEL (compileCel.ts): h, p, members, param, as_of, region.
+  const slots: Value[] = [
+    toValue(subject.household),
+    ERR,
+    memberValues,
+    paramMap(pool.parameters, subject.region, subject.asOf),
+    subject.asOf,
+    subject.region,
+  ];
   const results: PolicyResult[] = [];
+  const inputs = new Map<string, InputUsed>();
+  const parameters = new Map<string, ParameterUsed>();
   for (const policy of pool.policies) {
     if (policyIds && !policyIds.has(policy.id)) continue;
     if (!appliesIn(policy, subject.region)) continue;
     if (policy.entity === 'household') {
-      results.push(explainOne(policy, { pool, subject, bindings: base, person: null }));
+      slots[1] = ERR;
+      results.push(explainOne(policy, { pool, subject, slots, person: null, inputs, parameters }));
     } else {
       subject.members.forEach((member, i) => {
-        const bindings = { ...base, p: memberMaps[i] };
-        results.push(explainOne(policy, { pool, subject, bindings, person: member }));
+        slots[1] = memberValues[i] ?? ERR;
+        results.push(explainOne(policy, { pool, subject, slots, person: member, inputs, parameters }));
       });
     }
   }

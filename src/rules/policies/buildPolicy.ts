@@ -5,6 +5,7 @@ import { probeBindings } from '../../portrait/portraitBindings.ts';
 import type { VariableCatalogue } from '../../registry/variables/variableCatalogue.ts';
 import { NATIONAL, type ParameterSet } from '../parameters/parameterSet.ts';
 import { ruleEnv } from '../ruleEnvironment.ts';
+import { compileCel, UnsupportedCel, type CompileScope, type StaticType } from '../compile/compileCel.ts';
 import { boundNames, referencedFields, referencedParameters } from '../ruleReferences.ts';
 import { typesOf, type RuleVocabulary } from '../ruleVocabulary.ts';
 import type { YamlSource } from '../yamlSource.ts';
@@ -167,6 +168,38 @@ export function buildPolicy(source: YamlSource, context: PolicyBuildContext): Po
   );
   const probeParams = probeParameterTree(context.parameters);
   const bindings = { ...probe, param: probeParams, region: '371082001001' };
+  const staticType = (type: string | undefined, event = false): StaticType =>
+    event
+      ? 'list'
+      : type === 'integer'
+        ? 'int'
+        : type === 'money' || type === 'number'
+          ? 'double'
+          : type === 'boolean'
+            ? 'bool'
+            : type === undefined
+              ? 'dyn'
+              : 'string';
+  const compileScope: CompileScope = {
+    fieldType: (on, field) => {
+      if (on === 'household' && field === 'assistance_types') return 'list';
+      const info = (on === 'person' ? context.vocabulary.person : context.vocabulary.household).get(field);
+      return staticType(info?.type, info?.event);
+    },
+    parameterType: (name) => staticType(context.parameters.get(name)?.type),
+  };
+  const fast = (at: At, expr: Parameters<typeof compileCel>[0], what: string) => {
+    try {
+      return compileCel(expr, compileScope).run;
+    } catch (error) {
+      if (error instanceof UnsupportedCel)
+        return fail(
+          at,
+          `${what}用到了规则引擎尚不支持的 CEL（${error.message}）：请改用 docs/policies.md 列出的写法`,
+        );
+      throw error;
+    }
+  };
 
   const compile = (at: At, value: unknown, what: string): CompiledExpr => {
     const expr = text(at, value, `${what}（CEL 表达式）`);
@@ -222,7 +255,8 @@ export function buildPolicy(source: YamlSource, context: PolicyBuildContext): Po
       }
     }
     const evaluate = plan(ruleEnv, parsed.expr) as CompiledExpr['evaluate'];
-    return { source: expr, evaluate, fields, parameters, line: source.lineOf(at) };
+    const run = fast(at, parsed.expr, what);
+    return { source: expr, evaluate, run, fields, parameters, line: source.lineOf(at) };
   };
 
   /** Evaluates on the probe household; the result must be of the kind asked. */
@@ -293,6 +327,7 @@ export function buildPolicy(source: YamlSource, context: PolicyBuildContext): Po
           ? {
               source: '',
               evaluate: plan(ruleEnv, expr) as CompiledExpr['evaluate'],
+              run: fast([...at, 'test'], expr, `条件 ${criterionName} 的 test `),
               fields: referencedFields(expr),
               parameters: referencedParameters(expr),
               line: test.line,

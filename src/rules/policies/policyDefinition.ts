@@ -1,4 +1,5 @@
 import type { CelResult } from '@bufbuild/cel';
+import type { Compiled } from '../compile/compileCel.ts';
 import type { IsoDate } from '../../core/isoDate.ts';
 import type { FieldReference } from '../ruleReferences.ts';
 
@@ -25,7 +26,10 @@ export type Evaluate = (bindings: Record<string, unknown>) => CelResult;
 /** A CEL expression compiled once, with what it reads (for explanations and missing inputs). */
 export interface CompiledExpr {
   source: string;
+  /** @bufbuild/cel's plan: the reference evaluator (load-time type probe, differential test). */
   evaluate: Evaluate;
+  /** The compiled closure the explain and batch paths run. */
+  run: Compiled;
   fields: FieldReference[];
   parameters: string[];
   line: number;

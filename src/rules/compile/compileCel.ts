@@ -1,0 +1,522 @@
+import type { parse } from '@bufbuild/cel';
+import { ageOn } from '../../core/isoDate.ts';
+import { addMonths } from '../../portrait/celEnvironment.ts';
+import { monthsBetween } from '../ruleEnvironment.ts';
+
+type Expr = ReturnType<typeof parse>['expr'];
+
+/**
+ * The error value of the compiled engine: a missing input, a failed operation. It travels
+ * through expressions as CEL errors do, and `&&`, `||`, `all`, `exists` absorb it where the
+ * other side decides — three-valued logic, as in @bufbuild/cel, which stays the reference.
+ */
+export const ERR: unique symbol = Symbol('cel-error');
+export type Value = number | string | boolean | Value[] | ReadonlyMap<string, Value> | typeof ERR;
+
+/** The slots every compiled expression reads; comprehension variables get further slots. */
+export const TOP_LEVEL = ['h', 'p', 'members', 'param', 'as_of', 'region'] as const;
+export type Slots = Value[];
+export type Compiled = (slots: Slots) => Value;
+
+/** Static types, enough to choose int or double division and to type a comprehension's accumulator. */
+export type StaticType = 'int' | 'double' | 'bool' | 'string' | 'list' | 'map' | 'dyn';
+
+export interface CompileScope {
+  /** The static type of a field of a person (`p.x`, `m.x`) or household (`h.x`); 'dyn' when unknown. */
+  fieldType(on: 'person' | 'household', field: string): StaticType;
+  /** The static type of a parameter by dotted name. */
+  parameterType(name: string): StaticType;
+}
+
+export class UnsupportedCel extends Error {}
+
+const isMap = (v: Value): v is ReadonlyMap<string, Value> => v instanceof Map;
+const isNum = (v: Value): v is number => typeof v === 'number';
+
+function equals(a: Value, b: Value): boolean {
+  if (Array.isArray(a) && Array.isArray(b))
+    return a.length === b.length && a.every((x, i) => equals(x, b[i] as Value));
+  return a === b;
+}
+
+/** CEL's size of a string: its code points, not UTF-16 units. */
+function codePoints(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0xdc00 || unit > 0xdfff) n++; // a low surrogate belongs to the previous code point
+  }
+  return n;
+}
+
+function days(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+interface Local {
+  slot: number;
+  /** What the variable ranges over, for field types: a member of `members`, or anything. */
+  kind: 'member' | 'other';
+  type: StaticType;
+}
+
+interface Node {
+  run: Compiled;
+  type: StaticType;
+}
+
+/**
+ * Compiles a parsed CEL expression into a JS closure over slots — the explain path's engine
+ * (the batch path runs the same closures over the population). Only the CEL the pool uses is
+ * supported; anything else throws UnsupportedCel at load, so the engines can never disagree
+ * on a construct one of them does not know.
+ */
+export function compileCel(
+  root: Expr,
+  scope: CompileScope,
+): { run: Compiled; type: StaticType; slots: number } {
+  let nextSlot = TOP_LEVEL.length;
+  const compile = (expr: Expr | undefined, locals: Map<string, Local>): Node => {
+    if (!expr) throw new UnsupportedCel('empty expression');
+    const kind = expr.exprKind;
+    switch (kind.case) {
+      case 'constExpr': {
+        const c = kind.value.constantKind;
+        switch (c.case) {
+          case 'boolValue':
+            return { run: () => c.value, type: 'bool' };
+          case 'int64Value': {
+            const n = Number(c.value);
+            return { run: () => n, type: 'int' };
+          }
+          case 'uint64Value': {
+            const n = Number(c.value);
+            return { run: () => n, type: 'int' };
+          }
+          case 'doubleValue':
+            return { run: () => c.value, type: 'double' };
+          case 'stringValue':
+            return { run: () => c.value, type: 'string' };
+          default:
+            throw new UnsupportedCel(`constant ${String(c.case)}`);
+        }
+      }
+      case 'identExpr': {
+        const name = kind.value.name;
+        const local = locals.get(name);
+        if (local) {
+          const slot = local.slot;
+          return { run: (s) => s[slot] ?? ERR, type: local.type };
+        }
+        const top = (TOP_LEVEL as readonly string[]).indexOf(name);
+        if (top === -1) throw new UnsupportedCel(`unknown name ${name}`);
+        const type: StaticType =
+          name === 'members' ? 'list' : name === 'as_of' || name === 'region' ? 'string' : 'map';
+        return { run: (s) => s[top] ?? ERR, type };
+      }
+      case 'selectExpr': {
+        const { field, testOnly, operand } = kind.value;
+        // param.a.b: one parameter, typed by its definition.
+        const chain: string[] = [field];
+        let base = operand;
+        while (base?.exprKind.case === 'selectExpr' && !base.exprKind.value.testOnly) {
+          chain.unshift(base.exprKind.value.field);
+          base = base.exprKind.value.operand;
+        }
+        const rootName = base?.exprKind.case === 'identExpr' ? base.exprKind.value.name : undefined;
+        const target = compile(operand, locals);
+        let type: StaticType = 'dyn';
+        if (rootName === 'param' && !locals.has('param')) type = scope.parameterType(chain.join('.'));
+        else if (operand?.exprKind.case === 'identExpr') {
+          const name = operand.exprKind.value.name;
+          const local = locals.get(name);
+          if (local?.kind === 'member' || (!local && name === 'p')) type = scope.fieldType('person', field);
+          else if (!local && name === 'h') type = scope.fieldType('household', field);
+        }
+        const inner = target.run;
+        if (testOnly)
+          return {
+            run: (s) => {
+              const v = inner(s);
+              return isMap(v) ? v.has(field) : ERR;
+            },
+            type: 'bool',
+          };
+        return {
+          run: (s) => {
+            const v = inner(s);
+            return isMap(v) ? (v.get(field) ?? ERR) : ERR;
+          },
+          type,
+        };
+      }
+      case 'listExpr': {
+        const elements = kind.value.elements.map((e) => compile(e, locals).run);
+        return {
+          run: (s) => {
+            const out: Value[] = [];
+            for (const e of elements) {
+              const v = e(s);
+              if (v === ERR) return ERR;
+              out.push(v);
+            }
+            return out;
+          },
+          type: 'list',
+        };
+      }
+      case 'callExpr':
+        return call(kind.value.function, kind.value.target, kind.value.args, locals);
+      case 'comprehensionExpr': {
+        const c = kind.value;
+        if (c.iterVar2) throw new UnsupportedCel('two-variable comprehension');
+        const range = compile(c.iterRange, locals).run;
+        const overMembers =
+          c.iterRange?.exprKind.case === 'identExpr' &&
+          c.iterRange.exprKind.value.name === 'members' &&
+          !locals.has('members');
+        const init = compile(c.accuInit, locals);
+        const iterSlot = nextSlot++;
+        const accuSlot = nextSlot++;
+        const inner = new Map(locals);
+        inner.set(c.iterVar, {
+          slot: iterSlot,
+          kind: overMembers ? 'member' : 'other',
+          type: overMembers ? 'map' : 'dyn',
+        });
+        inner.set(c.accuVar, { slot: accuSlot, kind: 'other', type: init.type });
+        const condition = compile(c.loopCondition, inner).run;
+        const step = compile(c.loopStep, inner).run;
+        const result = compile(c.result, inner);
+        const initRun = init.run;
+        const resultRun = result.run;
+        return {
+          run: (s) => {
+            const list = range(s);
+            if (!Array.isArray(list)) return ERR;
+            s[accuSlot] = initRun(s);
+            for (const item of list) {
+              if (condition(s) === false) break;
+              s[iterSlot] = item;
+              s[accuSlot] = step(s);
+            }
+            return resultRun(s);
+          },
+          type: result.type,
+        };
+      }
+      default:
+        throw new UnsupportedCel(String(kind.case));
+    }
+  };
+
+  const call = (fn: string, target: Expr | undefined, argExprs: Expr[], locals: Map<string, Local>): Node => {
+    const args = argExprs.map((a) => compile(a, locals));
+    const [a, b, c] = args.map((x) => x.run);
+    const types = args.map((x) => x.type);
+    const bothInt = types[0] === 'int' && types[1] === 'int';
+    const numeric2 = (f: (x: number, y: number) => Value, type: StaticType): Node => {
+      const x = a as Compiled;
+      const y = b as Compiled;
+      return {
+        run: (s) => {
+          const l = x(s);
+          const r = y(s);
+          return isNum(l) && isNum(r) ? f(l, r) : ERR;
+        },
+        type,
+      };
+    };
+    const compare = (f: (x: number | string, y: number | string) => boolean): Node => {
+      const x = a as Compiled;
+      const y = b as Compiled;
+      return {
+        run: (s) => {
+          const l = x(s);
+          const r = y(s);
+          if ((isNum(l) && isNum(r)) || (typeof l === 'string' && typeof r === 'string')) return f(l, r);
+          if (typeof l === 'boolean' && typeof r === 'boolean') return f(Number(l), Number(r));
+          return ERR;
+        },
+        type: 'bool',
+      };
+    };
+    if (target) {
+      const self = compile(target, locals).run;
+      if (fn === 'size' && args.length === 0)
+        return {
+          run: (s) => {
+            const v = self(s);
+            return Array.isArray(v)
+              ? v.length
+              : typeof v === 'string'
+                ? codePoints(v)
+                : isMap(v)
+                  ? v.size
+                  : ERR;
+          },
+          type: 'int',
+        };
+      if ((fn === 'startsWith' || fn === 'endsWith' || fn === 'contains') && args.length === 1) {
+        const arg = a as Compiled;
+        return {
+          run: (s) => {
+            const v = self(s);
+            const w = arg(s);
+            if (typeof v !== 'string' || typeof w !== 'string') return ERR;
+            return fn === 'startsWith' ? v.startsWith(w) : fn === 'endsWith' ? v.endsWith(w) : v.includes(w);
+          },
+          type: 'bool',
+        };
+      }
+      throw new UnsupportedCel(`method ${fn}`);
+    }
+    switch (fn) {
+      case '_&&_': {
+        const x = a as Compiled;
+        const y = b as Compiled;
+        return {
+          run: (s) => {
+            const l = x(s);
+            if (l === false) return false;
+            const r = y(s);
+            if (r === false) return false;
+            return l === true && r === true ? true : ERR;
+          },
+          type: 'bool',
+        };
+      }
+      case '_||_': {
+        const x = a as Compiled;
+        const y = b as Compiled;
+        return {
+          run: (s) => {
+            const l = x(s);
+            if (l === true) return true;
+            const r = y(s);
+            if (r === true) return true;
+            return l === false && r === false ? false : ERR;
+          },
+          type: 'bool',
+        };
+      }
+      case '!_': {
+        const x = a as Compiled;
+        return {
+          run: (s) => {
+            const v = x(s);
+            return typeof v === 'boolean' ? !v : ERR;
+          },
+          type: 'bool',
+        };
+      }
+      case '@not_strictly_false': {
+        const x = a as Compiled;
+        return { run: (s) => x(s) !== false, type: 'bool' };
+      }
+      case '_?_:_': {
+        const x = a as Compiled;
+        const y = b as Compiled;
+        const z = c as Compiled;
+        return {
+          run: (s) => {
+            const v = x(s);
+            return v === true ? y(s) : v === false ? z(s) : ERR;
+          },
+          type: types[1] === types[2] ? (types[1] ?? 'dyn') : 'dyn',
+        };
+      }
+      case '_+_': {
+        if (types[0] === 'list' || types[1] === 'list') {
+          const x = a as Compiled;
+          const y = b as Compiled;
+          return {
+            run: (s) => {
+              const l = x(s);
+              const r = y(s);
+              return Array.isArray(l) && Array.isArray(r) ? [...l, ...r] : ERR;
+            },
+            type: 'list',
+          };
+        }
+        if (types[0] === 'string' && types[1] === 'string') {
+          const x = a as Compiled;
+          const y = b as Compiled;
+          return {
+            run: (s) => {
+              const l = x(s);
+              const r = y(s);
+              return typeof l === 'string' && typeof r === 'string' ? l + r : ERR;
+            },
+            type: 'string',
+          };
+        }
+        return numeric2((x, y) => x + y, bothInt ? 'int' : 'double');
+      }
+      case '_-_':
+        return numeric2((x, y) => x - y, bothInt ? 'int' : 'double');
+      case '_*_':
+        return numeric2((x, y) => x * y, bothInt ? 'int' : 'double');
+      case '_/_':
+        return bothInt
+          ? numeric2((x, y) => (y === 0 ? ERR : Math.trunc(x / y)), 'int')
+          : numeric2((x, y) => x / y, 'double');
+      case '_%_':
+        return bothInt
+          ? numeric2((x, y) => (y === 0 ? ERR : x % y), 'int')
+          : numeric2((x, y) => x % y, 'double');
+      case '-_': {
+        const x = a as Compiled;
+        return {
+          run: (s) => {
+            const v = x(s);
+            return isNum(v) ? -v : ERR;
+          },
+          type: types[0] ?? 'dyn',
+        };
+      }
+      case '_<_':
+        return compare((x, y) => x < y);
+      case '_<=_':
+        return compare((x, y) => x <= y);
+      case '_>_':
+        return compare((x, y) => x > y);
+      case '_>=_':
+        return compare((x, y) => x >= y);
+      case '_==_':
+      case '_!=_': {
+        const x = a as Compiled;
+        const y = b as Compiled;
+        const negate = fn === '_!=_';
+        return {
+          run: (s) => {
+            const l = x(s);
+            if (l === ERR) return ERR;
+            const r = y(s);
+            if (r === ERR) return ERR;
+            return equals(l, r) !== negate;
+          },
+          type: 'bool',
+        };
+      }
+      case '@in': {
+        const x = a as Compiled;
+        const y = b as Compiled;
+        return {
+          run: (s) => {
+            const v = x(s);
+            if (v === ERR) return ERR;
+            const list = y(s);
+            if (Array.isArray(list)) return list.some((e) => equals(e, v));
+            if (isMap(list) && typeof v === 'string') return list.has(v);
+            return ERR;
+          },
+          type: 'bool',
+        };
+      }
+      case '_[_]': {
+        const x = a as Compiled;
+        const y = b as Compiled;
+        return {
+          run: (s) => {
+            const v = x(s);
+            const k = y(s);
+            if (Array.isArray(v) && isNum(k)) return v[k] ?? ERR;
+            if (isMap(v) && typeof k === 'string') return v.get(k) ?? ERR;
+            return ERR;
+          },
+          type: 'dyn',
+        };
+      }
+      case 'size': {
+        const x = a as Compiled;
+        return {
+          run: (s) => {
+            const v = x(s);
+            return Array.isArray(v)
+              ? v.length
+              : typeof v === 'string'
+                ? codePoints(v)
+                : isMap(v)
+                  ? v.size
+                  : ERR;
+          },
+          type: 'int',
+        };
+      }
+      case 'double': {
+        const x = a as Compiled;
+        return {
+          run: (s) => {
+            const v = x(s);
+            return isNum(v) ? v : ERR;
+          },
+          type: 'double',
+        };
+      }
+      case 'int': {
+        const x = a as Compiled;
+        return {
+          run: (s) => {
+            const v = x(s);
+            return isNum(v) ? Math.trunc(v) : ERR;
+          },
+          type: 'int',
+        };
+      }
+      case 'sum': {
+        const x = a as Compiled;
+        return {
+          run: (s) => {
+            const v = x(s);
+            if (!Array.isArray(v)) return ERR;
+            let total = 0;
+            for (const e of v) {
+              if (!isNum(e)) return ERR;
+              total += e;
+            }
+            return total;
+          },
+          type: 'double',
+        };
+      }
+      case 'age_at':
+      case 'years_between':
+        return strings2((x, y) => ageOn(x, y), 'int');
+      case 'months_between':
+        return strings2((x, y) => monthsBetween(x, y), 'int');
+      case 'days_between':
+        return strings2((x, y) => days(x, y), 'int');
+      case 'add_months': {
+        const x = a as Compiled;
+        const y = b as Compiled;
+        return {
+          run: (s) => {
+            const d = x(s);
+            const n = y(s);
+            return typeof d === 'string' && isNum(n) ? addMonths(d, n) : ERR;
+          },
+          type: 'string',
+        };
+      }
+      default:
+        throw new UnsupportedCel(`function ${fn}`);
+    }
+
+    function strings2(f: (x: string, y: string) => number, type: StaticType): Node {
+      const x = a as Compiled;
+      const y = b as Compiled;
+      return {
+        run: (s) => {
+          const l = x(s);
+          const r = y(s);
+          return typeof l === 'string' && typeof r === 'string' ? f(l, r) : ERR;
+        },
+        type,
+      };
+    }
+  };
+
+  const node = compile(root, new Map());
+  return { run: node.run, type: node.type, slots: nextSlot };
+}
