@@ -11,45 +11,45 @@ import { celList } from '@bufbuild/cel';
 import type { InputSource, RuleSubject } from './evaluate/ruleSubject.ts';
 
 /**
- * A registered hukou household as the rules see it: its area, its facts and portrait, and its
- * living members' facts and portraits — each value with the department and date behind it,
- * for the explanation. Scope-checked (a household outside the caller's area is not found).
+ * Registered hukou households as the rules see them: each one's area, facts and portrait, and
+ * its living members' facts and portraits — every value with the department and date behind
+ * it, for the explanation. Loads in chunks (the screening and the differential test read
+ * thousands); callers check scope first.
  */
-export async function registeredHouseholdSubject(
-  context: AppContext,
-  householdId: string,
-  scope: DataScopeFilter,
+export async function registeredSubjects(
+  context: Pick<AppContext, 'db' | 'variables' | 'portrait' | 'feeds'>,
+  households: { id: string; area_code: string }[],
   asOf: string,
-): Promise<{ subject: RuleSubject; household: { id: string; hukouNumber: string; areaCode: string } }> {
+): Promise<Map<string, RuleSubject>> {
   const { db, variables, portrait } = context;
-  const household = await requireHukouHousehold(db, householdId, scope);
   const policy = { authority: authorityOf(context.feeds), isEvent: eventVariablesOf(variables) };
-  const input = (await loadHouseholdInputs(db, [householdId], asOf, policy)).get(householdId) ?? {
-    facts: [],
-    members: [],
-    assistanceTypes: [],
-  };
-  const result = computePortrait(portrait, variables, input, null, asOf);
-  const names = new Map((await membersOfHousehold(db, householdId)).map((r) => [r.id, r.name]));
+  const inputs = await loadHouseholdInputs(
+    db,
+    households.map((h) => h.id),
+    asOf,
+    policy,
+  );
   const personTypes = new Map(portrait.person.map((d) => [d.name, d.type]));
   const householdTypes = new Map(portrait.household.map((d) => [d.name, d.type]));
-  const living = input.members.filter((m) => m.deathDate === null || m.deathDate > asOf);
-
-  const members = living.map((member) => {
-    const values = personMap(member, variables);
-    for (const [name, value] of Object.entries(result.persons.get(member.id)?.values ?? {}))
-      if (value !== null) values.set(name, toCel(personTypes.get(name), value));
-    const sources = new Map<string, InputSource>(
-      member.facts.map((f) => [f.variable, { source: f.source, observedAt: f.observedAt }]),
-    );
-    return { id: member.id, name: names.get(member.id) ?? '', values, sources };
-  });
-  const values = householdMap(input.facts, variables);
-  values.set('assistance_types', celList(input.assistanceTypes));
-  for (const [name, value] of Object.entries(result.household?.values ?? {}))
-    if (value !== null) values.set(name, toCel(householdTypes.get(name), value));
-  return {
-    subject: {
+  const out = new Map<string, RuleSubject>();
+  for (const household of households) {
+    const input = inputs.get(household.id) ?? { facts: [], members: [], assistanceTypes: [] };
+    const result = computePortrait(portrait, variables, input, null, asOf);
+    const living = input.members.filter((m) => m.deathDate === null || m.deathDate > asOf);
+    const members = living.map((member) => {
+      const values = personMap(member, variables);
+      for (const [name, value] of Object.entries(result.persons.get(member.id)?.values ?? {}))
+        if (value !== null) values.set(name, toCel(personTypes.get(name), value));
+      const sources = new Map<string, InputSource>(
+        member.facts.map((f) => [f.variable, { source: f.source, observedAt: f.observedAt }]),
+      );
+      return { id: member.id, values, sources };
+    });
+    const values = householdMap(input.facts, variables);
+    values.set('assistance_types', celList(input.assistanceTypes));
+    for (const [name, value] of Object.entries(result.household?.values ?? {}))
+      if (value !== null) values.set(name, toCel(householdTypes.get(name), value));
+    out.set(household.id, {
       region: household.area_code,
       asOf,
       household: values,
@@ -57,7 +57,25 @@ export async function registeredHouseholdSubject(
         input.facts.map((f) => [f.variable, { source: f.source, observedAt: f.observedAt }]),
       ),
       members,
-    },
+    });
+  }
+  return out;
+}
+
+/** One registered household, scope-checked (outside the caller's area it is not found), with member names. */
+export async function registeredHouseholdSubject(
+  context: AppContext,
+  householdId: string,
+  scope: DataScopeFilter,
+  asOf: string,
+): Promise<{ subject: RuleSubject; household: { id: string; hukouNumber: string; areaCode: string } }> {
+  const household = await requireHukouHousehold(context.db, householdId, scope);
+  const subject = (await registeredSubjects(context, [household], asOf)).get(household.id);
+  if (!subject) throw new Error('household subject missing');
+  const names = new Map((await membersOfHousehold(context.db, householdId)).map((r) => [r.id, r.name]));
+  for (const member of subject.members) member.name = names.get(member.id) ?? '';
+  return {
+    subject,
     household: { id: household.id, hukouNumber: household.hukou_number, areaCode: household.area_code },
   };
 }

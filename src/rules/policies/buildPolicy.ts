@@ -335,7 +335,21 @@ export function buildPolicy(source: YamlSource, context: PolicyBuildContext): Po
           : null;
       const l = side(left);
       const r = side(right);
-      if (l && r) comparison = { operator: RELATIONS[root.value.function] ?? '==', left: l, right: r };
+      const bare = (expr: typeof left) => {
+        const k = expr?.exprKind;
+        if (k?.case !== 'selectExpr' || k.value.testOnly || k.value.operand?.exprKind.case !== 'identExpr')
+          return null;
+        const on = k.value.operand.exprKind.value.name;
+        return on === 'h' || on === 'p' ? { on: on as 'h' | 'p', field: k.value.field } : null;
+      };
+      const leftInput = bare(left);
+      const rightInput = bare(right);
+      const input = leftInput
+        ? { side: 'left' as const, ...leftInput }
+        : rightInput
+          ? { side: 'right' as const, ...rightInput }
+          : null;
+      if (l && r) comparison = { operator: RELATIONS[root.value.function] ?? '==', left: l, right: r, input };
     }
     criteria.push({
       name: criterionName,

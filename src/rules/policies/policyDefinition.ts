@@ -46,6 +46,8 @@ export interface Comparison {
   operator: '<' | '<=' | '>' | '>=' | '==' | '!=';
   left: CompiledExpr;
   right: CompiledExpr;
+  /** A side that is one input as it stands (`h.x`, `p.x`): the boundary cases move it across the line. */
+  input: { side: 'left' | 'right'; on: 'h' | 'p'; field: string } | null;
 }
 
 export interface Criterion {
