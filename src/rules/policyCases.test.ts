@@ -31,7 +31,10 @@ describe('boundaries', () => {
     const all = pool.policies.flatMap((p) => boundaryChecks(pool, p));
     expect(all.filter((c) => c.name.includes('(at ')).length).toBeGreaterThan(100);
     expect(all.filter((c) => c.name.includes(' on ')).length).toBeGreaterThan(100);
-    const dibao = boundaryChecks(pool, pool.policies.find((p) => p.id === 'dibao') ?? pool.policies[0]!);
+    const dibaoPolicy = pool.policies.find((p) => p.id === 'dibao');
+    expect(dibaoPolicy).toBeDefined();
+    if (!dibaoPolicy) return;
+    const dibao = boundaryChecks(pool, dibaoPolicy);
     expect(dibao.map((c) => c.name)).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^income_below_standard · .* h\.monthly_income_per_capita = 1030 \(at 1030\)$/),

@@ -111,7 +111,7 @@ export function boundaryChecks(pool: RulePool, policy: PolicyDefinition): Bounda
               problem:
                 (used?.value ?? null) === expected
                   ? null
-                  : `参数应为 ${String(expected)}，实际为 ${String(used?.value)}`,
+                  : `参数应为 ${JSON.stringify(expected)}，实际为 ${JSON.stringify(used?.value)}`,
             });
           }
         }

@@ -340,7 +340,8 @@ export function buildPolicy(source: YamlSource, context: PolicyBuildContext): Po
         if (k?.case !== 'selectExpr' || k.value.testOnly || k.value.operand?.exprKind.case !== 'identExpr')
           return null;
         const on = k.value.operand.exprKind.value.name;
-        return on === 'h' || on === 'p' ? { on: on as 'h' | 'p', field: k.value.field } : null;
+        const field = k.value.field;
+        return on === 'h' ? { on: 'h' as const, field } : on === 'p' ? { on: 'p' as const, field } : null;
       };
       const leftInput = bare(left);
       const rightInput = bare(right);

@@ -94,8 +94,10 @@ export function compareEngines(
         policy: policy.id,
         expression: expr.source ? `${label}: ${expr.source}` : label,
         subject: who,
-        compiled: compiled === ERR ? 'error' : String(compiled),
-        reference: reference === ERR ? 'error' : String(reference),
+        compiled:
+          compiled === ERR ? 'error' : JSON.stringify(compiled instanceof Map ? [...compiled] : compiled),
+        reference:
+          reference === ERR ? 'error' : JSON.stringify(reference instanceof Map ? [...reference] : reference),
       });
   };
   const runPolicy = (policy: PolicyDefinition, bindings: Record<string, unknown>, who: string) => {
