@@ -354,6 +354,26 @@ function explainOne(policy: PolicyDefinition, context: Context): PolicyResult {
   };
 }
 
+/**
+ * A household as the compiled engine's slots, in the order of TOP_LEVEL (compileCel.ts): h, p
+ * (set per member by the caller), members, param (cached per area and date), as_of, region.
+ */
+export function subjectSlots(
+  pool: RulePool,
+  subject: RuleSubject,
+): { slots: Value[]; memberValues: Value[] } {
+  const memberValues = subject.members.map((m) => toValue(m.values));
+  const slots: Value[] = [
+    toValue(subject.household),
+    ERR,
+    memberValues,
+    paramMap(pool.parameters, subject.region, subject.asOf),
+    subject.asOf,
+    subject.region,
+  ];
+  return { slots, memberValues };
+}
+
 /** Whether a policy applies where the household lives (its `regions`, 'CN' everywhere). */
 export function appliesIn(policy: PolicyDefinition, region: string): boolean {
   return policy.regions.some((r) => r === 'CN' || region.startsWith(r));
@@ -370,16 +390,7 @@ export function explainSubject(
   subject: RuleSubject,
   policyIds?: ReadonlySet<string>,
 ): PolicyResult[] {
-  const memberValues = subject.members.map((m) => toValue(m.values));
-  // Slots in the order of TOP_LEVEL (compileCel.ts): h, p, members, param, as_of, region.
-  const slots: Value[] = [
-    toValue(subject.household),
-    ERR,
-    memberValues,
-    paramMap(pool.parameters, subject.region, subject.asOf),
-    subject.asOf,
-    subject.region,
-  ];
+  const { slots, memberValues } = subjectSlots(pool, subject);
   const results: PolicyResult[] = [];
   const inputs = new Map<string, InputUsed>();
   const parameters = new Map<string, ParameterUsed>();
