@@ -13,6 +13,9 @@ export async function startServer(
   context: AppContext,
   options: { port?: number; host?: string } = {},
 ): Promise<StartedServer> {
+  // The welfare pool loads before the server listens: a broken policy file stops the start
+  // with its file:line, rather than the first match failing later.
+  const pool = context.rules.pool;
   const app = await buildApp({
     context,
     logger: { level: context.config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
@@ -20,6 +23,7 @@ export async function startServer(
   const host = options.host ?? context.config.host;
   const port = options.port ?? context.config.port;
   await app.listen({ host, port });
+  app.log.info({ policies: pool.policies.length, version: pool.version }, 'welfare pool loaded');
   // Only a listening server refreshes in the background; tests and the CLI refresh explicitly.
   const refresher = startPortraitRefresher(context, context.config.portraitRefreshMs, app.log);
   app.addHook('onClose', async () => refresher.stop());

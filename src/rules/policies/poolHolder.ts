@@ -11,26 +11,38 @@ export interface PoolLoadFailure {
  * the welfare pool away from the staff using it.
  */
 export class PoolHolder {
-  #pool: RulePool;
-  #loadedAt: string;
+  #pool: RulePool | undefined;
+  #loadedAt = '';
   #lastFailure: PoolLoadFailure | null = null;
   readonly #load: () => RulePool;
 
-  constructor(load: () => RulePool) {
+  /**
+   * `eager` loads now, so that a server refuses to start on a broken pool; otherwise the pool
+   * loads on first use (each test file builds an app, most never match a household).
+   */
+  constructor(load: () => RulePool, options: { eager?: boolean } = {}) {
     this.#load = load;
-    this.#pool = load();
-    this.#loadedAt = new Date().toISOString();
+    if (options.eager) this.#current();
   }
 
-  get pool(): RulePool {
+  #current(): RulePool {
+    if (!this.#pool) {
+      this.#pool = this.#load();
+      this.#loadedAt = new Date().toISOString();
+    }
     return this.#pool;
   }
 
+  get pool(): RulePool {
+    return this.#current();
+  }
+
   get status(): { version: string; loadedAt: string; policies: number; lastFailure: PoolLoadFailure | null } {
+    const pool = this.#current();
     return {
-      version: this.#pool.version,
+      version: pool.version,
       loadedAt: this.#loadedAt,
-      policies: this.#pool.policies.length,
+      policies: pool.policies.length,
       lastFailure: this.#lastFailure,
     };
   }
