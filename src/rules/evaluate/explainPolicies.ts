@@ -131,10 +131,16 @@ interface Context {
   /** The compiled engine's slots: h, p, members, param, as_of, region, then comprehension variables. */
   slots: Value[];
   person: RuleMember | null;
-  /** Inputs already described for this household (by person and field). */
+  /** Inputs already described for this household, by field ('h.x', 'members.x'). */
   inputs: Map<string, InputUsed>;
+  /** The person's inputs already described ('p.x'); a new map per member. */
+  personInputs: Map<string, InputUsed>;
   /** Parameter values already looked up for this household's area and date. */
   parameters: Map<string, ParameterUsed>;
+  /** Per expression, the lists above put together once: most inputs recur across policies and members. */
+  exprInputs: Map<CompiledExpr, InputUsed[]>;
+  personExprInputs: Map<CompiledExpr, InputUsed[]>;
+  exprParameters: Map<CompiledExpr, ParameterUsed[]>;
 }
 
 interface FieldRef {
@@ -142,40 +148,52 @@ interface FieldRef {
   on: 'h' | 'p' | 'member';
   field: string;
 }
-const refsOf = new WeakMap<CompiledExpr, FieldRef[]>();
+const refsOf = new WeakMap<CompiledExpr, { refs: FieldRef[]; personal: boolean }>();
 
-/** The distinct fields an expression reads, worked out once per expression. */
-function fieldRefs(expr: CompiledExpr): FieldRef[] {
-  let refs = refsOf.get(expr);
-  if (!refs) {
+/** The distinct fields an expression reads, and whether it reads `p`, worked out once per expression. */
+function fieldRefs(expr: CompiledExpr): { refs: FieldRef[]; personal: boolean } {
+  let found = refsOf.get(expr);
+  if (!found) {
     const seen = new Map<string, FieldRef>();
     for (const f of expr.fields) {
       if (f.on === 'name') continue;
       const ref = `${f.on === 'member' ? 'members' : f.on}.${f.field}`;
       if (!seen.has(ref)) seen.set(ref, { ref, on: f.on, field: f.field });
     }
-    refs = [...seen.values()];
-    refsOf.set(expr, refs);
+    const refs = [...seen.values()];
+    found = { refs, personal: refs.some((r) => r.on === 'p') };
+    refsOf.set(expr, found);
   }
-  return refs;
+  return found;
 }
 
-function inputsOf(expr: CompiledExpr, context: Context): { inputs: InputUsed[]; missing: string[] } {
-  const inputs: InputUsed[] = [];
-  const missing: string[] = [];
-  for (const r of fieldRefs(expr)) {
-    // The same input appears under many policies: built once per person and household.
-    const key = r.on === 'p' ? `${context.person?.id ?? ''}|${r.ref}` : r.ref;
-    let input = context.inputs.get(key);
-    if (!input) {
-      input = inputUsed(r, context);
-      context.inputs.set(key, input);
-    }
-    inputs.push(input);
-    if (input.value === null || (Array.isArray(input.value) && input.value.some((v) => v === null)))
-      missing.push(r.ref);
+function inputsOf(expr: CompiledExpr, context: Context): InputUsed[] {
+  const { refs, personal } = fieldRefs(expr);
+  const cache = personal ? context.personExprInputs : context.exprInputs;
+  let inputs = cache.get(expr);
+  if (!inputs) {
+    inputs = refs.map((r) => {
+      const described = r.on === 'p' ? context.personInputs : context.inputs;
+      let input = described.get(r.ref);
+      if (!input) {
+        input = inputUsed(r, context);
+        described.set(r.ref, input);
+      }
+      return input;
+    });
+    cache.set(expr, inputs);
   }
-  return { inputs, missing };
+  return inputs;
+}
+
+/** The inputs (and parameters) that are missing: what would decide an unknown. */
+function missingOf(inputs: InputUsed[], parameters: ParameterUsed[]): string[] {
+  const missing: string[] = [];
+  for (const input of inputs)
+    if (input.value === null || (Array.isArray(input.value) && input.value.some((v) => v === null)))
+      missing.push(input.ref);
+  for (const parameter of parameters) if (parameter.value === null) missing.push(`param.${parameter.name}`);
+  return missing;
 }
 
 function inputUsed(r: FieldRef, context: Context): InputUsed {
@@ -205,19 +223,20 @@ function inputUsed(r: FieldRef, context: Context): InputUsed {
   return { ...base, value: values, source: null };
 }
 
-function parametersOf(expr: CompiledExpr, context: Context): { used: ParameterUsed[]; missing: string[] } {
-  const used: ParameterUsed[] = [];
-  const missing: string[] = [];
-  for (const name of expr.parameters) {
-    let parameter = context.parameters.get(name);
-    if (!parameter) {
-      parameter = parameterUsed(name, context);
-      context.parameters.set(name, parameter);
-    }
-    if (parameter.value === null) missing.push(`param.${name}`);
-    used.push(parameter);
+function parametersOf(expr: CompiledExpr, context: Context): ParameterUsed[] {
+  let used = context.exprParameters.get(expr);
+  if (!used) {
+    used = expr.parameters.map((name) => {
+      let parameter = context.parameters.get(name);
+      if (!parameter) {
+        parameter = parameterUsed(name, context);
+        context.parameters.set(name, parameter);
+      }
+      return parameter;
+    });
+    context.exprParameters.set(expr, used);
   }
-  return { used, missing };
+  return used;
 }
 
 function parameterUsed(name: string, context: Context): ParameterUsed {
@@ -257,8 +276,8 @@ function explainOne(policy: PolicyDefinition, context: Context): PolicyResult {
   const criteria: CriterionResult[] = policy.criteria.map((criterion) => {
     const result = criterion.test.run(slots);
     const state = stateOf(result);
-    const { inputs, missing } = inputsOf(criterion.test, context);
-    const params = parametersOf(criterion.test, context);
+    const inputs = inputsOf(criterion.test, context);
+    const parameters = parametersOf(criterion.test, context);
     let distance: CriterionResult['distance'] = null;
     if (criterion.comparison) {
       const left = numeric(criterion.comparison.left.run(slots));
@@ -277,9 +296,9 @@ function explainOne(policy: PolicyDefinition, context: Context): PolicyResult {
       state,
       message: state === 'no' ? render(criterion.fail, slots) : null,
       inputs,
-      parameters: params.used,
+      parameters,
       distance,
-      missing: state === 'unknown' ? [...missing, ...params.missing] : [],
+      missing: state === 'unknown' ? missingOf(inputs, parameters) : [],
     };
   });
   const base: PolicyResultOutcome = criteria.some((c) => c.state === 'no')
@@ -293,7 +312,7 @@ function explainOne(policy: PolicyDefinition, context: Context): PolicyResult {
     const state = stateOf(exception.when.run(slots));
     states.set(exception, state);
     if (state === 'unknown') {
-      const { missing } = inputsOf(exception.when, context);
+      const missing = missingOf(inputsOf(exception.when, context), []);
       exceptionMissing.push({ name: exception.name, missing });
     }
   }
@@ -392,19 +411,41 @@ export function explainSubject(
 ): PolicyResult[] {
   const { slots, memberValues } = subjectSlots(pool, subject);
   const results: PolicyResult[] = [];
-  const inputs = new Map<string, InputUsed>();
-  const parameters = new Map<string, ParameterUsed>();
+  const context: Context = {
+    pool,
+    subject,
+    slots,
+    person: null,
+    inputs: new Map(),
+    personInputs: new Map(),
+    parameters: new Map(),
+    exprInputs: new Map(),
+    personExprInputs: new Map(),
+    exprParameters: new Map(),
+  };
+  // Each member's own caches, made once and kept across the policies.
+  const perMember = subject.members.map(() => ({
+    personInputs: new Map<string, InputUsed>(),
+    personExprInputs: new Map<CompiledExpr, InputUsed[]>(),
+  }));
   for (const policy of pool.policies) {
     if (policyIds && !policyIds.has(policy.id)) continue;
     if (!appliesIn(policy, subject.region)) continue;
     if (policy.entity === 'household') {
       slots[1] = ERR;
-      results.push(explainOne(policy, { pool, subject, slots, person: null, inputs, parameters }));
+      context.person = null;
+      results.push(explainOne(policy, context));
     } else {
-      subject.members.forEach((member, i) => {
+      for (let i = 0; i < subject.members.length; i++) {
         slots[1] = memberValues[i] ?? ERR;
-        results.push(explainOne(policy, { pool, subject, slots, person: member, inputs, parameters }));
-      });
+        context.person = subject.members[i] ?? null;
+        const caches = perMember[i];
+        if (caches) {
+          context.personInputs = caches.personInputs;
+          context.personExprInputs = caches.personExprInputs;
+        }
+        results.push(explainOne(policy, context));
+      }
     }
   }
   return results;
