@@ -12,6 +12,7 @@ import { policyCategories } from './policies/policyDefinition.ts';
 import { parameterView, policyDetail, policySummary } from './ruleViews.ts';
 
 const open = { type: 'object', additionalProperties: true } as const;
+const categoryOrder = Object.keys(policyCategories);
 const openList = { type: 'array', items: open } as const;
 
 /** Gaps first (eligible, not receiving), then eligible, unknown, ineligible. */
@@ -99,7 +100,13 @@ export function registerRuleRoutes(app: FastifyInstance, context: AppContext): v
         pool: context.rules.status,
         categories: policyCategories,
         counts: { category: count('category'), department: count('department') },
-        items: items.map((p) => policySummary(p, context.variables)),
+        // By category in the order of the pool's outline (assistance first), then by file.
+        items: items
+          .map((p, i) => ({ p, i }))
+          .sort(
+            (a, b) => categoryOrder.indexOf(a.p.category) - categoryOrder.indexOf(b.p.category) || a.i - b.i,
+          )
+          .map(({ p }) => policySummary(p, context.variables)),
       };
     },
   );
@@ -197,6 +204,7 @@ export function registerRuleRoutes(app: FastifyInstance, context: AppContext): v
       schema: {
         tags: ['rules'],
         summary: '重新加载政策库（有错误时保留上一版本）— Reload the pool; on error the last good one stays',
+        body: { type: 'object', additionalProperties: false, properties: {} },
         response: { 200: open },
       },
     },

@@ -71,13 +71,16 @@ describe('welfare pool and policy match (browser)', () => {
     page = p;
     await p.getByRole('menuitem', { name: '政策库' }).click();
     const table = p.getByTestId('policy-table');
-    await table.getByRole('button', { name: '最低生活保障' }).waitFor();
+    await table.locator('tbody tr.ant-table-row').first().waitFor();
     expect(await p.getByTestId('pool-version').textContent()).toMatch(/政策库版本 [0-9a-f]{16}，共 \d+ 项/);
 
-    // Narrow to assistance policies, then open dibao.
+    // Narrow to assistance policies and search by name, then open dibao.
     await p.getByTestId('policy-category').click();
     await p.getByTitle(/^救助政策（\d+）$/).click();
-    await table.getByRole('button', { name: '最低生活保障' }).click();
+    const search = p.getByTestId('policy-search').locator('input');
+    await search.fill('最低生活保障');
+    await search.press('Enter');
+    await table.getByRole('button', { name: '最低生活保障', exact: true }).click();
     const detail = p.getByTestId('policy-detail');
     await detail.getByText('社会救助暂行办法', { exact: false }).first().waitFor();
     expect(await p.getByTestId('policy-criteria').textContent()).toContain('家庭月人均收入低于当地低保标准');

@@ -44,7 +44,7 @@ function PoolView({ go }: { go: (next: string) => void }) {
           <Button
             data-testid="reload-pool"
             onClick={() => {
-              api('POST', '/policies/reload')
+              api('POST', '/policies/reload', {})
                 .then(() => {
                   void message.success(t('poolReloaded'));
                   all.reload();
@@ -101,6 +101,7 @@ function PoolView({ go }: { go: (next: string) => void }) {
         <Input.Search
           allowClear
           style={{ width: 260 }}
+          data-testid="policy-search"
           placeholder={t('policySearch')}
           onSearch={(v) => {
             setQ(v.trim());
