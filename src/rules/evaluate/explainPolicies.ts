@@ -1,3 +1,4 @@
+import { isCelList, isCelMap } from '@bufbuild/cel';
 import { ERR, type Value } from '../compile/compileCel.ts';
 import { toValue } from '../compile/toValue.ts';
 import type { FactValue } from '../../registry/variables/variableCatalogue.ts';
@@ -196,29 +197,40 @@ function missingOf(inputs: InputUsed[], parameters: ParameterUsed[]): string[] {
   return missing;
 }
 
+/**
+ * A value for the explanation: scalars as stored; lists (open assistance cases, event
+ * occurrences such as each settlement) as the list of their values, not as "missing".
+ */
+function shown(value: unknown): FactValue | (FactValue | null)[] | null {
+  if (value === undefined) return null;
+  if (isCelList(value))
+    return [...value].map((item) =>
+      isCelMap(item) ? (fromCel(item.get('value')) ?? null) : (fromCel(item) ?? null),
+    );
+  return fromCel(value) ?? null;
+}
+
 function inputUsed(r: FieldRef, context: Context): InputUsed {
   const { vocabulary } = context.pool;
   const info = (r.on === 'h' ? vocabulary.household : vocabulary.person).get(r.field);
   const base = { ref: r.ref, label: info?.label ?? { zh: r.field, en: r.field }, unit: info?.unit ?? null };
   if (r.on === 'h') {
-    const value = context.subject.household.get(r.field);
     return {
       ...base,
-      value: value === undefined ? null : (fromCel(value) ?? null),
+      value: shown(context.subject.household.get(r.field)),
       source: context.subject.householdSources?.get(r.field) ?? null,
     };
   }
   if (r.on === 'p') {
-    const value = context.person?.values.get(r.field);
     return {
       ...base,
-      value: value === undefined ? null : (fromCel(value) ?? null),
+      value: shown(context.person?.values.get(r.field)),
       source: context.person?.sources?.get(r.field) ?? null,
     };
   }
   const values = context.subject.members.map((m) => {
-    const value = m.values.get(r.field);
-    return value === undefined ? null : (fromCel(value) ?? null);
+    const value = shown(m.values.get(r.field));
+    return Array.isArray(value) ? value.length : value;
   });
   return { ...base, value: values, source: null };
 }
