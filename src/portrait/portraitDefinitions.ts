@@ -75,6 +75,18 @@ export const registryFields: Record<string, VariableType> = {
  */
 export const householdFields: Record<string, VariableType> = { assistance_types: 'code' };
 
+/** How the registry fields (and the household's own) are named to users. */
+export const registryLabels: Record<string, Label> = {
+  sex: { zh: '性别', en: 'Sex' },
+  birth_date: { zh: '出生日期', en: 'Date of birth' },
+  death_date: { zh: '死亡日期', en: 'Date of death' },
+  hukou_area_code: { zh: '户籍地', en: 'Hukou area' },
+  residence_area_code: { zh: '居住地', en: 'Residence area' },
+  relationship: { zh: '与户主关系', en: 'Relationship to head' },
+  members: { zh: '家庭成员', en: 'Household members' },
+  assistance_types: { zh: '救助对象名册中的救助类别', en: 'Cases in the assistance roster' },
+};
+
 const SNAKE_CASE = /^[a-z][a-z0-9_]*$/;
 const derivedKeys = new Set(['name', 'type', 'unit', 'label', 'description', 'expr']);
 const tagKeys = new Set(['code', 'entity', 'category', 'label', 'description', 'expr']);

@@ -10,7 +10,12 @@ import { personMasker } from '../registry/persons/personMasking.ts';
 import { sexLabels, toPersonDto } from '../registry/persons/personDto.ts';
 import { authorityOf } from '../ingest/feeds/loadFeeds.ts';
 import { computePortrait, type SubjectPortrait, type TagState } from './computePortrait.ts';
-import { registryFields, type PortraitDefinitions, type TagDefinition } from './portraitDefinitions.ts';
+import {
+  registryFields,
+  registryLabels,
+  type PortraitDefinitions,
+  type TagDefinition,
+} from './portraitDefinitions.ts';
 import { loadHouseholdInputs, loadPersonInputs } from './portraitRepository.ts';
 import { personMap, type PersonInput } from './portraitBindings.ts';
 import { factProvenance, factsOfPersons, householdOfPerson, membersOfHousehold } from './portraitQueries.ts';
@@ -59,17 +64,6 @@ export interface TimelineEvent {
   source: string | null;
   sourceLabel: string | null;
 }
-
-const registryLabels: Record<string, Label> = {
-  sex: { zh: '性别', en: 'Sex' },
-  birth_date: { zh: '出生日期', en: 'Date of birth' },
-  death_date: { zh: '死亡日期', en: 'Date of death' },
-  hukou_area_code: { zh: '户籍地', en: 'Hukou area' },
-  residence_area_code: { zh: '居住地', en: 'Residence area' },
-  relationship: { zh: '与户主关系', en: 'Relationship to head' },
-  members: { zh: '家庭成员', en: 'Household members' },
-  assistance_types: { zh: '救助对象名册中的救助类别', en: 'Cases in the assistance roster' },
-};
 
 const assistanceTypeLabels: Record<string, Label> = {
   dibao: { zh: '低保', en: 'Dibao' },

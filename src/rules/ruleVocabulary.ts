@@ -2,6 +2,7 @@ import type { VariableCatalogue, VariableType } from '../registry/variables/vari
 import {
   householdFields,
   registryFields,
+  registryLabels,
   type PortraitDefinitions,
 } from '../portrait/portraitDefinitions.ts';
 
@@ -19,16 +20,6 @@ export interface RuleVocabulary {
   person: ReadonlyMap<string, FieldInfo>;
   household: ReadonlyMap<string, FieldInfo>;
 }
-
-const registryLabels: Record<string, { zh: string; en: string }> = {
-  sex: { zh: '性别', en: 'Sex' },
-  birth_date: { zh: '出生日期', en: 'Birth date' },
-  death_date: { zh: '死亡日期', en: 'Date of death' },
-  hukou_area_code: { zh: '户籍地', en: 'Hukou area' },
-  residence_area_code: { zh: '居住地', en: 'Residence area' },
-  relationship: { zh: '与户主关系', en: 'Relationship to the head' },
-  assistance_types: { zh: '在册救助类别', en: 'Open assistance cases' },
-};
 
 /**
  * Rules read what the portrait gives (issue 4): registry fields, every catalogue variable of
