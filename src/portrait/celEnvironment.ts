@@ -2,7 +2,7 @@ import { celEnv, celFunc, CelScalar, listType, type CelEnv } from '@bufbuild/cel
 import { ageOn, daysInMonth } from '../core/isoDate.ts';
 
 /** Whole days from one ISO date to another (negative when `to` is earlier). */
-function daysBetween(from: string, to: string): number {
+export function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }
 

@@ -1,6 +1,6 @@
 import type { parse } from '@bufbuild/cel';
 import { ageOn } from '../../core/isoDate.ts';
-import { addMonths } from '../../portrait/celEnvironment.ts';
+import { addMonths, daysBetween } from '../../portrait/celEnvironment.ts';
 import { monthsBetween } from '../ruleEnvironment.ts';
 
 type Expr = ReturnType<typeof parse>['expr'];
@@ -39,6 +39,44 @@ function equals(a: Value, b: Value): boolean {
   return a === b;
 }
 
+/** f of the operand's value; an error operand stays an error without calling f. */
+function unary(x: Compiled | undefined, f: (v: Value) => Value, type: StaticType): Node {
+  if (!x) throw new UnsupportedCel('missing operand');
+  return {
+    run: (s) => {
+      const v = x(s);
+      return v === ERR ? ERR : f(v);
+    },
+    type,
+  };
+}
+
+/** f of both operands' values; an error on either side is the result (CEL's strict functions). */
+function binary(
+  x: Compiled | undefined,
+  y: Compiled | undefined,
+  f: (l: Value, r: Value) => Value,
+  type: StaticType,
+): Node {
+  if (!x || !y) throw new UnsupportedCel('missing operand');
+  return {
+    run: (s) => {
+      const l = x(s);
+      if (l === ERR) return ERR;
+      const r = y(s);
+      return r === ERR ? ERR : f(l, r);
+    },
+    type,
+  };
+}
+
+/** CEL's size(): list length, a string's code points, a map's entries. */
+function sizeOf(v: Value): Value {
+  if (Array.isArray(v)) return v.length;
+  if (typeof v === 'string') return codePoints(v);
+  return isMap(v) ? v.size : ERR;
+}
+
 /** CEL's size of a string: its code points, not UTF-16 units. */
 function codePoints(text: string): number {
   let n = 0;
@@ -47,10 +85,6 @@ function codePoints(text: string): number {
     if (unit < 0xdc00 || unit > 0xdfff) n++; // a low surrogate belongs to the previous code point
   }
   return n;
-}
-
-function days(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }
 
 interface Local {
@@ -215,60 +249,34 @@ export function compileCel(
     const [a, b, c] = args.map((x) => x.run);
     const types = args.map((x) => x.type);
     const bothInt = types[0] === 'int' && types[1] === 'int';
-    const numeric2 = (f: (x: number, y: number) => Value, type: StaticType): Node => {
-      const x = a as Compiled;
-      const y = b as Compiled;
-      return {
-        run: (s) => {
-          const l = x(s);
-          const r = y(s);
-          return isNum(l) && isNum(r) ? f(l, r) : ERR;
-        },
-        type,
-      };
-    };
-    const compare = (f: (x: number | string, y: number | string) => boolean): Node => {
-      const x = a as Compiled;
-      const y = b as Compiled;
-      return {
-        run: (s) => {
-          const l = x(s);
-          const r = y(s);
+    const arithmetic = (f: (x: number, y: number) => Value, type: StaticType) =>
+      binary(a, b, (l, r) => (isNum(l) && isNum(r) ? f(l, r) : ERR), type);
+    const compare = (f: (x: number | string, y: number | string) => boolean) =>
+      binary(
+        a,
+        b,
+        (l, r) => {
           if ((isNum(l) && isNum(r)) || (typeof l === 'string' && typeof r === 'string')) return f(l, r);
           if (typeof l === 'boolean' && typeof r === 'boolean') return f(Number(l), Number(r));
           return ERR;
         },
-        type: 'bool',
-      };
-    };
+        'bool',
+      );
+    const dates = (f: (x: string, y: string) => number) =>
+      binary(a, b, (l, r) => (typeof l === 'string' && typeof r === 'string' ? f(l, r) : ERR), 'int');
     if (target) {
       const self = compile(target, locals).run;
-      if (fn === 'size' && args.length === 0)
-        return {
-          run: (s) => {
-            const v = self(s);
-            return Array.isArray(v)
-              ? v.length
-              : typeof v === 'string'
-                ? codePoints(v)
-                : isMap(v)
-                  ? v.size
-                  : ERR;
-          },
-          type: 'int',
-        };
-      if ((fn === 'startsWith' || fn === 'endsWith' || fn === 'contains') && args.length === 1) {
-        const arg = a as Compiled;
-        return {
-          run: (s) => {
-            const v = self(s);
-            const w = arg(s);
+      if (fn === 'size' && args.length === 0) return unary(self, sizeOf, 'int');
+      if ((fn === 'startsWith' || fn === 'endsWith' || fn === 'contains') && args.length === 1)
+        return binary(
+          self,
+          a,
+          (v, w) => {
             if (typeof v !== 'string' || typeof w !== 'string') return ERR;
             return fn === 'startsWith' ? v.startsWith(w) : fn === 'endsWith' ? v.endsWith(w) : v.includes(w);
           },
-          type: 'bool',
-        };
-      }
+          'bool',
+        );
       throw new UnsupportedCel(`method ${fn}`);
     }
     switch (fn) {
@@ -300,16 +308,8 @@ export function compileCel(
           type: 'bool',
         };
       }
-      case '!_': {
-        const x = a as Compiled;
-        return {
-          run: (s) => {
-            const v = x(s);
-            return typeof v === 'boolean' ? !v : ERR;
-          },
-          type: 'bool',
-        };
-      }
+      case '!_':
+        return unary(a, (v) => (typeof v === 'boolean' ? !v : ERR), 'bool');
       case '@not_strictly_false': {
         const x = a as Compiled;
         return { run: (s) => x(s) !== false, type: 'bool' };
@@ -326,55 +326,31 @@ export function compileCel(
           type: types[1] === types[2] ? (types[1] ?? 'dyn') : 'dyn',
         };
       }
-      case '_+_': {
-        if (types[0] === 'list' || types[1] === 'list') {
-          const x = a as Compiled;
-          const y = b as Compiled;
-          return {
-            run: (s) => {
-              const l = x(s);
-              const r = y(s);
-              return Array.isArray(l) && Array.isArray(r) ? [...l, ...r] : ERR;
-            },
-            type: 'list',
-          };
-        }
-        if (types[0] === 'string' && types[1] === 'string') {
-          const x = a as Compiled;
-          const y = b as Compiled;
-          return {
-            run: (s) => {
-              const l = x(s);
-              const r = y(s);
-              return typeof l === 'string' && typeof r === 'string' ? l + r : ERR;
-            },
-            type: 'string',
-          };
-        }
-        return numeric2((x, y) => x + y, bothInt ? 'int' : 'double');
-      }
+      case '_+_':
+        if (types[0] === 'list' || types[1] === 'list')
+          return binary(a, b, (l, r) => (Array.isArray(l) && Array.isArray(r) ? [...l, ...r] : ERR), 'list');
+        if (types[0] === 'string' && types[1] === 'string')
+          return binary(
+            a,
+            b,
+            (l, r) => (typeof l === 'string' && typeof r === 'string' ? l + r : ERR),
+            'string',
+          );
+        return arithmetic((x, y) => x + y, bothInt ? 'int' : 'double');
       case '_-_':
-        return numeric2((x, y) => x - y, bothInt ? 'int' : 'double');
+        return arithmetic((x, y) => x - y, bothInt ? 'int' : 'double');
       case '_*_':
-        return numeric2((x, y) => x * y, bothInt ? 'int' : 'double');
+        return arithmetic((x, y) => x * y, bothInt ? 'int' : 'double');
       case '_/_':
         return bothInt
-          ? numeric2((x, y) => (y === 0 ? ERR : Math.trunc(x / y)), 'int')
-          : numeric2((x, y) => x / y, 'double');
+          ? arithmetic((x, y) => (y === 0 ? ERR : Math.trunc(x / y)), 'int')
+          : arithmetic((x, y) => x / y, 'double');
       case '_%_':
         return bothInt
-          ? numeric2((x, y) => (y === 0 ? ERR : x % y), 'int')
-          : numeric2((x, y) => x % y, 'double');
-      case '-_': {
-        const x = a as Compiled;
-        return {
-          run: (s) => {
-            const v = x(s);
-            return isNum(v) ? -v : ERR;
-          },
-          type: types[0] ?? 'dyn',
-        };
-      }
+          ? arithmetic((x, y) => (y === 0 ? ERR : x % y), 'int')
+          : arithmetic((x, y) => x % y, 'double');
+      case '-_':
+        return unary(a, (v) => (isNum(v) ? -v : ERR), types[0] ?? 'dyn');
       case '_<_':
         return compare((x, y) => x < y);
       case '_<=_':
@@ -384,91 +360,41 @@ export function compileCel(
       case '_>=_':
         return compare((x, y) => x >= y);
       case '_==_':
-      case '_!=_': {
-        const x = a as Compiled;
-        const y = b as Compiled;
-        const negate = fn === '_!=_';
-        return {
-          run: (s) => {
-            const l = x(s);
-            if (l === ERR) return ERR;
-            const r = y(s);
-            if (r === ERR) return ERR;
-            return equals(l, r) !== negate;
-          },
-          type: 'bool',
-        };
-      }
-      case '@in': {
-        const x = a as Compiled;
-        const y = b as Compiled;
-        return {
-          run: (s) => {
-            const v = x(s);
-            if (v === ERR) return ERR;
-            const list = y(s);
+        return binary(a, b, (l, r) => equals(l, r), 'bool');
+      case '_!=_':
+        return binary(a, b, (l, r) => !equals(l, r), 'bool');
+      case '@in':
+        return binary(
+          a,
+          b,
+          (v, list) => {
             if (Array.isArray(list)) return list.some((e) => equals(e, v));
             if (isMap(list) && typeof v === 'string') return list.has(v);
             return ERR;
           },
-          type: 'bool',
-        };
-      }
-      case '_[_]': {
-        const x = a as Compiled;
-        const y = b as Compiled;
-        return {
-          run: (s) => {
-            const v = x(s);
-            const k = y(s);
+          'bool',
+        );
+      case '_[_]':
+        return binary(
+          a,
+          b,
+          (v, k) => {
             if (Array.isArray(v) && isNum(k)) return v[k] ?? ERR;
             if (isMap(v) && typeof k === 'string') return v.get(k) ?? ERR;
             return ERR;
           },
-          type: 'dyn',
-        };
-      }
-      case 'size': {
-        const x = a as Compiled;
-        return {
-          run: (s) => {
-            const v = x(s);
-            return Array.isArray(v)
-              ? v.length
-              : typeof v === 'string'
-                ? codePoints(v)
-                : isMap(v)
-                  ? v.size
-                  : ERR;
-          },
-          type: 'int',
-        };
-      }
-      case 'double': {
-        const x = a as Compiled;
-        return {
-          run: (s) => {
-            const v = x(s);
-            return isNum(v) ? v : ERR;
-          },
-          type: 'double',
-        };
-      }
-      case 'int': {
-        const x = a as Compiled;
-        return {
-          run: (s) => {
-            const v = x(s);
-            return isNum(v) ? Math.trunc(v) : ERR;
-          },
-          type: 'int',
-        };
-      }
-      case 'sum': {
-        const x = a as Compiled;
-        return {
-          run: (s) => {
-            const v = x(s);
+          'dyn',
+        );
+      case 'size':
+        return unary(a, sizeOf, 'int');
+      case 'double':
+        return unary(a, (v) => (isNum(v) ? v : ERR), 'double');
+      case 'int':
+        return unary(a, (v) => (isNum(v) ? Math.trunc(v) : ERR), 'int');
+      case 'sum':
+        return unary(
+          a,
+          (v) => {
             if (!Array.isArray(v)) return ERR;
             let total = 0;
             for (const e of v) {
@@ -477,43 +403,19 @@ export function compileCel(
             }
             return total;
           },
-          type: 'double',
-        };
-      }
+          'double',
+        );
       case 'age_at':
       case 'years_between':
-        return strings2((x, y) => ageOn(x, y), 'int');
+        return dates(ageOn);
       case 'months_between':
-        return strings2((x, y) => monthsBetween(x, y), 'int');
+        return dates(monthsBetween);
       case 'days_between':
-        return strings2((x, y) => days(x, y), 'int');
-      case 'add_months': {
-        const x = a as Compiled;
-        const y = b as Compiled;
-        return {
-          run: (s) => {
-            const d = x(s);
-            const n = y(s);
-            return typeof d === 'string' && isNum(n) ? addMonths(d, n) : ERR;
-          },
-          type: 'string',
-        };
-      }
+        return dates(daysBetween);
+      case 'add_months':
+        return binary(a, b, (d, n) => (typeof d === 'string' && isNum(n) ? addMonths(d, n) : ERR), 'string');
       default:
         throw new UnsupportedCel(`function ${fn}`);
-    }
-
-    function strings2(f: (x: string, y: string) => number, type: StaticType): Node {
-      const x = a as Compiled;
-      const y = b as Compiled;
-      return {
-        run: (s) => {
-          const l = x(s);
-          const r = y(s);
-          return typeof l === 'string' && typeof r === 'string' ? f(l, r) : ERR;
-        },
-        type,
-      };
     }
   };
 

@@ -201,6 +201,8 @@ export function buildPolicy(source: YamlSource, context: PolicyBuildContext): Po
     }
   };
 
+  // Each expression's parse tree, kept so a criterion's comparison is split without parsing again.
+  const trees = new WeakMap<CompiledExpr, ReturnType<typeof parseCel>['expr']>();
   const compile = (at: At, value: unknown, what: string): CompiledExpr => {
     const expr = text(at, value, `${what}（CEL 表达式）`);
     let parsed: ReturnType<typeof parseCel>;
@@ -256,7 +258,9 @@ export function buildPolicy(source: YamlSource, context: PolicyBuildContext): Po
     }
     const evaluate = plan(ruleEnv, parsed.expr) as CompiledExpr['evaluate'];
     const run = fast(at, parsed.expr, what);
-    return { source: expr, evaluate, run, fields, parameters, line: source.lineOf(at) };
+    const compiled = { source: expr, evaluate, run, fields, parameters, line: source.lineOf(at) };
+    trees.set(compiled, parsed.expr);
+    return compiled;
   };
 
   /** Evaluates on the probe household; the result must be of the kind asked. */
@@ -319,8 +323,8 @@ export function buildPolicy(source: YamlSource, context: PolicyBuildContext): Po
     if (twin) fail([...at, 'test'], `条件 ${criterionName} 与条件 ${twin} 的 test 相同，其中一条多余`);
     tests.set(compact, criterionName);
     let comparison: Comparison | null = null;
-    const root = parseCel(test.source).expr.exprKind;
-    if (root.case === 'callExpr' && RELATIONS[root.value.function] && root.value.args.length === 2) {
+    const root = trees.get(test)?.exprKind;
+    if (root?.case === 'callExpr' && RELATIONS[root.value.function] && root.value.args.length === 2) {
       const [left, right] = root.value.args;
       const side = (expr: typeof left): CompiledExpr | null =>
         expr
