@@ -16,7 +16,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { celList, celMap } from '@bufbuild/cel';
 import { testFieldCipher } from '../src/core/fieldCipher.ts';
 import { createDatabase } from '../src/db/createDatabase.ts';
 import { migrateToLatest } from '../src/db/migrate.ts';
@@ -30,10 +29,10 @@ import { importFeedDirectory } from '../src/ingest/imports/importFeedDirectory.t
 import { loadPool } from '../src/rules/policies/loadPool.ts';
 import { explainSubject, subjectSlots } from '../src/rules/evaluate/explainPolicies.ts';
 import { registeredSubjects } from '../src/rules/householdSubject.ts';
-import { compareEngines } from '../src/rules/testing/referenceEvaluation.ts';
+import { compareEngines, referenceBindings } from '../src/rules/testing/referenceEvaluation.ts';
 import { ERR } from '../src/rules/compile/compileCel.ts';
 import type { RuleSubject } from '../src/rules/evaluate/ruleSubject.ts';
-import type { CompiledExpr } from '../src/rules/policies/policyDefinition.ts';
+import { policyExpressions } from '../src/rules/policies/policyDefinition.ts';
 
 const HOUSEHOLDS = Number(process.env.BENCH_HOUSEHOLDS ?? 3_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -135,14 +134,7 @@ console.log(
 
 // 4. Screening loops: every expression of every policy, for every household.
 const exprsOf = (entity: 'household' | 'person') =>
-  pool.policies
-    .filter((p) => p.entity === entity)
-    .flatMap((p): CompiledExpr[] => [
-      ...p.criteria.map((c) => c.test),
-      ...p.exceptions.map((e) => e.when),
-      ...(p.amount ? [p.amount.formula] : []),
-      ...(p.enrolment ? [p.enrolment] : []),
-    ]);
+  pool.policies.filter((p) => p.entity === entity).flatMap(policyExpressions);
 const householdExprs = exprsOf('household');
 const personExprs = exprsOf('person');
 
@@ -162,15 +154,7 @@ function compiledPass(): number {
 function referencePass(): number {
   let decided = 0;
   for (const subject of subjects) {
-    const memberMaps = subject.members.map((m) => celMap(m.values));
-    const base = {
-      h: celMap(subject.household),
-      members: celList(memberMaps),
-      param: celMap(new Map()),
-      as_of: subject.asOf,
-      region: subject.region,
-    };
-    base.param = paramCel(subject);
+    const { base, memberMaps } = referenceBindings(pool, subject);
     for (const e of householdExprs) if (!(e.evaluate(base) instanceof Error)) decided++;
     for (const m of memberMaps) {
       const bindings = { ...base, p: m };
@@ -178,33 +162,6 @@ function referencePass(): number {
     }
   }
   return decided;
-}
-
-const paramCache = new Map<string, ReturnType<typeof celMap>>();
-function paramCel(subject: RuleSubject) {
-  const key = `${subject.region}|${subject.asOf}`;
-  let map = paramCache.get(key);
-  if (!map) {
-    const convert = (node: Record<string, unknown>, prefix: string): ReturnType<typeof celMap> =>
-      celMap(
-        new Map(
-          Object.entries(node).map(([k, v]): [string, never] => {
-            const name = prefix ? `${prefix}.${k}` : k;
-            if (typeof v === 'object' && v !== null)
-              return [k, convert(v as Record<string, unknown>, name) as never];
-            return [
-              k,
-              (pool.parameters.get(name)?.type === 'integer' && typeof v === 'number'
-                ? BigInt(v)
-                : v) as never,
-            ];
-          }),
-        ),
-      );
-    map = convert(pool.parameters.treeAt(subject.region, subject.asOf), '');
-    paramCache.set(key, map);
-  }
-  return map;
 }
 
 const ours: number[] = [];

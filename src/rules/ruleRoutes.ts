@@ -8,7 +8,7 @@ import { date, labelSchema, uuidParams } from '../registry/registrySchemas.ts';
 import { explainSubject, type PolicyResult } from './evaluate/explainPolicies.ts';
 import { subjectFromPlain } from './evaluate/ruleSubject.ts';
 import { registeredHouseholdSubject } from './householdSubject.ts';
-import { policyCategories } from './policies/policyDefinition.ts';
+import { policyCategories, policyExpressions } from './policies/policyDefinition.ts';
 import { parameterView, policyDetail, policySummary } from './ruleViews.ts';
 
 const open = { type: 'object', additionalProperties: true } as const;
@@ -182,13 +182,7 @@ export function registerRuleRoutes(app: FastifyInstance, context: AppContext): v
       const definition = pool().parameters.get(request.params.name);
       if (!definition) throw new AppError('PARAMETER_NOT_FOUND', { name: request.params.name });
       const usedBy = pool()
-        .policies.filter((p) =>
-          [
-            ...p.criteria.map((c) => c.test),
-            ...p.exceptions.map((e) => e.when),
-            ...(p.amount ? [p.amount.formula] : []),
-          ].some((e) => e.parameters.includes(definition.name)),
-        )
+        .policies.filter((p) => policyExpressions(p).some((e) => e.parameters.includes(definition.name)))
         .map((p) => ({ id: p.id, name: p.name }));
       return { ...parameterView(definition), usedBy };
     },

@@ -1,6 +1,6 @@
 import type { ParameterDefinition } from './parameters/parameterSet.ts';
 import type { RulePool } from './evaluate/explainPolicies.ts';
-import { policyCategories, type PolicyDefinition } from './policies/policyDefinition.ts';
+import { policyCategories, policyExpressions, type PolicyDefinition } from './policies/policyDefinition.ts';
 import type { VariableCatalogue } from '../registry/variables/variableCatalogue.ts';
 
 /** A policy in lists: enough to browse the pool by department and category. */
@@ -41,13 +41,7 @@ export function parameterView(definition: ParameterDefinition) {
 
 /** A policy in full: criteria as written, exceptions, amount, the parameters it reads with their history, its cases. */
 export function policyDetail(pool: RulePool, policy: PolicyDefinition, catalogue: VariableCatalogue) {
-  const parameterNames = new Set<string>();
-  const expressions = [
-    ...policy.criteria.map((c) => c.test),
-    ...policy.exceptions.map((e) => e.when),
-    ...(policy.amount ? [policy.amount.formula] : []),
-  ];
-  for (const e of expressions) for (const p of e.parameters) parameterNames.add(p);
+  const parameterNames = new Set(policyExpressions(policy).flatMap((e) => e.parameters));
   const template = (t: { text: string; parts: { source: string }[] }) =>
     t.text.replace(/\{(\d+)\}/g, (_, i: string) => `{${t.parts[Number(i)]?.source ?? ''}}`);
   return {

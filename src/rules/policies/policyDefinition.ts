@@ -105,3 +105,13 @@ export interface PolicyDefinition {
   file: string;
   line: number;
 }
+
+/** Every expression a policy evaluates: its criteria, exceptions, amount formula and enrolment evidence. */
+export function policyExpressions(policy: PolicyDefinition): CompiledExpr[] {
+  return [
+    ...policy.criteria.map((c) => c.test),
+    ...policy.exceptions.map((e) => e.when),
+    ...(policy.amount ? [policy.amount.formula] : []),
+    ...(policy.enrolment ? [policy.enrolment] : []),
+  ];
+}

@@ -2,12 +2,17 @@ import { celList, celMap, isCelError, type CelMap } from '@bufbuild/cel';
 import { ERR, type Value } from '../compile/compileCel.ts';
 import { toValue } from '../compile/toValue.ts';
 import type { CelInputValue } from '../../portrait/portraitBindings.ts';
-import type { RulePool } from '../evaluate/explainPolicies.ts';
+import { subjectSlots, type RulePool } from '../evaluate/explainPolicies.ts';
 import type { RuleSubject } from '../evaluate/ruleSubject.ts';
 import type { CompiledExpr, PolicyDefinition } from '../policies/policyDefinition.ts';
 
-/** The parameter tree as @bufbuild/cel wants it: CEL maps, integer parameters as CEL ints. */
+const celTrees = new WeakMap<object, CelMap>();
+
+/** The parameter tree as @bufbuild/cel wants it: CEL maps, integer parameters as CEL ints; once per tree. */
 function celParams(pool: RulePool, region: string, asOf: string): CelMap {
+  const tree = pool.parameters.treeAt(region, asOf);
+  const cached = celTrees.get(tree);
+  if (cached) return cached;
   const convert = (node: Record<string, unknown>, prefix: string): CelMap =>
     celMap(
       new Map(
@@ -23,7 +28,27 @@ function celParams(pool: RulePool, region: string, asOf: string): CelMap {
         }),
       ),
     );
-  return convert(pool.parameters.treeAt(region, asOf), '');
+  const map = convert(tree, '');
+  celTrees.set(tree, map);
+  return map;
+}
+
+/** A household as @bufbuild/cel's bindings (add `p` per member for person policies). */
+export function referenceBindings(
+  pool: RulePool,
+  subject: RuleSubject,
+): { base: Record<string, unknown>; memberMaps: CelMap[] } {
+  const memberMaps = subject.members.map((m) => celMap(m.values));
+  return {
+    base: {
+      h: celMap(subject.household),
+      members: celList(memberMaps),
+      param: celParams(pool, subject.region, subject.asOf),
+      as_of: subject.asOf,
+      region: subject.region,
+    },
+    memberMaps,
+  };
 }
 
 /** A CEL result in the compiled engine's terms: errors as ERR, ints as numbers. */
@@ -59,23 +84,8 @@ export function compareEngines(
   pool: RulePool,
   subject: RuleSubject,
 ): { evaluations: number; policyRuns: number; disagreements: Disagreement[] } {
-  const memberValues = subject.members.map((m) => toValue(m.values));
-  const memberMaps = subject.members.map((m) => celMap(m.values));
-  const slots: Value[] = [
-    toValue(subject.household),
-    ERR,
-    memberValues,
-    toValue(pool.parameters.treeAt(subject.region, subject.asOf)),
-    subject.asOf,
-    subject.region,
-  ];
-  const base = {
-    h: celMap(subject.household),
-    members: celList(memberMaps),
-    param: celParams(pool, subject.region, subject.asOf),
-    as_of: subject.asOf,
-    region: subject.region,
-  };
+  const { slots, memberValues } = subjectSlots(pool, subject);
+  const { base, memberMaps } = referenceBindings(pool, subject);
   const disagreements: Disagreement[] = [];
   let evaluations = 0;
   let policyRuns = 0;
