@@ -15,19 +15,21 @@ const open = { type: 'object', additionalProperties: true } as const;
 const categoryOrder = Object.keys(policyCategories);
 const openList = { type: 'array', items: open } as const;
 
-/** Gaps first (eligible, not receiving), then eligible, unknown, ineligible. */
+/** A gap: eligible, and not already receiving it. */
+const isGap = (r: PolicyResult) => r.outcome === 'eligible' && r.receiving !== true;
+
+/** Gaps first, then eligible, unknown, error, ineligible. */
 const ORDER: Record<string, number> = { gap: 0, eligible: 1, unknown: 2, error: 3, ineligible: 4 };
 function sortResults(results: PolicyResult[]) {
-  const rank = (r: PolicyResult) => (r.outcome === 'eligible' && r.receiving !== true ? 'gap' : r.outcome);
   return results
-    .map((r) => ({ ...r, gap: r.outcome === 'eligible' && r.receiving !== true }))
-    .sort((a, b) => (ORDER[rank(a)] ?? 9) - (ORDER[rank(b)] ?? 9));
+    .map((r) => ({ ...r, gap: isGap(r) }))
+    .sort((a, b) => (ORDER[a.gap ? 'gap' : a.outcome] ?? 9) - (ORDER[b.gap ? 'gap' : b.outcome] ?? 9));
 }
 
 function tally(results: PolicyResult[]) {
   return {
     total: results.length,
-    gaps: results.filter((r) => r.outcome === 'eligible' && r.receiving !== true).length,
+    gaps: results.filter(isGap).length,
     eligible: results.filter((r) => r.outcome === 'eligible').length,
     unknown: results.filter((r) => r.outcome === 'unknown').length,
     ineligible: results.filter((r) => r.outcome === 'ineligible').length,
