@@ -1,19 +1,12 @@
+import { importGeneratedCounty } from '../ingest/testing/importGeneratedCounty.ts';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../db/testing/eachDatabase.ts';
-import { buildTestApp, injectAs, signIn, testContext } from '../http/testing/buildTestApp.ts';
+import { buildTestApp, injectAs, signIn } from '../http/testing/buildTestApp.ts';
 import type { ErrorBody } from '../http/errorHandler.ts';
-import { readCountyDivisions } from '../areas/chinaDivision.ts';
-import { importAreaRecords } from '../areas/importAreas.ts';
-import { generateCountyFeeds } from '../generator/generateCountyFeeds.ts';
-import { importFeedDirectory } from '../ingest/imports/importFeedDirectory.ts';
 import { findAuditRecords } from '../access/audit/auditRepository.ts';
 import { flushAudit } from '../access/audit/auditWriter.ts';
-import { refreshPortraits } from './refreshPortraits.ts';
-import { portraitContextOf } from './portraitRefresher.ts';
 import type { InputView, TagView, TimelineEvent } from './portraitView.ts';
 
 const county = '371082000000';
@@ -29,19 +22,7 @@ describeEachDatabase('portrait routes', (getDb) => {
   let app: FastifyInstance;
   let dir: string;
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhulian-portrait-'));
-    await generateCountyFeeds({
-      countyCode: '371082',
-      households: 150,
-      seed: 5,
-      outDir: dir,
-      referenceDate: asOf,
-    });
-    const { db } = getDb();
-    await importAreaRecords(db, readCountyDivisions('371082'), '2023-12-31');
-    const context = testContext(getDb());
-    await importFeedDirectory(context, path.join(dir, 'feeds'), { startedBy: 'test' });
-    await refreshPortraits(portraitContextOf(context), { asOf });
+    dir = await importGeneratedCounty(getDb(), { households: 150, seed: 5, referenceDate: asOf });
     app = await buildTestApp(getDb());
   }, 120_000);
   afterAll(async () => {

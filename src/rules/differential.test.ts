@@ -1,13 +1,8 @@
+import { importGeneratedCounty } from '../ingest/testing/importGeneratedCounty.ts';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../db/testing/eachDatabase.ts';
 import { testContext } from '../http/testing/buildTestApp.ts';
-import { readCountyDivisions } from '../areas/chinaDivision.ts';
-import { importAreaRecords } from '../areas/importAreas.ts';
-import { generateCountyFeeds } from '../generator/generateCountyFeeds.ts';
-import { importFeedDirectory } from '../ingest/imports/importFeedDirectory.ts';
 import { explainSubject } from './evaluate/explainPolicies.ts';
 import { registeredSubjects } from './householdSubject.ts';
 import { compareEngines, type Disagreement } from './testing/referenceEvaluation.ts';
@@ -26,18 +21,13 @@ const asOf = '2026-11-01';
 describeEachDatabase('compiled rules engine against @bufbuild/cel', (getDb) => {
   let dir: string;
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhulian-differential-'));
-    await generateCountyFeeds({
-      countyCode: '371082',
+    dir = await importGeneratedCounty(getDb(), {
       households: HOUSEHOLDS,
       seed: 21,
-      outDir: dir,
       referenceDate: asOf,
       detail: 'snapshot',
+      portraits: false,
     });
-    const { db } = getDb();
-    await importAreaRecords(db, readCountyDivisions('371082'), '2023-12-31');
-    await importFeedDirectory(testContext(getDb()), path.join(dir, 'feeds'), { startedBy: 'test' });
   }, 900_000);
   afterAll(() => {
     fs.rmSync(dir, { recursive: true, force: true });

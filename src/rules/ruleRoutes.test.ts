@@ -1,19 +1,12 @@
+import { importGeneratedCounty } from '../ingest/testing/importGeneratedCounty.ts';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../db/testing/eachDatabase.ts';
-import { buildTestApp, injectAs, signIn, testContext } from '../http/testing/buildTestApp.ts';
+import { buildTestApp, injectAs, signIn } from '../http/testing/buildTestApp.ts';
 import type { ErrorBody } from '../http/errorHandler.ts';
-import { readCountyDivisions } from '../areas/chinaDivision.ts';
-import { importAreaRecords } from '../areas/importAreas.ts';
-import { generateCountyFeeds } from '../generator/generateCountyFeeds.ts';
-import { importFeedDirectory } from '../ingest/imports/importFeedDirectory.ts';
 import { findAuditRecords } from '../access/audit/auditRepository.ts';
 import { flushAudit } from '../access/audit/auditWriter.ts';
-import { refreshPortraits } from '../portrait/refreshPortraits.ts';
-import { portraitContextOf } from '../portrait/portraitRefresher.ts';
 import type { PolicyResult } from './evaluate/explainPolicies.ts';
 
 const county = '371082000000';
@@ -31,19 +24,7 @@ describeEachDatabase('rule routes', (getDb) => {
   let app: FastifyInstance;
   let dir: string;
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhulian-rules-'));
-    await generateCountyFeeds({
-      countyCode: '371082',
-      households: 120,
-      seed: 7,
-      outDir: dir,
-      referenceDate: asOf,
-    });
-    const { db } = getDb();
-    await importAreaRecords(db, readCountyDivisions('371082'), '2023-12-31');
-    const context = testContext(getDb());
-    await importFeedDirectory(context, path.join(dir, 'feeds'), { startedBy: 'test' });
-    await refreshPortraits(portraitContextOf(context), { asOf });
+    dir = await importGeneratedCounty(getDb(), { households: 120, seed: 7, referenceDate: asOf });
     app = await buildTestApp(getDb());
   }, 120_000);
   afterAll(async () => {

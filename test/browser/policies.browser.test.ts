@@ -1,15 +1,10 @@
+import { importGeneratedCounty } from '../../src/ingest/testing/importGeneratedCounty.ts';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { openTestDatabase, type TestDatabase } from '../../src/db/testing/eachDatabase.ts';
-import { buildTestApp, ensureTestAccounts, testContext } from '../../src/http/testing/buildTestApp.ts';
-import { generateCountyFeeds } from '../../src/generator/generateCountyFeeds.ts';
-import { importFeedDirectory } from '../../src/ingest/imports/importFeedDirectory.ts';
-import { refreshPortraits } from '../../src/portrait/refreshPortraits.ts';
-import { portraitContextOf } from '../../src/portrait/portraitRefresher.ts';
+import { buildTestApp, ensureTestAccounts } from '../../src/http/testing/buildTestApp.ts';
 import { todayInChina } from '../../src/core/isoDate.ts';
 import { launchBrowser } from './launchBrowser.ts';
 import { openSignedIn } from './consolePage.ts';
@@ -31,17 +26,7 @@ describe('welfare pool and policy match (browser)', () => {
   beforeAll(async () => {
     test = await openTestDatabase('sqlite');
     await ensureTestAccounts(test);
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhulian-policies-browser-'));
-    await generateCountyFeeds({
-      countyCode: '371082',
-      households: 100,
-      seed: 13,
-      outDir: dir,
-      referenceDate: todayInChina(),
-    });
-    const context = testContext(test);
-    await importFeedDirectory(context, path.join(dir, 'feeds'), { startedBy: 'test' });
-    await refreshPortraits(portraitContextOf(context));
+    dir = await importGeneratedCounty(test, { households: 100, seed: 13, referenceDate: todayInChina() });
     const row = await test.db
       .selectFrom('portrait_tags')
       .select('subject_id')

@@ -1,15 +1,11 @@
+import { importGeneratedCounty } from '../../src/ingest/testing/importGeneratedCounty.ts';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { openTestDatabase, type TestDatabase } from '../../src/db/testing/eachDatabase.ts';
-import { buildTestApp, ensureTestAccounts, testContext } from '../../src/http/testing/buildTestApp.ts';
-import { generateCountyFeeds } from '../../src/generator/generateCountyFeeds.ts';
-import { importFeedDirectory } from '../../src/ingest/imports/importFeedDirectory.ts';
-import { refreshPortraits } from '../../src/portrait/refreshPortraits.ts';
-import { portraitContextOf } from '../../src/portrait/portraitRefresher.ts';
+import { buildTestApp, ensureTestAccounts } from '../../src/http/testing/buildTestApp.ts';
 import { todayInChina } from '../../src/core/isoDate.ts';
 import { testFieldCipher } from '../../src/core/fieldCipher.ts';
 import { launchBrowser } from './launchBrowser.ts';
@@ -32,17 +28,7 @@ describe('portrait (browser)', () => {
   beforeAll(async () => {
     test = await openTestDatabase('sqlite');
     await ensureTestAccounts(test);
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhulian-portrait-browser-'));
-    await generateCountyFeeds({
-      countyCode: '371082',
-      households: 120,
-      seed: 11,
-      outDir: dir,
-      referenceDate: todayInChina(),
-    });
-    const context = testContext(test);
-    await importFeedDirectory(context, path.join(dir, 'feeds'), { startedBy: 'test' });
-    await refreshPortraits(portraitContextOf(context));
+    dir = await importGeneratedCounty(test, { households: 120, seed: 11, referenceDate: todayInChina() });
     // A registered-unemployed person whose row linked (by ID number, as printed in the truth file).
     const row = await test.db
       .selectFrom('portrait_tags')
