@@ -95,6 +95,31 @@ function suggest(name: string, names: Iterable<string>): string {
     : '';
 }
 
+const staticType = (type: string | undefined, event = false): StaticType =>
+  event
+    ? 'list'
+    : type === 'integer'
+      ? 'int'
+      : type === 'money' || type === 'number'
+        ? 'double'
+        : type === 'boolean'
+          ? 'bool'
+          : type === undefined
+            ? 'dyn'
+            : 'string';
+
+/** The static types the compilers use (int or double division, comprehension accumulators). */
+export function ruleCompileScope(vocabulary: RuleVocabulary, parameters: ParameterSet): CompileScope {
+  return {
+    fieldType: (on, field) => {
+      if (on === 'household' && field === 'assistance_types') return 'list';
+      const info = (on === 'person' ? vocabulary.person : vocabulary.household).get(field);
+      return staticType(info?.type, info?.event);
+    },
+    parameterType: (name) => staticType(parameters.get(name)?.type),
+  };
+}
+
 /**
  * Builds one policy from its file and checks it against the vocabulary and the parameters:
  * structure, CEL syntax, unknown names, types (by evaluating every expression on a household
@@ -168,26 +193,7 @@ export function buildPolicy(source: YamlSource, context: PolicyBuildContext): Po
   );
   const probeParams = probeParameterTree(context.parameters);
   const bindings = { ...probe, param: probeParams, region: '371082001001' };
-  const staticType = (type: string | undefined, event = false): StaticType =>
-    event
-      ? 'list'
-      : type === 'integer'
-        ? 'int'
-        : type === 'money' || type === 'number'
-          ? 'double'
-          : type === 'boolean'
-            ? 'bool'
-            : type === undefined
-              ? 'dyn'
-              : 'string';
-  const compileScope: CompileScope = {
-    fieldType: (on, field) => {
-      if (on === 'household' && field === 'assistance_types') return 'list';
-      const info = (on === 'person' ? context.vocabulary.person : context.vocabulary.household).get(field);
-      return staticType(info?.type, info?.event);
-    },
-    parameterType: (name) => staticType(context.parameters.get(name)?.type),
-  };
+  const compileScope = ruleCompileScope(context.vocabulary, context.parameters);
   const fast = (at: At, expr: Parameters<typeof compileCel>[0], what: string) => {
     try {
       return compileCel(expr, compileScope).run;
@@ -201,8 +207,6 @@ export function buildPolicy(source: YamlSource, context: PolicyBuildContext): Po
     }
   };
 
-  // Each expression's parse tree, kept so a criterion's comparison is split without parsing again.
-  const trees = new WeakMap<CompiledExpr, ReturnType<typeof parseCel>['expr']>();
   const compile = (at: At, value: unknown, what: string): CompiledExpr => {
     const expr = text(at, value, `${what}（CEL 表达式）`);
     let parsed: ReturnType<typeof parseCel>;
@@ -258,8 +262,15 @@ export function buildPolicy(source: YamlSource, context: PolicyBuildContext): Po
     }
     const evaluate = plan(ruleEnv, parsed.expr) as CompiledExpr['evaluate'];
     const run = fast(at, parsed.expr, what);
-    const compiled = { source: expr, evaluate, run, fields, parameters, line: source.lineOf(at) };
-    trees.set(compiled, parsed.expr);
+    const compiled = {
+      source: expr,
+      tree: parsed.expr,
+      evaluate,
+      run,
+      fields,
+      parameters,
+      line: source.lineOf(at),
+    };
     return compiled;
   };
 
@@ -323,13 +334,14 @@ export function buildPolicy(source: YamlSource, context: PolicyBuildContext): Po
     if (twin) fail([...at, 'test'], `条件 ${criterionName} 与条件 ${twin} 的 test 相同，其中一条多余`);
     tests.set(compact, criterionName);
     let comparison: Comparison | null = null;
-    const root = trees.get(test)?.exprKind;
-    if (root?.case === 'callExpr' && RELATIONS[root.value.function] && root.value.args.length === 2) {
+    const root = test.tree.exprKind;
+    if (root.case === 'callExpr' && RELATIONS[root.value.function] && root.value.args.length === 2) {
       const [left, right] = root.value.args;
       const side = (expr: typeof left): CompiledExpr | null =>
         expr
           ? {
               source: '',
+              tree: expr,
               evaluate: plan(ruleEnv, expr) as CompiledExpr['evaluate'],
               run: fast([...at, 'test'], expr, `条件 ${criterionName} 的 test `),
               fields: referencedFields(expr),

@@ -1,4 +1,4 @@
-import type { CelResult } from '@bufbuild/cel';
+import type { CelResult, parse } from '@bufbuild/cel';
 import type { Compiled } from '../compile/compileCel.ts';
 import type { IsoDate } from '../../core/isoDate.ts';
 import type { FieldReference } from '../ruleReferences.ts';
@@ -26,6 +26,8 @@ export type Evaluate = (bindings: Record<string, unknown>) => CelResult;
 /** A CEL expression compiled once, with what it reads (for explanations and missing inputs). */
 export interface CompiledExpr {
   source: string;
+  /** The parse tree: the batch path compiles it into columnar kernels. */
+  tree: ReturnType<typeof parse>['expr'];
   /** @bufbuild/cel's plan: the reference evaluator (load-time type probe, differential test). */
   evaluate: Evaluate;
   /** The compiled closure the explain and batch paths run. */

@@ -1,0 +1,98 @@
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { RulePool } from '../evaluate/explainPolicies.ts';
+import type { LoadPoolOptions } from '../policies/loadPool.ts';
+import type { PopulationSnapshot } from './populationSnapshot.ts';
+import { mergeTallies, type PolicyTally } from './screenPopulation.ts';
+import type { WorkerRequest } from './screeningWorker.ts';
+
+// The worker is TypeScript, run through tsx as the server itself is: a worker does not inherit
+// the main thread's module hooks, so it registers them before importing its module.
+const tsxApi = pathToFileURL(
+  path.join(path.dirname(createRequire(import.meta.url).resolve('tsx/esm/api')), 'index.mjs'),
+).href;
+const bootstrap = `import(${JSON.stringify(tsxApi)}).then((api) => {
+  api.register();
+  return import(${JSON.stringify(new URL('./screeningWorker.ts', import.meta.url).href)});
+});`;
+
+type Reply = { ready: true } | { tallies: PolicyTally[] } | { error: string };
+
+function nextReply(worker: Worker): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (reply: Reply) => {
+      worker.off('error', onError);
+      resolve(reply);
+    };
+    const onError = (error: Error) => {
+      worker.off('message', onMessage);
+      reject(error);
+    };
+    worker.once('message', onMessage);
+    worker.once('error', onError);
+  });
+}
+
+/**
+ * Worker threads for the batch path, started once and kept warm: each holds the compiled pool;
+ * a screening splits the snapshot's households between them (the snapshot's arrays are shared
+ * memory, not copied) and merges their tallies.
+ */
+export class ScreeningWorkers {
+  private constructor(private readonly workers: Worker[]) {}
+
+  static async start(
+    pool: RulePool,
+    options: { threads?: number; poolOptions?: LoadPoolOptions } = {},
+  ): Promise<ScreeningWorkers> {
+    const threads = Math.max(1, options.threads ?? os.availableParallelism());
+    const workers = Array.from(
+      { length: threads },
+      () =>
+        new Worker(bootstrap, {
+          eval: true,
+          workerData: { poolOptions: options.poolOptions ?? {}, version: pool.version },
+        }),
+    );
+    const replies = await Promise.all(workers.map(nextReply));
+    const failed = replies.find((r): r is { error: string } => 'error' in r);
+    if (failed) {
+      await Promise.all(workers.map((w) => w.terminate()));
+      throw new Error(failed.error);
+    }
+    return new ScreeningWorkers(workers);
+  }
+
+  get threads(): number {
+    return this.workers.length;
+  }
+
+  /** Every household of the snapshot against the pool, split evenly between the threads. */
+  async screen(snapshot: PopulationSnapshot): Promise<PolicyTally[]> {
+    const n = snapshot.households;
+    const share = Math.ceil(n / this.workers.length);
+    const parts = await Promise.all(
+      this.workers.map(async (worker, i) => {
+        const request: WorkerRequest = {
+          snapshot,
+          from: Math.min(n, i * share),
+          to: Math.min(n, (i + 1) * share),
+        };
+        const reply = nextReply(worker);
+        worker.postMessage(request);
+        const answer = await reply;
+        if ('error' in answer) throw new Error(answer.error);
+        if (!('tallies' in answer)) throw new Error('工作线程应答异常');
+        return answer.tallies;
+      }),
+    );
+    return mergeTallies(parts);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
