@@ -39,6 +39,30 @@ function equals(a: Value, b: Value): boolean {
   return a === b;
 }
 
+const ORDER = {
+  '<': (x: number | string, y: number | string) => x < y,
+  '<=': (x: number | string, y: number | string) => x <= y,
+  '>': (x: number | string, y: number | string) => x > y,
+  '>=': (x: number | string, y: number | string) => x >= y,
+};
+export type Relation = keyof typeof ORDER | '==' | '!=';
+
+/**
+ * A relation of two values as CEL has it: an error on either side is the result; numbers with
+ * numbers, texts with texts, booleans with booleans, anything else an error; equality by value.
+ * The compiled closures use it, and the explain path applies it to a criterion's two sides, which
+ * it evaluates anyway for the distance to the line.
+ */
+export function relate(operator: Relation, l: Value, r: Value): Value {
+  if (l === ERR || r === ERR) return ERR;
+  if (operator === '==') return equals(l, r);
+  if (operator === '!=') return !equals(l, r);
+  const f = ORDER[operator];
+  if ((isNum(l) && isNum(r)) || (typeof l === 'string' && typeof r === 'string')) return f(l, r);
+  if (typeof l === 'boolean' && typeof r === 'boolean') return f(Number(l), Number(r));
+  return ERR;
+}
+
 /** f of the operand's value; an error operand stays an error without calling f. */
 function unary(x: Compiled | undefined, f: (v: Value) => Value, type: StaticType): Node {
   if (!x) throw new UnsupportedCel('missing operand');
@@ -251,17 +275,7 @@ export function compileCel(
     const bothInt = types[0] === 'int' && types[1] === 'int';
     const arithmetic = (f: (x: number, y: number) => Value, type: StaticType) =>
       binary(a, b, (l, r) => (isNum(l) && isNum(r) ? f(l, r) : ERR), type);
-    const compare = (f: (x: number | string, y: number | string) => boolean) =>
-      binary(
-        a,
-        b,
-        (l, r) => {
-          if ((isNum(l) && isNum(r)) || (typeof l === 'string' && typeof r === 'string')) return f(l, r);
-          if (typeof l === 'boolean' && typeof r === 'boolean') return f(Number(l), Number(r));
-          return ERR;
-        },
-        'bool',
-      );
+    const compare = (operator: Relation) => binary(a, b, (l, r) => relate(operator, l, r), 'bool');
     const dates = (f: (x: string, y: string) => number) =>
       binary(a, b, (l, r) => (typeof l === 'string' && typeof r === 'string' ? f(l, r) : ERR), 'int');
     if (target) {
@@ -352,17 +366,17 @@ export function compileCel(
       case '-_':
         return unary(a, (v) => (isNum(v) ? -v : ERR), types[0] ?? 'dyn');
       case '_<_':
-        return compare((x, y) => x < y);
+        return compare('<');
       case '_<=_':
-        return compare((x, y) => x <= y);
+        return compare('<=');
       case '_>_':
-        return compare((x, y) => x > y);
+        return compare('>');
       case '_>=_':
-        return compare((x, y) => x >= y);
+        return compare('>=');
       case '_==_':
-        return binary(a, b, (l, r) => equals(l, r), 'bool');
+        return compare('==');
       case '_!=_':
-        return binary(a, b, (l, r) => !equals(l, r), 'bool');
+        return compare('!=');
       case '@in':
         return binary(
           a,

@@ -1,5 +1,5 @@
 import { isCelList, isCelMap } from '@bufbuild/cel';
-import { ERR, type Value } from '../compile/compileCel.ts';
+import { ERR, relate, type Value } from '../compile/compileCel.ts';
 import { toValue } from '../compile/toValue.ts';
 import type { FactValue } from '../../registry/variables/variableCatalogue.ts';
 import { fromCel } from '../../portrait/portraitBindings.ts';
@@ -111,14 +111,36 @@ function display(value: unknown): string {
   return '（缺失）';
 }
 
+type Piece = string | CompiledExpr;
+const piecesOf = new WeakMap<object, Piece[]>();
+
+/** A message part split once into text and `{n}` expressions (a regex per render took a sixth of an explanation). */
+function pieces(part: { text: string; parts: CompiledExpr[] }): Piece[] {
+  let found = piecesOf.get(part);
+  if (!found) {
+    found = part.text
+      .split(/\{(\d+)\}/)
+      .map((piece, i) => (i % 2 === 0 ? piece : (part.parts[Number(piece)] ?? `{${piece}}`)));
+    piecesOf.set(part, found);
+  }
+  return found;
+}
+
+function renderPart(part: { text: string; parts: CompiledExpr[] }, slots: Value[]): string {
+  let out = '';
+  for (const piece of pieces(part)) {
+    if (typeof piece === 'string') out += piece;
+    else {
+      const result = piece.run(slots);
+      out += result === ERR ? '（缺失）' : display(result);
+    }
+  }
+  return out;
+}
+
 function render(template: MessageTemplate, slots: Value[]): Label {
-  const one = (part: { text: string; parts: CompiledExpr[] }) =>
-    part.text.replace(/\{(\d+)\}/g, (_, i: string) => {
-      const result = part.parts[Number(i)]?.run(slots) ?? ERR;
-      return result === ERR ? '（缺失）' : display(result);
-    });
-  const zh = one(template.zh);
-  return { zh, en: template.en ? one(template.en) : zh };
+  const zh = renderPart(template.zh, slots);
+  return { zh, en: template.en ? renderPart(template.en, slots) : zh };
 }
 
 function numeric(value: unknown): number | undefined {
@@ -203,6 +225,7 @@ function missingOf(inputs: InputUsed[], parameters: ParameterUsed[]): string[] {
  */
 function shown(value: unknown): FactValue | (FactValue | null)[] | null {
   if (value === undefined) return null;
+  if (typeof value !== 'object') return fromCel(value) ?? null;
   if (isCelList(value))
     return [...value].map((item) =>
       isCelMap(item) ? (fromCel(item.get('value')) ?? null) : (fromCel(item) ?? null),
@@ -213,26 +236,30 @@ function shown(value: unknown): FactValue | (FactValue | null)[] | null {
 function inputUsed(r: FieldRef, context: Context): InputUsed {
   const { vocabulary } = context.pool;
   const info = (r.on === 'h' ? vocabulary.household : vocabulary.person).get(r.field);
-  const base = { ref: r.ref, label: info?.label ?? { zh: r.field, en: r.field }, unit: info?.unit ?? null };
-  if (r.on === 'h') {
+  const label = info?.label ?? { zh: r.field, en: r.field };
+  const unit = info?.unit ?? null;
+  if (r.on === 'h')
     return {
-      ...base,
+      ref: r.ref,
+      label,
+      unit,
       value: shown(context.subject.household.get(r.field)),
       source: context.subject.householdSources?.get(r.field) ?? null,
     };
-  }
-  if (r.on === 'p') {
+  if (r.on === 'p')
     return {
-      ...base,
+      ref: r.ref,
+      label,
+      unit,
       value: shown(context.person?.values.get(r.field)),
       source: context.person?.sources?.get(r.field) ?? null,
     };
-  }
-  const values = context.subject.members.map((m) => {
+  const values: (FactValue | null)[] = [];
+  for (const m of context.subject.members) {
     const value = shown(m.values.get(r.field));
-    return Array.isArray(value) ? value.length : value;
-  });
-  return { ...base, value: values, source: null };
+    values.push(Array.isArray(value) ? value.length : value);
+  }
+  return { ref: r.ref, label, unit, value: values, source: null };
 }
 
 function parametersOf(expr: CompiledExpr, context: Context): ParameterUsed[] {
@@ -270,38 +297,84 @@ function parameterUsed(name: string, context: Context): ParameterUsed {
 /** Exceptions from the highest priority down; an unknown one keeps the result open unless every way agrees. */
 function decide(
   levels: PolicyException[][],
+  at: number,
   states: Map<PolicyException, CriterionState>,
   base: PolicyResultOutcome,
 ): { outcome: PolicyResultOutcome; exception: PolicyException | null } {
-  const [level, ...rest] = levels;
+  const level = levels[at];
   if (!level) return { outcome: base, exception: null };
-  const applying = level.find((e) => states.get(e) === 'yes');
-  if (applying) return { outcome: applying.outcome, exception: applying };
-  const below = decide(rest, states, base);
-  const open = level.filter((e) => states.get(e) === 'unknown');
-  if (open.length === 0 || open.every((e) => e.outcome === below.outcome)) return below;
-  return { outcome: 'unknown', exception: null };
+  for (const e of level) if (states.get(e) === 'yes') return { outcome: e.outcome, exception: e };
+  const below = decide(levels, at + 1, states, base);
+  for (const e of level)
+    if (states.get(e) === 'unknown' && e.outcome !== below.outcome)
+      return { outcome: 'unknown', exception: null };
+  return below;
+}
+
+const levelsOf = new WeakMap<PolicyDefinition, PolicyException[][]>();
+
+/** A policy's exceptions grouped by priority, highest first, worked out once per policy. */
+function exceptionLevels(policy: PolicyDefinition): PolicyException[][] {
+  let levels = levelsOf.get(policy);
+  if (!levels) {
+    const priorities = [...new Set(policy.exceptions.map((e) => e.priority))].sort((a, b) => b - a);
+    levels = priorities.map((p) => policy.exceptions.filter((e) => e.priority === p));
+    levelsOf.set(policy, levels);
+  }
+  return levels;
+}
+
+/** Missing inputs ranked by how many open criteria (and exceptions) each would help decide. */
+function rankMissing(pool: RulePool, open: { name: string; missing: string[] }[]): MissingInput[] {
+  const byRef = new Map<string, string[]>();
+  for (const item of open)
+    for (const ref of item.missing) {
+      const by = byRef.get(ref);
+      if (by) {
+        if (!by.includes(item.name)) by.push(item.name);
+      } else byRef.set(ref, [item.name]);
+    }
+  const { vocabulary } = pool;
+  return [...byRef]
+    .map(([ref, criteria]) => {
+      const [on, ...rest] = ref.split('.');
+      const field = rest.join('.');
+      const label =
+        on === 'param'
+          ? (pool.parameters.get(field)?.label ?? { zh: field, en: field })
+          : ((on === 'h' ? vocabulary.household : vocabulary.person).get(field)?.label ?? {
+              zh: field,
+              en: field,
+            });
+      return { ref, label, criteria };
+    })
+    .sort((a, b) => b.criteria.length - a.criteria.length || a.ref.localeCompare(b.ref));
 }
 
 function explainOne(policy: PolicyDefinition, context: Context): PolicyResult {
   const { slots } = context;
   const criteria: CriterionResult[] = policy.criteria.map((criterion) => {
-    const result = criterion.test.run(slots);
-    const state = stateOf(result);
-    const inputs = inputsOf(criterion.test, context);
-    const parameters = parametersOf(criterion.test, context);
+    // A comparison's two sides give the distance to the line, and the result itself.
+    let result: Value;
     let distance: CriterionResult['distance'] = null;
-    if (criterion.comparison) {
-      const left = numeric(criterion.comparison.left.run(slots));
-      const right = numeric(criterion.comparison.right.run(slots));
+    const comparison = criterion.comparison;
+    if (comparison) {
+      const l = comparison.left.run(slots);
+      const r = comparison.right.run(slots);
+      result = relate(comparison.operator, l, r);
+      const left = numeric(l);
+      const right = numeric(r);
       if (left !== undefined && right !== undefined)
         distance = {
           left,
           right,
           difference: Math.round((left - right) * 100) / 100,
-          operator: criterion.comparison.operator,
+          operator: comparison.operator,
         };
-    }
+    } else result = criterion.test.run(slots);
+    const state = stateOf(result);
+    const inputs = inputsOf(criterion.test, context);
+    const parameters = parametersOf(criterion.test, context);
     return {
       name: criterion.name,
       label: criterion.label,
@@ -318,19 +391,19 @@ function explainOne(policy: PolicyDefinition, context: Context): PolicyResult {
     : criteria.every((c) => c.state === 'yes')
       ? 'eligible'
       : 'unknown';
-  const states = new Map<PolicyException, CriterionState>();
+  let outcome: PolicyResultOutcome = base;
+  let exception: PolicyException | null = null;
   const exceptionMissing: { name: string; missing: string[] }[] = [];
-  for (const exception of policy.exceptions) {
-    const state = stateOf(exception.when.run(slots));
-    states.set(exception, state);
-    if (state === 'unknown') {
-      const missing = missingOf(inputsOf(exception.when, context), []);
-      exceptionMissing.push({ name: exception.name, missing });
+  if (policy.exceptions.length > 0) {
+    const states = new Map<PolicyException, CriterionState>();
+    for (const e of policy.exceptions) {
+      const state = stateOf(e.when.run(slots));
+      states.set(e, state);
+      if (state === 'unknown')
+        exceptionMissing.push({ name: e.name, missing: missingOf(inputsOf(e.when, context), []) });
     }
+    ({ outcome, exception } = decide(exceptionLevels(policy), 0, states, base));
   }
-  const priorities = [...new Set(policy.exceptions.map((e) => e.priority))].sort((a, b) => b - a);
-  const levels = priorities.map((p) => policy.exceptions.filter((e) => e.priority === p));
-  const { outcome, exception } = decide(levels, states, base);
 
   let amount: PolicyResult['amount'] = null;
   let error: string | null = null;
@@ -347,28 +420,7 @@ function explainOne(policy: PolicyDefinition, context: Context): PolicyResult {
   const receivingResult = policy.enrolment?.run(slots);
   const receiving = policy.enrolment ? (typeof receivingResult === 'boolean' ? receivingResult : null) : null;
 
-  // Missing inputs ranked by how many open criteria (and exceptions) each would help decide.
-  const byRef = new Map<string, string[]>();
-  const note = (ref: string, by: string) => byRef.set(ref, [...(byRef.get(ref) ?? []), by]);
-  if (outcome === 'unknown') {
-    for (const c of criteria) for (const ref of c.missing) note(ref, c.name);
-    for (const e of exceptionMissing) for (const ref of e.missing) note(ref, e.name);
-  }
-  const { vocabulary } = context.pool;
-  const missing: MissingInput[] = [...byRef]
-    .map(([ref, by]) => {
-      const [on, ...rest] = ref.split('.');
-      const field = rest.join('.');
-      const label =
-        on === 'param'
-          ? (context.pool.parameters.get(field)?.label ?? { zh: field, en: field })
-          : ((on === 'h' ? vocabulary.household : vocabulary.person).get(field)?.label ?? {
-              zh: field,
-              en: field,
-            });
-      return { ref, label, criteria: [...new Set(by)] };
-    })
-    .sort((a, b) => b.criteria.length - a.criteria.length || a.ref.localeCompare(b.ref));
+  const missing = outcome === 'unknown' ? rankMissing(context.pool, [...criteria, ...exceptionMissing]) : [];
 
   return {
     policyId: policy.id,
@@ -405,6 +457,28 @@ export function subjectSlots(
   return { slots, memberValues };
 }
 
+const parameterCaches = new WeakMap<ParameterSet, Map<string, Map<string, ParameterUsed>>>();
+
+/**
+ * The parameter values explanations show, shared by every household of an area on a date: a
+ * parameter's value, region and effective date depend on nothing else. Bounded, as areas × dates.
+ */
+function parameterCache(pool: RulePool, region: string, asOf: string): Map<string, ParameterUsed> {
+  let byArea = parameterCaches.get(pool.parameters);
+  if (!byArea) {
+    byArea = new Map();
+    parameterCaches.set(pool.parameters, byArea);
+  }
+  const key = `${region}|${asOf}`;
+  let cache = byArea.get(key);
+  if (!cache) {
+    if (byArea.size >= 10_000) byArea.clear();
+    cache = new Map();
+    byArea.set(key, cache);
+  }
+  return cache;
+}
+
 /** Whether a policy applies where the household lives (its `regions`, 'CN' everywhere). */
 export function appliesIn(policy: PolicyDefinition, region: string): boolean {
   return policy.regions.some((r) => r === 'CN' || region.startsWith(r));
@@ -430,7 +504,7 @@ export function explainSubject(
     person: null,
     inputs: new Map(),
     personInputs: new Map(),
-    parameters: new Map(),
+    parameters: parameterCache(pool, subject.region, subject.asOf),
     exprInputs: new Map(),
     personExprInputs: new Map(),
     exprParameters: new Map(),
