@@ -120,6 +120,56 @@ describeEachDatabase('rule routes', (getDb) => {
     expect(bad.statusCode).toBe(400);
   });
 
+  it('refuses unknown variables and mistyped values in a trial match, naming each path and the type', async () => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/rules/match',
+      headers: { 'accept-language': 'zh-CN' },
+      payload: {
+        region: '371082',
+        asOf,
+        h: { member_count: 2.5, monthly_income: 600, assistance_types: 'dibao', deposits_total: null },
+        members: [
+          { age: '72' },
+          {
+            age: 40,
+            graduation_date: '2026-13-01',
+            social_insurance_scheme: [{ on: '2025-01-01', value: 'unemployment' }],
+          },
+        ],
+      },
+    });
+    expect(res.statusCode).toBe(400);
+    const error = res.json<{
+      error: { code: string; details: { path: string; code: string; message: string }[] };
+    }>().error;
+    expect(error.code).toBe('VALIDATION_FAILED');
+    expect(error.details.map((d) => [d.path, d.code])).toEqual([
+      ['body.h.member_count', 'FIELD_TYPE'],
+      ['body.h.monthly_income', 'FIELD_UNKNOWN'],
+      ['body.h.assistance_types', 'FIELD_TYPE'],
+      ['body.members[0].age', 'FIELD_TYPE'],
+      ['body.members[1].graduation_date', 'FIELD_TYPE'],
+    ]);
+    expect(error.details[0]?.message).toContain('整数');
+    expect(error.details[4]?.message).toContain('YYYY-MM-DD');
+  });
+
+  it('lists the variables a trial household may carry, with labels, types and lists', async () => {
+    const res = await app.inject({ method: 'GET', url: '/api/rules/vocabulary' });
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json<{
+      household: { name: string; type: string; list: boolean; label: { zh: string } }[];
+      person: { name: string; event: boolean }[];
+    }>();
+    expect(body.household.find((f) => f.name === 'assistance_types')).toMatchObject({ list: true });
+    expect(body.household.find((f) => f.name === 'monthly_income_per_capita')).toMatchObject({
+      type: 'money',
+    });
+    expect(body.person.find((f) => f.name === 'social_insurance_scheme')).toMatchObject({ event: true });
+    expect(body.person.length).toBeGreaterThan(50);
+  });
+
   it('matches a registered household from its portrait, audited, and refuses one outside the caller’s area', async () => {
     const tagged = (
       await app.inject({ method: 'GET', url: `/api/portrait/tags/dibao_household/subjects?area=${county}` })

@@ -7,11 +7,14 @@ import { normalizeAreaCode } from '../areas/areaCode.ts';
 import { date, labelSchema, uuidParams } from '../registry/registrySchemas.ts';
 import { explainSubject, type PolicyResult } from './evaluate/explainPolicies.ts';
 import { subjectFromPlain } from './evaluate/ruleSubject.ts';
+import { plainValueProblems } from './evaluate/plainValueProblems.ts';
 import { registeredHouseholdSubject } from './householdSubject.ts';
 import { policyCategories, policyExpressions } from './policies/policyDefinition.ts';
 import { parameterView, policyDetail, policySummary } from './ruleViews.ts';
 
 const open = { type: 'object', additionalProperties: true } as const;
+/** Household variables that hold a list of codes (the recognised assistance types). */
+const HOUSEHOLD_LISTS: ReadonlySet<string> = new Set(['assistance_types']);
 const categoryOrder = Object.keys(policyCategories);
 const openList = { type: 'array', items: open } as const;
 
@@ -246,6 +249,37 @@ export function registerRuleRoutes(app: FastifyInstance, context: AppContext): v
     (request) => {
       const { region, h = {}, members = [] } = request.body;
       const asOf = request.body.asOf ?? todayInChina();
+      // Every unknown name and mistyped value is reported with its path; nothing is coerced.
+      const { vocabulary } = pool();
+      const problems = [
+        ...plainValueProblems(h, vocabulary.household, 'body.h', HOUSEHOLD_LISTS),
+        ...members.flatMap((m, i) => {
+          const { id, name, ...values } = m;
+          const at = `body.members[${String(i)}]`;
+          return [
+            ...(id !== undefined && typeof id !== 'string'
+              ? [
+                  {
+                    path: `${at}.id`,
+                    code: 'FIELD_TYPE' as const,
+                    params: { type: { zh: '文本', en: 'text' } },
+                  },
+                ]
+              : []),
+            ...(name !== undefined && typeof name !== 'string'
+              ? [
+                  {
+                    path: `${at}.name`,
+                    code: 'FIELD_TYPE' as const,
+                    params: { type: { zh: '文本', en: 'text' } },
+                  },
+                ]
+              : []),
+            ...plainValueProblems(values, vocabulary.person, at),
+          ];
+        }),
+      ];
+      if (problems.length > 0) throw new AppError('VALIDATION_FAILED', {}, problems);
       const subject = subjectFromPlain(pool().vocabulary, {
         region: normalizeAreaCode(region),
         asOf,
@@ -261,6 +295,40 @@ export function registerRuleRoutes(app: FastifyInstance, context: AppContext): v
         members: subject.members.map((m) => ({ id: m.id, name: m.name ?? null })),
         tally: tally(results),
         results: sortResults(results),
+      };
+    },
+  );
+
+  app.get(
+    '/rules/vocabulary',
+    {
+      config: { access: 'rules:policy:view' },
+      schema: {
+        tags: ['rules'],
+        summary:
+          '规则可用的家庭与人员变量（试算表单用）— The household and person variables rules read (for the trial form)',
+        response: {
+          200: {
+            type: 'object',
+            properties: { household: openList, person: openList },
+          },
+        },
+      },
+    },
+    () => {
+      const { vocabulary } = pool();
+      const list = (fields: typeof vocabulary.person, lists: ReadonlySet<string>) =>
+        [...fields].map(([name, info]) => ({
+          name,
+          label: info.label,
+          type: info.type,
+          unit: info.unit,
+          event: info.event,
+          list: lists.has(name),
+        }));
+      return {
+        household: list(vocabulary.household, HOUSEHOLD_LISTS),
+        person: list(vocabulary.person, new Set()),
       };
     },
   );

@@ -94,4 +94,36 @@ describe('welfare pool and policy match (browser)', () => {
     expect(outcomes.length).toBeGreaterThan(0);
     for (const text of outcomes) expect(text).toMatch(/^[✓✗?!] (符合|不符合|待核实|出错)$/);
   });
+
+  it('runs a trial match for a hypothetical household, and names a value of the wrong form', async () => {
+    app = await buildTestApp(test, { as: null });
+    const p = await openSignedIn(browser, app, problems, 'county');
+    page = p;
+    await p.evaluate(() => {
+      (globalThis as unknown as { location: { hash: string } }).location.hash = '/policy-trial';
+    });
+    await p.getByTestId('trial-example').click();
+    await p.getByTestId('trial-run').click();
+    await p.getByTestId('match-tally').waitFor();
+    expect(await p.getByTestId('match-tally').textContent()).toMatch(/共 \d+ 项：可享未享 [1-9]\d*/);
+    const rows = p.getByTestId('match-table').locator('tbody tr.ant-table-row');
+    const dibao = rows.filter({ hasText: '最低生活保障' }).first();
+    await dibao.waitFor();
+    expect(await dibao.textContent()).toContain('可享未享');
+    // The members appear by the names the form gave them.
+    expect(await p.getByTestId('match-table').textContent()).toContain('成员 1');
+
+    // A date typed wrongly: the server names the field and the form expected, nothing is matched.
+    await p.getByTestId('trial-h-add').click();
+    await p.getByTestId('trial-h-field-5').click();
+    await p.keyboard.type('dibao_phase_out_since');
+    await p.keyboard.press('Enter');
+    await p.getByTestId('trial-h-value-5').fill('2026-13-01');
+    await p.getByTestId('trial-run').click();
+    const error = p.getByTestId('trial-error');
+    await error.waitFor();
+    expect(await error.textContent()).toContain('body.h.dibao_phase_out_since');
+    expect(await error.textContent()).toContain('YYYY-MM-DD');
+    expect(await p.getByTestId('match-table').count()).toBe(0);
+  });
 });

@@ -421,6 +421,7 @@ describeEachDatabase('scope matrix', (getDb) => {
     'GET /api/parameters/:name': ['public', () => ({ method: 'GET', url: '/api/parameters/dibao.standard' })],
     'POST /api/policies/reload': ['public', () => ({ method: 'GET', url: '/api/policies' })],
     'POST /api/rules/match': ['public', () => ({ method: 'GET', url: '/api/policies' })],
+    'GET /api/rules/vocabulary': ['public', () => ({ method: 'GET', url: '/api/rules/vocabulary' })],
     'GET /api/hukou-households/:id/policy-match': [
       'refused',
       (r) => ({ method: 'GET', url: `/api/hukou-households/${r.hukouId}/policy-match` }),

@@ -291,6 +291,21 @@ export const zh = {
   onlyGaps: '只看可享未享',
   matchDate: '匹配日期',
   poolVersionShort: '政策库版本',
+  policyTrial: '政策试算',
+  trialHint:
+    '填写一户假设家庭的情况，查看可享受哪些政策及理由。试算不保存任何数据，也不涉及真实人员；未填写的项目按“未知”处理。',
+  trialRegion: '所在地区代码',
+  trialDate: '试算日期',
+  trialExample: '填入示例',
+  householdFields: '家庭情况',
+  memberN: '成员 {n}',
+  addField: '添加项目',
+  addMember: '添加成员',
+  removeMember: '删除成员',
+  removeItem: '删除此项',
+  runTrial: '试算',
+  chooseVariable: '选择项目',
+  codeValue: '代码值',
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -589,4 +604,19 @@ export const en: Record<MessageKey, string> = {
   onlyGaps: 'Gaps only',
   matchDate: 'Matched on',
   poolVersionShort: 'Pool version',
+  policyTrial: 'Policy trial',
+  trialHint:
+    'Describe a hypothetical household to see which policies it could receive and why. Nothing is stored and no real person is involved; anything left out counts as unknown.',
+  trialRegion: 'Area code',
+  trialDate: 'Date',
+  trialExample: 'Fill in an example',
+  householdFields: 'Household',
+  memberN: 'Member {n}',
+  addField: 'Add an item',
+  addMember: 'Add a member',
+  removeMember: 'Remove member',
+  removeItem: 'Remove this item',
+  runTrial: 'Run trial',
+  chooseVariable: 'Choose an item',
+  codeValue: 'code',
 };

@@ -17,6 +17,7 @@ import {
   MergeCellsOutlined,
   FileSearchOutlined,
   SolutionOutlined,
+  CalculatorOutlined,
 } from '@ant-design/icons';
 import type { MessageKey } from '../i18n/messages.ts';
 import { HomePage } from '../pages/HomePage.tsx';
@@ -34,6 +35,7 @@ import { PortraitPage } from '../pages/PortraitPage.tsx';
 import { PersonMergesPage } from '../pages/PersonMergesPage.tsx';
 import { PoliciesPage } from '../pages/PoliciesPage.tsx';
 import { PolicyMatchPage } from '../pages/PolicyMatchPage.tsx';
+import { PolicyTrialPage } from '../pages/PolicyTrialPage.tsx';
 
 export type MenuGroup = 'registry' | 'policies' | 'data' | 'system' | 'security' | 'audit';
 
@@ -80,6 +82,14 @@ export const consolePages: ConsolePage[] = [
     icon: <FileSearchOutlined />,
     permission: 'rules:policy:view',
     render: () => <PoliciesPage />,
+  },
+  {
+    path: '/policy-trial',
+    label: 'policyTrial',
+    group: 'policies',
+    icon: <CalculatorOutlined />,
+    permission: 'rules:policy:view',
+    render: () => <PolicyTrialPage />,
   },
   {
     path: '/policy-match',
