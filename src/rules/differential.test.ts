@@ -66,12 +66,15 @@ describeEachDatabase('explain path, batch path and @bufbuild/cel', (getDb) => {
       `differential (${getDb().dialect}): ${String(households.length)} households × ${String(pool.policies.length)} policies, ` +
         `${String(policyRuns)} policy runs (person policies once per member), ${String(evaluations)} expressions compared, ` +
         `${String(disagreements.length)} disagreements; batch path against explain path: ${String(batch.compared)} policy results, ` +
-        `${String(batch.disagreements.length)} disagreements, ${String(batch.rowWise.length)} expressions row by row; outcomes ${JSON.stringify(outcomes)}`,
+        `${String(batch.disagreements.length)} disagreements, ${String(batch.rowWise.length)} expressions row by row, ` +
+        `${String(batch.deceasedRows)} recently deceased members; outcomes ${JSON.stringify(outcomes)}`,
     );
     expect(householdPolicyPairs).toBeGreaterThanOrEqual(10_000 * 153);
     expect(disagreements.slice(0, 10)).toEqual([]);
     expect(batch.disagreements).toEqual([]);
     expect(batch.compared).toBe(policyRuns);
+    // Members who died recently are there, for the funeral policies, on both paths.
+    expect(batch.deceasedRows).toBeGreaterThan(0);
     // A pool that decides nothing would agree trivially: every outcome must occur.
     expect(outcomes.eligible).toBeGreaterThan(0);
     expect(outcomes.ineligible).toBeGreaterThan(0);

@@ -8,7 +8,15 @@ import { householdMap, personMap, toCel } from '../portrait/portraitBindings.ts'
 import { loadHouseholdInputs } from '../portrait/portraitRepository.ts';
 import { membersOfHousehold } from '../portrait/portraitQueries.ts';
 import { celList } from '@bufbuild/cel';
+import { addMonths } from '../portrait/celEnvironment.ts';
 import type { InputSource, RuleSubject } from './evaluate/ruleSubject.ts';
+
+/**
+ * How far back members who died are loaded, for `persons: deceased` policies (funeral aid).
+ * Not a policy threshold: each such policy's own criteria, with dated parameters, decide how
+ * long after a death it applies; this only bounds what is loaded.
+ */
+const DECEASED_WINDOW_MONTHS = 24;
 
 /**
  * Registered hukou households as the rules see them: each one's area, facts and portrait, and
@@ -36,7 +44,11 @@ export async function registeredSubjects(
     const input = inputs.get(household.id) ?? { facts: [], members: [], assistanceTypes: [] };
     const result = computePortrait(portrait, variables, input, null, asOf);
     const living = input.members.filter((m) => m.deathDate === null || m.deathDate > asOf);
-    const members = living.map((member) => {
+    const since = addMonths(asOf, -DECEASED_WINDOW_MONTHS);
+    const recentlyDeceased = input.members.filter(
+      (m) => m.deathDate !== null && m.deathDate <= asOf && m.deathDate > since,
+    );
+    const toMember = (member: (typeof input.members)[number]) => {
       const values = personMap(member, variables);
       for (const [name, value] of Object.entries(result.persons.get(member.id)?.values ?? {}))
         if (value !== null) values.set(name, toCel(personTypes.get(name), value));
@@ -44,7 +56,9 @@ export async function registeredSubjects(
         member.facts.map((f) => [f.variable, { source: f.source, observedAt: f.observedAt }]),
       );
       return { id: member.id, values, sources };
-    });
+    };
+    const members = living.map(toMember);
+    const deceased = recentlyDeceased.map(toMember);
     const values = householdMap(input.facts, variables);
     values.set('assistance_types', celList(input.assistanceTypes));
     for (const [name, value] of Object.entries(result.household?.values ?? {}))
@@ -57,6 +71,7 @@ export async function registeredSubjects(
         input.facts.map((f) => [f.variable, { source: f.source, observedAt: f.observedAt }]),
       ),
       members,
+      deceased,
     });
   }
   return out;
@@ -73,7 +88,8 @@ export async function registeredHouseholdSubject(
   const subject = (await registeredSubjects(context, [household], asOf)).get(household.id);
   if (!subject) throw new Error('household subject missing');
   const names = new Map((await membersOfHousehold(context.db, householdId)).map((r) => [r.id, r.name]));
-  for (const member of subject.members) member.name = names.get(member.id) ?? '';
+  for (const member of [...subject.members, ...(subject.deceased ?? [])])
+    member.name = names.get(member.id) ?? '';
   return {
     subject,
     household: { id: household.id, hukouNumber: household.hukou_number, areaCode: household.area_code },

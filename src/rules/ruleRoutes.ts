@@ -292,7 +292,10 @@ export function registerRuleRoutes(app: FastifyInstance, context: AppContext): v
         asOf,
         region: subject.region,
         household: {},
-        members: subject.members.map((m) => ({ id: m.id, name: m.name ?? null })),
+        members: [
+          ...subject.members.map((m) => ({ id: m.id, name: m.name ?? null, deceased: false })),
+          ...(subject.deceased ?? []).map((m) => ({ id: m.id, name: m.name ?? null, deceased: true })),
+        ],
         tally: tally(results),
         results: sortResults(results),
       };
@@ -367,7 +370,10 @@ export function registerRuleRoutes(app: FastifyInstance, context: AppContext): v
         asOf,
         region: subject.region,
         household,
-        members: subject.members.map((m) => ({ id: m.id, name: m.name ?? null })),
+        members: [
+          ...subject.members.map((m) => ({ id: m.id, name: m.name ?? null, deceased: false })),
+          ...(subject.deceased ?? []).map((m) => ({ id: m.id, name: m.name ?? null, deceased: true })),
+        ],
         tally: tally(results),
         results: sortResults(results),
       };

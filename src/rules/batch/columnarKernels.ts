@@ -79,6 +79,11 @@ export interface Chunk {
   personLocal: Int32Array;
   regionH: Int32Array;
   regionP: Int32Array;
+  /** The chunk's recently deceased [d0, d1), their households within the chunk and areas (row-wise policies only). */
+  d0: number;
+  d1: number;
+  deceasedLocal: Int32Array;
+  regionD: Int32Array;
   arena: Arena;
 }
 

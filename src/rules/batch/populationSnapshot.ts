@@ -1,6 +1,6 @@
 import { ERR, type Value } from '../compile/compileCel.ts';
 import { toValue } from '../compile/toValue.ts';
-import type { RuleSubject } from '../evaluate/ruleSubject.ts';
+import type { RuleMember, RuleSubject } from '../evaluate/ruleSubject.ts';
 import type { RulePool } from '../evaluate/explainPolicies.ts';
 import { policyExpressions } from '../policies/policyDefinition.ts';
 
@@ -53,6 +53,11 @@ export interface PopulationSnapshot {
   /** Household h's members are persons memberStart[h] … memberStart[h+1]. */
   memberStart: Int32Array;
   personHousehold: Int32Array;
+  /** Recently deceased members (for `persons: deceased` policies), never among the members: household h's are deceasedStart[h] … deceasedStart[h+1]. */
+  deceasedCount: number;
+  deceasedStart: Int32Array;
+  deceasedHousehold: Int32Array;
+  deceased: Record<string, Column>;
   /** The dictionary of str columns and list items. */
   strings: string[];
   household: Record<string, Column>;
@@ -213,17 +218,24 @@ export function buildSnapshot(
   const regionIds = new StringIds();
   const n = subjects.length;
   const persons = subjects.reduce((total, s) => total + s.members.length, 0);
+  const deceasedCount = subjects.reduce((total, s) => total + (s.deceased?.length ?? 0), 0);
   const householdRegion = i32(n);
   const memberStart = i32(n + 1);
   const personHousehold = i32(persons);
+  const deceasedStart = i32(n + 1);
+  const deceasedHousehold = i32(deceasedCount);
   let p = 0;
+  let d = 0;
   subjects.forEach((s, h) => {
     if (s.asOf !== asOf) throw new Error(`快照中的家庭日期不一致：${s.asOf} 与 ${asOf}`);
     householdRegion[h] = regionIds.id(s.region);
     memberStart[h] = p;
     for (let i = 0; i < s.members.length; i++) personHousehold[p++] = h;
+    deceasedStart[h] = d;
+    for (let i = 0; i < (s.deceased?.length ?? 0); i++) deceasedHousehold[d++] = h;
   });
   memberStart[n] = p;
+  deceasedStart[n] = d;
   const household: Record<string, Column> = {};
   for (const field of fields.household) {
     const column = buildColumn(
@@ -236,17 +248,22 @@ export function buildSnapshot(
     );
     if (column) household[field] = column;
   }
-  const person: Record<string, Column> = {};
-  for (const field of fields.person) {
-    const values: Value[] = [];
-    for (const s of subjects)
-      for (const m of s.members) {
-        const v = m.values.get(field);
-        values.push(v === undefined ? ERR : toValue(v));
-      }
-    const column = buildColumn(field, values, ids);
-    if (column) person[field] = column;
-  }
+  const personColumns = (of: (s: RuleSubject) => readonly RuleMember[]) => {
+    const columns: Record<string, Column> = {};
+    for (const field of fields.person) {
+      const values: Value[] = [];
+      for (const s of subjects)
+        for (const m of of(s)) {
+          const v = m.values.get(field);
+          values.push(v === undefined ? ERR : toValue(v));
+        }
+      const column = buildColumn(field, values, ids);
+      if (column) columns[field] = column;
+    }
+    return columns;
+  };
+  const person = personColumns((s) => s.members);
+  const deceased = personColumns((s) => s.deceased ?? []);
   return {
     asOf,
     households: n,
@@ -255,6 +272,10 @@ export function buildSnapshot(
     householdRegion,
     memberStart,
     personHousehold,
+    deceasedCount,
+    deceasedStart,
+    deceasedHousehold,
+    deceased,
     strings: ids.strings,
     household,
     person,
@@ -308,15 +329,23 @@ function repeatColumn(column: Column, times: number): Column {
  * copy of every array, so the batch path does the full work on each copy.
  */
 export function repeatSnapshot(snapshot: PopulationSnapshot, times: number): PopulationSnapshot {
-  const { households: n, persons } = snapshot;
+  const { households: n, persons, deceasedCount: dead } = snapshot;
   const memberStart = i32(n * times + 1);
   const personHousehold = i32(persons * times);
+  const deceasedStart = i32(n * times + 1);
+  const deceasedHousehold = i32(dead * times);
   for (let t = 0; t < times; t++) {
-    for (let h = 0; h < n; h++) memberStart[t * n + h] = (snapshot.memberStart[h] ?? 0) + t * persons;
+    for (let h = 0; h < n; h++) {
+      memberStart[t * n + h] = (snapshot.memberStart[h] ?? 0) + t * persons;
+      deceasedStart[t * n + h] = (snapshot.deceasedStart[h] ?? 0) + t * dead;
+    }
     for (let p = 0; p < persons; p++)
       personHousehold[t * persons + p] = (snapshot.personHousehold[p] ?? 0) + t * n;
+    for (let p = 0; p < dead; p++)
+      deceasedHousehold[t * dead + p] = (snapshot.deceasedHousehold[p] ?? 0) + t * n;
   }
   memberStart[n * times] = persons * times;
+  deceasedStart[n * times] = dead * times;
   const columns = (source: Record<string, Column>) =>
     Object.fromEntries(Object.entries(source).map(([name, c]) => [name, repeatColumn(c, times)]));
   return {
@@ -326,6 +355,10 @@ export function repeatSnapshot(snapshot: PopulationSnapshot, times: number): Pop
     householdRegion: repeatArray(snapshot.householdRegion, times, i32),
     memberStart,
     personHousehold,
+    deceasedCount: dead * times,
+    deceasedStart,
+    deceasedHousehold,
+    deceased: columns(snapshot.deceased),
     household: columns(snapshot.household),
     person: columns(snapshot.person),
   };

@@ -9,6 +9,7 @@ import { toValue } from '../compile/toValue.ts';
 import { subjectFromPlain, type RuleSubject } from '../evaluate/ruleSubject.ts';
 import { subjectSlots } from '../evaluate/explainPolicies.ts';
 import { compareBatchWithExplain } from '../testing/batchAgreement.ts';
+import { caseSubject } from '../policies/runPolicyCase.ts';
 import {
   Arena,
   compileColumnar,
@@ -212,21 +213,18 @@ describe('batch path against the explain path', () => {
     const byDate = new Map<string, RuleSubject[]>();
     for (const policy of pool.policies)
       for (const c of policy.cases) {
-        const members = c.p ? [{ id: 'p', ...c.p }, ...c.members] : c.members;
-        const subject = subjectFromPlain(pool.vocabulary, {
-          region: c.region,
-          asOf: c.date,
-          h: c.h,
-          members,
-        });
-        byDate.set(c.date, [...(byDate.get(c.date) ?? []), subject]);
+        byDate.set(c.date, [...(byDate.get(c.date) ?? []), caseSubject(pool, policy, c)]);
       }
     let compared = 0;
+    let deceased = 0;
     for (const subjects of byDate.values()) {
       const result = compareBatchWithExplain(pool, subjects);
       expect(result.disagreements).toEqual([]);
       compared += result.compared;
+      deceased += result.deceasedRows;
     }
+    // The funeral policy's cases bring deceased members, screened row by row on the batch path.
+    expect(deceased).toBeGreaterThan(0);
     // Every case household against every policy, not only its own.
     expect(compared).toBeGreaterThan(pool.policies.length * 500);
   });

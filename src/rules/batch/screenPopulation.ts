@@ -21,6 +21,12 @@ export const Outcome = { ineligible: 0, eligible: 1, unknown: 2, error: 3, notAp
 /** Receiving (enrolment evidence): 0 no, 1 yes, 2 undecidable or not declared (the explain path's null). */
 export const Receiving = { no: 0, yes: 1, unknown: 2 } as const;
 
+/**
+ * Rows a policy runs over: households ('H'), living members ('P'), or the recently deceased
+ * ('D', for `persons: deceased` policies — few rows, run as closures row by row).
+ */
+export type RowFrame = Frame | 'D';
+
 /** One expression: its kernel, or null when it runs as the compiled closure row by row. */
 interface BatchExpr {
   expr: CompiledExpr;
@@ -29,7 +35,7 @@ interface BatchExpr {
 
 interface BatchPolicy {
   policy: PolicyDefinition;
-  frame: Frame;
+  frame: RowFrame;
   criteria: BatchExpr[];
   /** Exceptions from the highest priority down, grouped by priority. */
   levels: { expr: BatchExpr; outcome: PolicyOutcome }[][];
@@ -52,8 +58,8 @@ export interface ScreeningPlan {
  */
 export interface PolicyChunk {
   policy: number;
-  frame: Frame;
-  /** Index of the chunk's first row in the snapshot (household or person). */
+  frame: RowFrame;
+  /** Index of the chunk's first row in the snapshot (household, person or deceased person). */
   first: number;
   outcome: Uint8Array;
   receiving: Uint8Array;
@@ -68,8 +74,9 @@ export function planScreening(pool: RulePool, snapshot: PopulationSnapshot): Scr
     paramTrees: snapshot.regions.map((region) => toValue(pool.parameters.treeAt(region, snapshot.asOf))),
   };
   const policies = pool.policies.map((policy): BatchPolicy => {
-    const frame: Frame = policy.entity === 'household' ? 'H' : 'P';
+    const frame: RowFrame = policy.entity === 'household' ? 'H' : policy.persons === 'deceased' ? 'D' : 'P';
     const batch = (expr: CompiledExpr): BatchExpr => {
+      if (frame === 'D') return { expr, kernel: null };
       try {
         return { expr, kernel: compileColumnar(expr.tree, frame, binding) };
       } catch (error) {
@@ -95,13 +102,18 @@ export function planScreening(pool: RulePool, snapshot: PopulationSnapshot): Scr
   return { snapshot, binding, policies };
 }
 
-/** The expressions that run row by row (no kernel for a construct they use), for the record. */
+/**
+ * The expressions of living members' and households' policies that run row by row (no kernel
+ * for a construct they use), for the record. Policies for the deceased always run row by row.
+ */
 export function rowWiseExpressions(plan: ScreeningPlan): string[] {
-  return plan.policies.flatMap((p) =>
-    [...p.criteria, ...p.levels.flat().map((l) => l.expr), p.amount, p.enrolment]
-      .filter((e): e is BatchExpr => e !== null && e.kernel === null)
-      .map((e) => `${p.policy.id}: ${e.expr.source}`),
-  );
+  return plan.policies
+    .filter((p) => p.frame !== 'D')
+    .flatMap((p) =>
+      [...p.criteria, ...p.levels.flat().map((l) => l.expr), p.amount, p.enrolment]
+        .filter((e): e is BatchExpr => e !== null && e.kernel === null)
+        .map((e) => `${p.policy.id}: ${e.expr.source}`),
+    );
 }
 
 // ---- the row-by-row way, for expressions without kernels ---------------------------------
@@ -151,7 +163,10 @@ function rowMap(columns: Record<string, Column>, fields: string[], row: number, 
   return map;
 }
 
-function rowWise(plan: ScreeningPlan, expr: CompiledExpr, frame: Frame, c: Chunk): Value[] {
+const rowsIn = (frame: RowFrame, c: Chunk) =>
+  frame === 'H' ? c.h1 - c.h0 : frame === 'P' ? c.p1 - c.p0 : c.d1 - c.d0;
+
+function rowWise(plan: ScreeningPlan, expr: CompiledExpr, frame: RowFrame, c: Chunk): Value[] {
   const { snapshot, binding } = plan;
   const strings = binding.dict.strings;
   const distinct = (on: string) => [...new Set(expr.fields.filter((f) => f.on === on).map((f) => f.field))];
@@ -159,10 +174,11 @@ function rowWise(plan: ScreeningPlan, expr: CompiledExpr, frame: Frame, c: Chunk
   const pFields = distinct('p');
   const mFields = distinct('member');
   const usesMembers = mFields.length > 0 || expr.fields.some((f) => f.on === 'name' && f.field === 'members');
-  const n = frame === 'H' ? c.h1 - c.h0 : c.p1 - c.p0;
+  const n = rowsIn(frame, c);
   const out: Value[] = new Array<Value>(n);
   for (let i = 0; i < n; i++) {
-    const h = frame === 'H' ? c.h0 + i : c.h0 + (c.personLocal[i] as number);
+    const h =
+      frame === 'H' ? c.h0 + i : c.h0 + ((frame === 'P' ? c.personLocal[i] : c.deceasedLocal[i]) as number);
     const region = snapshot.householdRegion[h] as number;
     const members: Value[] = [];
     if (usesMembers)
@@ -170,7 +186,11 @@ function rowWise(plan: ScreeningPlan, expr: CompiledExpr, frame: Frame, c: Chunk
         members.push(rowMap(snapshot.person, mFields, m, strings));
     const slots: Value[] = [
       rowMap(snapshot.household, hFields, h, strings),
-      frame === 'P' ? rowMap(snapshot.person, pFields, c.p0 + i, strings) : ERR,
+      frame === 'P'
+        ? rowMap(snapshot.person, pFields, c.p0 + i, strings)
+        : frame === 'D'
+          ? rowMap(snapshot.deceased, pFields, c.d0 + i, strings)
+          : ERR,
       members,
       binding.paramTrees[region] ?? ERR,
       snapshot.asOf,
@@ -182,7 +202,7 @@ function rowWise(plan: ScreeningPlan, expr: CompiledExpr, frame: Frame, c: Chunk
 }
 
 /** Three-valued states (0 no, 1 yes, 2 unknown) of a boolean expression over the chunk's rows. */
-function states(plan: ScreeningPlan, e: BatchExpr, frame: Frame, c: Chunk, n: number): Uint8Array {
+function states(plan: ScreeningPlan, e: BatchExpr, frame: RowFrame, c: Chunk, n: number): Uint8Array {
   const col = run(plan, e, frame, c);
   if (!Array.isArray(col)) {
     if (col.k === 'bool') return col.v;
@@ -196,8 +216,8 @@ function states(plan: ScreeningPlan, e: BatchExpr, frame: Frame, c: Chunk, n: nu
 }
 
 /** An expression's column, or its values row by row; a kernel that meets an unsupported shape becomes row-wise. */
-function run(plan: ScreeningPlan, e: BatchExpr, frame: Frame, c: Chunk): Col | Value[] {
-  if (e.kernel)
+function run(plan: ScreeningPlan, e: BatchExpr, frame: RowFrame, c: Chunk): Col | Value[] {
+  if (e.kernel && frame !== 'D')
     try {
       return e.kernel(c);
     } catch (error) {
@@ -224,8 +244,8 @@ function decideRow(
 function screenPolicy(plan: ScreeningPlan, index: number, c: Chunk): PolicyChunk {
   const bp = plan.policies[index] as BatchPolicy;
   const { frame } = bp;
-  const n = frame === 'H' ? c.h1 - c.h0 : c.p1 - c.p0;
-  const regions = frame === 'H' ? c.regionH : c.regionP;
+  const n = rowsIn(frame, c);
+  const regions = frame === 'H' ? c.regionH : frame === 'P' ? c.regionP : c.regionD;
   const outcome = c.arena.u8(n);
   // Base: any criterion no → ineligible; all yes → eligible; otherwise unknown.
   outcome.fill(Outcome.eligible);
@@ -264,7 +284,14 @@ function screenPolicy(plan: ScreeningPlan, index: number, c: Chunk): PolicyChunk
   if (bp.enrolment) receiving.set(states(plan, bp.enrolment, frame, c, n));
   else receiving.fill(Receiving.unknown);
   for (let i = 0; i < n; i++) if (bp.applies[regions[i] as number] === 0) outcome[i] = Outcome.notApplicable;
-  return { policy: index, frame, first: frame === 'H' ? c.h0 : c.p0, outcome, receiving, amount };
+  return {
+    policy: index,
+    frame,
+    first: frame === 'H' ? c.h0 : frame === 'P' ? c.p0 : c.d0,
+    outcome,
+    receiving,
+    amount,
+  };
 }
 
 /** Households [h0, h1) of the snapshot and their members, as kernels read them. */
@@ -278,7 +305,29 @@ export function chunkOf(snapshot: PopulationSnapshot, h0: number, h1: number, ar
     personLocal[p - p0] = h - h0;
     regionP[p - p0] = snapshot.householdRegion[h] as number;
   }
-  return { h0, h1, p0, p1, personLocal, regionH: snapshot.householdRegion.subarray(h0, h1), regionP, arena };
+  const d0 = snapshot.deceasedStart[h0] as number;
+  const d1 = snapshot.deceasedStart[h1] as number;
+  const deceasedLocal = new Int32Array(d1 - d0);
+  const regionD = new Int32Array(d1 - d0);
+  for (let d = d0; d < d1; d++) {
+    const h = snapshot.deceasedHousehold[d] as number;
+    deceasedLocal[d - d0] = h - h0;
+    regionD[d - d0] = snapshot.householdRegion[h] as number;
+  }
+  return {
+    h0,
+    h1,
+    p0,
+    p1,
+    personLocal,
+    regionH: snapshot.householdRegion.subarray(h0, h1),
+    regionP,
+    d0,
+    d1,
+    deceasedLocal,
+    regionD,
+    arena,
+  };
 }
 
 /**
@@ -297,7 +346,12 @@ export function screenRange(
   let widest = 0;
   for (let h0 = from; h0 < to; h0 += chunkHouseholds) {
     const h1 = Math.min(to, h0 + chunkHouseholds);
-    widest = Math.max(widest, h1 - h0, (start[h1] as number) - (start[h0] as number));
+    widest = Math.max(
+      widest,
+      h1 - h0,
+      (start[h1] as number) - (start[h0] as number),
+      (snapshot.deceasedStart[h1] as number) - (snapshot.deceasedStart[h0] as number),
+    );
   }
   const arena = new Arena(widest);
   for (let h0 = from; h0 < to; h0 += chunkHouseholds) {

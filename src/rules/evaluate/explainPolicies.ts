@@ -440,12 +440,15 @@ function explainOne(policy: PolicyDefinition, context: Context): PolicyResult {
 /**
  * A household as the compiled engine's slots, in the order of TOP_LEVEL (compileCel.ts): h, p
  * (set per member by the caller), members, param (cached per area and date), as_of, region.
+ * The recently deceased are converted too, for `persons: deceased` policies; they are never in
+ * `members`.
  */
 export function subjectSlots(
   pool: RulePool,
   subject: RuleSubject,
-): { slots: Value[]; memberValues: Value[] } {
+): { slots: Value[]; memberValues: Value[]; deceasedValues: Value[] } {
   const memberValues = subject.members.map((m) => toValue(m.values));
+  const deceasedValues = (subject.deceased ?? []).map((m) => toValue(m.values));
   const slots: Value[] = [
     toValue(subject.household),
     ERR,
@@ -454,7 +457,12 @@ export function subjectSlots(
     subject.asOf,
     subject.region,
   ];
-  return { slots, memberValues };
+  return { slots, memberValues, deceasedValues };
+}
+
+/** The persons a person policy is run for: living members, or the recently deceased. */
+export function personsFor(policy: PolicyDefinition, subject: RuleSubject): RuleMember[] {
+  return policy.persons === 'deceased' ? (subject.deceased ?? []) : subject.members;
 }
 
 const parameterCaches = new WeakMap<ParameterSet, Map<string, Map<string, ParameterUsed>>>();
@@ -495,7 +503,7 @@ export function explainSubject(
   subject: RuleSubject,
   policyIds?: ReadonlySet<string>,
 ): PolicyResult[] {
-  const { slots, memberValues } = subjectSlots(pool, subject);
+  const { slots, memberValues, deceasedValues } = subjectSlots(pool, subject);
   const results: PolicyResult[] = [];
   const context: Context = {
     pool,
@@ -509,11 +517,19 @@ export function explainSubject(
     personExprInputs: new Map(),
     exprParameters: new Map(),
   };
-  // Each member's own caches, made once and kept across the policies.
-  const perMember = subject.members.map(() => ({
+  // Each person's own caches, made once and kept across the policies.
+  const caches = () => ({
     personInputs: new Map<string, InputUsed>(),
     personExprInputs: new Map<CompiledExpr, InputUsed[]>(),
-  }));
+  });
+  const groups = {
+    living: { persons: subject.members, values: memberValues, caches: subject.members.map(caches) },
+    deceased: {
+      persons: subject.deceased ?? [],
+      values: deceasedValues,
+      caches: (subject.deceased ?? []).map(caches),
+    },
+  };
   for (const policy of pool.policies) {
     if (policyIds && !policyIds.has(policy.id)) continue;
     if (!appliesIn(policy, subject.region)) continue;
@@ -522,13 +538,14 @@ export function explainSubject(
       context.person = null;
       results.push(explainOne(policy, context));
     } else {
-      for (let i = 0; i < subject.members.length; i++) {
-        slots[1] = memberValues[i] ?? ERR;
-        context.person = subject.members[i] ?? null;
-        const caches = perMember[i];
-        if (caches) {
-          context.personInputs = caches.personInputs;
-          context.personExprInputs = caches.personExprInputs;
+      const group = groups[policy.persons];
+      for (let i = 0; i < group.persons.length; i++) {
+        slots[1] = group.values[i] ?? ERR;
+        context.person = group.persons[i] ?? null;
+        const cache = group.caches[i];
+        if (cache) {
+          context.personInputs = cache.personInputs;
+          context.personExprInputs = cache.personExprInputs;
         }
         results.push(explainOne(policy, context));
       }

@@ -24,7 +24,10 @@ export interface RuleSubject {
   asOf: IsoDate;
   household: Map<string, CelInputValue>;
   householdSources?: Map<string, InputSource>;
+  /** Living members: `members` in rules, and every aggregate over it. */
   members: RuleMember[];
+  /** Members who died recently, for `persons: deceased` policies only (funeral aid). */
+  deceased?: RuleMember[];
 }
 
 /** Plain values (a YAML case, a phone self-check form) typed for CEL by the vocabulary. */
@@ -69,20 +72,28 @@ export function typedValues(
 /** Builds a subject from plain values: `h`, `members` (each may carry `id` and `name`). */
 export function subjectFromPlain(
   vocabulary: RuleVocabulary,
-  input: { region: string; asOf: IsoDate; h: Record<string, unknown>; members: Record<string, unknown>[] },
+  input: {
+    region: string;
+    asOf: IsoDate;
+    h: Record<string, unknown>;
+    members: Record<string, unknown>[];
+    deceased?: Record<string, unknown>[];
+  },
 ): RuleSubject {
+  const member = (prefix: string) => (m: Record<string, unknown>, i: number) => {
+    const { id, name, ...values } = m;
+    return {
+      id: typeof id === 'string' ? id : `${prefix}${String(i + 1)}`,
+      ...(typeof name === 'string' ? { name } : {}),
+      values: typedValues(values, vocabulary.person),
+    };
+  };
   return {
     region: input.region,
     asOf: input.asOf,
     household: typedValues(input.h, vocabulary.household),
-    members: input.members.map((m, i) => {
-      const { id, name, ...values } = m;
-      return {
-        id: typeof id === 'string' ? id : `m${String(i + 1)}`,
-        ...(typeof name === 'string' ? { name } : {}),
-        values: typedValues(values, vocabulary.person),
-      };
-    }),
+    members: input.members.map(member('m')),
+    ...(input.deceased ? { deceased: input.deceased.map(member('d')) } : {}),
   };
 }
 

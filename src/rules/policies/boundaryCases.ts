@@ -1,7 +1,7 @@
 import { explainSubject, type RulePool } from '../evaluate/explainPolicies.ts';
-import { subjectFromPlain } from '../evaluate/ruleSubject.ts';
 import { NATIONAL, regionChain } from '../parameters/parameterSet.ts';
 import type { Comparison, PolicyCase, PolicyDefinition } from './policyDefinition.ts';
+import { caseSubject } from './runPolicyCase.ts';
 
 /** One generated check: what it moves, and what went wrong (null when it holds). */
 export interface BoundaryCheck {
@@ -50,8 +50,7 @@ function withValue(c: PolicyCase, on: 'h' | 'p', field: string, value: number, d
 export function boundaryChecks(pool: RulePool, policy: PolicyDefinition): BoundaryCheck[] {
   const checks: BoundaryCheck[] = [];
   const stateOf = (c: PolicyCase, criterion: string) => {
-    const members = c.p ? [{ id: 'p', ...c.p }, ...c.members] : c.members;
-    const subject = subjectFromPlain(pool.vocabulary, { region: c.region, asOf: c.date, h: c.h, members });
+    const subject = caseSubject(pool, policy, c);
     const results = explainSubject(pool, subject, new Set([policy.id]));
     const result = policy.entity === 'person' ? results[0] : results.find((r) => r.subject === 'household');
     return result?.criteria.find((x) => x.name === criterion);

@@ -43,6 +43,7 @@ const POLICY_KEYS = [
   'department',
   'category',
   'entity',
+  'persons',
   'legal_ref',
   'summary',
   'regions',
@@ -166,6 +167,12 @@ export function buildPolicy(source: YamlSource, context: PolicyBuildContext): Po
   const entity = data.entity;
   if (entity !== 'household' && entity !== 'person')
     return fail(['entity'], 'entity 应为 household 或 person');
+  // Person policies are for living members unless they say they are for the recently deceased (funeral aid).
+  const persons = data.persons ?? 'living';
+  if (persons !== 'living' && persons !== 'deceased')
+    fail(['persons'], 'persons 应为 living（在世成员，默认）或 deceased（近期去世的成员，如丧葬类政策）');
+  if (persons === 'deceased' && entity !== 'person')
+    fail(['persons'], 'persons: deceased 只适用于 entity: person 的政策');
   const legalRef = text(['legal_ref'], data.legal_ref, '法律依据 legal_ref（法规名称与条款）');
   const summary = data.summary === undefined ? null : label(['summary'], data.summary, '简介 summary ');
   const regions = data.regions === undefined ? [NATIONAL] : data.regions;
@@ -433,7 +440,7 @@ export function buildPolicy(source: YamlSource, context: PolicyBuildContext): Po
     probeType(['enrolment'], enrolment, 'boolean', '已享受判断 enrolment ');
   }
 
-  const cases = buildCases(source, data.cases, entity, fail);
+  const cases = buildCases(source, data.cases, entity, persons === 'deceased', fail);
   if (cases.length < context.minCases)
     fail(
       ['cases'],
@@ -446,6 +453,7 @@ export function buildPolicy(source: YamlSource, context: PolicyBuildContext): Po
     department,
     category,
     entity,
+    persons: persons === 'deceased' ? 'deceased' : 'living',
     legalRef,
     summary,
     regions: regionList,
@@ -478,6 +486,7 @@ function buildCases(
   source: YamlSource,
   raw: unknown,
   entity: string,
+  deceased: boolean,
   fail: (at: At, message: string) => never,
 ): PolicyCase[] {
   if (raw === undefined) return [];
@@ -504,6 +513,8 @@ function buildCases(
     if (c.p !== undefined && !isRecord(c.p)) fail([...at, 'p'], 'p 应为人员变量的映射');
     if (entity === 'person' && c.p === undefined && !(Array.isArray(c.members) && c.members.length > 0))
       fail(at, '个人类政策的用例需要 p（被测人员）或至少一名成员');
+    if (deceased && c.p === undefined)
+      fail(at, 'persons: deceased 的政策，用例需要 p（去世的成员，含 death_date）');
     return {
       name: typeof c.name === 'string' && c.name ? c.name : `用例 ${String(i + 1)}`,
       line: source.lineOf(at),

@@ -164,6 +164,13 @@ describe('loadPool', () => {
       /:1: id 为 other_aid 的政策应保存在 other_aid\.yaml/,
     );
     expect(refusal(broken('  - { name: c,', '  # - { name: c,'))).toMatch(/至少需要 3 个测试用例/);
+    // Policies for the recently deceased are person policies.
+    expect(refusal(broken('entity: household\n', 'entity: household\npersons: deceased\n'))).toMatch(
+      /^assistance_policy\/test_aid\.yaml:\d+: persons: deceased 只适用于 entity: person 的政策/,
+    );
+    expect(refusal(broken('entity: household\n', 'entity: household\npersons: dead\n'))).toMatch(
+      /persons 应为 living（在世成员，默认）或 deceased/,
+    );
     const conflicting = POLICY.replace(
       'amount:\n',
       `  - name: prisoner

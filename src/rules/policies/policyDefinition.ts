@@ -82,7 +82,7 @@ export interface PolicyCase {
   /** Plain YAML values, typed for CEL by the vocabulary when run. */
   h: Record<string, unknown>;
   members: Record<string, unknown>[];
-  /** Person policies: the person tested (defaults to the first member). */
+  /** Person policies: the person tested (defaults to the first member; the deceased person for `persons: deceased`). */
   p: Record<string, unknown> | null;
   expect: PolicyOutcome | 'unknown';
   amount: number | null;
@@ -94,6 +94,11 @@ export interface PolicyDefinition {
   department: string;
   category: PolicyCategory;
   entity: PolicyEntity;
+  /**
+   * Whom a person policy is for: living members (`members`), or members who died recently
+   * (funeral aid), who are never part of `members` or its aggregates.
+   */
+  persons: 'living' | 'deceased';
   legalRef: string;
   summary: Label | null;
   /** Area code prefixes (or 'CN') where it applies; its parameters must have values there. */

@@ -1,5 +1,5 @@
 import { explainSubject, type PolicyResult, type RulePool } from '../evaluate/explainPolicies.ts';
-import { subjectFromPlain } from '../evaluate/ruleSubject.ts';
+import { subjectFromPlain, type RuleSubject } from '../evaluate/ruleSubject.ts';
 import type { PolicyCase, PolicyDefinition } from './policyDefinition.ts';
 
 export interface CaseOutcome {
@@ -10,12 +10,27 @@ export interface CaseOutcome {
 }
 
 /**
+ * A case's household: `p` first among the members — or, for a `persons: deceased` policy, as the
+ * one deceased member, the others living.
+ */
+export function caseSubject(pool: RulePool, policy: PolicyDefinition, c: PolicyCase): RuleSubject {
+  const p = c.p ? [{ id: 'p', ...c.p }] : [];
+  return subjectFromPlain(pool.vocabulary, {
+    region: c.region,
+    asOf: c.date,
+    h: c.h,
+    ...(policy.persons === 'deceased'
+      ? { members: c.members, deceased: p }
+      : { members: [...p, ...c.members] }),
+  });
+}
+
+/**
  * Runs one YAML case through the explain path. For a person policy the person tested is `p`
  * (put first among the members) or else the first member.
  */
 export function runPolicyCase(pool: RulePool, policy: PolicyDefinition, c: PolicyCase): CaseOutcome {
-  const members = c.p ? [{ id: 'p', ...c.p }, ...c.members] : c.members;
-  const subject = subjectFromPlain(pool.vocabulary, { region: c.region, asOf: c.date, h: c.h, members });
+  const subject = caseSubject(pool, policy, c);
   const results = explainSubject(pool, subject, new Set([policy.id]));
   const result = policy.entity === 'person' ? results[0] : results.find((r) => r.subject === 'household');
   if (!result) return { pass: false, result, problem: `政策在地区 ${c.region} 不适用（见 regions）` };

@@ -23,6 +23,8 @@ export interface BatchAgreement {
   disagreements: string[];
   /** Expressions the batch path ran row by row (no kernel). */
   rowWise: string[];
+  /** Recently deceased members among the subjects (their policies were compared too). */
+  deceasedRows: number;
   /** The explain path's outcomes, counted (a pool that decides nothing agrees trivially). */
   outcomes: Record<PolicyResult['outcome'], number>;
 }
@@ -39,8 +41,17 @@ export function compareBatchWithExplain(
 ): BatchAgreement {
   const snapshot = buildSnapshot(subjects, poolFields(pool));
   const plan = planScreening(pool, snapshot);
+  const rowsOf = (p: (typeof pool.policies)[number]) =>
+    p.entity === 'household' ? 'household' : p.persons === 'deceased' ? 'deceased' : 'person';
+  const start = { person: snapshot.memberStart, deceased: snapshot.deceasedStart };
   const results = pool.policies.map((p) => {
-    const rows = p.entity === 'household' ? snapshot.households : snapshot.persons;
+    const kind = rowsOf(p);
+    const rows =
+      kind === 'household'
+        ? snapshot.households
+        : kind === 'person'
+          ? snapshot.persons
+          : snapshot.deceasedCount;
     return { outcome: new Uint8Array(rows), receiving: new Uint8Array(rows), amount: new Float64Array(rows) };
   });
   // An odd chunk size, so chunks cut households' members at every offset.
@@ -70,7 +81,8 @@ export function compareBatchWithExplain(
       if (!policy || !batch) continue;
       const nth = seen.get(i) ?? 0;
       seen.set(i, nth + 1);
-      const row = policy.entity === 'household' ? h : (snapshot.memberStart[h] as number) + nth;
+      const kind = rowsOf(policy);
+      const row = kind === 'household' ? h : (start[kind][h] as number) + nth;
       compared++;
       outcomes[expected.outcome]++;
       const receiving =
@@ -94,13 +106,10 @@ export function compareBatchWithExplain(
     pool.policies.forEach((policy, i) => {
       if (seen.has(i)) return;
       const batch = results[i];
-      const rows =
-        policy.entity === 'household'
-          ? [h]
-          : Array.from(
-              { length: (snapshot.memberStart[h + 1] as number) - (snapshot.memberStart[h] as number) },
-              (_, k) => (snapshot.memberStart[h] as number) + k,
-            );
+      const kind = rowsOf(policy);
+      const from = kind === 'household' ? h : (start[kind][h] as number);
+      const to = kind === 'household' ? h + 1 : (start[kind][h + 1] as number);
+      const rows = Array.from({ length: to - from }, (_, k) => from + k);
       for (const row of rows) {
         compared++;
         if (batch?.outcome[row] !== Outcome.notApplicable)
@@ -110,5 +119,11 @@ export function compareBatchWithExplain(
       }
     });
   });
-  return { compared, disagreements: disagreements.slice(0, 20), rowWise: rowWiseExpressions(plan), outcomes };
+  return {
+    compared,
+    disagreements: disagreements.slice(0, 20),
+    rowWise: rowWiseExpressions(plan),
+    outcomes,
+    deceasedRows: snapshot.deceasedCount,
+  };
 }

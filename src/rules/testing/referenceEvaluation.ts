@@ -2,7 +2,7 @@ import { celList, celMap, isCelError, type CelMap } from '@bufbuild/cel';
 import { ERR, type Value } from '../compile/compileCel.ts';
 import { toValue } from '../compile/toValue.ts';
 import type { CelInputValue } from '../../portrait/portraitBindings.ts';
-import { subjectSlots, type RulePool } from '../evaluate/explainPolicies.ts';
+import { personsFor, subjectSlots, type RulePool } from '../evaluate/explainPolicies.ts';
 import type { RuleSubject } from '../evaluate/ruleSubject.ts';
 import type { CompiledExpr, PolicyDefinition } from '../policies/policyDefinition.ts';
 
@@ -37,8 +37,9 @@ function celParams(pool: RulePool, region: string, asOf: string): CelMap {
 export function referenceBindings(
   pool: RulePool,
   subject: RuleSubject,
-): { base: Record<string, unknown>; memberMaps: CelMap[] } {
+): { base: Record<string, unknown>; memberMaps: CelMap[]; deceasedMaps: CelMap[] } {
   const memberMaps = subject.members.map((m) => celMap(m.values));
+  const deceasedMaps = (subject.deceased ?? []).map((m) => celMap(m.values));
   return {
     base: {
       h: celMap(subject.household),
@@ -48,6 +49,7 @@ export function referenceBindings(
       region: subject.region,
     },
     memberMaps,
+    deceasedMaps,
   };
 }
 
@@ -84,8 +86,8 @@ export function compareEngines(
   pool: RulePool,
   subject: RuleSubject,
 ): { evaluations: number; policyRuns: number; disagreements: Disagreement[] } {
-  const { slots, memberValues } = subjectSlots(pool, subject);
-  const { base, memberMaps } = referenceBindings(pool, subject);
+  const { slots, memberValues, deceasedValues } = subjectSlots(pool, subject);
+  const { base, memberMaps, deceasedMaps } = referenceBindings(pool, subject);
   const disagreements: Disagreement[] = [];
   let evaluations = 0;
   let policyRuns = 0;
@@ -128,9 +130,10 @@ export function compareEngines(
       slots[1] = ERR;
       runPolicy(policy, base, 'household');
     } else {
-      subject.members.forEach((member, i) => {
-        slots[1] = memberValues[i] ?? ERR;
-        runPolicy(policy, { ...base, p: memberMaps[i] }, member.id);
+      const deceased = policy.persons === 'deceased';
+      personsFor(policy, subject).forEach((member, i) => {
+        slots[1] = (deceased ? deceasedValues : memberValues)[i] ?? ERR;
+        runPolicy(policy, { ...base, p: (deceased ? deceasedMaps : memberMaps)[i] }, member.id);
       });
     }
   }

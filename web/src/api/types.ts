@@ -267,7 +267,7 @@ export interface PolicyMatch {
   asOf: string;
   region: string;
   household: { id?: string; hukouNumber?: string; areaCode?: string };
-  members: { id: string; name: string | null }[];
+  members: { id: string; name: string | null; deceased?: boolean }[];
   tally: { total: number; gaps: number; eligible: number; unknown: number; ineligible: number };
   results: PolicyResult[];
 }

@@ -97,7 +97,12 @@ export function MatchResults({ match, loading }: { match: PolicyMatch | null; lo
   const [filter, setFilter] = useState<'all' | 'gaps'>('all');
   const pool = useApi<PolicyList>('/policies');
   const policies = new Map((pool.data?.items ?? []).map((p) => [p.id, p]));
-  const memberName = new Map((match?.members ?? []).map((m) => [m.id, m.name ?? m.id]));
+  const memberName = new Map(
+    (match?.members ?? []).map((m) => [
+      m.id,
+      `${m.name ?? m.id}${m.deceased ? `（${t('deceasedMark')}）` : ''}`,
+    ]),
+  );
   const rows = (match?.results ?? []).filter((r) => filter === 'all' || r.gap);
   return (
     <>
