@@ -58,6 +58,12 @@ describeEachDatabase('rule routes', (getDb) => {
       '2024-07-01',
     ]);
     expect(detail.cases.length).toBeGreaterThanOrEqual(3);
+    // Whom a person policy is for: the funeral waiver is for recently deceased members.
+    const funeral = (await app.inject({ method: 'GET', url: '/api/policies/funeral_fee_waiver' })).json<{
+      entity: string;
+      persons: string;
+    }>();
+    expect(funeral).toMatchObject({ entity: 'person', persons: 'deceased' });
 
     const parameter = (await app.inject({ method: 'GET', url: '/api/parameters/dibao.standard' })).json<{
       usedBy: { id: string }[];

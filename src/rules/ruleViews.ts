@@ -16,6 +16,7 @@ export function policySummary(policy: PolicyDefinition, catalogue: VariableCatal
     category: policy.category,
     categoryLabel: policyCategories[policy.category],
     entity: policy.entity,
+    persons: policy.persons,
     legalRef: policy.legalRef,
     summary: policy.summary,
     regions: policy.regions,

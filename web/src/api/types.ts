@@ -149,6 +149,7 @@ export interface PolicySummary {
   category: PolicyCategory;
   categoryLabel: Label;
   entity: 'household' | 'person';
+  persons: 'living' | 'deceased';
   legalRef: string;
   summary: Label | null;
   regions: string[];

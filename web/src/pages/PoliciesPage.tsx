@@ -141,7 +141,14 @@ function PoolView({ go }: { go: (next: string) => void }) {
           {
             title: t('policyEntity'),
             key: 'entity',
-            render: (_, p) => t(p.entity === 'household' ? 'entityHousehold' : 'entityPerson'),
+            render: (_, p) =>
+              t(
+                p.entity === 'household'
+                  ? 'entityHousehold'
+                  : p.persons === 'deceased'
+                    ? 'entityDeceased'
+                    : 'entityPerson',
+              ),
           },
           {
             title: t('policyPays'),
@@ -218,7 +225,13 @@ function PolicyView({ id, go }: { id: string; go: (next: string) => void }) {
             <Descriptions.Item label={t('policyCategory')}>{label(data.categoryLabel)}</Descriptions.Item>
             <Descriptions.Item label={t('policyDepartment')}>{label(data.departmentLabel)}</Descriptions.Item>
             <Descriptions.Item label={t('policyEntity')}>
-              {t(data.entity === 'household' ? 'entityHousehold' : 'entityPerson')}
+              {t(
+                data.entity === 'household'
+                  ? 'entityHousehold'
+                  : data.persons === 'deceased'
+                    ? 'entityDeceased'
+                    : 'entityPerson',
+              )}
             </Descriptions.Item>
             <Descriptions.Item label={t('policyPays')}>
               {data.pays ? t(periodKey[data.pays]) : '—'}
