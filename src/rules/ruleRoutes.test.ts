@@ -135,6 +135,7 @@ describeEachDatabase('rule routes', (getDb) => {
         region: '371082',
         asOf,
         h: { member_count: 2.5, monthly_income: 600, assistance_types: 'dibao', deposits_total: null },
+        deceased: [{ death_date: 20261101 }],
         members: [
           { age: '72' },
           {
@@ -156,6 +157,7 @@ describeEachDatabase('rule routes', (getDb) => {
       ['body.h.assistance_types', 'FIELD_TYPE'],
       ['body.members[0].age', 'FIELD_TYPE'],
       ['body.members[1].graduation_date', 'FIELD_TYPE'],
+      ['body.deceased[0].death_date', 'FIELD_TYPE'],
     ]);
     expect(error.details[0]?.message).toContain('整数');
     expect(error.details[4]?.message).toContain('YYYY-MM-DD');

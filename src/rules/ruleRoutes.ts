@@ -7,7 +7,7 @@ import { normalizeAreaCode } from '../areas/areaCode.ts';
 import { date, labelSchema, uuidParams } from '../registry/registrySchemas.ts';
 import { explainSubject, type PolicyResult } from './evaluate/explainPolicies.ts';
 import { subjectFromPlain } from './evaluate/ruleSubject.ts';
-import { plainValueProblems } from './evaluate/plainValueProblems.ts';
+import { personValueProblems, plainValueProblems } from './evaluate/plainValueProblems.ts';
 import { registeredHouseholdSubject } from './householdSubject.ts';
 import { policyCategories, policyExpressions } from './policies/policyDefinition.ts';
 import { parameterView, policyDetail, policySummary } from './ruleViews.ts';
@@ -219,7 +219,13 @@ export function registerRuleRoutes(app: FastifyInstance, context: AppContext): v
   );
 
   app.post<{
-    Body: { region: string; asOf?: string; h?: Record<string, unknown>; members?: Record<string, unknown>[] };
+    Body: {
+      region: string;
+      asOf?: string;
+      h?: Record<string, unknown>;
+      members?: Record<string, unknown>[];
+      deceased?: Record<string, unknown>[];
+    };
   }>(
     '/rules/match',
     {
@@ -241,43 +247,28 @@ export function registerRuleRoutes(app: FastifyInstance, context: AppContext): v
               maxItems: 30,
               items: { type: 'object', additionalProperties: true, maxProperties: 200 },
             },
+            deceased: {
+              type: 'array',
+              maxItems: 10,
+              description: '近期去世的成员（丧葬类政策用），不计入 members',
+              items: { type: 'object', additionalProperties: true, maxProperties: 200 },
+            },
           },
         },
         response: { 200: matchResponse },
       },
     },
     (request) => {
-      const { region, h = {}, members = [] } = request.body;
+      const { region, h = {}, members = [], deceased = [] } = request.body;
       const asOf = request.body.asOf ?? todayInChina();
       // Every unknown name and mistyped value is reported with its path; nothing is coerced.
       const { vocabulary } = pool();
       const problems = [
         ...plainValueProblems(h, vocabulary.household, 'body.h', HOUSEHOLD_LISTS),
-        ...members.flatMap((m, i) => {
-          const { id, name, ...values } = m;
-          const at = `body.members[${String(i)}]`;
-          return [
-            ...(id !== undefined && typeof id !== 'string'
-              ? [
-                  {
-                    path: `${at}.id`,
-                    code: 'FIELD_TYPE' as const,
-                    params: { type: { zh: '文本', en: 'text' } },
-                  },
-                ]
-              : []),
-            ...(name !== undefined && typeof name !== 'string'
-              ? [
-                  {
-                    path: `${at}.name`,
-                    code: 'FIELD_TYPE' as const,
-                    params: { type: { zh: '文本', en: 'text' } },
-                  },
-                ]
-              : []),
-            ...plainValueProblems(values, vocabulary.person, at),
-          ];
-        }),
+        ...members.flatMap((m, i) => personValueProblems(m, vocabulary.person, `body.members[${String(i)}]`)),
+        ...deceased.flatMap((m, i) =>
+          personValueProblems(m, vocabulary.person, `body.deceased[${String(i)}]`),
+        ),
       ];
       if (problems.length > 0) throw new AppError('VALIDATION_FAILED', {}, problems);
       const subject = subjectFromPlain(pool().vocabulary, {
@@ -285,6 +276,7 @@ export function registerRuleRoutes(app: FastifyInstance, context: AppContext): v
         asOf,
         h,
         members,
+        deceased,
       });
       const results = explainSubject(pool(), subject);
       return {

@@ -113,6 +113,21 @@ describe('welfare pool and policy match (browser)', () => {
     // The members appear by the names the form gave them.
     expect(await p.getByTestId('match-table').textContent()).toContain('成员 1');
 
+    // A member who died recently, from a tekun household: the funeral waiver is a gap for them alone.
+    await p.getByTestId('trial-add-deceased').click();
+    await p.getByTestId('trial-d0-value-0').fill('2026-11-01');
+    await p.getByTestId('trial-d0-add').click();
+    await p.getByTestId('trial-d0-field-1').click();
+    await p.keyboard.type('tekun_enrolled');
+    await p.keyboard.press('Enter');
+    await p.getByTestId('trial-d0-value-1').fill('concentrated');
+    await p.getByTestId('trial-run').click();
+    const funeral = rows.filter({ hasText: '惠民殡葬' });
+    await funeral.first().waitFor();
+    expect(await funeral.count()).toBe(1);
+    expect(await funeral.first().textContent()).toContain('已故成员 1（已故）');
+    expect(await funeral.first().textContent()).toContain('可享未享');
+
     // A date typed wrongly: the server names the field and the form expected, nothing is matched.
     await p.getByTestId('trial-h-add').click();
     await p.getByTestId('trial-h-field-5').click();

@@ -76,3 +76,20 @@ export function plainValueProblems(
   }
   return problems;
 }
+
+const TEXT: LocalizedText = { zh: '文本', en: 'text' };
+
+/** A hypothetical person's values: `id` and `name` must be text, the rest as plainValueProblems. */
+export function personValueProblems(
+  person: Record<string, unknown>,
+  fields: ReadonlyMap<string, FieldInfo>,
+  path: string,
+): FieldProblem[] {
+  const { id, name, ...values } = person;
+  const problems: FieldProblem[] = [];
+  if (id !== undefined && typeof id !== 'string')
+    problems.push({ path: `${path}.id`, code: 'FIELD_TYPE', params: { type: TEXT } });
+  if (name !== undefined && typeof name !== 'string')
+    problems.push({ path: `${path}.name`, code: 'FIELD_TYPE', params: { type: TEXT } });
+  return [...problems, ...plainValueProblems(values, fields, path)];
+}

@@ -196,6 +196,8 @@ export function PolicyTrialPage() {
   const [asOf, setAsOf] = useState(today());
   const [household, setHousehold] = useState<Row[]>([]);
   const [members, setMembers] = useState<Row[][]>([[]]);
+  // Members who died recently: only funeral-type policies look at them, never household aggregates.
+  const [deceased, setDeceased] = useState<Row[][]>([]);
   const [result, setResult] = useState<PolicyMatch | null>(null);
   const [running, setRunning] = useState(false);
   const [failure, setFailure] = useState<{ message: string; details: string[] } | null>(null);
@@ -215,6 +217,11 @@ export function PolicyTrialPage() {
           members: members.map((rows, i) => ({
             id: `m${String(i + 1)}`,
             name: t('memberN', { n: i + 1 }),
+            ...plain(rows),
+          })),
+          deceased: deceased.map((rows, i) => ({
+            id: `d${String(i + 1)}`,
+            name: t('deceasedN', { n: i + 1 }),
             ...plain(rows),
           })),
         }),
@@ -257,6 +264,7 @@ export function PolicyTrialPage() {
           onClick={() => {
             setHousehold(EXAMPLE.h);
             setMembers(EXAMPLE.members);
+            setDeceased([]);
           }}
           data-testid="trial-example"
         >
@@ -293,6 +301,33 @@ export function PolicyTrialPage() {
           />
         </Card>
       ))}
+      {deceased.map((rows, i) => (
+        <Card
+          key={`d${String(i)}`}
+          size="small"
+          title={t('deceasedN', { n: i + 1 })}
+          style={{ marginBottom: 12 }}
+          extra={
+            <Button
+              size="small"
+              onClick={() => {
+                setDeceased(deceased.filter((_, j) => j !== i));
+              }}
+            >
+              {t('removeMember')}
+            </Button>
+          }
+        >
+          <FieldRows
+            rows={rows}
+            variables={personVariables}
+            onChange={(next) => {
+              setDeceased(deceased.map((r, j) => (j === i ? next : r)));
+            }}
+            prefix={`trial-d${String(i)}`}
+          />
+        </Card>
+      ))}
       <Space style={{ marginBottom: 12 }}>
         <Button
           icon={<PlusOutlined />}
@@ -302,6 +337,15 @@ export function PolicyTrialPage() {
           data-testid="trial-add-member"
         >
           {t('addMember')}
+        </Button>
+        <Button
+          icon={<PlusOutlined />}
+          onClick={() => {
+            setDeceased([...deceased, [{ field: 'death_date', value: null }]]);
+          }}
+          data-testid="trial-add-deceased"
+        >
+          {t('addDeceased')}
         </Button>
         <Button
           type="primary"
