@@ -30,18 +30,22 @@ export class Arena {
   private u = 0;
   private i = 0;
   constructor(private readonly size: number) {}
+  // A request longer than the chunk's widest rows (list items) gets a longer buffer in that place.
   f64(n: number): Float64Array {
-    const a = (this.f64s[this.f] ??= new Float64Array(this.size));
+    let a = this.f64s[this.f];
+    if (!a || a.length < n) this.f64s[this.f] = a = new Float64Array(Math.max(n, this.size));
     this.f++;
     return a.subarray(0, n);
   }
   u8(n: number): Uint8Array {
-    const a = (this.u8s[this.u] ??= new Uint8Array(this.size));
+    let a = this.u8s[this.u];
+    if (!a || a.length < n) this.u8s[this.u] = a = new Uint8Array(Math.max(n, this.size));
     this.u++;
     return a.subarray(0, n);
   }
   i32(n: number): Int32Array {
-    const a = (this.i32s[this.i] ??= new Int32Array(this.size));
+    let a = this.i32s[this.i];
+    if (!a || a.length < n) this.i32s[this.i] = a = new Int32Array(Math.max(n, this.size));
     this.i++;
     return a.subarray(0, n);
   }
@@ -84,6 +88,9 @@ export interface Chunk {
   d1: number;
   deceasedLocal: Int32Array;
   regionD: Int32Array;
+  /** Inside a comprehension over a list column: the items [i0, i1) of the chunk's rows. */
+  i0?: number;
+  i1?: number;
   arena: Arena;
 }
 
@@ -91,7 +98,11 @@ export type Kernel = (c: Chunk) => Col;
 
 export class UnsupportedColumnar extends Error {}
 
-const rowsOf = (c: Chunk, frame: Frame) => (frame === 'H' ? c.h1 - c.h0 : c.p1 - c.p0);
+/** Rows of a chunk as kernels see them; 'I' are the items of a list inside a comprehension's body. */
+type KFrame = Frame | 'I';
+
+const rowsOf = (c: Chunk, frame: KFrame) =>
+  frame === 'H' ? c.h1 - c.h0 : frame === 'P' ? c.p1 - c.p0 : (c.i1 ?? 0) - (c.i0 ?? 0);
 
 /** What kernels are bound to: the snapshot's columns, its dictionary, the parameters per area. */
 export interface KernelBinding {
@@ -103,9 +114,11 @@ export interface KernelBinding {
 }
 
 interface Env {
-  frame: Frame;
+  frame: KFrame;
   /** Inside a member comprehension's body: the variable's name (rows are the members). */
   member: string | null;
+  /** Inside a comprehension over a list column: the variable's name and the list (rows are its items). */
+  item?: { name: string; column: ListColumn };
 }
 
 interface Node {
@@ -311,10 +324,31 @@ export function compileColumnar(root: Expr, frame: Frame, binding: KernelBinding
         return call(kind.value.function, kind.value.args, env);
       case 'comprehensionExpr':
         return comprehension(kind.value, env);
+      case 'identExpr':
+        // A list's item itself (a code in a code list); an event is a map, read by its fields.
+        if (env.item && kind.value.name === env.item.name && !env.item.column.on)
+          return itemRead(env.item.column, 'value');
+        throw new UnsupportedColumnar(`name ${kind.value.name}`);
       default:
         throw new UnsupportedColumnar(String(kind.case));
     }
   };
+
+  /** An item's value, or an event's date, over the items of the chunk's rows. */
+  const itemRead = (column: ListColumn, field: 'value' | 'on'): Node => ({
+    run: (c) => {
+      const i0 = c.i0 ?? 0;
+      const i1 = c.i1 ?? 0;
+      if (field === 'on') return { k: 'str', v: (column.on ?? new Int32Array(0)).subarray(i0, i1) };
+      const items = column.items;
+      if (items.kind === 'str') return { k: 'str', v: items.values.subarray(i0, i1) };
+      if (items.kind === 'bool') return { k: 'bool', v: items.values.subarray(i0, i1) };
+      const ok = c.arena.u8(i1 - i0);
+      ok.fill(1);
+      return { k: 'num', v: items.values.subarray(i0, i1), ok };
+    },
+    type: field === 'on' ? 'string' : 'dyn',
+  });
 
   const select = (value: Extract<Expr['exprKind'], { case: 'selectExpr' }>['value'], env: Env): Node => {
     const { field, testOnly, operand } = value;
@@ -325,10 +359,22 @@ export function compileColumnar(root: Expr, frame: Frame, binding: KernelBinding
       base = base.exprKind.value.operand;
     }
     const rootName = base?.exprKind.case === 'identExpr' ? base.exprKind.value.name : undefined;
-    if (rootName === 'param' && env.member !== 'param' && !testOnly) return parameter(chain.join('.'), env);
+    if (operand?.exprKind.case !== 'identExpr' && !(rootName === 'param' && env.frame !== 'I'))
+      throw new UnsupportedColumnar('select on an expression');
+    const envFrame = env.frame;
+    if (envFrame === 'I') {
+      // Inside a comprehension over a list: only the item's own fields (an event's value and date).
+      const item = env.item;
+      const name = operand?.exprKind.case === 'identExpr' ? operand.exprKind.value.name : '';
+      if (!item || name !== item.name || testOnly || !item.column.on)
+        throw new UnsupportedColumnar('select in an item body');
+      if (field === 'value' || field === 'on') return itemRead(item.column, field);
+      return constNode(ERR, 'dyn');
+    }
+    if (rootName === 'param' && env.member !== 'param' && !testOnly)
+      return parameter(chain.join('.'), envFrame);
     if (operand?.exprKind.case !== 'identExpr') throw new UnsupportedColumnar('select on an expression');
     const name = operand.exprKind.value.name;
-    const envFrame = env.frame;
     let on: 'h' | 'person';
     let type: StaticType;
     if (name === env.member) {
@@ -350,7 +396,7 @@ export function compileColumnar(root: Expr, frame: Frame, binding: KernelBinding
   };
 
   /** `param.a.b`: one value per area of the snapshot, a constant when every area has the same. */
-  const parameter = (name: string, env: Env): Node => {
+  const parameter = (name: string, envFrame: Frame): Node => {
     const path = name.split('.');
     const values = binding.paramTrees.map((tree) => {
       let v: Value = tree;
@@ -360,7 +406,6 @@ export function compileColumnar(root: Expr, frame: Frame, binding: KernelBinding
     const type = scope.parameterType(name);
     const first = values[0] ?? ERR;
     if (values.every((v) => v === first)) return constNode(first, type);
-    const envFrame = env.frame;
     if (values.every((v) => typeof v === 'number' || v === ERR)) {
       const table = Float64Array.from(values, (v) => (typeof v === 'number' ? v : 0));
       const okTable = Uint8Array.from(values, (v) => (v === ERR ? 0 : 1));
@@ -410,7 +455,8 @@ export function compileColumnar(root: Expr, frame: Frame, binding: KernelBinding
   };
 
   const method = (fn: string, target: Expr, args: Expr[], env: Env): Node => {
-    if (fn === 'size' && args.length === 0) return size(compile(target, env), env);
+    if (fn === 'size' && args.length === 0)
+      return filterCount(target, env) ?? size(compile(target, env), env);
     throw new UnsupportedColumnar(`method ${fn}`);
   };
 
@@ -437,7 +483,8 @@ export function compileColumnar(root: Expr, frame: Frame, binding: KernelBinding
 
   const call = (fn: string, argExprs: Expr[], env: Env): Node => {
     const f = env.frame;
-    if (fn === 'size' && argExprs.length === 1) return size(compile(argExprs[0], env), env);
+    if (fn === 'size' && argExprs.length === 1)
+      return filterCount(argExprs[0], env) ?? size(compile(argExprs[0], env), env);
     if (fn === '@in') return membership(argExprs, env);
     const args = argExprs.map((a) => compile(a, env));
     const [a, b, z] = args;
@@ -529,7 +576,7 @@ export function compileColumnar(root: Expr, frame: Frame, binding: KernelBinding
     }
   };
 
-  const arithmetic = (fn: string, a: Node, b: Node, f: Frame): Node => {
+  const arithmetic = (fn: string, a: Node, b: Node, f: KFrame): Node => {
     if (
       fn === '_+_' &&
       (a.type === 'list' || b.type === 'list' || (a.type === 'string' && b.type === 'string'))
@@ -580,7 +627,7 @@ export function compileColumnar(root: Expr, frame: Frame, binding: KernelBinding
     };
   };
 
-  const relation = (fn: string, a: Node, b: Node, f: Frame): Node => {
+  const relation = (fn: string, a: Node, b: Node, f: KFrame): Node => {
     const x = a.run;
     const y = b.run;
     const test =
@@ -642,7 +689,7 @@ export function compileColumnar(root: Expr, frame: Frame, binding: KernelBinding
     };
   };
 
-  const equality = (a: Node, b: Node, negate: boolean, f: Frame): Node => {
+  const equality = (a: Node, b: Node, negate: boolean, f: KFrame): Node => {
     const x = a.run;
     const y = b.run;
     const yes = negate ? 0 : 1;
@@ -769,7 +816,7 @@ export function compileColumnar(root: Expr, frame: Frame, binding: KernelBinding
     };
   };
 
-  const conditional = (a: Node, b: Node, z: Node, f: Frame): Node => {
+  const conditional = (a: Node, b: Node, z: Node, f: KFrame): Node => {
     const x = a.run;
     const y = b.run;
     const w = z.run;
@@ -825,7 +872,7 @@ export function compileColumnar(root: Expr, frame: Frame, binding: KernelBinding
   };
 
   /** Date functions of two texts; each distinct pair computed once per process. */
-  const dates = (fn: (x: string, y: string) => number, a: Node, b: Node, f: Frame): Node => {
+  const dates = (fn: (x: string, y: string) => number, a: Node, b: Node, f: KFrame): Node => {
     const x = a.run;
     const y = b.run;
     const memo = new Map<number, number>();
@@ -865,25 +912,137 @@ export function compileColumnar(root: Expr, frame: Frame, binding: KernelBinding
     };
   };
 
-  /** `members.exists(m, …)` and `members.all(m, …)`: the body over the members, reduced per household. */
-  const comprehension = (
-    c: Extract<Expr['exprKind'], { case: 'comprehensionExpr' }>['value'],
-    env: Env,
-  ): Node => {
-    const overMembers =
-      c.iterRange?.exprKind.case === 'identExpr' && c.iterRange.exprKind.value.name === 'members';
-    if (!overMembers || env.member !== null || c.iterVar2) throw new UnsupportedColumnar('comprehension');
+  type Comprehension = Extract<Expr['exprKind'], { case: 'comprehensionExpr' }>['value'];
+
+  /** Which macro a comprehension is (exists, all, filter) and its predicate; null for anything else. */
+  const macroOf = (c: Comprehension): { mode: 'exists' | 'all' | 'filter'; pred: Expr } | null => {
+    if (c.iterVar2) return null;
     const accu = c.accuVar;
     const isAccu = (e: Expr | undefined) =>
       e?.exprKind.case === 'identExpr' && e.exprKind.value.name === accu;
-    const init = c.accuInit?.exprKind.case === 'constExpr' ? c.accuInit.exprKind.value.constantKind : null;
+    if (!isAccu(c.result)) return null;
+    const init = c.accuInit?.exprKind;
     const step = c.loopStep?.exprKind.case === 'callExpr' ? c.loopStep.exprKind.value : null;
-    const exists =
-      init?.case === 'boolValue' && !init.value && step?.function === '_||_' && isAccu(step.args[0]);
-    const all = init?.case === 'boolValue' && init.value && step?.function === '_&&_' && isAccu(step.args[0]);
-    if ((!exists && !all) || !isAccu(c.result)) throw new UnsupportedColumnar('comprehension macro');
-    if (mentions(step.args[1], accu)) throw new UnsupportedColumnar('accumulator in body');
-    const body = compile(step.args[1], { frame: 'P', member: c.iterVar }).run;
+    const pred = step?.args[step.function === '_?_:_' ? 0 : 1];
+    if (!step || !pred || mentions(pred, accu)) return null;
+    if (init?.case === 'constExpr' && init.value.constantKind.case === 'boolValue' && isAccu(step.args[0])) {
+      if (!init.value.constantKind.value && step.function === '_||_') return { mode: 'exists', pred };
+      if (init.value.constantKind.value && step.function === '_&&_') return { mode: 'all', pred };
+      return null;
+    }
+    // filter: [] then `pred ? accu + [x] : accu`.
+    const [, grow, keep] = step.args;
+    const growCall = grow?.exprKind.case === 'callExpr' ? grow.exprKind.value : null;
+    const added = growCall?.args[1]?.exprKind;
+    if (
+      init?.case === 'listExpr' &&
+      init.value.elements.length === 0 &&
+      step.function === '_?_:_' &&
+      growCall?.function === '_+_' &&
+      isAccu(growCall.args[0]) &&
+      added?.case === 'listExpr' &&
+      added.value.elements.length === 1 &&
+      added.value.elements[0]?.exprKind.case === 'identExpr' &&
+      added.value.elements[0].exprKind.value.name === c.iterVar &&
+      isAccu(keep)
+    )
+      return { mode: 'filter', pred };
+    return null;
+  };
+
+  /**
+   * `L.exists(e, …)`, `L.all(e, …)` and `L.filter(e, …).size()` over a list column (code lists,
+   * event occurrences): the body over the items of the chunk's rows, reduced per row — with the
+   * closures' semantics: a missing list is an error; for filter, any item whose test is not true
+   * or false makes the whole an error.
+   */
+  const overItems = (c: Comprehension, pred: Expr, env: Env, mode: 'exists' | 'all' | 'count'): Node => {
+    const range = c.iterRange?.exprKind;
+    if (env.frame === 'I' || env.member !== null || range?.case !== 'selectExpr' || range.value.testOnly)
+      throw new UnsupportedColumnar('comprehension over this range');
+    const operand = range.value.operand?.exprKind;
+    const on = operand?.case === 'identExpr' ? operand.value.name : '';
+    // A household list read for person rows would need its items gathered: not supported.
+    if (on !== (env.frame === 'H' ? 'h' : 'p'))
+      throw new UnsupportedColumnar('comprehension over a gathered list');
+    const column = (on === 'h' ? snapshot.household : snapshot.person)[range.value.field];
+    if (!column) return constNode(ERR, mode === 'count' ? 'int' : 'bool');
+    if (column.kind !== 'list') throw new UnsupportedColumnar('comprehension over a non-list');
+    const body = compile(pred, { frame: 'I', member: null, item: { name: c.iterVar, column } }).run;
+    const outer = env.frame;
+    const base = (chunk: Chunk) => (outer === 'H' ? chunk.h0 : chunk.p0);
+    return {
+      run: (chunk) => {
+        const n = rowsOf(chunk, outer);
+        const first = base(chunk);
+        const { offsets, present } = column;
+        const i0 = offsets[first] as number;
+        const i1 = offsets[first + n] as number;
+        const values = toBool(body({ ...chunk, i0, i1 }), i1 - i0, chunk.arena);
+        if (mode === 'count') {
+          const v = chunk.arena.f64(n);
+          const ok = chunk.arena.u8(n);
+          for (let i = 0; i < n; i++) {
+            const r = first + i;
+            let count = 0;
+            let fine = present[r] as number;
+            for (
+              let j = (offsets[r] as number) - i0, end = (offsets[r + 1] as number) - i0;
+              j < end && fine;
+              j++
+            ) {
+              const x = values[j] as number;
+              if (x === 2) fine = 0;
+              else count += x;
+            }
+            v[i] = count;
+            ok[i] = fine;
+          }
+          return { k: 'num', v, ok };
+        }
+        const decisive = mode === 'exists' ? 1 : 0;
+        const out = chunk.arena.u8(n);
+        for (let i = 0; i < n; i++) {
+          const r = first + i;
+          if (!present[r]) {
+            out[i] = 2;
+            continue;
+          }
+          let result = mode === 'exists' ? 0 : 1;
+          for (let j = (offsets[r] as number) - i0, end = (offsets[r + 1] as number) - i0; j < end; j++) {
+            const x = values[j] as number;
+            if (x === decisive) {
+              result = decisive;
+              break;
+            }
+            if (x === 2) result = 2;
+          }
+          out[i] = result;
+        }
+        return { k: 'bool', v: out };
+      },
+      type: mode === 'count' ? 'int' : 'bool',
+    };
+  };
+
+  /** `size(L.filter(e, …))` / `L.filter(e, …).size()`: a count per row, or null when it is not that. */
+  const filterCount = (target: Expr | undefined, env: Env): Node | null => {
+    if (target?.exprKind.case !== 'comprehensionExpr') return null;
+    const macro = macroOf(target.exprKind.value);
+    if (macro?.mode !== 'filter') return null;
+    return overItems(target.exprKind.value, macro.pred, env, 'count');
+  };
+
+  /** `members.exists(m, …)` and `members.all(m, …)`: the body over the members, reduced per household. */
+  const comprehension = (c: Comprehension, env: Env): Node => {
+    const macro = macroOf(c);
+    if (!macro || macro.mode === 'filter') throw new UnsupportedColumnar('comprehension macro');
+    const overMembers =
+      c.iterRange?.exprKind.case === 'identExpr' && c.iterRange.exprKind.value.name === 'members';
+    if (!overMembers) return overItems(c, macro.pred, env, macro.mode);
+    if (env.member !== null || env.frame === 'I') throw new UnsupportedColumnar('nested comprehension');
+    const exists = macro.mode === 'exists';
+    const body = compile(macro.pred, { frame: 'P', member: c.iterVar }).run;
     const outer = env.frame;
     return {
       run: (chunk) => {
