@@ -15,7 +15,7 @@ export async function openConsolePage(
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
   const page = await browser.newPage(options);
   // A step that cannot happen fails with its locator named, well before the test's timeout.
-  page.setDefaultTimeout(10_000);
+  page.setDefaultTimeout(20_000);
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('console', (message) => {
     // Refused requests (a wrong password's 401) are the tests' subject, checked by assertions.
