@@ -107,7 +107,7 @@ export function MatchResults({ match, loading }: { match: PolicyMatch | null; lo
   return (
     <>
       {match && (
-        <Space style={{ margin: '8px 0' }} wrap>
+        <Space style={{ display: 'flex', margin: '8px 0' }} wrap>
           <Typography.Text data-testid="match-tally">{t('matchTally', { ...match.tally })}</Typography.Text>
           <Segmented
             value={filter}
