@@ -4,6 +4,7 @@ import { daysBetween } from '../../portrait/celEnvironment.ts';
 import { monthsBetween } from '../ruleEnvironment.ts';
 import { compileCel, ERR, type CompileScope, type StaticType, type Value } from '../compile/compileCel.ts';
 import type { Column, ListColumn, PopulationSnapshot } from './populationSnapshot.ts';
+import type { Dictionary } from './dictionary.ts';
 
 type Expr = ReturnType<typeof parse>['expr'];
 
@@ -53,23 +54,6 @@ export class Arena {
     this.f = 0;
     this.u = 0;
     this.i = 0;
-  }
-}
-
-/** The strings of a snapshot plus the constants and parameter texts a process added. */
-export class Dictionary {
-  private readonly ids = new Map<string, number>();
-  constructor(readonly strings: string[]) {
-    strings.forEach((s, i) => this.ids.set(s, i));
-  }
-  id(text: string): number {
-    let id = this.ids.get(text);
-    if (id === undefined) {
-      id = this.strings.length;
-      this.strings.push(text);
-      this.ids.set(text, id);
-    }
-    return id;
   }
 }
 

@@ -1,4 +1,5 @@
 import { ERR, type Value } from '../compile/compileCel.ts';
+import { Dictionary } from './dictionary.ts';
 import { toValue } from '../compile/toValue.ts';
 import type { RuleMember, RuleSubject } from '../evaluate/ruleSubject.ts';
 import type { RulePool } from '../evaluate/explainPolicies.ts';
@@ -87,20 +88,6 @@ export function poolFields(pool: RulePool): { household: string[]; person: strin
   return { household: [...household].sort(), person: [...person].sort() };
 }
 
-class StringIds {
-  readonly strings: string[] = [];
-  private readonly ids = new Map<string, number>();
-  id(text: string): number {
-    let id = this.ids.get(text);
-    if (id === undefined) {
-      id = this.strings.length;
-      this.strings.push(text);
-      this.ids.set(text, id);
-    }
-    return id;
-  }
-}
-
 const isMap = (v: Value): v is ReadonlyMap<string, Value> => v instanceof Map;
 
 type Kind = 'num' | 'bool' | 'str';
@@ -122,7 +109,7 @@ function agree<K extends string>(field: string, a: K | undefined, b: K): K {
 }
 
 /** One column from each row's value (undefined = missing); its kind is the values' own. */
-function buildColumn(field: string, values: Value[], ids: StringIds): Column | undefined {
+function buildColumn(field: string, values: Value[], ids: Dictionary): Column | undefined {
   let kind: Kind | 'list' | undefined;
   let itemKind: Kind | undefined;
   let events = false;
@@ -214,8 +201,8 @@ export function buildSnapshot(
   fields: { household: string[]; person: string[] },
 ): PopulationSnapshot {
   const asOf = subjects[0]?.asOf ?? '';
-  const ids = new StringIds();
-  const regionIds = new StringIds();
+  const ids = new Dictionary([]);
+  const regionIds = new Dictionary([]);
   const n = subjects.length;
   const persons = subjects.reduce((total, s) => total + s.members.length, 0);
   const deceasedCount = subjects.reduce((total, s) => total + (s.deceased?.length ?? 0), 0);

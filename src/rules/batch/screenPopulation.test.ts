@@ -1,4 +1,5 @@
 import { parse } from '@bufbuild/cel';
+import { Dictionary } from './dictionary.ts';
 import { describe, expect, it } from 'vitest';
 import { loadVariableCatalogue } from '../../registry/variables/variableCatalogue.ts';
 import { loadPortraitDefinitions } from '../../portrait/portraitDefinitions.ts';
@@ -10,14 +11,7 @@ import { subjectFromPlain, type RuleSubject } from '../evaluate/ruleSubject.ts';
 import { subjectSlots } from '../evaluate/explainPolicies.ts';
 import { compareBatchWithExplain } from '../testing/batchAgreement.ts';
 import { caseSubject } from '../policies/runPolicyCase.ts';
-import {
-  Arena,
-  compileColumnar,
-  Dictionary,
-  UnsupportedColumnar,
-  type Col,
-  type Frame,
-} from './columnarKernels.ts';
+import { Arena, compileColumnar, UnsupportedColumnar, type Col, type Frame } from './columnarKernels.ts';
 import { buildSnapshot, poolFields, repeatSnapshot } from './populationSnapshot.ts';
 import {
   chunkOf,

@@ -1,4 +1,5 @@
 import { ERR, type Value } from '../compile/compileCel.ts';
+import { Dictionary } from './dictionary.ts';
 import { toValue } from '../compile/toValue.ts';
 import { appliesIn, type RulePool } from '../evaluate/explainPolicies.ts';
 import { ruleCompileScope } from '../policies/buildPolicy.ts';
@@ -6,7 +7,6 @@ import type { CompiledExpr, PolicyDefinition, PolicyOutcome } from '../policies/
 import {
   Arena,
   compileColumnar,
-  Dictionary,
   UnsupportedColumnar,
   type Chunk,
   type Col,
@@ -296,36 +296,33 @@ function screenPolicy(plan: ScreeningPlan, index: number, c: Chunk): PolicyChunk
 
 /** Households [h0, h1) of the snapshot and their members, as kernels read them. */
 export function chunkOf(snapshot: PopulationSnapshot, h0: number, h1: number, arena: Arena): Chunk {
-  const p0 = snapshot.memberStart[h0] as number;
-  const p1 = snapshot.memberStart[h1] as number;
-  const personLocal = new Int32Array(p1 - p0);
-  const regionP = new Int32Array(p1 - p0);
-  for (let p = p0; p < p1; p++) {
-    const h = snapshot.personHousehold[p] as number;
-    personLocal[p - p0] = h - h0;
-    regionP[p - p0] = snapshot.householdRegion[h] as number;
-  }
-  const d0 = snapshot.deceasedStart[h0] as number;
-  const d1 = snapshot.deceasedStart[h1] as number;
-  const deceasedLocal = new Int32Array(d1 - d0);
-  const regionD = new Int32Array(d1 - d0);
-  for (let d = d0; d < d1; d++) {
-    const h = snapshot.deceasedHousehold[d] as number;
-    deceasedLocal[d - d0] = h - h0;
-    regionD[d - d0] = snapshot.householdRegion[h] as number;
-  }
+  // Rows of persons (living or deceased) of the chunk: their household within it and its area.
+  const rowsOf = (start: Int32Array, household: Int32Array) => {
+    const from = start[h0] as number;
+    const to = start[h1] as number;
+    const local = new Int32Array(to - from);
+    const region = new Int32Array(to - from);
+    for (let r = from; r < to; r++) {
+      const h = household[r] as number;
+      local[r - from] = h - h0;
+      region[r - from] = snapshot.householdRegion[h] as number;
+    }
+    return { from, to, local, region };
+  };
+  const living = rowsOf(snapshot.memberStart, snapshot.personHousehold);
+  const dead = rowsOf(snapshot.deceasedStart, snapshot.deceasedHousehold);
   return {
     h0,
     h1,
-    p0,
-    p1,
-    personLocal,
+    p0: living.from,
+    p1: living.to,
+    personLocal: living.local,
     regionH: snapshot.householdRegion.subarray(h0, h1),
-    regionP,
-    d0,
-    d1,
-    deceasedLocal,
-    regionD,
+    regionP: living.region,
+    d0: dead.from,
+    d1: dead.to,
+    deceasedLocal: dead.local,
+    regionD: dead.region,
     arena,
   };
 }
