@@ -3,7 +3,14 @@ import { ageOn } from '../../core/isoDate.ts';
 import { daysBetween } from '../../portrait/celEnvironment.ts';
 import { monthsBetween } from '../ruleEnvironment.ts';
 import { compileCel, ERR, type CompileScope, type StaticType, type Value } from '../compile/compileCel.ts';
-import type { Column, ListColumn, PopulationSnapshot } from './populationSnapshot.ts';
+import type {
+  BoolColumn,
+  Column,
+  ListColumn,
+  NumColumn,
+  PopulationSnapshot,
+  StrColumn,
+} from './populationSnapshot.ts';
 import type { Dictionary } from './dictionary.ts';
 
 type Expr = ReturnType<typeof parse>['expr'];
@@ -209,23 +216,17 @@ function shape(c: Col): 'num' | 'bool' | 'str' | 'list' | 'err' | 'other' {
 
 // ---- reading the snapshot ---------------------------------------------------------------
 
-function readColumn(column: Column | undefined, on: 'h' | 'person', frame: Frame, c: Chunk): Col {
-  if (!column) return { k: 'const', value: ERR };
-  const gather = on === 'h' && frame === 'P';
-  const base = on === 'h' ? c.h0 : c.p0;
-  const n = rowsOf(c, frame);
-  if (column.kind === 'list') return { k: 'list', src: column, base, gather: gather ? c.personLocal : null };
-  if (!gather) {
-    const end = base + n;
-    if (column.kind === 'num')
-      return { k: 'num', v: column.values.subarray(base, end), ok: column.present.subarray(base, end) };
-    if (column.kind === 'bool') return { k: 'bool', v: column.values.subarray(base, end) };
-    return { k: 'str', v: column.values.subarray(base, end) };
-  }
-  const at = c.personLocal;
+/** Row i is column row base + at[i]: household values for members, parameter values for areas. */
+function gather(
+  column: NumColumn | BoolColumn | StrColumn,
+  at: Int32Array,
+  base: number,
+  n: number,
+  arena: Arena,
+): Col {
   if (column.kind === 'num') {
-    const v = c.arena.f64(n);
-    const ok = c.arena.u8(n);
+    const v = arena.f64(n);
+    const ok = arena.u8(n);
     for (let i = 0; i < n; i++) {
       const r = base + (at[i] as number);
       v[i] = column.values[r] as number;
@@ -234,13 +235,30 @@ function readColumn(column: Column | undefined, on: 'h' | 'person', frame: Frame
     return { k: 'num', v, ok };
   }
   if (column.kind === 'bool') {
-    const v = c.arena.u8(n);
+    const v = arena.u8(n);
     for (let i = 0; i < n; i++) v[i] = column.values[base + (at[i] as number)] as number;
     return { k: 'bool', v };
   }
-  const v = c.arena.i32(n);
+  const v = arena.i32(n);
   for (let i = 0; i < n; i++) v[i] = column.values[base + (at[i] as number)] as number;
   return { k: 'str', v };
+}
+
+function readColumn(column: Column | undefined, on: 'h' | 'person', frame: Frame, c: Chunk): Col {
+  if (!column) return { k: 'const', value: ERR };
+  const gathered = on === 'h' && frame === 'P';
+  const base = on === 'h' ? c.h0 : c.p0;
+  const n = rowsOf(c, frame);
+  if (column.kind === 'list')
+    return { k: 'list', src: column, base, gather: gathered ? c.personLocal : null };
+  if (!gathered) {
+    const end = base + n;
+    if (column.kind === 'num')
+      return { k: 'num', v: column.values.subarray(base, end), ok: column.present.subarray(base, end) };
+    if (column.kind === 'bool') return { k: 'bool', v: column.values.subarray(base, end) };
+    return { k: 'str', v: column.values.subarray(base, end) };
+  }
+  return gather(column, c.personLocal, base, n, c.arena);
 }
 
 function presence(column: Column | undefined, on: 'h' | 'person', frame: Frame, c: Chunk): Col {
@@ -390,52 +408,32 @@ export function compileColumnar(root: Expr, frame: Frame, binding: KernelBinding
     const type = scope.parameterType(name);
     const first = values[0] ?? ERR;
     if (values.every((v) => v === first)) return constNode(first, type);
-    if (values.every((v) => typeof v === 'number' || v === ERR)) {
-      const table = Float64Array.from(values, (v) => (typeof v === 'number' ? v : 0));
-      const okTable = Uint8Array.from(values, (v) => (v === ERR ? 0 : 1));
-      return {
-        run: (c) => {
-          const regions = envFrame === 'H' ? c.regionH : c.regionP;
-          const n = regions.length;
-          const v = c.arena.f64(n);
-          const ok = c.arena.u8(n);
-          for (let i = 0; i < n; i++) {
-            const r = regions[i] as number;
-            v[i] = table[r] as number;
-            ok[i] = okTable[r] as number;
-          }
-          return { k: 'num', v, ok };
-        },
-        type,
+    // One value per area index, read for each row through its household's area.
+    let table: NumColumn | BoolColumn | StrColumn;
+    if (values.every((v) => typeof v === 'number' || v === ERR))
+      table = {
+        kind: 'num',
+        values: Float64Array.from(values, (v) => (typeof v === 'number' ? v : 0)),
+        present: Uint8Array.from(values, (v) => (v === ERR ? 0 : 1)),
       };
-    }
-    if (values.every((v) => typeof v === 'string' || v === ERR)) {
-      const table = Int32Array.from(values, (v) => (typeof v === 'string' ? dict.id(v) : -1));
-      return {
-        run: (c) => {
-          const regions = envFrame === 'H' ? c.regionH : c.regionP;
-          const n = regions.length;
-          const v = c.arena.i32(n);
-          for (let i = 0; i < n; i++) v[i] = table[regions[i] as number] as number;
-          return { k: 'str', v };
-        },
-        type,
+    else if (values.every((v) => typeof v === 'boolean' || v === ERR))
+      table = {
+        kind: 'bool',
+        values: Uint8Array.from(values, (v) => (v === true ? 1 : v === false ? 0 : 2)),
       };
-    }
-    if (values.every((v) => typeof v === 'boolean' || v === ERR)) {
-      const table = Uint8Array.from(values, (v) => (v === true ? 1 : v === false ? 0 : 2));
-      return {
-        run: (c) => {
-          const regions = envFrame === 'H' ? c.regionH : c.regionP;
-          const n = regions.length;
-          const v = c.arena.u8(n);
-          for (let i = 0; i < n; i++) v[i] = table[regions[i] as number] as number;
-          return { k: 'bool', v };
-        },
-        type,
+    else if (values.every((v) => typeof v === 'string' || v === ERR))
+      table = {
+        kind: 'str',
+        values: Int32Array.from(values, (v) => (typeof v === 'string' ? dict.id(v) : -1)),
       };
-    }
-    throw new UnsupportedColumnar(`parameter ${name} of mixed kinds`);
+    else throw new UnsupportedColumnar(`parameter ${name} of mixed kinds`);
+    return {
+      run: (c) => {
+        const regions = envFrame === 'H' ? c.regionH : c.regionP;
+        return gather(table, regions, 0, regions.length, c.arena);
+      },
+      type,
+    };
   };
 
   const method = (fn: string, target: Expr, args: Expr[], env: Env): Node => {
