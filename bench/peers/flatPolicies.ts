@@ -3,6 +3,7 @@ import { compileCel, ERR, type Compiled, type Value } from '../../src/rules/comp
 import type { RulePool } from '../../src/rules/evaluate/explainPolicies.ts';
 import { subjectSlots } from '../../src/rules/evaluate/explainPolicies.ts';
 import type { RuleSubject } from '../../src/rules/evaluate/ruleSubject.ts';
+import { selectChain } from '../../src/rules/ruleReferences.ts';
 import { ruleCompileScope } from '../../src/rules/policies/buildPolicy.ts';
 import type { PolicyDefinition } from '../../src/rules/policies/policyDefinition.ts';
 
@@ -66,14 +67,8 @@ export function flattenPool(pool: RulePool): {
       if (c.case === 'doubleValue' || c.case === 'stringValue' || c.case === 'boolValue')
         return { value: c.value };
     }
-    if (k?.case === 'selectExpr' && !k.value.testOnly) {
-      const chain = [k.value.field];
-      let base = k.value.operand;
-      while (base?.exprKind.case === 'selectExpr' && !base.exprKind.value.testOnly) {
-        chain.unshift(base.exprKind.value.field);
-        base = base.exprKind.value.operand;
-      }
-      const root = base?.exprKind.case === 'identExpr' ? base.exprKind.value.name : '';
+    if (k?.case === 'selectExpr' && !k.value.testOnly && expr) {
+      const [root, ...chain] = selectChain(expr) ?? [];
       if (root === 'param') {
         const name = `param_${chain.join('_')}`;
         params.add(chain.join('.'));

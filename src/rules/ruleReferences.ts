@@ -4,7 +4,7 @@ import { referencedFields, type FieldReference } from '../portrait/referencedFie
 type Expr = ReturnType<typeof parse>['expr'];
 
 /** `a.b.c` as ['a', 'b', 'c'] when the expression is only selections on a name. */
-function selectChain(expr: Expr): string[] | undefined {
+export function selectChain(expr: Expr): string[] | undefined {
   const kind = expr.exprKind;
   if (kind.case === 'identExpr') return [kind.value.name];
   if (kind.case === 'selectExpr' && kind.value.operand && !kind.value.testOnly) {

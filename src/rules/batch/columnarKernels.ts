@@ -2,6 +2,7 @@ import type { parse } from '@bufbuild/cel';
 import { ageOn } from '../../core/isoDate.ts';
 import { daysBetween } from '../../portrait/celEnvironment.ts';
 import { monthsBetween } from '../ruleEnvironment.ts';
+import { selectChain } from '../ruleReferences.ts';
 import { compileCel, ERR, type CompileScope, type StaticType, type Value } from '../compile/compileCel.ts';
 import type {
   BoolColumn,
@@ -354,13 +355,8 @@ export function compileColumnar(root: Expr, frame: Frame, binding: KernelBinding
 
   const select = (value: Extract<Expr['exprKind'], { case: 'selectExpr' }>['value'], env: Env): Node => {
     const { field, testOnly, operand } = value;
-    const chain: string[] = [field];
-    let base = operand;
-    while (base?.exprKind.case === 'selectExpr' && !base.exprKind.value.testOnly) {
-      chain.unshift(base.exprKind.value.field);
-      base = base.exprKind.value.operand;
-    }
-    const rootName = base?.exprKind.case === 'identExpr' ? base.exprKind.value.name : undefined;
+    const [rootName, ...path] = (operand && selectChain(operand)) ?? [];
+    const chain = [...path, field];
     if (operand?.exprKind.case !== 'identExpr' && !(rootName === 'param' && env.frame !== 'I'))
       throw new UnsupportedColumnar('select on an expression');
     const envFrame = env.frame;

@@ -2,6 +2,7 @@ import type { parse } from '@bufbuild/cel';
 import { ageOn } from '../../core/isoDate.ts';
 import { addMonths, daysBetween } from '../../portrait/celEnvironment.ts';
 import { monthsBetween } from '../ruleEnvironment.ts';
+import { selectChain } from '../ruleReferences.ts';
 
 type Expr = ReturnType<typeof parse>['expr'];
 
@@ -175,13 +176,8 @@ export function compileCel(
       case 'selectExpr': {
         const { field, testOnly, operand } = kind.value;
         // param.a.b: one parameter, typed by its definition.
-        const chain: string[] = [field];
-        let base = operand;
-        while (base?.exprKind.case === 'selectExpr' && !base.exprKind.value.testOnly) {
-          chain.unshift(base.exprKind.value.field);
-          base = base.exprKind.value.operand;
-        }
-        const rootName = base?.exprKind.case === 'identExpr' ? base.exprKind.value.name : undefined;
+        const [rootName, ...path] = (operand && selectChain(operand)) ?? [];
+        const chain = [...path, field];
         const target = compile(operand, locals);
         let type: StaticType = 'dyn';
         if (rootName === 'param' && !locals.has('param')) type = scope.parameterType(chain.join('.'));
