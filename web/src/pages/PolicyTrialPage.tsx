@@ -178,6 +178,50 @@ function FieldRows({
   );
 }
 
+/** A card per person (living members, or the recently deceased), each with its rows and a remove button. */
+function PersonCards({
+  people,
+  onChange,
+  variables,
+  title,
+  prefix,
+}: {
+  people: Row[][];
+  onChange: (people: Row[][]) => void;
+  variables: Variable[];
+  title: (n: number) => string;
+  prefix: string;
+}) {
+  const { t } = useLanguage();
+  return people.map((rows, i) => (
+    <Card
+      key={i}
+      size="small"
+      title={title(i + 1)}
+      style={{ marginBottom: 12 }}
+      extra={
+        <Button
+          size="small"
+          onClick={() => {
+            onChange(people.filter((_, j) => j !== i));
+          }}
+        >
+          {t('removeMember')}
+        </Button>
+      }
+    >
+      <FieldRows
+        rows={rows}
+        variables={variables}
+        onChange={(next) => {
+          onChange(people.map((r, j) => (j === i ? next : r)));
+        }}
+        prefix={`${prefix}${String(i)}`}
+      />
+    </Card>
+  ));
+}
+
 function plain(rows: Row[]): Record<string, FieldValue> {
   const values: Record<string, FieldValue> = {};
   for (const r of rows) if (r.field && r.value !== null) values[r.field] = r.value;
@@ -274,60 +318,20 @@ export function PolicyTrialPage() {
       <Card size="small" title={t('householdFields')} style={{ marginBottom: 12 }}>
         <FieldRows rows={household} variables={householdVariables} onChange={setHousehold} prefix="trial-h" />
       </Card>
-      {members.map((rows, i) => (
-        <Card
-          key={i}
-          size="small"
-          title={t('memberN', { n: i + 1 })}
-          style={{ marginBottom: 12 }}
-          extra={
-            <Button
-              size="small"
-              onClick={() => {
-                setMembers(members.filter((_, j) => j !== i));
-              }}
-            >
-              {t('removeMember')}
-            </Button>
-          }
-        >
-          <FieldRows
-            rows={rows}
-            variables={personVariables}
-            onChange={(next) => {
-              setMembers(members.map((r, j) => (j === i ? next : r)));
-            }}
-            prefix={`trial-m${String(i)}`}
-          />
-        </Card>
-      ))}
-      {deceased.map((rows, i) => (
-        <Card
-          key={`d${String(i)}`}
-          size="small"
-          title={t('deceasedN', { n: i + 1 })}
-          style={{ marginBottom: 12 }}
-          extra={
-            <Button
-              size="small"
-              onClick={() => {
-                setDeceased(deceased.filter((_, j) => j !== i));
-              }}
-            >
-              {t('removeMember')}
-            </Button>
-          }
-        >
-          <FieldRows
-            rows={rows}
-            variables={personVariables}
-            onChange={(next) => {
-              setDeceased(deceased.map((r, j) => (j === i ? next : r)));
-            }}
-            prefix={`trial-d${String(i)}`}
-          />
-        </Card>
-      ))}
+      <PersonCards
+        people={members}
+        onChange={setMembers}
+        variables={personVariables}
+        title={(n) => t('memberN', { n })}
+        prefix="trial-m"
+      />
+      <PersonCards
+        people={deceased}
+        onChange={setDeceased}
+        variables={personVariables}
+        title={(n) => t('deceasedN', { n })}
+        prefix="trial-d"
+      />
       <Space style={{ marginBottom: 12 }}>
         <Button
           icon={<PlusOutlined />}
