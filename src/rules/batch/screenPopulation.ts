@@ -166,14 +166,32 @@ function rowMap(columns: Record<string, Column>, fields: string[], row: number, 
 const rowsIn = (frame: RowFrame, c: Chunk) =>
   frame === 'H' ? c.h1 - c.h0 : frame === 'P' ? c.p1 - c.p0 : c.d1 - c.d0;
 
+const reads = new WeakMap<
+  CompiledExpr,
+  { hFields: string[]; pFields: string[]; mFields: string[]; usesMembers: boolean }
+>();
+
+/** The fields an expression reads, by whose they are, worked out once per expression (not per chunk). */
+function readsOf(expr: CompiledExpr) {
+  let found = reads.get(expr);
+  if (!found) {
+    const distinct = (on: string) => [...new Set(expr.fields.filter((f) => f.on === on).map((f) => f.field))];
+    const mFields = distinct('member');
+    found = {
+      hFields: distinct('h'),
+      pFields: distinct('p'),
+      mFields,
+      usesMembers: mFields.length > 0 || expr.fields.some((f) => f.on === 'name' && f.field === 'members'),
+    };
+    reads.set(expr, found);
+  }
+  return found;
+}
+
 function rowWise(plan: ScreeningPlan, expr: CompiledExpr, frame: RowFrame, c: Chunk): Value[] {
   const { snapshot, binding } = plan;
   const strings = binding.dict.strings;
-  const distinct = (on: string) => [...new Set(expr.fields.filter((f) => f.on === on).map((f) => f.field))];
-  const hFields = distinct('h');
-  const pFields = distinct('p');
-  const mFields = distinct('member');
-  const usesMembers = mFields.length > 0 || expr.fields.some((f) => f.on === 'name' && f.field === 'members');
+  const { hFields, pFields, mFields, usesMembers } = readsOf(expr);
   const n = rowsIn(frame, c);
   const out: Value[] = new Array<Value>(n);
   for (let i = 0; i < n; i++) {
