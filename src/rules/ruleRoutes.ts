@@ -13,8 +13,6 @@ import { policyCategories, policyExpressions } from './policies/policyDefinition
 import { parameterView, policyDetail, policySummary } from './ruleViews.ts';
 
 const open = { type: 'object', additionalProperties: true } as const;
-/** Household variables that hold a list of codes (the recognised assistance types). */
-const HOUSEHOLD_LISTS: ReadonlySet<string> = new Set(['assistance_types']);
 const categoryOrder = Object.keys(policyCategories);
 const openList = { type: 'array', items: open } as const;
 
@@ -264,7 +262,7 @@ export function registerRuleRoutes(app: FastifyInstance, context: AppContext): v
       // Every unknown name and mistyped value is reported with its path; nothing is coerced.
       const { vocabulary } = pool();
       const problems = [
-        ...plainValueProblems(h, vocabulary.household, 'body.h', HOUSEHOLD_LISTS),
+        ...plainValueProblems(h, vocabulary.household, 'body.h'),
         ...members.flatMap((m, i) => personValueProblems(m, vocabulary.person, `body.members[${String(i)}]`)),
         ...deceased.flatMap((m, i) =>
           personValueProblems(m, vocabulary.person, `body.deceased[${String(i)}]`),
@@ -312,18 +310,18 @@ export function registerRuleRoutes(app: FastifyInstance, context: AppContext): v
     },
     () => {
       const { vocabulary } = pool();
-      const list = (fields: typeof vocabulary.person, lists: ReadonlySet<string>) =>
+      const list = (fields: typeof vocabulary.person) =>
         [...fields].map(([name, info]) => ({
           name,
           label: info.label,
           type: info.type,
           unit: info.unit,
           event: info.event,
-          list: lists.has(name),
+          list: info.list,
         }));
       return {
-        household: list(vocabulary.household, HOUSEHOLD_LISTS),
-        person: list(vocabulary.person, new Set()),
+        household: list(vocabulary.household),
+        person: list(vocabulary.person),
       };
     },
   );

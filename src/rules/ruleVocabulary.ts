@@ -13,6 +13,8 @@ export interface FieldInfo {
   unit: string | null;
   /** `temporal: event` catalogue variables are lists of {on, value}. */
   event: boolean;
+  /** A list of codes: the household's own fields (assistance_types). */
+  list: boolean;
 }
 
 /** The fields rules may read of a person (`p`, each of `members`) and of a household (`h`). */
@@ -29,27 +31,29 @@ export interface RuleVocabulary {
 export function ruleVocabulary(catalogue: VariableCatalogue, portrait: PortraitDefinitions): RuleVocabulary {
   const person = new Map<string, FieldInfo>();
   const household = new Map<string, FieldInfo>();
-  const plain = (type: VariableType, name: string): FieldInfo => ({
+  const plain = (type: VariableType, name: string, list: boolean): FieldInfo => ({
     type,
     label: registryLabels[name] ?? { zh: name, en: name },
     unit: null,
     event: false,
+    list,
   });
-  for (const [name, type] of Object.entries(registryFields)) person.set(name, plain(type, name));
-  for (const [name, type] of Object.entries(householdFields)) household.set(name, plain(type, name));
+  for (const [name, type] of Object.entries(registryFields)) person.set(name, plain(type, name, false));
+  for (const [name, type] of Object.entries(householdFields)) household.set(name, plain(type, name, true));
   for (const v of catalogue.list()) {
     const info: FieldInfo = {
       type: v.type,
       label: v.label,
       unit: v.unit ?? null,
       event: v.temporal === 'event',
+      list: false,
     };
     (v.entity === 'person' ? person : household).set(v.name, info);
   }
   for (const d of portrait.person)
-    person.set(d.name, { type: d.type, label: d.label, unit: d.unit ?? null, event: false });
+    person.set(d.name, { type: d.type, label: d.label, unit: d.unit ?? null, event: false, list: false });
   for (const d of portrait.household)
-    household.set(d.name, { type: d.type, label: d.label, unit: d.unit ?? null, event: false });
+    household.set(d.name, { type: d.type, label: d.label, unit: d.unit ?? null, event: false, list: false });
   return { person, household };
 }
 

@@ -39,7 +39,6 @@ export function plainValueProblems(
   plain: Record<string, unknown>,
   fields: ReadonlyMap<string, FieldInfo>,
   path: string,
-  lists: ReadonlySet<string> = new Set(),
 ): FieldProblem[] {
   const problems: FieldProblem[] = [];
   for (const [name, value] of Object.entries(plain)) {
@@ -63,7 +62,7 @@ export function plainValueProblems(
             isIsoDate(String((e as { on?: unknown }).on)) &&
             scalarFits(info.type, (e as { value?: unknown }).value),
         );
-    } else if (lists.has(name)) {
+    } else if (info.list) {
       expected = 'list';
       fits = Array.isArray(value) && value.every((e) => typeof e === 'string');
     } else fits = scalarFits(info.type, value);

@@ -96,8 +96,8 @@ function suggest(name: string, names: Iterable<string>): string {
     : '';
 }
 
-const staticType = (type: string | undefined, event = false): StaticType =>
-  event
+const staticType = (type: string | undefined, list = false): StaticType =>
+  list
     ? 'list'
     : type === 'integer'
       ? 'int'
@@ -113,9 +113,8 @@ const staticType = (type: string | undefined, event = false): StaticType =>
 export function ruleCompileScope(vocabulary: RuleVocabulary, parameters: ParameterSet): CompileScope {
   return {
     fieldType: (on, field) => {
-      if (on === 'household' && field === 'assistance_types') return 'list';
       const info = (on === 'person' ? vocabulary.person : vocabulary.household).get(field);
-      return staticType(info?.type, info?.event);
+      return staticType(info?.type, info?.event === true || info?.list === true);
     },
     parameterType: (name) => staticType(parameters.get(name)?.type),
   };
