@@ -215,6 +215,44 @@ function shape(c: Col): 'num' | 'bool' | 'str' | 'list' | 'err' | 'other' {
         : 'other';
 }
 
+/**
+ * `exists` or `all` per row over its range of values (a household's members, a list's items):
+ * row i spans values[start[first+i] − origin … start[first+i+1] − origin). exists: any true
+ * decides, otherwise an error stays an error, otherwise false; all: the mirror image. A row whose
+ * list is missing (present 0) is an error.
+ */
+function existsOrAll(
+  exists: boolean,
+  values: Uint8Array,
+  start: Int32Array,
+  first: number,
+  origin: number,
+  n: number,
+  present: Uint8Array | null,
+  arena: Arena,
+): Uint8Array {
+  const decisive = exists ? 1 : 0;
+  const out = arena.u8(n);
+  for (let i = 0; i < n; i++) {
+    const r = first + i;
+    if (present && !present[r]) {
+      out[i] = 2;
+      continue;
+    }
+    let result = exists ? 0 : 1;
+    for (let j = (start[r] as number) - origin, end = (start[r + 1] as number) - origin; j < end; j++) {
+      const x = values[j] as number;
+      if (x === decisive) {
+        result = decisive;
+        break;
+      }
+      if (x === 2) result = 2;
+    }
+    out[i] = result;
+  }
+  return out;
+}
+
 // ---- reading the snapshot ---------------------------------------------------------------
 
 /** Row i is column row base + at[i]: household values for members, parameter values for areas. */
@@ -978,25 +1016,7 @@ export function compileColumnar(root: Expr, frame: Frame, binding: KernelBinding
           }
           return { k: 'num', v, ok };
         }
-        const decisive = mode === 'exists' ? 1 : 0;
-        const out = chunk.arena.u8(n);
-        for (let i = 0; i < n; i++) {
-          const r = first + i;
-          if (!present[r]) {
-            out[i] = 2;
-            continue;
-          }
-          let result = mode === 'exists' ? 0 : 1;
-          for (let j = (offsets[r] as number) - i0, end = (offsets[r + 1] as number) - i0; j < end; j++) {
-            const x = values[j] as number;
-            if (x === decisive) {
-              result = decisive;
-              break;
-            }
-            if (x === 2) result = 2;
-          }
-          out[i] = result;
-        }
+        const out = existsOrAll(mode === 'exists', values, offsets, first, i0, n, present, chunk.arena);
         return { k: 'bool', v: out };
       },
       type: mode === 'count' ? 'int' : 'bool',
@@ -1027,27 +1047,16 @@ export function compileColumnar(root: Expr, frame: Frame, binding: KernelBinding
         const np = chunk.p1 - chunk.p0;
         const nh = chunk.h1 - chunk.h0;
         const values = toBool(body(chunk), np, chunk.arena);
-        const perHousehold = chunk.arena.u8(nh);
-        // exists: any true → true, else any error → error, else false; all: the mirror image.
-        const decisive = exists ? 1 : 0;
-        const start = snapshot.memberStart;
-        for (let h = 0; h < nh; h++) {
-          let result = exists ? 0 : 1;
-          for (
-            let p = (start[chunk.h0 + h] as number) - chunk.p0,
-              end = (start[chunk.h0 + h + 1] as number) - chunk.p0;
-            p < end;
-            p++
-          ) {
-            const v = values[p] as number;
-            if (v === decisive) {
-              result = decisive;
-              break;
-            }
-            if (v === 2) result = 2;
-          }
-          perHousehold[h] = result;
-        }
+        const perHousehold = existsOrAll(
+          exists,
+          values,
+          snapshot.memberStart,
+          chunk.h0,
+          chunk.p0,
+          nh,
+          null,
+          chunk.arena,
+        );
         if (outer === 'H') return { k: 'bool', v: perHousehold };
         const out = chunk.arena.u8(np);
         for (let p = 0; p < np; p++) out[p] = perHousehold[chunk.personLocal[p] as number] as number;
