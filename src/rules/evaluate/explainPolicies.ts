@@ -487,6 +487,14 @@ function parameterCache(pool: RulePool, region: string, asOf: string): Map<strin
   return cache;
 }
 
+/** A person's input caches (module level: a closure made per call costs tsx's __name each time). */
+function personCaches() {
+  return {
+    personInputs: new Map<string, InputUsed>(),
+    personExprInputs: new Map<CompiledExpr, InputUsed[]>(),
+  };
+}
+
 /** Whether a policy applies where the household lives (its `regions`, 'CN' everywhere). */
 export function appliesIn(policy: PolicyDefinition, region: string): boolean {
   return policy.regions.some((r) => r === 'CN' || region.startsWith(r));
@@ -518,16 +526,12 @@ export function explainSubject(
     exprParameters: new Map(),
   };
   // Each person's own caches, made once and kept across the policies.
-  const caches = () => ({
-    personInputs: new Map<string, InputUsed>(),
-    personExprInputs: new Map<CompiledExpr, InputUsed[]>(),
-  });
   const groups = {
-    living: { persons: subject.members, values: memberValues, caches: subject.members.map(caches) },
+    living: { persons: subject.members, values: memberValues, caches: subject.members.map(personCaches) },
     deceased: {
       persons: subject.deceased ?? [],
       values: deceasedValues,
-      caches: (subject.deceased ?? []).map(caches),
+      caches: (subject.deceased ?? []).map(personCaches),
     },
   };
   for (const policy of pool.policies) {
