@@ -7,7 +7,7 @@ import { buildTestApp, injectAs, signIn } from '../http/testing/buildTestApp.ts'
 import type { ErrorBody } from '../http/errorHandler.ts';
 import { findAuditRecords } from '../access/audit/auditRepository.ts';
 import { flushAudit } from '../access/audit/auditWriter.ts';
-import type { PolicyResult } from './evaluate/explainPolicies.ts';
+import type { Explanation, PolicyResult } from './evaluate/explainPolicies.ts';
 
 const county = '371082000000';
 const asOf = '2026-11-01';
@@ -18,6 +18,8 @@ interface MatchBody {
   tally: { total: number; gaps: number; eligible: number; unknown: number; ineligible: number };
   members: { id: string; name: string | null }[];
   results: (PolicyResult & { gap: boolean })[];
+  inputs: Explanation['inputs'];
+  parameters: Explanation['parameters'];
 }
 
 describeEachDatabase('rule routes', (getDb) => {
@@ -196,8 +198,19 @@ describeEachDatabase('rule routes', (getDb) => {
     expect(dibao?.receiving).toBe(true);
     expect(dibao?.gap).toBe(false);
     // Inputs carry the department and date behind them where a fact holds them.
-    const income = dibao?.criteria[0]?.inputs[0];
-    expect(income?.ref).toBe('h.monthly_income_per_capita');
+    const ref = dibao?.criteria[0]?.inputs[0] ?? '';
+    expect(ref).toBe('h.monthly_income_per_capita');
+    expect(body.inputs.household[ref]?.label.zh).toBeTruthy();
+    const described = [
+      ...Object.values(body.inputs.household),
+      ...Object.values(body.inputs.persons).flatMap((p) => Object.values(p)),
+    ];
+    expect(described.some((i) => typeof i.source?.source === 'string' && i.source.observedAt)).toBe(true);
+    expect(body.parameters['dibao.standard']?.value).toEqual(expect.any(Number));
+    // Person policies cite the member's own inputs, described under the member.
+    const tekun = body.results.find((r) => r.policyId === 'tekun');
+    const personRef = tekun?.criteria.flatMap((c) => c.inputs).find((r) => r.startsWith('p.')) ?? '';
+    expect(body.inputs.persons[tekun?.subject ?? '']?.[personRef]?.ref).toBe(personRef);
     expect(body.results.filter((r) => r.policyId === 'tekun')).toHaveLength(body.members.length);
     await flushAudit(getDb().db);
     const audits = await findAuditRecords(getDb().db, { action: 'rules.household.match', limit: 10 });

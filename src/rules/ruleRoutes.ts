@@ -5,8 +5,8 @@ import { AppError } from '../core/appError.ts';
 import { todayInChina } from '../core/isoDate.ts';
 import { normalizeAreaCode } from '../areas/areaCode.ts';
 import { date, labelSchema, uuidParams } from '../registry/registrySchemas.ts';
-import { explainSubject, type PolicyResult } from './evaluate/explainPolicies.ts';
-import { subjectFromPlain } from './evaluate/ruleSubject.ts';
+import { explainSubject, type PolicyResult, type RulePool } from './evaluate/explainPolicies.ts';
+import { subjectFromPlain, type RuleSubject } from './evaluate/ruleSubject.ts';
 import { personValueProblems, plainValueProblems } from './evaluate/plainValueProblems.ts';
 import { registeredHouseholdSubject } from './householdSubject.ts';
 import { policyCategories, policyExpressions } from './policies/policyDefinition.ts';
@@ -47,8 +47,30 @@ const matchResponse = {
     members: openList,
     tally: open,
     results: openList,
+    /** The inputs and parameters the results cite by ref, each described once. */
+    inputs: open,
+    parameters: open,
   },
 } as const;
+
+/** A match answer: the explanation, gaps first, with the members it names. */
+function matchAnswer(pool: RulePool, subject: RuleSubject, household: Record<string, unknown>) {
+  const { results, inputs, parameters } = explainSubject(pool, subject);
+  return {
+    poolVersion: pool.version,
+    asOf: subject.asOf,
+    region: subject.region,
+    household,
+    members: [
+      ...subject.members.map((m) => ({ id: m.id, name: m.name ?? null, deceased: false })),
+      ...(subject.deceased ?? []).map((m) => ({ id: m.id, name: m.name ?? null, deceased: true })),
+    ],
+    tally: tally(results),
+    results: sortResults(results),
+    inputs,
+    parameters,
+  };
+}
 
 /** The welfare pool (issue 5): browse policies and parameters, match a household against all of them. */
 export function registerRuleRoutes(app: FastifyInstance, context: AppContext): void {
@@ -276,19 +298,7 @@ export function registerRuleRoutes(app: FastifyInstance, context: AppContext): v
         members,
         deceased,
       });
-      const results = explainSubject(pool(), subject);
-      return {
-        poolVersion: pool().version,
-        asOf,
-        region: subject.region,
-        household: {},
-        members: [
-          ...subject.members.map((m) => ({ id: m.id, name: m.name ?? null, deceased: false })),
-          ...(subject.deceased ?? []).map((m) => ({ id: m.id, name: m.name ?? null, deceased: true })),
-        ],
-        tally: tally(results),
-        results: sortResults(results),
-      };
+      return matchAnswer(pool(), subject, {});
     },
   );
 
@@ -354,19 +364,7 @@ export function registerRuleRoutes(app: FastifyInstance, context: AppContext): v
         requestScope(request),
         asOf,
       );
-      const results = explainSubject(pool(), subject);
-      return {
-        poolVersion: pool().version,
-        asOf,
-        region: subject.region,
-        household,
-        members: [
-          ...subject.members.map((m) => ({ id: m.id, name: m.name ?? null, deceased: false })),
-          ...(subject.deceased ?? []).map((m) => ({ id: m.id, name: m.name ?? null, deceased: true })),
-        ],
-        tally: tally(results),
-        results: sortResults(results),
-      };
+      return matchAnswer(pool(), subject, household);
     },
   );
 }

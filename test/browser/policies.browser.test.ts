@@ -88,7 +88,11 @@ describe('welfare pool and policy match (browser)', () => {
     await dibaoRow.locator('.ant-table-row-expand-icon').click();
     const explanation = p.locator('[data-testid^="explain-dibao-household"]');
     await explanation.waitFor();
-    expect(await explanation.textContent()).toContain('家庭月人均收入');
+    const why = (await explanation.textContent()) ?? '';
+    expect(why).toContain('家庭月人均收入');
+    // The data and parameters each criterion cites, resolved from the match's descriptions.
+    expect(why).toMatch(/使用的数据：[^；]*月人均收入/);
+    expect(why).toMatch(/使用的参数：[^；]*\d/);
     // Every row says ✓, ✗ or ? in words.
     const outcomes = await p.getByTestId('match-table').locator('[data-outcome]').allTextContents();
     expect(outcomes.length).toBeGreaterThan(0);

@@ -46,8 +46,14 @@ export interface CriterionResult {
   state: CriterionState;
   /** Why not, in Chinese and English, when the state is 'no'. */
   message: Label | null;
-  inputs: InputUsed[];
-  parameters: ParameterUsed[];
+  /**
+   * The inputs it read, as refs into the explanation's `inputs` (`h.x` and `members.x` in
+   * `household`, `p.x` in the result's person's entry): an input recurs across many criteria
+   * and members, and is described once.
+   */
+  inputs: readonly string[];
+  /** The parameters it read, as names into the explanation's `parameters`. */
+  parameters: readonly string[];
   /** Numeric tests: the two sides and how far apart (left − right). */
   distance: { left: number; right: number; difference: number; operator: string } | null;
   /** Inputs absent that would decide an unknown. */
@@ -84,18 +90,168 @@ export interface RulePool {
   version: string;
 }
 
-const paramValues = new WeakMap<object, Value>();
-
-/** The parameter tree as the compiled engine's nested Maps, once per tree (area and date). */
-function paramMap(parameters: ParameterSet, region: string, asOf: string): Value {
-  const tree = parameters.treeAt(region, asOf);
-  let map = paramValues.get(tree);
-  if (!map) {
-    map = toValue(tree);
-    paramValues.set(tree, map);
-  }
-  return map;
+/** One household explained: every result, and the inputs and parameters they refer to, once each. */
+export interface Explanation {
+  results: PolicyResult[];
+  inputs: {
+    /** `h.x` and `members.x`. */
+    household: Record<string, InputUsed>;
+    /** `p.x` per person (a result's `subject`), living and recently deceased. */
+    persons: Record<string, Record<string, InputUsed>>;
+  };
+  /** Every parameter a criterion of these results read, with its value for the area and date. */
+  parameters: Record<string, ParameterUsed>;
 }
+
+/**
+ * What explaining a household needs that depends only on the pool, the area and the date, worked
+ * out once and shared by every household there: the policies that apply, the parameter tree as
+ * the compiled engine's values, the parameters described, and the fields each kind of subject's
+ * inputs come from.
+ */
+interface AreaPlan {
+  policies: PolicyDefinition[];
+  paramTree: Value;
+  parameters: Record<string, ParameterUsed>;
+  householdRefs: FieldRef[];
+  livingRefs: FieldRef[];
+  deceasedRefs: FieldRef[];
+}
+
+interface FieldRef {
+  ref: string;
+  on: 'h' | 'p' | 'member';
+  field: string;
+  label: Label;
+  unit: string | null;
+}
+
+/** An expression's fields, as refs for the results and as FieldRefs for the dictionary. */
+interface ExprFields {
+  names: readonly string[];
+  refs: FieldRef[];
+}
+
+const fieldsOf = new WeakMap<CompiledExpr, ExprFields>();
+
+function exprFields(expr: CompiledExpr, vocabulary: RuleVocabulary): ExprFields {
+  let found = fieldsOf.get(expr);
+  if (!found) {
+    const seen = new Map<string, FieldRef>();
+    for (const f of expr.fields) {
+      if (f.on === 'name') continue;
+      const ref = `${f.on === 'member' ? 'members' : f.on}.${f.field}`;
+      if (seen.has(ref)) continue;
+      const info = (f.on === 'h' ? vocabulary.household : vocabulary.person).get(f.field);
+      seen.set(ref, {
+        ref,
+        on: f.on,
+        field: f.field,
+        label: info?.label ?? { zh: f.field, en: f.field },
+        unit: info?.unit ?? null,
+      });
+    }
+    const refs = [...seen.values()];
+    // Shared by every result that cites it: frozen, so no reader can change another's.
+    found = { names: Object.freeze(refs.map((r) => r.ref)), refs };
+    fieldsOf.set(expr, found);
+  }
+  return found;
+}
+
+const frozenParameters = new WeakMap<CompiledExpr, readonly string[]>();
+
+function parameterNames(expr: CompiledExpr): readonly string[] {
+  let names = frozenParameters.get(expr);
+  if (!names) {
+    names = Object.freeze([...expr.parameters]);
+    frozenParameters.set(expr, names);
+  }
+  return names;
+}
+
+/** The expressions whose inputs an explanation shows: criteria and exceptions. */
+function explainedExpressions(policy: PolicyDefinition): CompiledExpr[] {
+  return [...policy.criteria.map((c) => c.test), ...policy.exceptions.map((e) => e.when)];
+}
+
+/** Whether a policy applies where the household lives (its `regions`, 'CN' everywhere). */
+export function appliesIn(policy: PolicyDefinition, region: string): boolean {
+  return policy.regions.some((r) => r === 'CN' || region.startsWith(r));
+}
+
+function parameterUsed(pool: RulePool, name: string, region: string, asOf: string): ParameterUsed {
+  const { parameters } = pool;
+  const definition = parameters.get(name);
+  const value = parameters.valueAt(name, region, asOf);
+  return {
+    name,
+    label: definition?.label ?? { zh: name, en: name },
+    unit: definition?.unit ?? '',
+    value: value?.value ?? null,
+    region: value?.region ?? null,
+    from: value?.from ?? null,
+    ref: value?.ref ?? null,
+    confirmed: value?.confirmed ?? null,
+  };
+}
+
+function buildAreaPlan(
+  pool: RulePool,
+  region: string,
+  asOf: string,
+  policyIds: ReadonlySet<string> | undefined,
+): AreaPlan {
+  const policies = pool.policies.filter(
+    (policy) => (!policyIds || policyIds.has(policy.id)) && appliesIn(policy, region),
+  );
+  const household = new Map<string, FieldRef>();
+  const living = new Map<string, FieldRef>();
+  const deceased = new Map<string, FieldRef>();
+  const parameters: Record<string, ParameterUsed> = {};
+  for (const policy of policies)
+    for (const expr of explainedExpressions(policy)) {
+      for (const r of exprFields(expr, pool.vocabulary).refs) {
+        const into = r.on !== 'p' ? household : policy.persons === 'deceased' ? deceased : living;
+        into.set(r.ref, r);
+      }
+      for (const name of expr.parameters) parameters[name] ??= parameterUsed(pool, name, region, asOf);
+    }
+  const tree = toValue(pool.parameters.treeAt(region, asOf));
+  return {
+    policies,
+    paramTree: tree,
+    parameters: Object.freeze(parameters),
+    householdRefs: [...household.values()],
+    livingRefs: [...living.values()],
+    deceasedRefs: [...deceased.values()],
+  };
+}
+
+const areaPlans = new WeakMap<RulePool, Map<string, AreaPlan>>();
+
+/** The area plan for the whole pool, cached per area and date (bounded: areas × dates in use). */
+function areaPlan(pool: RulePool, region: string, asOf: string, policyIds?: ReadonlySet<string>): AreaPlan {
+  if (policyIds) return buildAreaPlan(pool, region, asOf, policyIds);
+  let byArea = areaPlans.get(pool);
+  if (!byArea) {
+    byArea = new Map();
+    areaPlans.set(pool, byArea);
+  }
+  const key = `${region}|${asOf}`;
+  let plan = byArea.get(key);
+  if (!plan) {
+    if (byArea.size >= 10_000) byArea.clear();
+    plan = buildAreaPlan(pool, region, asOf, undefined);
+    byArea.set(key, plan);
+  }
+  return plan;
+}
+
+// Shared empty lists: most criteria decide, and most results are not unknown; an empty array
+// per criterion was a tenth of an explanation's garbage.
+const NONE = Object.freeze([]) as unknown as string[];
+const NO_MISSING = Object.freeze([]) as unknown as MissingInput[];
 
 function stateOf(result: unknown): CriterionState {
   return result === true ? 'yes' : result === false ? 'no' : 'unknown';
@@ -111,112 +267,65 @@ function display(value: unknown): string {
   return '（缺失）';
 }
 
-type Piece = string | CompiledExpr;
-const piecesOf = new WeakMap<object, Piece[]>();
+type Renderer = (slots: Value[]) => Label;
+const renderers = new WeakMap<MessageTemplate, Renderer>();
 
-/** A message part split once into text and `{n}` expressions (a regex per render took a sixth of an explanation). */
-function pieces(part: { text: string; parts: CompiledExpr[] }): Piece[] {
-  let found = piecesOf.get(part);
-  if (!found) {
-    found = part.text
+/**
+ * A failure message's renderer, made once per template: the text split into literal pieces and
+ * the indexes of its `{…}` expressions (a regex per render took a sixth of an explanation), each
+ * distinct expression evaluated once for both languages. A message without expressions is one
+ * frozen label for every render.
+ */
+function renderer(template: MessageTemplate): Renderer {
+  let render = renderers.get(template);
+  if (render) return render;
+  const expressions: CompiledExpr[] = [];
+  const indexOf = new Map<string, number>();
+  const split = (part: { text: string; parts: CompiledExpr[] }): (string | number)[] =>
+    part.text
       .split(/\{(\d+)\}/)
-      .map((piece, i) => (i % 2 === 0 ? piece : (part.parts[Number(piece)] ?? `{${piece}}`)));
-    piecesOf.set(part, found);
+      .map((piece, i) => {
+        if (i % 2 === 0) return piece;
+        const expr = part.parts[Number(piece)];
+        if (!expr) return `{${piece}}`;
+        let at = indexOf.get(expr.source);
+        if (at === undefined) {
+          at = expressions.push(expr) - 1;
+          indexOf.set(expr.source, at);
+        }
+        return at;
+      })
+      .filter((piece) => piece !== '');
+  const zh = split(template.zh);
+  const en = template.en ? split(template.en) : null;
+  if (expressions.length === 0) {
+    const text = zh.join('');
+    const label: Label = Object.freeze({ zh: text, en: en ? en.join('') : text });
+    render = () => label;
+  } else {
+    // Reused across renders (a render never re-enters another): no array per message.
+    const shown: string[] = expressions.map(() => '');
+    const join = (pieces: (string | number)[]) => {
+      let out = '';
+      for (const piece of pieces) out += typeof piece === 'string' ? piece : (shown[piece] ?? '');
+      return out;
+    };
+    render = (slots) => {
+      for (let i = 0; i < expressions.length; i++) {
+        const result = (expressions[i] as CompiledExpr).run(slots);
+        shown[i] = result === ERR ? '（缺失）' : display(result);
+      }
+      const text = join(zh);
+      return { zh: text, en: en ? join(en) : text };
+    };
   }
-  return found;
-}
-
-function renderPart(part: { text: string; parts: CompiledExpr[] }, slots: Value[]): string {
-  let out = '';
-  for (const piece of pieces(part)) {
-    if (typeof piece === 'string') out += piece;
-    else {
-      const result = piece.run(slots);
-      out += result === ERR ? '（缺失）' : display(result);
-    }
-  }
-  return out;
-}
-
-function render(template: MessageTemplate, slots: Value[]): Label {
-  const zh = renderPart(template.zh, slots);
-  return { zh, en: template.en ? renderPart(template.en, slots) : zh };
+  renderers.set(template, render);
+  return render;
 }
 
 function numeric(value: unknown): number | undefined {
   if (typeof value === 'bigint') return Number(value);
   return typeof value === 'number' ? value : undefined;
-}
-
-interface Context {
-  pool: RulePool;
-  subject: RuleSubject;
-  /** The compiled engine's slots: h, p, members, param, as_of, region, then comprehension variables. */
-  slots: Value[];
-  person: RuleMember | null;
-  /** Inputs already described for this household, by field ('h.x', 'members.x'). */
-  inputs: Map<string, InputUsed>;
-  /** The person's inputs already described ('p.x'); a new map per member. */
-  personInputs: Map<string, InputUsed>;
-  /** Parameter values already looked up for this household's area and date. */
-  parameters: Map<string, ParameterUsed>;
-  /** Per expression, the lists above put together once: most inputs recur across policies and members. */
-  exprInputs: Map<CompiledExpr, InputUsed[]>;
-  personExprInputs: Map<CompiledExpr, InputUsed[]>;
-  exprParameters: Map<CompiledExpr, ParameterUsed[]>;
-}
-
-interface FieldRef {
-  ref: string;
-  on: 'h' | 'p' | 'member';
-  field: string;
-}
-const refsOf = new WeakMap<CompiledExpr, { refs: FieldRef[]; personal: boolean }>();
-
-/** The distinct fields an expression reads, and whether it reads `p`, worked out once per expression. */
-function fieldRefs(expr: CompiledExpr): { refs: FieldRef[]; personal: boolean } {
-  let found = refsOf.get(expr);
-  if (!found) {
-    const seen = new Map<string, FieldRef>();
-    for (const f of expr.fields) {
-      if (f.on === 'name') continue;
-      const ref = `${f.on === 'member' ? 'members' : f.on}.${f.field}`;
-      if (!seen.has(ref)) seen.set(ref, { ref, on: f.on, field: f.field });
-    }
-    const refs = [...seen.values()];
-    found = { refs, personal: refs.some((r) => r.on === 'p') };
-    refsOf.set(expr, found);
-  }
-  return found;
-}
-
-function inputsOf(expr: CompiledExpr, context: Context): InputUsed[] {
-  const { refs, personal } = fieldRefs(expr);
-  const cache = personal ? context.personExprInputs : context.exprInputs;
-  let inputs = cache.get(expr);
-  if (!inputs) {
-    inputs = refs.map((r) => {
-      const described = r.on === 'p' ? context.personInputs : context.inputs;
-      let input = described.get(r.ref);
-      if (!input) {
-        input = inputUsed(r, context);
-        described.set(r.ref, input);
-      }
-      return input;
-    });
-    cache.set(expr, inputs);
-  }
-  return inputs;
-}
-
-/** The inputs (and parameters) that are missing: what would decide an unknown. */
-function missingOf(inputs: InputUsed[], parameters: ParameterUsed[]): string[] {
-  const missing: string[] = [];
-  for (const input of inputs)
-    if (input.value === null || (Array.isArray(input.value) && input.value.some((v) => v === null)))
-      missing.push(input.ref);
-  for (const parameter of parameters) if (parameter.value === null) missing.push(`param.${parameter.name}`);
-  return missing;
 }
 
 /**
@@ -233,65 +342,72 @@ function shown(value: unknown): FactValue | (FactValue | null)[] | null {
   return fromCel(value) ?? null;
 }
 
-function inputUsed(r: FieldRef, context: Context): InputUsed {
-  const { vocabulary } = context.pool;
-  const info = (r.on === 'h' ? vocabulary.household : vocabulary.person).get(r.field);
-  const label = info?.label ?? { zh: r.field, en: r.field };
-  const unit = info?.unit ?? null;
-  if (r.on === 'h')
-    return {
-      ref: r.ref,
-      label,
-      unit,
-      value: shown(context.subject.household.get(r.field)),
-      source: context.subject.householdSources?.get(r.field) ?? null,
-    };
-  if (r.on === 'p')
-    return {
-      ref: r.ref,
-      label,
-      unit,
-      value: shown(context.person?.values.get(r.field)),
-      source: context.person?.sources?.get(r.field) ?? null,
-    };
-  const values: (FactValue | null)[] = [];
-  for (const m of context.subject.members) {
-    const value = shown(m.values.get(r.field));
-    values.push(Array.isArray(value) ? value.length : value);
+function householdInputs(refs: FieldRef[], subject: RuleSubject): Record<string, InputUsed> {
+  const out: Record<string, InputUsed> = {};
+  for (const r of refs) {
+    if (r.on === 'h') {
+      out[r.ref] = {
+        ref: r.ref,
+        label: r.label,
+        unit: r.unit,
+        value: shown(subject.household.get(r.field)),
+        source: subject.householdSources?.get(r.field) ?? null,
+      };
+      continue;
+    }
+    const values: (FactValue | null)[] = [];
+    for (const m of subject.members) {
+      const value = shown(m.values.get(r.field));
+      values.push(Array.isArray(value) ? value.length : value);
+    }
+    out[r.ref] = { ref: r.ref, label: r.label, unit: r.unit, value: values, source: null };
   }
-  return { ref: r.ref, label, unit, value: values, source: null };
+  return out;
 }
 
-function parametersOf(expr: CompiledExpr, context: Context): ParameterUsed[] {
-  let used = context.exprParameters.get(expr);
-  if (!used) {
-    used = expr.parameters.map((name) => {
-      let parameter = context.parameters.get(name);
-      if (!parameter) {
-        parameter = parameterUsed(name, context);
-        context.parameters.set(name, parameter);
-      }
-      return parameter;
-    });
-    context.exprParameters.set(expr, used);
-  }
-  return used;
+function personInputs(refs: FieldRef[], person: RuleMember): Record<string, InputUsed> {
+  const out: Record<string, InputUsed> = {};
+  for (const r of refs)
+    out[r.ref] = {
+      ref: r.ref,
+      label: r.label,
+      unit: r.unit,
+      value: shown(person.values.get(r.field)),
+      source: person.sources?.get(r.field) ?? null,
+    };
+  return out;
 }
 
-function parameterUsed(name: string, context: Context): ParameterUsed {
-  const { parameters } = context.pool;
-  const definition = parameters.get(name);
-  const value = parameters.valueAt(name, context.subject.region, context.subject.asOf);
-  return {
-    name,
-    label: definition?.label ?? { zh: name, en: name },
-    unit: definition?.unit ?? '',
-    value: value?.value ?? null,
-    region: value?.region ?? null,
-    from: value?.from ?? null,
-    ref: value?.ref ?? null,
-    confirmed: value?.confirmed ?? null,
-  };
+function isMissing(input: InputUsed | undefined): boolean {
+  return (
+    input === undefined ||
+    input.value === null ||
+    (Array.isArray(input.value) && input.value.some((v) => v === null))
+  );
+}
+
+interface Context {
+  pool: RulePool;
+  plan: AreaPlan;
+  /** The compiled engine's slots: h, p, members, param, as_of, region. */
+  slots: Value[];
+  person: RuleMember | null;
+  householdInputs: Record<string, InputUsed>;
+  /** The current person's inputs (`p.x`); an empty record for household policies. */
+  personInputs: Record<string, InputUsed>;
+}
+
+/** The inputs (and parameters) that are missing: what would decide an unknown. */
+function missingOf(expr: CompiledExpr, context: Context, withParameters: boolean): string[] {
+  const missing: string[] = [];
+  for (const r of exprFields(expr, context.pool.vocabulary).refs) {
+    const input = r.on === 'p' ? context.personInputs[r.ref] : context.householdInputs[r.ref];
+    if (isMissing(input)) missing.push(r.ref);
+  }
+  if (withParameters)
+    for (const name of expr.parameters)
+      if ((context.plan.parameters[name]?.value ?? null) === null) missing.push(`param.${name}`);
+  return missing;
 }
 
 /** Exceptions from the highest priority down; an unknown one keeps the result open unless every way agrees. */
@@ -352,8 +468,11 @@ function rankMissing(pool: RulePool, open: { name: string; missing: string[] }[]
 }
 
 function explainOne(policy: PolicyDefinition, context: Context): PolicyResult {
-  const { slots } = context;
-  const criteria: CriterionResult[] = policy.criteria.map((criterion) => {
+  const { slots, pool } = context;
+  const criteria: CriterionResult[] = [];
+  let no = false;
+  let open = false;
+  for (const criterion of policy.criteria) {
     // A comparison's two sides give the distance to the line, and the result itself.
     let result: Value;
     let distance: CriterionResult['distance'] = null;
@@ -373,24 +492,20 @@ function explainOne(policy: PolicyDefinition, context: Context): PolicyResult {
         };
     } else result = criterion.test.run(slots);
     const state = stateOf(result);
-    const inputs = inputsOf(criterion.test, context);
-    const parameters = parametersOf(criterion.test, context);
-    return {
+    if (state === 'no') no = true;
+    else if (state === 'unknown') open = true;
+    criteria.push({
       name: criterion.name,
       label: criterion.label,
       state,
-      message: state === 'no' ? render(criterion.fail, slots) : null,
-      inputs,
-      parameters,
+      message: state === 'no' ? renderer(criterion.fail)(slots) : null,
+      inputs: exprFields(criterion.test, pool.vocabulary).names,
+      parameters: parameterNames(criterion.test),
       distance,
-      missing: state === 'unknown' ? missingOf(inputs, parameters) : [],
-    };
-  });
-  const base: PolicyResultOutcome = criteria.some((c) => c.state === 'no')
-    ? 'ineligible'
-    : criteria.every((c) => c.state === 'yes')
-      ? 'eligible'
-      : 'unknown';
+      missing: state === 'unknown' ? missingOf(criterion.test, context, true) : NONE,
+    });
+  }
+  const base: PolicyResultOutcome = no ? 'ineligible' : open ? 'unknown' : 'eligible';
   let outcome: PolicyResultOutcome = base;
   let exception: PolicyException | null = null;
   const exceptionMissing: { name: string; missing: string[] }[] = [];
@@ -400,7 +515,7 @@ function explainOne(policy: PolicyDefinition, context: Context): PolicyResult {
       const state = stateOf(e.when.run(slots));
       states.set(e, state);
       if (state === 'unknown')
-        exceptionMissing.push({ name: e.name, missing: missingOf(inputsOf(e.when, context), []) });
+        exceptionMissing.push({ name: e.name, missing: missingOf(e.when, context, false) });
     }
     ({ outcome, exception } = decide(exceptionLevels(policy), 0, states, base));
   }
@@ -420,7 +535,7 @@ function explainOne(policy: PolicyDefinition, context: Context): PolicyResult {
   const receivingResult = policy.enrolment?.run(slots);
   const receiving = policy.enrolment ? (typeof receivingResult === 'boolean' ? receivingResult : null) : null;
 
-  const missing = outcome === 'unknown' ? rankMissing(context.pool, [...criteria, ...exceptionMissing]) : [];
+  const missing = outcome === 'unknown' ? rankMissing(pool, [...criteria, ...exceptionMissing]) : NO_MISSING;
 
   return {
     policyId: policy.id,
@@ -439,13 +554,20 @@ function explainOne(policy: PolicyDefinition, context: Context): PolicyResult {
 
 /**
  * A household as the compiled engine's slots, in the order of TOP_LEVEL (compileCel.ts): h, p
- * (set per member by the caller), members, param (cached per area and date), as_of, region.
- * The recently deceased are converted too, for `persons: deceased` policies; they are never in
+ * (set per member by the caller), members, param (per area and date), as_of, region. The
+ * recently deceased are converted too, for `persons: deceased` policies; they are never in
  * `members`.
  */
 export function subjectSlots(
   pool: RulePool,
   subject: RuleSubject,
+): { slots: Value[]; memberValues: Value[]; deceasedValues: Value[] } {
+  return slotsFor(subject, areaPlan(pool, subject.region, subject.asOf).paramTree);
+}
+
+function slotsFor(
+  subject: RuleSubject,
+  paramTree: Value,
 ): { slots: Value[]; memberValues: Value[]; deceasedValues: Value[] } {
   const memberValues = subject.members.map((m) => toValue(m.values));
   const deceasedValues = (subject.deceased ?? []).map((m) => toValue(m.values));
@@ -453,7 +575,7 @@ export function subjectSlots(
     toValue(subject.household),
     ERR,
     memberValues,
-    paramMap(pool.parameters, subject.region, subject.asOf),
+    paramTree,
     subject.asOf,
     subject.region,
   ];
@@ -465,95 +587,56 @@ export function personsFor(policy: PolicyDefinition, subject: RuleSubject): Rule
   return policy.persons === 'deceased' ? (subject.deceased ?? []) : subject.members;
 }
 
-const parameterCaches = new WeakMap<ParameterSet, Map<string, Map<string, ParameterUsed>>>();
-
-/**
- * The parameter values explanations show, shared by every household of an area on a date: a
- * parameter's value, region and effective date depend on nothing else. Bounded, as areas × dates.
- */
-function parameterCache(pool: RulePool, region: string, asOf: string): Map<string, ParameterUsed> {
-  let byArea = parameterCaches.get(pool.parameters);
-  if (!byArea) {
-    byArea = new Map();
-    parameterCaches.set(pool.parameters, byArea);
-  }
-  const key = `${region}|${asOf}`;
-  let cache = byArea.get(key);
-  if (!cache) {
-    if (byArea.size >= 10_000) byArea.clear();
-    cache = new Map();
-    byArea.set(key, cache);
-  }
-  return cache;
-}
-
-/** A person's input caches (module level: a closure made per call costs tsx's __name each time). */
-function personCaches() {
-  return {
-    personInputs: new Map<string, InputUsed>(),
-    personExprInputs: new Map<CompiledExpr, InputUsed[]>(),
-  };
-}
-
-/** Whether a policy applies where the household lives (its `regions`, 'CN' everywhere). */
-export function appliesIn(policy: PolicyDefinition, region: string): boolean {
-  return policy.regions.some((r) => r === 'CN' || region.startsWith(r));
-}
+const NO_INPUTS: Record<string, InputUsed> = Object.freeze({});
 
 /**
  * The explain path: every policy of the pool for one household — household policies once,
  * person policies once per member — with each criterion's three-valued state, the inputs and
  * parameter values it used, the distance to the line and the inputs that would decide an
- * unknown. The batch path must give the same outcomes (the differential test checks it).
+ * unknown. Inputs and parameters are described once per explanation and cited by ref. The batch
+ * path must give the same outcomes (the differential test checks it).
  */
 export function explainSubject(
   pool: RulePool,
   subject: RuleSubject,
   policyIds?: ReadonlySet<string>,
-): PolicyResult[] {
-  const { slots, memberValues, deceasedValues } = subjectSlots(pool, subject);
-  const results: PolicyResult[] = [];
+): Explanation {
+  const plan = areaPlan(pool, subject.region, subject.asOf, policyIds);
+  const { slots, memberValues, deceasedValues } = slotsFor(subject, plan.paramTree);
+  const household = householdInputs(plan.householdRefs, subject);
+  const persons: Record<string, Record<string, InputUsed>> = {};
+  const living = subject.members.map((m) => personInputs(plan.livingRefs, m));
+  const deceased = (subject.deceased ?? []).map((m) => personInputs(plan.deceasedRefs, m));
+  subject.members.forEach((m, i) => (persons[m.id] = living[i] ?? NO_INPUTS));
+  (subject.deceased ?? []).forEach((m, i) => (persons[m.id] = deceased[i] ?? NO_INPUTS));
   const context: Context = {
     pool,
-    subject,
+    plan,
     slots,
     person: null,
-    inputs: new Map(),
-    personInputs: new Map(),
-    parameters: parameterCache(pool, subject.region, subject.asOf),
-    exprInputs: new Map(),
-    personExprInputs: new Map(),
-    exprParameters: new Map(),
+    householdInputs: household,
+    personInputs: NO_INPUTS,
   };
-  // Each person's own caches, made once and kept across the policies.
   const groups = {
-    living: { persons: subject.members, values: memberValues, caches: subject.members.map(personCaches) },
-    deceased: {
-      persons: subject.deceased ?? [],
-      values: deceasedValues,
-      caches: (subject.deceased ?? []).map(personCaches),
-    },
+    living: { persons: subject.members, values: memberValues, inputs: living },
+    deceased: { persons: subject.deceased ?? [], values: deceasedValues, inputs: deceased },
   };
-  for (const policy of pool.policies) {
-    if (policyIds && !policyIds.has(policy.id)) continue;
-    if (!appliesIn(policy, subject.region)) continue;
+  const results: PolicyResult[] = [];
+  for (const policy of plan.policies) {
     if (policy.entity === 'household') {
       slots[1] = ERR;
       context.person = null;
+      context.personInputs = NO_INPUTS;
       results.push(explainOne(policy, context));
     } else {
       const group = groups[policy.persons];
       for (let i = 0; i < group.persons.length; i++) {
         slots[1] = group.values[i] ?? ERR;
         context.person = group.persons[i] ?? null;
-        const cache = group.caches[i];
-        if (cache) {
-          context.personInputs = cache.personInputs;
-          context.personExprInputs = cache.personExprInputs;
-        }
+        context.personInputs = group.inputs[i] ?? NO_INPUTS;
         results.push(explainOne(policy, context));
       }
     }
   }
-  return results;
+  return { results, inputs: { household, persons }, parameters: plan.parameters };
 }

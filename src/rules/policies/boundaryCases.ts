@@ -51,9 +51,10 @@ export function boundaryChecks(pool: RulePool, policy: PolicyDefinition): Bounda
   const checks: BoundaryCheck[] = [];
   const stateOf = (c: PolicyCase, criterion: string) => {
     const subject = caseSubject(pool, policy, c);
-    const results = explainSubject(pool, subject, new Set([policy.id]));
+    const { results, parameters } = explainSubject(pool, subject, new Set([policy.id]));
     const result = policy.entity === 'person' ? results[0] : results.find((r) => r.subject === 'household');
-    return result?.criteria.find((x) => x.name === criterion);
+    const found = result?.criteria.find((x) => x.name === criterion);
+    return found && { ...found, parameters: found.parameters.map((name) => parameters[name]) };
   };
   for (const criterion of policy.criteria) {
     const comparison = criterion.comparison;
@@ -102,7 +103,7 @@ export function boundaryChecks(pool: RulePool, policy: PolicyDefinition): Bounda
         for (const date of [...new Set(dates)]) {
           for (const day of [dayBefore(date), date]) {
             const used = stateOf({ ...c, date: day }, criterion.name)?.parameters.find(
-              (p) => p.name === name,
+              (p) => p?.name === name,
             );
             const expected = oracleValue(pool, name, c.region, day) ?? null;
             checks.push({

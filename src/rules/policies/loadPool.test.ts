@@ -95,25 +95,40 @@ const refusal = (policies: Record<string, string>, parameters?: string): string 
 describe('loadPool', () => {
   it('explains a household: three-valued criteria, inputs, parameters with their dates, distance and amount', () => {
     const pool = load({ 'test_aid.yaml': POLICY });
-    const explain = (
+    const explanation = (
       h: Record<string, unknown>,
       members: Record<string, unknown>[],
       region = '371082001001',
-    ) =>
-      explainSubject(pool, subjectFromPlain(pool.vocabulary, { region, asOf: '2026-11-01', h, members }))[0];
+    ) => explainSubject(pool, subjectFromPlain(pool.vocabulary, { region, asOf: '2026-11-01', h, members }));
+    const explain = (h: Record<string, unknown>, members: Record<string, unknown>[], region?: string) =>
+      explanation(h, members, region).results[0];
 
-    const yes = explain({ monthly_income_per_capita: 600.0, member_count: 3 }, [{ age: 40 }, { age: 61 }]);
+    const whole = explanation({ monthly_income_per_capita: 600.0, member_count: 3 }, [
+      { age: 40 },
+      { age: 61 },
+    ]);
+    const yes = whole.results[0];
     expect(yes?.outcome).toBe('eligible');
     expect(yes?.amount).toEqual({ value: 1200, period: 'monthly', explain: { zh: '补差', en: 'Gap' } });
     const income = yes?.criteria[0];
     expect(income?.distance).toEqual({ left: 600, right: 1000, difference: -400, operator: '<' });
-    expect(income?.parameters[0]).toMatchObject({
+    // Inputs and parameters are cited by ref and described once, in the explanation.
+    expect(income?.parameters).toEqual(['aid.line']);
+    expect(income?.inputs).toEqual(['h.monthly_income_per_capita']);
+    expect(whole.parameters['aid.line']).toMatchObject({
       name: 'aid.line',
       value: 1000,
       region: 'CN',
       from: '2020-01-01',
     });
-    expect(income?.inputs[0]).toMatchObject({ ref: 'h.monthly_income_per_capita', value: 600 });
+    expect(whole.inputs.household['h.monthly_income_per_capita']).toMatchObject({
+      ref: 'h.monthly_income_per_capita',
+      value: 600,
+    });
+    // A member aggregate shows each member's value, in order.
+    expect(Object.values(whole.inputs.household).find((i) => i.ref.startsWith('members.'))?.value).toEqual([
+      40, 61,
+    ]);
 
     // Shanghai's own line applies in Xuhui: 1,600 is above it, and the message says so.
     const no = explain(

@@ -31,7 +31,7 @@ export function caseSubject(pool: RulePool, policy: PolicyDefinition, c: PolicyC
  */
 export function runPolicyCase(pool: RulePool, policy: PolicyDefinition, c: PolicyCase): CaseOutcome {
   const subject = caseSubject(pool, policy, c);
-  const results = explainSubject(pool, subject, new Set([policy.id]));
+  const { results } = explainSubject(pool, subject, new Set([policy.id]));
   const result = policy.entity === 'person' ? results[0] : results.find((r) => r.subject === 'household');
   if (!result) return { pass: false, result, problem: `政策在地区 ${c.region} 不适用（见 regions）` };
   const problems: string[] = [];

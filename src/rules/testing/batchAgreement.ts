@@ -74,7 +74,7 @@ export function compareBatchWithExplain(
   let compared = 0;
   subjects.forEach((subject, h) => {
     const seen = new Map<number, number>();
-    for (const expected of explainSubject(pool, subject)) {
+    for (const expected of explainSubject(pool, subject).results) {
       const i = index.get(expected.policyId) ?? -1;
       const policy = pool.policies[i];
       const batch = results[i];

@@ -224,28 +224,34 @@ export interface PolicyDetail extends Omit<PolicySummary, 'criteria' | 'cases'> 
 
 export type CriterionState = 'yes' | 'no' | 'unknown';
 
+export interface InputUsed {
+  ref: string;
+  label: Label;
+  unit: string | null;
+  value: unknown;
+  source: { source: string; observedAt: string } | null;
+}
+
+export interface ParameterUsed {
+  name: string;
+  label: Label;
+  unit: string;
+  value: unknown;
+  region: string | null;
+  from: string | null;
+  ref: string | null;
+  confirmed: boolean | null;
+}
+
 export interface CriterionResult {
   name: string;
   label: Label;
   state: CriterionState;
   message: Label | null;
-  inputs: {
-    ref: string;
-    label: Label;
-    unit: string | null;
-    value: unknown;
-    source: { source: string; observedAt: string } | null;
-  }[];
-  parameters: {
-    name: string;
-    label: Label;
-    unit: string;
-    value: unknown;
-    region: string | null;
-    from: string | null;
-    ref: string | null;
-    confirmed: boolean | null;
-  }[];
+  /** Refs into the match's `inputs` (`p.x` under the result's subject). */
+  inputs: string[];
+  /** Names into the match's `parameters`. */
+  parameters: string[];
   distance: { left: number; right: number; difference: number; operator: string } | null;
   missing: string[];
 }
@@ -271,4 +277,6 @@ export interface PolicyMatch {
   members: { id: string; name: string | null; deceased?: boolean }[];
   tally: { total: number; gaps: number; eligible: number; unknown: number; ineligible: number };
   results: PolicyResult[];
+  inputs: { household: Record<string, InputUsed>; persons: Record<string, Record<string, InputUsed>> };
+  parameters: Record<string, ParameterUsed>;
 }

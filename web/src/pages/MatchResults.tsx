@@ -1,6 +1,13 @@
 import { useState } from 'react';
 import { Alert, Button, List, Segmented, Space, Table, Tag, Typography } from 'antd';
-import type { CriterionResult, PolicyList, PolicyMatch, PolicyResult } from '../api/types.ts';
+import type {
+  CriterionResult,
+  InputUsed,
+  ParameterUsed,
+  PolicyList,
+  PolicyMatch,
+  PolicyResult,
+} from '../api/types.ts';
 import { useApi } from '../api/useApi.ts';
 import { useLanguage } from '../i18n/LanguageContext.tsx';
 import { useHashRoute } from '../layout/useHashRoute.ts';
@@ -13,9 +20,23 @@ const stateMark: Record<CriterionResult['state'], { mark: string; color: string 
 };
 
 /** Why: each criterion's state, the data and parameters it read (with source and date), the distance to the line. */
-function Explanation({ result }: { result: PolicyResult }) {
+function Explanation({
+  result,
+  inputs: described,
+  parameters: parameterValues,
+}: {
+  result: PolicyResult;
+  inputs: PolicyMatch['inputs'];
+  parameters: PolicyMatch['parameters'];
+}) {
   const { t } = useLanguage();
   const label = useLabel();
+  // The match describes each input and parameter once; a criterion cites them by ref.
+  const own = described.persons[result.subject] ?? {};
+  const inputsOf = (c: CriterionResult): InputUsed[] =>
+    c.inputs.flatMap((ref) => own[ref] ?? described.household[ref] ?? []);
+  const parametersOf = (c: CriterionResult): ParameterUsed[] =>
+    c.parameters.flatMap((name) => parameterValues[name] ?? []);
   return (
     <div data-testid={`explain-${result.policyId}-${result.subject}`}>
       {result.exception && (
@@ -45,7 +66,7 @@ function Explanation({ result }: { result: PolicyResult }) {
               {c.inputs.length > 0 && (
                 <Typography.Text type="secondary">
                   {t('inputsUsed')}：
-                  {c.inputs
+                  {inputsOf(c)
                     .map(
                       (i) =>
                         `${label(i.label)} ${valueText(i.value)}${i.unit ? i.unit : ''}${
@@ -60,7 +81,7 @@ function Explanation({ result }: { result: PolicyResult }) {
               {c.parameters.length > 0 && (
                 <Typography.Text type="secondary">
                   {t('parametersUsed')}：
-                  {c.parameters
+                  {parametersOf(c)
                     .map(
                       (p) =>
                         `${label(p.label)} ${valueText(p.value)}${p.unit}（${p.region === 'CN' ? t('national') : (p.region ?? '—')}，${p.from ?? '—'}${
@@ -128,7 +149,10 @@ export function MatchResults({ match, loading }: { match: PolicyMatch | null; lo
         dataSource={rows}
         data-testid="match-table"
         pagination={{ pageSize: 30, showSizeChanger: false }}
-        expandable={{ expandedRowRender: (r) => <Explanation result={r} /> }}
+        expandable={{
+          expandedRowRender: (r) =>
+            match && <Explanation result={r} inputs={match.inputs} parameters={match.parameters} />,
+        }}
         columns={[
           {
             title: '',
