@@ -11,7 +11,10 @@ export function toValue(v: unknown): Value {
   if (isCelList(v)) return [...v].map(toValue);
   if (isCelMap(v) || v instanceof Map) {
     const out = new Map<string, Value>();
-    for (const [key, value] of v as ReadonlyMap<unknown, unknown>) out.set(String(key), toValue(value));
+    // forEach, not for…of: no [key, value] array per entry (an explanation converts ~300).
+    (v as ReadonlyMap<unknown, unknown>).forEach((value, key) => {
+      out.set(String(key), toValue(value));
+    });
     return out;
   }
   if (Array.isArray(v)) return v.map(toValue);

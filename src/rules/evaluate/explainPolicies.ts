@@ -10,6 +10,7 @@ import type {
   CompiledExpr,
   Label,
   MessageTemplate,
+  Criterion,
   PolicyDefinition,
   PolicyException,
   PolicyOutcome,
@@ -393,6 +394,8 @@ interface Context {
   slots: Value[];
   person: RuleMember | null;
   householdInputs: Record<string, InputUsed>;
+  /** Criteria of person policies that do not read the person, explained once per household. */
+  shared: (CriterionResult | undefined)[];
   /** The current person's inputs (`p.x`); an empty record for household policies. */
   personInputs: Record<string, InputUsed>;
 }
@@ -406,8 +409,20 @@ function missingOf(expr: CompiledExpr, context: Context, withParameters: boolean
   }
   if (withParameters)
     for (const name of expr.parameters)
-      if ((context.plan.parameters[name]?.value ?? null) === null) missing.push(`param.${name}`);
+      if ((context.plan.parameters[name]?.value ?? null) === null) missing.push(parameterRef(name));
   return missing;
+}
+
+const parameterRefs = new Map<string, string>();
+
+/** `param.x`, one string per parameter rather than one per unknown criterion. */
+function parameterRef(name: string): string {
+  let ref = parameterRefs.get(name);
+  if (ref === undefined) {
+    ref = `param.${name}`;
+    parameterRefs.set(name, ref);
+  }
+  return ref;
 }
 
 /** Exceptions from the highest priority down; an unknown one keeps the result open unless every way agrees. */
@@ -467,55 +482,113 @@ function rankMissing(pool: RulePool, open: { name: string; missing: string[] }[]
     .sort((a, b) => b.criteria.length - a.criteria.length || a.ref.localeCompare(b.ref));
 }
 
+/** What explaining one criterion needs that depends only on the pool, worked out once. */
+interface CriterionPlan {
+  criterion: Criterion;
+  inputs: readonly string[];
+  parameters: readonly string[];
+  render: Renderer;
+  /**
+   * Reads the person (`p`) in its test or message. A criterion of a person policy that does not
+   * is the same for every member: it is evaluated once per household and its result shared.
+   */
+  personal: boolean;
+  /** Its index among the pool's shared criteria (for the per-household cache), or -1. */
+  shared: number;
+}
+
+const criterionPlans = new WeakMap<PolicyDefinition, CriterionPlan[]>();
+let sharedCriteria = 0;
+
+function planCriteria(policy: PolicyDefinition, vocabulary: RuleVocabulary): CriterionPlan[] {
+  let plans = criterionPlans.get(policy);
+  if (!plans) {
+    const readsPerson = (e: CompiledExpr) => e.fields.some((f) => f.on === 'p');
+    plans = policy.criteria.map((criterion) => {
+      const personal =
+        readsPerson(criterion.test) ||
+        [...criterion.fail.zh.parts, ...(criterion.fail.en?.parts ?? [])].some(readsPerson);
+      return {
+        criterion,
+        inputs: exprFields(criterion.test, vocabulary).names,
+        parameters: parameterNames(criterion.test),
+        render: renderer(criterion.fail),
+        personal,
+        shared: policy.entity === 'person' && !personal ? sharedCriteria++ : -1,
+      };
+    });
+    criterionPlans.set(policy, plans);
+  }
+  return plans;
+}
+
+function explainCriterion(plan: CriterionPlan, context: Context): CriterionResult {
+  const { slots } = context;
+  const { criterion } = plan;
+  // A comparison's two sides give the distance to the line, and the result itself.
+  let result: Value;
+  let distance: CriterionResult['distance'] = null;
+  const comparison = criterion.comparison;
+  if (comparison) {
+    const l = comparison.left.run(slots);
+    const r = comparison.right.run(slots);
+    result = relate(comparison.operator, l, r);
+    const left = numeric(l);
+    const right = numeric(r);
+    if (left !== undefined && right !== undefined)
+      distance = {
+        left,
+        right,
+        difference: Math.round((left - right) * 100) / 100,
+        operator: comparison.operator,
+      };
+  } else result = criterion.test.run(slots);
+  const state = stateOf(result);
+  return {
+    name: criterion.name,
+    label: criterion.label,
+    state,
+    message: state === 'no' ? plan.render(slots) : null,
+    inputs: plan.inputs,
+    parameters: plan.parameters,
+    distance,
+    missing: state === 'unknown' ? missingOf(criterion.test, context, true) : NONE,
+  };
+}
+
 function explainOne(policy: PolicyDefinition, context: Context): PolicyResult {
-  const { slots, pool } = context;
-  const criteria: CriterionResult[] = [];
+  const { slots, pool, shared } = context;
+  const plans = planCriteria(policy, pool.vocabulary);
+  // Sized once: pushing grew each list's store (a sixth of an explanation's garbage).
+  const criteria = new Array<CriterionResult>(plans.length);
   let no = false;
   let open = false;
-  for (const criterion of policy.criteria) {
-    // A comparison's two sides give the distance to the line, and the result itself.
-    let result: Value;
-    let distance: CriterionResult['distance'] = null;
-    const comparison = criterion.comparison;
-    if (comparison) {
-      const l = comparison.left.run(slots);
-      const r = comparison.right.run(slots);
-      result = relate(comparison.operator, l, r);
-      const left = numeric(l);
-      const right = numeric(r);
-      if (left !== undefined && right !== undefined)
-        distance = {
-          left,
-          right,
-          difference: Math.round((left - right) * 100) / 100,
-          operator: comparison.operator,
-        };
-    } else result = criterion.test.run(slots);
-    const state = stateOf(result);
-    if (state === 'no') no = true;
-    else if (state === 'unknown') open = true;
-    criteria.push({
-      name: criterion.name,
-      label: criterion.label,
-      state,
-      message: state === 'no' ? renderer(criterion.fail)(slots) : null,
-      inputs: exprFields(criterion.test, pool.vocabulary).names,
-      parameters: parameterNames(criterion.test),
-      distance,
-      missing: state === 'unknown' ? missingOf(criterion.test, context, true) : NONE,
-    });
+  for (let i = 0; i < plans.length; i++) {
+    const plan = plans[i] as CriterionPlan;
+    let explained: CriterionResult | undefined;
+    if (plan.shared >= 0) {
+      // The same for every member; shared objects are read-only like the rest of the result.
+      explained = shared[plan.shared];
+      if (!explained) {
+        explained = explainCriterion(plan, context);
+        shared[plan.shared] = explained;
+      }
+    } else explained = explainCriterion(plan, context);
+    if (explained.state === 'no') no = true;
+    else if (explained.state === 'unknown') open = true;
+    criteria[i] = explained;
   }
   const base: PolicyResultOutcome = no ? 'ineligible' : open ? 'unknown' : 'eligible';
   let outcome: PolicyResultOutcome = base;
   let exception: PolicyException | null = null;
-  const exceptionMissing: { name: string; missing: string[] }[] = [];
+  let exceptionMissing: { name: string; missing: string[] }[] | null = null;
   if (policy.exceptions.length > 0) {
     const states = new Map<PolicyException, CriterionState>();
     for (const e of policy.exceptions) {
       const state = stateOf(e.when.run(slots));
       states.set(e, state);
       if (state === 'unknown')
-        exceptionMissing.push({ name: e.name, missing: missingOf(e.when, context, false) });
+        (exceptionMissing ??= []).push({ name: e.name, missing: missingOf(e.when, context, false) });
     }
     ({ outcome, exception } = decide(exceptionLevels(policy), 0, states, base));
   }
@@ -535,7 +608,10 @@ function explainOne(policy: PolicyDefinition, context: Context): PolicyResult {
   const receivingResult = policy.enrolment?.run(slots);
   const receiving = policy.enrolment ? (typeof receivingResult === 'boolean' ? receivingResult : null) : null;
 
-  const missing = outcome === 'unknown' ? rankMissing(pool, [...criteria, ...exceptionMissing]) : NO_MISSING;
+  const missing =
+    outcome === 'unknown'
+      ? rankMissing(pool, exceptionMissing ? [...criteria, ...exceptionMissing] : criteria)
+      : NO_MISSING;
 
   return {
     policyId: policy.id,
@@ -615,6 +691,7 @@ export function explainSubject(
     slots,
     person: null,
     householdInputs: household,
+    shared: [],
     personInputs: NO_INPUTS,
   };
   const groups = {
