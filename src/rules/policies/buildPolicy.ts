@@ -51,6 +51,7 @@ const POLICY_KEYS = [
   'exceptions',
   'amount',
   'enrolment',
+  'phase_out',
   'cases',
 ];
 const RESERVED = new Set(['p', 'h', 'members', 'param', 'as_of', 'region']);
@@ -439,6 +440,18 @@ export function buildPolicy(source: YamlSource, context: PolicyBuildContext): Po
     probeType(['enrolment'], enrolment, 'boolean', '已享受判断 enrolment ');
   }
 
+  let phaseOut: string | null = null;
+  if (data.phase_out !== undefined) {
+    if (typeof data.phase_out !== 'string' || !ID.test(data.phase_out))
+      fail(
+        ['phase_out'],
+        'phase_out 应为另一条政策的 id（如 dibao_phase_out）：符合它时，已享受本政策但不再符合的家庭仍在渐退期内，不列入复核',
+      );
+    else if (!enrolment)
+      fail(['phase_out'], 'phase_out 需要 enrolment（已享受判断）：渐退只对已享受的家庭有意义');
+    else phaseOut = data.phase_out;
+  }
+
   const cases = buildCases(source, data.cases, entity, persons === 'deceased', fail);
   if (cases.length < context.minCases)
     fail(
@@ -460,6 +473,7 @@ export function buildPolicy(source: YamlSource, context: PolicyBuildContext): Po
     exceptions,
     amount,
     enrolment,
+    phaseOut,
     cases,
     file,
     line: 1,

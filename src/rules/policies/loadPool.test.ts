@@ -186,6 +186,18 @@ describe('loadPool', () => {
     expect(refusal(broken('entity: household\n', 'entity: household\npersons: dead\n'))).toMatch(
       /persons 应为 living（在世成员，默认）或 deceased/,
     );
+    // phase_out names another policy of the pool, of the same entity.
+    expect(refusal(broken('entity: household\n', 'entity: household\nphase_out: no_such_policy\n'))).toMatch(
+      /phase_out 需要 enrolment/,
+    );
+    expect(
+      refusal(
+        broken(
+          'entity: household\n',
+          `entity: household\nenrolment: "'dibao' in h.assistance_types"\nphase_out: no_such_policy\n`,
+        ),
+      ),
+    ).toMatch(/^assistance_policy\/test_aid\.yaml:1: phase_out 指向的政策 no_such_policy 不存在/);
     const conflicting = POLICY.replace(
       'amount:\n',
       `  - name: prisoner

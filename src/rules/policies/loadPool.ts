@@ -85,6 +85,17 @@ export function loadPool(
     byId.set(policy.id, relative);
     policies.push(policy);
   }
+  for (const policy of policies) {
+    const target = policy.phaseOut;
+    if (target === null) continue;
+    const other = policies.find((p) => p.id === target);
+    if (!other)
+      throw new Error(`${policy.file}:1: phase_out 指向的政策 ${target} 不存在；请写政策库中某条政策的 id`);
+    if (other.entity !== policy.entity)
+      throw new Error(
+        `${policy.file}:1: phase_out 指向的政策 ${target} 的对象（${other.entity}）与本政策（${policy.entity}）不同`,
+      );
+  }
   for (const full of yamlFiles(parametersDir)) hash.update(path.basename(full)).update(fs.readFileSync(full));
   hash.update(portrait.version);
   return { policies, parameters, vocabulary, version: hash.digest('hex').slice(0, 16) };

@@ -108,6 +108,11 @@ export interface PolicyDefinition {
   amount: PolicyAmount | null;
   /** True when the household (or person) already receives it. */
   enrolment: CompiledExpr | null;
+  /**
+   * The policy that continues this one for a household that receives it but no longer qualifies
+   * (dibao → dibao_phase_out): while that one is eligible, discovery raises no review.
+   */
+  phaseOut: string | null;
   cases: PolicyCase[];
   file: string;
   line: number;
