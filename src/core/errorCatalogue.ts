@@ -72,6 +72,8 @@ export const errorCatalogue = {
   PORTRAIT_TAG_NOT_FOUND: { status: 404, zh: '没有画像标签 {code}', en: 'No portrait tag {code}' },
   POLICY_NOT_FOUND: { status: 404, zh: '政策库中没有政策 {id}', en: 'No policy {id} in the pool' },
   PARAMETER_NOT_FOUND: { status: 404, zh: '没有参数 {name}', en: 'No parameter {name}' },
+  FINDING_NOT_FOUND: { status: 404, zh: '找不到该线索', en: 'Finding not found' },
+  SCREENING_RUN_NOT_FOUND: { status: 404, zh: '找不到该次筛查', en: 'Screening run not found' },
   POLICY_POOL_INVALID: {
     status: 422,
     zh: '政策库有错误，仍使用上一版本（{version}）：{message}',
@@ -278,6 +280,21 @@ export const errorCatalogue = {
     status: 403,
     zh: '只能导入本部门（{department}）的数据',
     en: 'You may only import your own department’s feeds ({department})',
+  },
+  SCREENING_IN_PROGRESS: {
+    status: 409,
+    zh: '已有一次政策筛查正在进行（{startedAt}开始），请等待其完成',
+    en: 'A screening run is already in progress (started {startedAt}); wait for it to finish',
+  },
+  FINDING_TRANSITION_INVALID: {
+    status: 409,
+    zh: '线索当前为“{status}”，不能{action}',
+    en: 'The finding is {status}; it cannot be {action}',
+  },
+  FINDING_RESOLUTION_REQUIRED: {
+    status: 400,
+    zh: '办结线索需要说明结果：已纳入保障、核实后不符合或本人放弃',
+    en: 'Resolving a finding needs an outcome: enrolled, not eligible after checking, or declined',
   },
   IMPORT_IN_PROGRESS: {
     status: 409,

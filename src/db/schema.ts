@@ -31,6 +31,9 @@ export interface Database {
   portrait_tags: PortraitTagTable;
   portrait_refresh: PortraitRefreshTable;
   person_merges: PersonMergeTable;
+  screening_runs: ScreeningRunTable;
+  findings: FindingTable;
+  finding_events: FindingEventTable;
 }
 
 export type AreaLevel = 'province' | 'city' | 'county' | 'township' | 'village';
@@ -378,4 +381,66 @@ export interface PersonMergeTable {
   split_by: string | null;
   split_at: string | null;
   split_reason: string | null;
+}
+
+/** A screening run (issue 6): every household of an area against the pool, and what it changed. */
+export interface ScreeningRunTable {
+  id: string;
+  trigger: 'scheduled' | 'manual' | 'incremental';
+  status: 'running' | 'completed' | 'failed';
+  area_code: string | null;
+  as_of: string;
+  pool_version: string;
+  data_version: string;
+  started_by: string;
+  started_at: string;
+  finished_at: string | null;
+  households_total: number;
+  households_done: number;
+  results: number;
+  findings_new: number;
+  findings_changed: number;
+  findings_superseded: number;
+  findings_current: number;
+  error: string | null;
+}
+
+export type FindingKind = 'gap' | 'review' | 'watch';
+export type FindingStatus = 'new' | 'assigned' | 'resolved' | 'superseded';
+export type FindingResolution = 'enrolled' | 'not_eligible' | 'declined';
+
+/** A finding: one household (or member) and one policy, stable across runs, with a lifecycle. */
+export interface FindingTable {
+  id: string;
+  household_id: string;
+  policy_id: string;
+  subject: string;
+  area_code: string;
+  kind: FindingKind;
+  status: FindingStatus;
+  resolution: FindingResolution | null;
+  assigned_to: string | null;
+  amount: number | null;
+  amount_period: string | null;
+  explanation_json: string;
+  pool_version: string;
+  data_version: string;
+  first_run_id: string;
+  last_run_id: string;
+  first_seen_at: string;
+  last_seen_at: string;
+  updated_at: string;
+}
+
+export interface FindingEventTable {
+  id: Generated<number>;
+  finding_id: string;
+  at: string;
+  actor: string;
+  run_id: string | null;
+  action: 'found' | 'changed' | 'assigned' | 'resolved' | 'superseded' | 'reappeared' | 'reopened';
+  from_status: FindingStatus | null;
+  to_status: FindingStatus;
+  kind: FindingKind;
+  note: string | null;
 }

@@ -12,6 +12,7 @@ import { registerAuthRoutes } from '../access/auth/authRoutes.ts';
 import { registerIngestRoutes } from '../ingest/ingestRoutes.ts';
 import { registerPortraitRoutes } from '../portrait/portraitRoutes.ts';
 import { registerRuleRoutes } from '../rules/ruleRoutes.ts';
+import { registerDiscoveryRoutes } from '../discovery/discoveryRoutes.ts';
 import { registerAuditRoutes } from '../access/audit/auditRoutes.ts';
 import { registerUserRoutes } from '../access/users/userRoutes.ts';
 import { registerRoleChoiceRoutes } from '../access/users/roleChoiceRoutes.ts';
@@ -130,6 +131,7 @@ export async function buildApp({
       registerIngestRoutes(scope, context);
       registerPortraitRoutes(scope, context);
       registerRuleRoutes(scope, context);
+      registerDiscoveryRoutes(scope, context);
       done();
     },
     { prefix: '/api' },

@@ -10,7 +10,16 @@ export interface AuditRouteConfig {
   /** `entity.verb`, e.g. `person.view`, `person.search`, `area.rename`. */
   action: string;
   subjectType:
-    'person' | 'person_merge' | 'household' | 'hukou_household' | 'area' | 'fact' | 'audit' | 'policy_pool';
+    | 'person'
+    | 'person_merge'
+    | 'household'
+    | 'hukou_household'
+    | 'area'
+    | 'fact'
+    | 'audit'
+    | 'policy_pool'
+    | 'finding'
+    | 'screening_run';
   /** Read the subject id from the path (`:id` or `:code`) or from the response body's `id`. */
   subjectFrom: 'params' | 'response' | 'none';
   /**

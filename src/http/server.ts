@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from './appContext.ts';
 import { buildApp } from './app.ts';
 import { startPortraitRefresher } from '../portrait/portraitRefresher.ts';
+import { startScreeningSchedule } from '../discovery/screeningSchedule.ts';
 
 export interface StartedServer {
   app: FastifyInstance;
@@ -27,6 +28,12 @@ export async function startServer(
   // Only a listening server refreshes in the background; tests and the CLI refresh explicitly.
   const refresher = startPortraitRefresher(context, context.config.portraitRefreshMs, app.log);
   app.addHook('onClose', async () => refresher.stop());
+  // Policy finds people: every household against the pool once a day (issue 6).
+  const schedule = startScreeningSchedule(context, app.log);
+  app.addHook('onClose', () => {
+    schedule.stop();
+    return Promise.resolve();
+  });
   const address = app.server.address();
   const actualPort = typeof address === 'object' && address !== null ? address.port : port;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;

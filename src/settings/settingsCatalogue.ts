@@ -189,6 +189,32 @@ const systemSettings: SettingDefinition[] = [
     min: MINIMUM_RETENTION_MONTHS,
     max: 120,
   },
+  {
+    key: 'discovery.watchMarginPercent',
+    group: 'system',
+    nameZh: '临界线索的幅度（%）',
+    nameEn: 'Margin for watch findings (%)',
+    descriptionZh:
+      '未享受且不符合某项政策、但每个不符合的数值条件都距标准线不超过该百分比的家庭，列为临界线索（如收入高出低保标准不足10%）',
+    descriptionEn:
+      'A household neither receiving nor eligible whose every failed numeric test is within this percentage of its line becomes a watch finding',
+    type: 'integer',
+    defaultValue: 10,
+    min: 1,
+    max: 50,
+  },
+  {
+    key: 'discovery.dailyScreeningHour',
+    group: 'system',
+    nameZh: '每日自动筛查时间（时，北京时间）',
+    nameEn: 'Hour of the daily screening (Beijing time)',
+    descriptionZh: '每天在该整点对全部家庭进行一次政策筛查；设为 -1 则不自动筛查',
+    descriptionEn: 'Every household is screened against the pool once a day at this hour; -1 turns it off',
+    type: 'integer',
+    defaultValue: 2,
+    min: -1,
+    max: 23,
+  },
 ];
 
 export const settingsCatalogue: readonly SettingDefinition[] = [...systemSettings, ...securitySettings];

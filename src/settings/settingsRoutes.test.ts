@@ -44,7 +44,14 @@ describeEachDatabase('settings routes', (getDb) => {
     expect(system.statusCode).toBe(200);
     const items = system.json<{ items: SettingItem[] }>().items;
     expect(items.map((i) => i.key).sort()).toEqual(
-      ['audit.retentionMonths', 'masking.idNumber', 'masking.phone', 'system.name'].sort(),
+      [
+        'audit.retentionMonths',
+        'discovery.dailyScreeningHour',
+        'discovery.watchMarginPercent',
+        'masking.idNumber',
+        'masking.phone',
+        'system.name',
+      ].sort(),
     );
     expect(items.find((i) => i.key === 'masking.idNumber')).toMatchObject({
       group: 'system',

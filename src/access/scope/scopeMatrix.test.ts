@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../../db/testing/eachDatabase.ts';
@@ -30,6 +31,7 @@ interface Resident {
   villageCode: string;
   hukouId: string;
   householdId: string;
+  findingId: string;
 }
 
 type Probe = (r: Resident) => InjectOptions;
@@ -76,7 +78,41 @@ describeEachDatabase('scope matrix', (getDb) => {
         { applicantPersonId: person.id, establishedOn: '2026-11-01', candidates: [] },
         systemScope,
       );
-      return { personId: person.id, idNumber, villageCode, hukouId: hukou.id, householdId: household.id };
+      // A finding on the household, as a screening run would keep it (discovery routes below).
+      const findingId = randomUUID();
+      const at = new Date().toISOString();
+      await db
+        .insertInto('findings')
+        .values({
+          id: findingId,
+          household_id: hukou.id,
+          policy_id: 'dibao',
+          subject: 'household',
+          area_code: villageCode,
+          kind: 'gap',
+          status: 'new',
+          resolution: null,
+          assigned_to: null,
+          amount: 860,
+          amount_period: 'monthly',
+          explanation_json: '{}',
+          pool_version: 'test',
+          data_version: '0',
+          first_run_id: 'test',
+          last_run_id: 'test',
+          first_seen_at: at,
+          last_seen_at: at,
+          updated_at: at,
+        })
+        .execute();
+      return {
+        personId: person.id,
+        idNumber,
+        villageCode,
+        hukouId: hukou.id,
+        householdId: household.id,
+        findingId,
+      };
     };
     residents.own = await make(village.code, 1);
     residents.sameTownship = await make(neighbour.code, 2);
@@ -426,6 +462,19 @@ describeEachDatabase('scope matrix', (getDb) => {
       'refused',
       (r) => ({ method: 'GET', url: `/api/hukou-households/${r.hukouId}/policy-match` }),
     ],
+    // Screening runs are counts, no person or household: every finding viewer sees them.
+    'GET /api/screening-runs': ['public', () => ({ method: 'GET', url: '/api/screening-runs' })],
+    'GET /api/screening-runs/:id': ['public', () => ({ method: 'GET', url: '/api/screening-runs' })],
+    'POST /api/screening-runs': [
+      'refused',
+      (r) => ({ method: 'POST', url: '/api/screening-runs', payload: { areaCode: r.villageCode } }),
+    ],
+    'GET /api/findings': ['list', (r) => ({ method: 'GET', url: `/api/findings?area=${r.villageCode}` })],
+    'GET /api/findings/:id': ['refused', (r) => ({ method: 'GET', url: `/api/findings/${r.findingId}` })],
+    'POST /api/findings/:id/actions': [
+      'refused',
+      (r) => ({ method: 'POST', url: `/api/findings/${r.findingId}/actions`, payload: { action: 'assign' } }),
+    ],
   };
 
   it('covers every registered API route', async () => {
@@ -455,6 +504,14 @@ describeEachDatabase('scope matrix', (getDb) => {
     expect(
       (await asVillage({ method: 'GET', url: `/api/persons/${residents.own.personId}` })).statusCode,
     ).toBe(200);
+    // Their own village's finding, and only that one.
+    expect(
+      (await asVillage({ method: 'GET', url: `/api/findings/${residents.own.findingId}` })).statusCode,
+    ).toBe(200);
+    const findings = await asVillage({ method: 'GET', url: '/api/findings' });
+    expect(findings.json<{ items: { id: string }[] }>().items.map((f) => f.id)).toEqual([
+      residents.own.findingId,
+    ]);
     const county = await asVillage({ method: 'GET', url: '/api/persons?area=371082' });
     expect(county.json<{ items: { id: string }[] }>().items.map((p) => p.id)).toEqual([
       residents.own.personId,

@@ -27,6 +27,9 @@ export const permissionCatalogue = {
   'ingest:link:review': '确认待匹配的记录属于哪个人员',
   'rules:policy:view': '查看政策库、参数与政策匹配结果',
   'rules:policy:manage': '重新加载政策库',
+  'discovery:finding:view': '查看主动发现的线索（缺口、复核、临界）',
+  'discovery:finding:handle': '认领、办结发现线索',
+  'discovery:run:start': '发起政策筛查',
 } as const;
 
 export type Permission = keyof typeof permissionCatalogue;
@@ -113,6 +116,10 @@ export const builtinRoles: RoleDefinition[] = [
       'ingest:import:run',
       'ingest:link:review',
       'rules:policy:manage',
+      'discovery:finding:view',
+      'discovery:finding:handle',
+      // Screening the whole county is the county's.
+      'discovery:run:start',
     ],
     dataScope: 'area_and_below',
   },
@@ -120,14 +127,14 @@ export const builtinRoles: RoleDefinition[] = [
     code: 'township_staff',
     nameZh: '乡镇（街道）工作人员',
     nameEn: 'Township staff',
-    permissions: [...staffRead, ...staffWrite],
+    permissions: [...staffRead, ...staffWrite, 'discovery:finding:view', 'discovery:finding:handle'],
     dataScope: 'area_and_below',
   },
   {
     code: 'village_worker',
     nameZh: '村（社区）工作人员',
     nameEn: 'Village worker',
-    permissions: [...staffRead, ...staffWrite],
+    permissions: [...staffRead, ...staffWrite, 'discovery:finding:view', 'discovery:finding:handle'],
     dataScope: 'area_only',
   },
   {

@@ -12,6 +12,7 @@ import * as m0010 from './0010_ingest_bulk.ts';
 import * as m0011 from './0011_person_merges.ts';
 import * as m0012 from './0012_portrait.ts';
 import * as m0013 from './0013_rules_permissions.ts';
+import * as m0014 from './0014_discovery.ts';
 
 /**
  * Every migration, in order. A static list rather than a folder scan, so migrations run the
@@ -31,4 +32,5 @@ export const migrations: Record<string, Migration> = {
   '0011_person_merges': m0011,
   '0012_portrait': m0012,
   '0013_rules_permissions': m0013,
+  '0014_discovery': m0014,
 };

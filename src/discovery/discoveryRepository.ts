@@ -1,0 +1,217 @@
+import type { Insertable, Kysely, Updateable } from 'kysely';
+import { areaCodesWithin } from '../areas/areaRepository.ts';
+import { inScope, type DataScopeFilter } from '../access/scope/dataScope.ts';
+import type {
+  Database,
+  FindingEventTable,
+  FindingKind,
+  FindingStatus,
+  FindingTable,
+  ScreeningRunTable,
+} from '../db/schema.ts';
+import { insertChunked } from '../registry/insertChunked.ts';
+import type { FindingChanges, StoredFinding } from './planFindingChanges.ts';
+
+/** Screening runs, findings and their events: the only code of discovery that touches Kysely. */
+
+export async function insertRun(db: Kysely<Database>, run: ScreeningRunTable): Promise<void> {
+  await db.insertInto('screening_runs').values(run).execute();
+}
+
+export async function updateRun(
+  db: Kysely<Database>,
+  id: string,
+  change: Updateable<ScreeningRunTable>,
+): Promise<void> {
+  await db.updateTable('screening_runs').set(change).where('id', '=', id).execute();
+}
+
+export async function findRun(db: Kysely<Database>, id: string): Promise<ScreeningRunTable | undefined> {
+  return db.selectFrom('screening_runs').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function listRuns(db: Kysely<Database>, limit: number): Promise<ScreeningRunTable[]> {
+  return db.selectFrom('screening_runs').selectAll().orderBy('started_at', 'desc').limit(limit).execute();
+}
+
+export async function latestRun(
+  db: Kysely<Database>,
+  trigger?: ScreeningRunTable['trigger'],
+): Promise<ScreeningRunTable | undefined> {
+  let query = db.selectFrom('screening_runs').selectAll();
+  if (trigger) query = query.where('trigger', '=', trigger);
+  return query.orderBy('started_at', 'desc').limit(1).executeTakeFirst();
+}
+
+/** The registry's version as a run reads it: the highest fact id (facts are only ever added). */
+export async function dataVersion(db: Kysely<Database>): Promise<string> {
+  const row = await db
+    .selectFrom('facts')
+    .select((eb) => eb.fn.max('id').as('max'))
+    .executeTakeFirst();
+  return String(row?.max ?? 0);
+}
+
+/** The hukou households a run screens: all, those of an area's subtree, or the ones named. */
+export async function householdsToScreen(
+  db: Kysely<Database>,
+  areaCode: string | null,
+  ids: string[] | null,
+): Promise<{ id: string; area_code: string }[]> {
+  let query = db.selectFrom('hukou_households').select(['id', 'area_code']);
+  if (areaCode) query = query.where('area_code', 'in', areaCodesWithin(db, areaCode));
+  if (ids) {
+    if (ids.length === 0) return [];
+    const out: { id: string; area_code: string }[] = [];
+    for (let i = 0; i < ids.length; i += 500)
+      out.push(...(await query.where('id', 'in', ids.slice(i, i + 500)).execute()));
+    return out;
+  }
+  return query.orderBy('id').execute();
+}
+
+export async function findingsOfHouseholds(
+  db: Kysely<Database>,
+  householdIds: string[],
+): Promise<StoredFinding[]> {
+  if (householdIds.length === 0) return [];
+  return db
+    .selectFrom('findings')
+    .select(['id', 'household_id', 'policy_id', 'subject', 'kind', 'status', 'amount'])
+    .where('household_id', 'in', householdIds)
+    .execute();
+}
+
+/** One chunk's changes and the run's progress, in one transaction. */
+export async function applyFindingChanges(
+  db: Kysely<Database>,
+  changes: FindingChanges,
+  runId: string,
+  progress: Updateable<ScreeningRunTable>,
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await insertChunked(trx, 'findings', changes.inserts, 40);
+    for (const { id, change } of changes.updates)
+      await trx.updateTable('findings').set(change).where('id', '=', id).execute();
+    await insertChunked(trx, 'finding_events', changes.events, 80);
+    await trx.updateTable('screening_runs').set(progress).where('id', '=', runId).execute();
+  });
+}
+
+export interface FindingFilter {
+  kind?: FindingKind;
+  status?: FindingStatus | 'open';
+  policyId?: string;
+  areaCode?: string;
+  householdId?: string;
+}
+
+const findingColumns = [
+  'findings.id',
+  'findings.household_id',
+  'findings.policy_id',
+  'findings.subject',
+  'findings.area_code',
+  'findings.kind',
+  'findings.status',
+  'findings.resolution',
+  'findings.assigned_to',
+  'findings.amount',
+  'findings.amount_period',
+  'findings.first_seen_at',
+  'findings.last_seen_at',
+  'findings.updated_at',
+  'hukou_households.hukou_number',
+  'persons.name as person_name',
+] as const;
+
+/** Findings in the caller's scope, filtered, newest first, with the household's number and the member's name. */
+export async function listFindings(
+  db: Kysely<Database>,
+  scope: DataScopeFilter,
+  filter: FindingFilter,
+  limit: number,
+  offset: number,
+) {
+  let base = db
+    .selectFrom('findings')
+    .innerJoin('hukou_households', 'hukou_households.id', 'findings.household_id')
+    .leftJoin('persons', 'persons.id', 'findings.subject')
+    .where(inScope(db, 'findings.area_code', scope));
+  if (filter.kind) base = base.where('findings.kind', '=', filter.kind);
+  if (filter.status === 'open') base = base.where('findings.status', 'in', ['new', 'assigned']);
+  else if (filter.status) base = base.where('findings.status', '=', filter.status);
+  if (filter.policyId) base = base.where('findings.policy_id', '=', filter.policyId);
+  if (filter.householdId) base = base.where('findings.household_id', '=', filter.householdId);
+  if (filter.areaCode) base = base.where('findings.area_code', 'in', areaCodesWithin(db, filter.areaCode));
+  const rows = await base
+    .select(findingColumns)
+    .orderBy('findings.first_seen_at', 'desc')
+    .orderBy('findings.id')
+    .limit(limit)
+    .offset(offset)
+    .execute();
+  const total = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return { rows, total: total.n };
+}
+
+/** Counts of findings in scope by kind and status (the list's summary). */
+export async function countFindings(db: Kysely<Database>, scope: DataScopeFilter) {
+  const rows = await db
+    .selectFrom('findings')
+    .select(['kind', 'status', (eb) => eb.fn.countAll<number>().as('n')])
+    .where(inScope(db, 'findings.area_code', scope))
+    .groupBy(['kind', 'status'])
+    .execute();
+  return rows.map((r) => ({ kind: r.kind, status: r.status, n: r.n }));
+}
+
+export async function findFinding(db: Kysely<Database>, id: string, scope: DataScopeFilter) {
+  return db
+    .selectFrom('findings')
+    .innerJoin('hukou_households', 'hukou_households.id', 'findings.household_id')
+    .leftJoin('persons', 'persons.id', 'findings.subject')
+    .select([
+      ...findingColumns,
+      'findings.explanation_json',
+      'findings.pool_version',
+      'findings.data_version',
+    ])
+    .where('findings.id', '=', id)
+    .where(inScope(db, 'findings.area_code', scope))
+    .executeTakeFirst();
+}
+
+export async function findingEvents(db: Kysely<Database>, findingId: string) {
+  return db
+    .selectFrom('finding_events')
+    .leftJoin('users', 'users.id', 'finding_events.actor')
+    .select([
+      'finding_events.id',
+      'finding_events.at',
+      'finding_events.actor',
+      'users.display_name as actor_name',
+      'finding_events.run_id',
+      'finding_events.action',
+      'finding_events.from_status',
+      'finding_events.to_status',
+      'finding_events.kind',
+      'finding_events.note',
+    ])
+    .where('finding_id', '=', findingId)
+    .orderBy('finding_events.id')
+    .execute();
+}
+
+/** A staff action: the finding's new status and its event, together. */
+export async function changeFinding(
+  db: Kysely<Database>,
+  id: string,
+  change: Updateable<FindingTable>,
+  event: Insertable<FindingEventTable>,
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable('findings').set(change).where('id', '=', id).execute();
+    await trx.insertInto('finding_events').values(event).execute();
+  });
+}

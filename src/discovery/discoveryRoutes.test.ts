@@ -1,0 +1,166 @@
+import fs from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeEachDatabase } from '../db/testing/eachDatabase.ts';
+import { buildTestApp, injectAs, signIn, testContext } from '../http/testing/buildTestApp.ts';
+import { AppError } from '../core/appError.ts';
+import { startScreening } from './screeningRun.ts';
+import { importGeneratedCounty } from '../ingest/testing/importGeneratedCounty.ts';
+import { findAuditRecords } from '../access/audit/auditRepository.ts';
+import { flushAudit } from '../access/audit/auditWriter.ts';
+import type { ErrorBody } from '../http/errorHandler.ts';
+import type { FindingExplanation } from './findingRules.ts';
+
+const asOf = '2026-11-01';
+
+interface Run {
+  id: string;
+  status: string;
+  householdsTotal: number;
+  householdsDone: number;
+  results: number;
+  findingsNew: number;
+  findingsChanged: number;
+  findingsSuperseded: number;
+  findingsCurrent: number;
+  error: string | null;
+}
+interface Finding {
+  id: string;
+  householdId: string;
+  hukouNumber: string;
+  policyId: string;
+  policyName: { zh: string };
+  subject: string;
+  areaCode: string;
+  kind: string;
+  status: string;
+  resolution: string | null;
+}
+
+describeEachDatabase('discovery routes', (getDb) => {
+  let app: FastifyInstance;
+  let dir: string;
+  beforeAll(async () => {
+    dir = await importGeneratedCounty(getDb(), { households: 120, seed: 7, referenceDate: asOf });
+    app = await buildTestApp(getDb());
+  }, 120_000);
+  afterAll(async () => {
+    await app.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** Starts a run and polls it to the end, as the console does. */
+  const screen = async (): Promise<Run> => {
+    const started = await app.inject({ method: 'POST', url: '/api/screening-runs', payload: { asOf } });
+    expect(started.statusCode, started.body).toBe(202);
+    const { id } = started.json<Run>();
+    for (;;) {
+      const run = (await app.inject({ method: 'GET', url: `/api/screening-runs/${id}` })).json<Run>();
+      if (run.status !== 'running') return run;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
+
+  it('screens every household, keeps findings with their explanation, and a second run changes nothing', async () => {
+    const households = await getDb().db.selectFrom('hukou_households').select('id').execute();
+    const first = await screen();
+    expect(first).toMatchObject({ status: 'completed', error: null, householdsTotal: households.length });
+    expect(first.householdsDone).toBe(households.length);
+    expect(first.results).toBeGreaterThan(households.length * 100);
+    expect(first.findingsNew).toBeGreaterThan(0);
+    // Every finding of a first run is new and current.
+    expect(first.findingsCurrent).toBe(first.findingsNew);
+    const all = (await app.inject({ method: 'GET', url: '/api/findings?limit=200' })).json<{
+      items: Finding[];
+      total: number;
+      counts: { kind: string; status: string; n: number }[];
+    }>();
+    expect(all.total).toBe(first.findingsNew);
+    expect(all.counts.reduce((n, c) => n + c.n, 0)).toBe(first.findingsNew);
+    expect(new Set(all.items.map((f) => f.kind))).toContain('gap');
+    expect(all.items.every((f) => f.status === 'new' && /^\d+$/.test(f.hukouNumber))).toBe(true);
+
+    // A gap's explanation: the policy result, its criteria and the inputs and parameters they cite.
+    const gap = all.items.find((f) => f.kind === 'gap');
+    const detail = (await app.inject({ method: 'GET', url: `/api/findings/${gap?.id ?? ''}` })).json<
+      Finding & { explanation: FindingExplanation; events: { action: string; toStatus: string }[] }
+    >();
+    expect(detail.explanation.result.policyId).toBe(gap?.policyId);
+    expect(detail.explanation.result.outcome).toBe('eligible');
+    const cited = detail.explanation.result.criteria.flatMap((c) => c.inputs);
+    expect(cited.every((ref) => ref in detail.explanation.inputs)).toBe(true);
+    expect(detail.events.map((e) => [e.action, e.toStatus])).toEqual([['found', 'new']]);
+    await flushAudit(getDb().db);
+    const audits = await findAuditRecords(getDb().db, { action: 'discovery.finding.view', limit: 5 });
+    expect(audits.some((a) => a.subject_id === gap?.id)).toBe(true);
+
+    // The same data again: the same findings (same ids), nothing new, changed or superseded.
+    const second = await screen();
+    expect(second).toMatchObject({
+      status: 'completed',
+      findingsNew: 0,
+      findingsChanged: 0,
+      findingsSuperseded: 0,
+      findingsCurrent: first.findingsCurrent,
+    });
+    const again = (await app.inject({ method: 'GET', url: '/api/findings?limit=200' })).json<{
+      items: Finding[];
+    }>();
+    expect(again.items.map((f) => f.id).sort()).toEqual(all.items.map((f) => f.id).sort());
+  });
+
+  it('claims and resolves a finding through its lifecycle, refusing what does not follow', async () => {
+    const [finding] = (
+      await app.inject({ method: 'GET', url: '/api/findings?kind=gap&status=open&limit=1' })
+    ).json<{ items: Finding[] }>().items;
+    const act = (payload: Record<string, unknown>) =>
+      app.inject({ method: 'POST', url: `/api/findings/${finding?.id ?? ''}/actions`, payload });
+    expect((await act({ action: 'assign' })).json<Finding>().status).toBe('assigned');
+    const unexplained = await act({ action: 'resolve' });
+    expect(unexplained.statusCode).toBe(400);
+    expect(unexplained.json<ErrorBody>().error.code).toBe('FINDING_RESOLUTION_REQUIRED');
+    const resolved = (
+      await act({ action: 'resolve', resolution: 'enrolled', note: '已纳入低保' })
+    ).json<Finding>();
+    expect(resolved).toMatchObject({ status: 'resolved', resolution: 'enrolled' });
+    const twice = await act({ action: 'resolve', resolution: 'declined' });
+    expect(twice.statusCode).toBe(409);
+    expect(twice.json<ErrorBody>().error.code).toBe('FINDING_TRANSITION_INVALID');
+    // A run does not undo what staff decided.
+    await screen();
+    const after = (await app.inject({ method: 'GET', url: `/api/findings/${finding?.id ?? ''}` })).json<
+      Finding & { events: { action: string; note: string | null }[] }
+    >();
+    expect(after.status).toBe('resolved');
+    expect(after.events.map((e) => e.action)).toEqual(['found', 'assigned', 'resolved']);
+    expect(after.events[2]?.note).toBe('enrolled：已纳入低保');
+  });
+
+  it('runs one screening at a time, and shows a village worker only their village', async () => {
+    // Two starts at once (the second before the first has written anything): one runs, the
+    // other is refused with the code the API answers 409 with.
+    const context = testContext(getDb());
+    const [first, second] = await Promise.allSettled([
+      startScreening(context, { trigger: 'manual', startedBy: 'test', asOf }),
+      startScreening(context, { trigger: 'manual', startedBy: 'test', asOf }),
+    ]);
+    expect(first.status).toBe('fulfilled');
+    expect(second.status === 'rejected' && second.reason instanceof AppError && second.reason.code).toBe(
+      'SCREENING_IN_PROGRESS',
+    );
+    if (first.status === 'fulfilled') expect((await first.value.done).status).toBe('completed');
+    const village = injectAs(app, await signIn(app, 'village'));
+    const seen = (await village({ method: 'GET', url: '/api/findings?limit=200' })).json<{
+      items: Finding[];
+    }>();
+    const all = (await app.inject({ method: 'GET', url: '/api/findings?limit=200' })).json<{
+      items: Finding[];
+    }>();
+    const villages = new Set(seen.items.map((f) => f.areaCode));
+    expect(villages.size).toBeLessThanOrEqual(1);
+    expect(seen.items.length).toBeLessThan(all.items.length);
+    // A village worker may not start a county's screening.
+    expect((await village({ method: 'POST', url: '/api/screening-runs', payload: {} })).statusCode).toBe(403);
+  });
+});

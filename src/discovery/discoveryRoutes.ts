@@ -1,0 +1,395 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../http/appContext.ts';
+import { AppError } from '../core/appError.ts';
+import { requestScope } from '../http/accessHook.ts';
+import { requireAreaInScope } from '../access/scope/requireAreaInScope.ts';
+import type { FindingKind, FindingResolution, FindingStatus } from '../db/schema.ts';
+import { date, labelSchema, pagingProperties, uuidParams } from '../registry/registrySchemas.ts';
+import { policyCategories } from '../rules/policies/policyDefinition.ts';
+import { nextStatus, resolutions, type FindingAction } from './findingLifecycle.ts';
+import {
+  changeFinding,
+  countFindings,
+  findFinding,
+  findingEvents,
+  findRun,
+  listFindings,
+  listRuns,
+} from './discoveryRepository.ts';
+import { runInProgress, startScreening } from './screeningRun.ts';
+
+const open = { type: 'object', additionalProperties: true } as const;
+const kinds: FindingKind[] = ['gap', 'review', 'watch'];
+const statuses: FindingStatus[] = ['new', 'assigned', 'resolved', 'superseded'];
+
+const runSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    trigger: { type: 'string', enum: ['scheduled', 'manual', 'incremental'] },
+    status: { type: 'string', enum: ['running', 'completed', 'failed'] },
+    areaCode: { type: ['string', 'null'] },
+    asOf: { type: 'string' },
+    poolVersion: { type: 'string' },
+    dataVersion: { type: 'string' },
+    startedBy: { type: 'string' },
+    startedAt: { type: 'string' },
+    finishedAt: { type: ['string', 'null'] },
+    householdsTotal: { type: 'integer' },
+    householdsDone: { type: 'integer' },
+    results: { type: 'integer' },
+    findingsNew: { type: 'integer' },
+    findingsChanged: { type: 'integer' },
+    findingsSuperseded: { type: 'integer' },
+    findingsCurrent: { type: 'integer' },
+    error: { type: ['string', 'null'] },
+  },
+} as const;
+
+const findingSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    householdId: { type: 'string' },
+    hukouNumber: { type: 'string' },
+    policyId: { type: 'string' },
+    policyName: labelSchema,
+    department: { type: 'string' },
+    subject: { type: 'string' },
+    personName: { type: ['string', 'null'] },
+    areaCode: { type: 'string' },
+    kind: { type: 'string', enum: kinds },
+    status: { type: 'string', enum: statuses },
+    resolution: { type: ['string', 'null'] },
+    assignedTo: { type: ['string', 'null'] },
+    amount: { type: ['number', 'null'] },
+    amountPeriod: { type: ['string', 'null'] },
+    firstSeenAt: { type: 'string' },
+    lastSeenAt: { type: 'string' },
+    updatedAt: { type: 'string' },
+  },
+} as const;
+
+type RunRow = NonNullable<Awaited<ReturnType<typeof findRun>>>;
+const toRun = (r: RunRow) => ({
+  id: r.id,
+  trigger: r.trigger,
+  status: r.status,
+  areaCode: r.area_code,
+  asOf: r.as_of,
+  poolVersion: r.pool_version,
+  dataVersion: r.data_version,
+  startedBy: r.started_by,
+  startedAt: r.started_at,
+  finishedAt: r.finished_at,
+  householdsTotal: r.households_total,
+  householdsDone: r.households_done,
+  results: r.results,
+  findingsNew: r.findings_new,
+  findingsChanged: r.findings_changed,
+  findingsSuperseded: r.findings_superseded,
+  findingsCurrent: r.findings_current,
+  error: r.error,
+});
+
+/** Discovery (issue 6): screening runs, and the findings they keep — gaps, reviews, watches. */
+export function registerDiscoveryRoutes(app: FastifyInstance, context: AppContext): void {
+  const { db } = context;
+  const policyOf = (id: string) => context.rules.pool.policies.find((p) => p.id === id);
+  type FindingRow = Awaited<ReturnType<typeof listFindings>>['rows'][number];
+  const toFinding = (f: FindingRow) => ({
+    id: f.id,
+    householdId: f.household_id,
+    hukouNumber: f.hukou_number,
+    policyId: f.policy_id,
+    policyName: policyOf(f.policy_id)?.name ?? { zh: f.policy_id, en: f.policy_id },
+    department: policyOf(f.policy_id)?.department ?? '',
+    subject: f.subject,
+    personName: f.person_name ?? null,
+    areaCode: f.area_code,
+    kind: f.kind,
+    status: f.status,
+    resolution: f.resolution,
+    assignedTo: f.assigned_to,
+    amount: f.amount,
+    amountPeriod: f.amount_period,
+    firstSeenAt: f.first_seen_at,
+    lastSeenAt: f.last_seen_at,
+    updatedAt: f.updated_at,
+  });
+
+  app.post<{ Body: { areaCode?: string; asOf?: string } }>(
+    '/screening-runs',
+    {
+      config: {
+        access: 'discovery:run:start',
+        audit: { action: 'discovery.run.start', subjectType: 'screening_run', subjectFrom: 'response' },
+      },
+      schema: {
+        tags: ['discovery'],
+        summary:
+          '发起政策筛查：辖区内每户对照政策库 — Start a screening run: every household in scope against the pool',
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            areaCode: {
+              type: 'string',
+              format: 'area-code',
+              description: '筛查该区划及以下（默认本人辖区）',
+            },
+            asOf: { ...date, description: '按此日期筛查（默认今天）' },
+          },
+        },
+        response: { 202: runSchema },
+      },
+    },
+    async (request, reply) => {
+      const scope = requestScope(request);
+      let areaCode = request.body.areaCode ?? null;
+      if (areaCode) await requireAreaInScope(db, 'body.areaCode', areaCode, scope);
+      else if (scope.kind === 'within' || scope.kind === 'only') areaCode = scope.areaCode;
+      const { run, done } = await startScreening(context, {
+        trigger: 'manual',
+        startedBy: request.principal?.userId ?? 'unknown',
+        areaCode,
+        ...(request.body.asOf ? { asOf: request.body.asOf } : {}),
+      });
+      done.catch((error: unknown) => {
+        request.log.error({ err: error }, 'screening run failed');
+      });
+      return reply.status(202).send(toRun(run));
+    },
+  );
+
+  app.get<{ Querystring: { limit?: number } }>(
+    '/screening-runs',
+    {
+      config: { access: 'discovery:finding:view' },
+      schema: {
+        tags: ['discovery'],
+        summary: '政策筛查记录 — Screening runs, newest first',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 } },
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              items: { type: 'array', items: runSchema },
+              running: { type: ['string', 'null'] },
+            },
+          },
+        },
+      },
+    },
+    async (request) => ({
+      items: (await listRuns(db, request.query.limit ?? 20)).map(toRun),
+      running: runInProgress()?.id ?? null,
+    }),
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/screening-runs/:id',
+    {
+      config: { access: 'discovery:finding:view' },
+      schema: {
+        tags: ['discovery'],
+        summary: '一次政策筛查的进度与结果 — One screening run: progress and counts',
+        params: uuidParams,
+        response: { 200: runSchema },
+      },
+    },
+    async (request) => {
+      const run = await findRun(db, request.params.id);
+      if (!run) throw new AppError('SCREENING_RUN_NOT_FOUND');
+      return toRun(run);
+    },
+  );
+
+  app.get<{
+    Querystring: {
+      kind?: FindingKind;
+      status?: FindingStatus | 'open';
+      policyId?: string;
+      area?: string;
+      householdId?: string;
+      limit?: number;
+      offset?: number;
+    };
+  }>(
+    '/findings',
+    {
+      config: {
+        access: 'discovery:finding:view',
+        audit: { action: 'discovery.finding.search', subjectType: 'finding', subjectFrom: 'none' },
+      },
+      schema: {
+        tags: ['discovery'],
+        summary: '主动发现的线索（辖区内）— Findings in scope: gaps, reviews, watches',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            kind: { type: 'string', enum: kinds },
+            status: { type: 'string', enum: [...statuses, 'open'] },
+            policyId: { type: 'string', maxLength: 64 },
+            area: { type: 'string', format: 'area-code', description: '该区划及以下' },
+            householdId: { type: 'string', format: 'uuid' },
+            ...pagingProperties,
+          },
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              items: { type: 'array', items: findingSchema },
+              total: { type: 'integer' },
+              counts: { type: 'array', items: open },
+              categories: { type: 'object', additionalProperties: labelSchema },
+            },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const scope = requestScope(request);
+      const q = request.query;
+      const { rows, total } = await listFindings(
+        db,
+        scope,
+        {
+          ...(q.kind ? { kind: q.kind } : {}),
+          ...(q.status ? { status: q.status } : {}),
+          ...(q.policyId ? { policyId: q.policyId } : {}),
+          ...(q.area ? { areaCode: q.area } : {}),
+          ...(q.householdId ? { householdId: q.householdId } : {}),
+        },
+        q.limit ?? 50,
+        q.offset ?? 0,
+      );
+      return {
+        items: rows.map(toFinding),
+        total,
+        counts: await countFindings(db, scope),
+        categories: policyCategories,
+      };
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/findings/:id',
+    {
+      config: {
+        access: 'discovery:finding:view',
+        audit: { action: 'discovery.finding.view', subjectType: 'finding', subjectFrom: 'params' },
+      },
+      schema: {
+        tags: ['discovery'],
+        summary:
+          '一条线索：当时的说明与处理经过 — One finding: its explanation when last seen, and its history',
+        params: uuidParams,
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              ...findingSchema.properties,
+              explanation: open,
+              poolVersion: { type: 'string' },
+              dataVersion: { type: 'string' },
+              events: { type: 'array', items: open },
+            },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const row = await findFinding(db, request.params.id, requestScope(request));
+      if (!row) throw new AppError('FINDING_NOT_FOUND');
+      const events = await findingEvents(db, row.id);
+      return {
+        ...toFinding(row),
+        explanation: JSON.parse(row.explanation_json) as unknown,
+        poolVersion: row.pool_version,
+        dataVersion: row.data_version,
+        events: events.map((e) => ({
+          at: e.at,
+          actor: e.actor,
+          actorName: e.actor === 'system' ? null : (e.actor_name ?? null),
+          runId: e.run_id,
+          action: e.action,
+          fromStatus: e.from_status,
+          toStatus: e.to_status,
+          kind: e.kind,
+          note: e.note,
+        })),
+      };
+    },
+  );
+
+  app.post<{
+    Params: { id: string };
+    Body: { action: FindingAction; resolution?: FindingResolution; note?: string };
+  }>(
+    '/findings/:id/actions',
+    {
+      config: {
+        access: 'discovery:finding:handle',
+        audit: { action: 'discovery.finding.handle', subjectType: 'finding', subjectFrom: 'params' },
+      },
+      schema: {
+        tags: ['discovery'],
+        summary: '认领、办结或重新打开线索 — Claim, resolve or reopen a finding',
+        params: uuidParams,
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['action'],
+          properties: {
+            action: { type: 'string', enum: ['assign', 'resolve', 'reopen'] },
+            resolution: { type: 'string', enum: resolutions },
+            note: { type: 'string', maxLength: 500 },
+          },
+        },
+        response: { 200: findingSchema },
+      },
+    },
+    async (request) => {
+      const scope = requestScope(request);
+      const row = await findFinding(db, request.params.id, scope);
+      if (!row) throw new AppError('FINDING_NOT_FOUND');
+      const { action, note } = request.body;
+      const resolution = action === 'resolve' ? (request.body.resolution ?? null) : null;
+      const status = nextStatus(row.status, action, resolution);
+      const at = new Date().toISOString();
+      const userId = request.principal?.userId ?? 'unknown';
+      await changeFinding(
+        db,
+        row.id,
+        {
+          status,
+          resolution,
+          ...(action === 'assign' ? { assigned_to: userId } : {}),
+          ...(action === 'reopen' ? { assigned_to: null } : {}),
+          updated_at: at,
+        },
+        {
+          finding_id: row.id,
+          at,
+          actor: userId,
+          run_id: null,
+          action: action === 'assign' ? 'assigned' : action === 'resolve' ? 'resolved' : 'reopened',
+          from_status: row.status,
+          to_status: status,
+          kind: row.kind,
+          note: [resolution, note].filter(Boolean).join('：') || null,
+        },
+      );
+      const updated = await findFinding(db, row.id, scope);
+      if (!updated) throw new AppError('FINDING_NOT_FOUND');
+      return toFinding(updated);
+    },
+  );
+}

@@ -1,0 +1,107 @@
+import type { FindingKind } from '../db/schema.ts';
+import type {
+  Explanation,
+  InputUsed,
+  ParameterUsed,
+  PolicyResult,
+  RulePool,
+} from '../rules/evaluate/explainPolicies.ts';
+
+/** What a finding keeps of the explanation: the result and exactly the inputs and parameters it cites. */
+export interface FindingExplanation {
+  result: PolicyResult;
+  inputs: Record<string, InputUsed>;
+  parameters: Record<string, ParameterUsed>;
+}
+
+/** A finding a screening wants to exist now, for one household. */
+export interface DesiredFinding {
+  policyId: string;
+  /** 'household' or the member's person id. */
+  subject: string;
+  kind: FindingKind;
+  amount: number | null;
+  amountPeriod: string | null;
+  explanation: FindingExplanation;
+}
+
+export interface FindingOptions {
+  /** A watch finding: every failed numeric test within this share of its line (0.1 = 10 %). */
+  watchMargin: number;
+}
+
+/** The part of an explanation one result needs, so a stored finding explains itself. */
+export function explanationOf(explanation: Explanation, result: PolicyResult): FindingExplanation {
+  const own = explanation.inputs.persons[result.subject] ?? {};
+  const inputs: Record<string, InputUsed> = {};
+  const parameters: Record<string, ParameterUsed> = {};
+  for (const criterion of result.criteria) {
+    for (const ref of criterion.inputs) {
+      const input = own[ref] ?? explanation.inputs.household[ref];
+      if (input) inputs[ref] = input;
+    }
+    for (const name of criterion.parameters) {
+      const parameter = explanation.parameters[name];
+      if (parameter) parameters[name] = parameter;
+    }
+  }
+  return { result, inputs, parameters };
+}
+
+/** Not eligible only because of numeric tests each within the margin of its line. */
+function nearTheLine(result: PolicyResult, margin: number): boolean {
+  let failed = 0;
+  for (const c of result.criteria) {
+    if (c.state === 'unknown') return false;
+    if (c.state !== 'no') continue;
+    failed++;
+    const d = c.distance;
+    if (!d || d.right === 0) return false;
+    if (Math.abs(d.difference) > margin * Math.abs(d.right)) return false;
+  }
+  return failed > 0;
+}
+
+/**
+ * The findings one household's explanation calls for ("policy finds people"):
+ * - **gap**: eligible and not receiving it (no enrolment evidence says so);
+ * - **review**: receiving it and no longer eligible — unless the policy's phase-out policy
+ *   (e.g. dibao → dibao_phase_out) holds for the same subject: the benefit continues by law;
+ * - **watch**: neither receiving nor eligible, failing only numeric tests each within the margin
+ *   of its line (a household just above the dibao standard).
+ * Unknown results are not findings: what is missing is shown on the match page instead.
+ */
+export function desiredFindings(
+  pool: RulePool,
+  explanation: Explanation,
+  options: FindingOptions,
+): DesiredFinding[] {
+  const byId = new Map(pool.policies.map((p) => [p.id, p]));
+  const eligible = new Set(
+    explanation.results.filter((r) => r.outcome === 'eligible').map((r) => `${r.policyId}|${r.subject}`),
+  );
+  const out: DesiredFinding[] = [];
+  for (const result of explanation.results) {
+    let kind: FindingKind | null = null;
+    if (result.outcome === 'eligible' && result.receiving !== true) kind = 'gap';
+    else if (result.outcome === 'ineligible' && result.receiving === true) {
+      const phaseOut = byId.get(result.policyId)?.phaseOut;
+      if (!phaseOut || !eligible.has(`${phaseOut}|${result.subject}`)) kind = 'review';
+    } else if (
+      result.outcome === 'ineligible' &&
+      result.receiving !== true &&
+      nearTheLine(result, options.watchMargin)
+    )
+      kind = 'watch';
+    if (!kind) continue;
+    out.push({
+      policyId: result.policyId,
+      subject: result.subject,
+      kind,
+      amount: result.amount?.value ?? null,
+      amountPeriod: result.amount?.period ?? null,
+      explanation: explanationOf(explanation, result),
+    });
+  }
+  return out;
+}

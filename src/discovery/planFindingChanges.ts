@@ -1,0 +1,145 @@
+import type { Insertable } from 'kysely';
+import type { FindingEventTable, FindingTable } from '../db/schema.ts';
+import type { DesiredFinding } from './findingRules.ts';
+import { isOpen } from './findingLifecycle.ts';
+
+/** The stored fields a run compares and updates. */
+export type StoredFinding = Pick<
+  FindingTable,
+  'id' | 'household_id' | 'policy_id' | 'subject' | 'kind' | 'status' | 'amount'
+>;
+
+export interface RunStamp {
+  runId: string;
+  at: string;
+  poolVersion: string;
+  dataVersion: string;
+}
+
+export interface FindingChanges {
+  inserts: Insertable<FindingTable>[];
+  /** Updates by id: what a run refreshes on a finding it sees again. */
+  updates: { id: string; change: Partial<FindingTable> }[];
+  events: Insertable<FindingEventTable>[];
+  counts: { found: number; changed: number; superseded: number; current: number };
+}
+
+const key = (householdId: string, policyId: string, subject: string) =>
+  `${householdId}|${policyId}|${subject}`;
+
+/**
+ * What one run changes for the households it screened, given the findings stored for them and
+ * the findings they call for now. A finding is the same across runs when its household, policy
+ * and subject are (its identity); its kind may change (a gap that becomes a review), which is
+ * recorded. Open findings no longer called for are superseded; superseded ones called for again
+ * reappear; resolved ones stay resolved (staff decided; a run does not undo it) but are marked
+ * seen. Pure: the repository writes the result in the run's transaction.
+ */
+export function planFindingChanges(
+  stored: StoredFinding[],
+  desired: Map<string, { areaCode: string; findings: DesiredFinding[] }>,
+  stamp: RunStamp,
+  newId: () => string,
+): FindingChanges {
+  const out: FindingChanges = {
+    inserts: [],
+    updates: [],
+    events: [],
+    counts: { found: 0, changed: 0, superseded: 0, current: 0 },
+  };
+  const existing = new Map(stored.map((f) => [key(f.household_id, f.policy_id, f.subject), f]));
+  const wanted = new Set<string>();
+  const event = (
+    finding: { id: string; kind: FindingTable['kind'] },
+    action: FindingEventTable['action'],
+    from: FindingTable['status'] | null,
+    to: FindingTable['status'],
+    note: string | null,
+  ) =>
+    out.events.push({
+      finding_id: finding.id,
+      at: stamp.at,
+      actor: 'system',
+      run_id: stamp.runId,
+      action,
+      from_status: from,
+      to_status: to,
+      kind: finding.kind,
+      note,
+    });
+
+  for (const [householdId, { areaCode, findings }] of desired)
+    for (const d of findings) {
+      const k = key(householdId, d.policyId, d.subject);
+      wanted.add(k);
+      const seen = {
+        area_code: areaCode,
+        explanation_json: JSON.stringify(d.explanation),
+        pool_version: stamp.poolVersion,
+        data_version: stamp.dataVersion,
+        last_run_id: stamp.runId,
+        last_seen_at: stamp.at,
+      };
+      const found = existing.get(k);
+      if (!found) {
+        const id = newId();
+        out.inserts.push({
+          id,
+          household_id: householdId,
+          policy_id: d.policyId,
+          subject: d.subject,
+          kind: d.kind,
+          status: 'new',
+          resolution: null,
+          assigned_to: null,
+          amount: d.amount,
+          amount_period: d.amountPeriod,
+          first_run_id: stamp.runId,
+          first_seen_at: stamp.at,
+          updated_at: stamp.at,
+          ...seen,
+        });
+        event({ id, kind: d.kind }, 'found', null, 'new', null);
+        out.counts.found++;
+        out.counts.current++;
+        continue;
+      }
+      if (found.status === 'resolved') {
+        out.updates.push({ id: found.id, change: seen });
+        continue;
+      }
+      const change: Partial<FindingTable> = {
+        ...seen,
+        kind: d.kind,
+        amount: d.amount,
+        amount_period: d.amountPeriod,
+      };
+      if (found.status === 'superseded') {
+        change.status = 'new';
+        change.updated_at = stamp.at;
+        event({ id: found.id, kind: d.kind }, 'reappeared', 'superseded', 'new', null);
+        out.counts.found++;
+      } else if (found.kind !== d.kind || found.amount !== d.amount) {
+        change.updated_at = stamp.at;
+        const notes: string[] = [];
+        if (found.kind !== d.kind) notes.push(`${found.kind} → ${d.kind}`);
+        if (found.amount !== d.amount)
+          notes.push(`金额 ${String(found.amount ?? '—')} → ${String(d.amount ?? '—')}`);
+        event({ id: found.id, kind: d.kind }, 'changed', found.status, found.status, notes.join('；'));
+        out.counts.changed++;
+      }
+      out.updates.push({ id: found.id, change });
+      out.counts.current++;
+    }
+
+  for (const f of stored) {
+    if (wanted.has(key(f.household_id, f.policy_id, f.subject)) || !isOpen(f.status)) continue;
+    out.updates.push({
+      id: f.id,
+      change: { status: 'superseded', last_run_id: stamp.runId, updated_at: stamp.at },
+    });
+    event(f, 'superseded', f.status, 'superseded', null);
+    out.counts.superseded++;
+  }
+  return out;
+}

@@ -1,0 +1,160 @@
+import { randomUUID } from 'node:crypto';
+import { AppError } from '../core/appError.ts';
+import { todayInChina } from '../core/isoDate.ts';
+import type { ScreeningRunTable } from '../db/schema.ts';
+import type { AppContext } from '../http/appContext.ts';
+import { explainSubject } from '../rules/evaluate/explainPolicies.ts';
+import { registeredSubjects } from '../rules/householdSubject.ts';
+import { desiredFindings, type DesiredFinding } from './findingRules.ts';
+import { planFindingChanges } from './planFindingChanges.ts';
+import {
+  applyFindingChanges,
+  dataVersion,
+  findingsOfHouseholds,
+  findRun,
+  householdsToScreen,
+  insertRun,
+  updateRun,
+} from './discoveryRepository.ts';
+
+export type ScreeningContext = Pick<
+  AppContext,
+  'db' | 'variables' | 'portrait' | 'feeds' | 'rules' | 'settings'
+>;
+
+export interface ScreeningRequest {
+  trigger: ScreeningRunTable['trigger'];
+  startedBy: string;
+  /** Screen an area's subtree; null for every household. */
+  areaCode?: string | null;
+  /** Screen only these hukou households (an incremental run after facts changed). */
+  householdIds?: string[];
+  asOf?: string;
+}
+
+/** Households per chunk: loaded, explained, compared and written together (one transaction). */
+const CHUNK = 250;
+
+/**
+ * The run in progress in this process: one at a time (a second request is refused, 409). Claimed
+ * before the first await, so two requests arriving together cannot both start one.
+ */
+let busy: { since: string; run: ScreeningRunTable | null } | null = null;
+
+/** The run this process is doing now, if any. */
+export function runInProgress(): ScreeningRunTable | null {
+  return busy?.run ?? null;
+}
+
+/**
+ * Starts a screening run: every household in scope (or the ones named) against the pool in
+ * force, through the explain path, chunk by chunk — each chunk's findings compared with the
+ * stored ones and the changes written with the run's progress in one transaction. Returns at
+ * once with the run on record; `done` settles when it ends (failed runs keep their error).
+ */
+export async function startScreening(
+  context: ScreeningContext,
+  request: ScreeningRequest,
+): Promise<{ run: ScreeningRunTable; done: Promise<ScreeningRunTable> }> {
+  if (busy) throw new AppError('SCREENING_IN_PROGRESS', { startedAt: busy.since });
+  const claim = { since: new Date().toISOString(), run: null as ScreeningRunTable | null };
+  busy = claim;
+  try {
+    return await screen(context, request, claim);
+  } catch (error) {
+    busy = null;
+    throw error;
+  }
+}
+
+async function screen(
+  context: ScreeningContext,
+  request: ScreeningRequest,
+  claim: { run: ScreeningRunTable | null },
+): Promise<{ run: ScreeningRunTable; done: Promise<ScreeningRunTable> }> {
+  const { db } = context;
+  const pool = context.rules.pool;
+  const asOf = request.asOf ?? todayInChina();
+  const households = await householdsToScreen(db, request.areaCode ?? null, request.householdIds ?? null);
+  const run: ScreeningRunTable = {
+    id: randomUUID(),
+    trigger: request.trigger,
+    status: 'running',
+    area_code: request.areaCode ?? null,
+    as_of: asOf,
+    pool_version: pool.version,
+    data_version: await dataVersion(db),
+    started_by: request.startedBy,
+    started_at: new Date().toISOString(),
+    finished_at: null,
+    households_total: households.length,
+    households_done: 0,
+    results: 0,
+    findings_new: 0,
+    findings_changed: 0,
+    findings_superseded: 0,
+    findings_current: 0,
+    error: null,
+  };
+  await insertRun(db, run);
+  claim.run = run;
+  const watchMargin = Number(await context.settings.value('discovery.watchMarginPercent')) / 100;
+  const work = async (): Promise<ScreeningRunTable> => {
+    const counts = { done: 0, results: 0, found: 0, changed: 0, superseded: 0, current: 0 };
+    try {
+      for (let i = 0; i < households.length; i += CHUNK) {
+        const chunk = households.slice(i, i + CHUNK);
+        const subjects = await registeredSubjects(context, chunk, asOf);
+        const desired = new Map<string, { areaCode: string; findings: DesiredFinding[] }>();
+        for (const household of chunk) {
+          const subject = subjects.get(household.id);
+          if (!subject) continue;
+          const explanation = explainSubject(pool, subject);
+          counts.results += explanation.results.length;
+          desired.set(household.id, {
+            areaCode: household.area_code,
+            findings: desiredFindings(pool, explanation, { watchMargin }),
+          });
+        }
+        const changes = planFindingChanges(
+          await findingsOfHouseholds(
+            db,
+            chunk.map((h) => h.id),
+          ),
+          desired,
+          {
+            runId: run.id,
+            at: new Date().toISOString(),
+            poolVersion: run.pool_version,
+            dataVersion: run.data_version,
+          },
+          randomUUID,
+        );
+        counts.done += chunk.length;
+        counts.found += changes.counts.found;
+        counts.changed += changes.counts.changed;
+        counts.superseded += changes.counts.superseded;
+        counts.current += changes.counts.current;
+        await applyFindingChanges(db, changes, run.id, {
+          households_done: counts.done,
+          results: counts.results,
+          findings_new: counts.found,
+          findings_changed: counts.changed,
+          findings_superseded: counts.superseded,
+          findings_current: counts.current,
+        });
+      }
+      await updateRun(db, run.id, { status: 'completed', finished_at: new Date().toISOString() });
+    } catch (error) {
+      await updateRun(db, run.id, {
+        status: 'failed',
+        finished_at: new Date().toISOString(),
+        error: error instanceof Error ? error.message : String(error),
+      });
+    } finally {
+      busy = null;
+    }
+    return (await findRun(db, run.id)) ?? run;
+  };
+  return { run, done: work() };
+}
