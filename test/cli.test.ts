@@ -36,7 +36,18 @@ describe('zhulian command', CLI_TIMEOUT, () => {
 
   it('documents every command with --help', async () => {
     const top = await zhulian('--help');
-    for (const command of ['db', 'areas', 'audit', 'keys', 'setup', 'demo', 'generate', 'ingest', 'serve'])
+    for (const command of [
+      'db',
+      'areas',
+      'audit',
+      'keys',
+      'setup',
+      'demo',
+      'generate',
+      'ingest',
+      'screen',
+      'serve',
+    ])
       expect(top).toContain(command);
     for (const sub of [
       ['db', 'migrate'],
@@ -49,6 +60,7 @@ describe('zhulian command', CLI_TIMEOUT, () => {
       ['demo'],
       ['generate'],
       ['ingest'],
+      ['screen'],
       ['serve'],
     ]) {
       expect(await zhulian(...sub, '--help')).toContain('Usage: zhulian');
@@ -72,6 +84,8 @@ describe('zhulian command', CLI_TIMEOUT, () => {
     expect(await zhulian('demo', '--households', '50', '--seed', '2')).toContain(
       '已生成荣成市演示人口：50户',
     );
+    // Policy finds people: the demo county screened against the pool.
+    expect(await zhulian('screen')).toMatch(/筛查完成：\d+ 户，[\d,]+ 项政策结果；新发现 [1-9]\d*，/);
     expect(await zhulian('keys', 'status')).toMatch(/k1（当前）：\d+ 条人员记录/);
     expect(await zhulian('keys', 'rotate')).toMatch(/新密钥 k2 已启用，重新加密 \d+ 条人员记录/);
     const status = await zhulian('keys', 'status');

@@ -27,6 +27,8 @@ import {
 import { migrateToLatest } from '../db/migrate.ts';
 import { loadDemoCounty } from '../demo/loadDemoCounty.ts';
 import { startServer } from '../http/server.ts';
+import { normalizeAreaCode } from '../areas/areaCode.ts';
+import { startScreening } from '../discovery/screeningRun.ts';
 import { refreshPortraits } from '../portrait/refreshPortraits.ts';
 import { portraitContextOf } from '../portrait/portraitRefresher.ts';
 import { openContext, type ContextOverrides } from './openContext.ts';
@@ -496,6 +498,33 @@ program
       });
       console.log(
         `画像${outcome.mode === 'full' ? '全量' : '增量'}更新：${outcome.households.toLocaleString('zh-CN')} 户、${outcome.persons.toLocaleString('zh-CN')} 人，用时 ${(outcome.milliseconds / 1000).toFixed(1)} 秒`,
+      );
+    } finally {
+      await context.database.close();
+    }
+  });
+
+program
+  .command('screen')
+  .description(
+    '政策筛查：每户对照政策库，更新主动发现的线索 / screen every household against the pool, updating findings',
+  )
+  .option('--area <code>', '只筛查该区划及以下 / only this area and below')
+  .option('--as-of <date>', '按此日期筛查（默认今天）/ screen as of this date (default today)', referenceDate)
+  .action(async (options: { area?: string; asOf?: string }) => {
+    const context = await openContext(overrides());
+    try {
+      const { done } = await startScreening(context, {
+        trigger: 'manual',
+        startedBy: 'cli',
+        ...(options.area ? { areaCode: normalizeAreaCode(options.area) } : {}),
+        ...(options.asOf ? { asOf: options.asOf } : {}),
+      });
+      const run = await done;
+      if (run.status === 'failed') throw new Error(`筛查失败：${run.error ?? ''}`);
+      console.log(
+        `筛查完成：${run.households_total.toLocaleString('zh-CN')} 户，${run.results.toLocaleString('zh-CN')} 项政策结果；` +
+          `新发现 ${String(run.findings_new)}，变化 ${String(run.findings_changed)}，失效 ${String(run.findings_superseded)}，当前 ${String(run.findings_current)} 条线索`,
       );
     } finally {
       await context.database.close();

@@ -60,5 +60,9 @@ export function startScreeningSchedule(
     void tick();
   }, intervalMs);
   timer.unref();
-  return { stop: () => { clearInterval(timer); } };
+  return {
+    stop: () => {
+      clearInterval(timer);
+    },
+  };
 }

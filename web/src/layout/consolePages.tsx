@@ -1,3 +1,4 @@
+import { FindingsPage } from '../pages/FindingsPage.tsx';
 import type { ReactNode } from 'react';
 // Icons whose SVG carries an empty <style> (LoginOutlined, for one) break the console's CSP.
 import {
@@ -18,6 +19,7 @@ import {
   FileSearchOutlined,
   SolutionOutlined,
   CalculatorOutlined,
+  AlertOutlined,
 } from '@ant-design/icons';
 import type { MessageKey } from '../i18n/messages.ts';
 import { HomePage } from '../pages/HomePage.tsx';
@@ -74,6 +76,14 @@ export const consolePages: ConsolePage[] = [
     icon: <IdcardOutlined />,
     permission: 'registry:person:view',
     render: () => <PortraitPage />,
+  },
+  {
+    path: '/findings',
+    label: 'findings',
+    group: 'policies',
+    icon: <AlertOutlined />,
+    permission: 'discovery:finding:view',
+    render: () => <FindingsPage />,
   },
   {
     path: '/policies',

@@ -19,8 +19,8 @@ const stateMark: Record<CriterionResult['state'], { mark: string; color: string 
   unknown: { mark: '?', color: 'gold' },
 };
 
-/** Why: each criterion's state, the data and parameters it read (with source and date), the distance to the line. */
-function Explanation({
+/** Why (exported for findings, which keep the same explanation): each criterion's state, the data and parameters it read (with source and date), the distance to the line. */
+export function Explanation({
   result,
   inputs: described,
   parameters: parameterValues,

@@ -1,0 +1,92 @@
+import { importGeneratedCounty } from '../../src/ingest/testing/importGeneratedCounty.ts';
+import fs from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { openTestDatabase, type TestDatabase } from '../../src/db/testing/eachDatabase.ts';
+import { buildTestApp, ensureTestAccounts } from '../../src/http/testing/buildTestApp.ts';
+import { todayInChina } from '../../src/core/isoDate.ts';
+import { launchBrowser } from './launchBrowser.ts';
+import { openSignedIn } from './consolePage.ts';
+
+/**
+ * Policy finds people in a real Chromium: a county worker screens the county from the findings
+ * page, watches the run finish, narrows to gaps, opens one into its explanation and history,
+ * claims it and resolves it as enrolled.
+ */
+describe('findings (browser)', () => {
+  let test: TestDatabase & { dispose(): Promise<void> };
+  let browser: Browser;
+  let app: FastifyInstance | undefined;
+  let page: Page | undefined;
+  let dir: string;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    test = await openTestDatabase('sqlite');
+    await ensureTestAccounts(test);
+    dir = await importGeneratedCounty(test, { households: 100, seed: 13, referenceDate: todayInChina() });
+    browser = await launchBrowser();
+  }, 120_000);
+  afterAll(async () => {
+    await browser.close();
+    await test.dispose();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  afterEach(async () => {
+    await page?.close();
+    await app?.close();
+    page = undefined;
+    app = undefined;
+    expect(problems.splice(0)).toEqual([]);
+  });
+
+  it('screens the county, opens a gap with its explanation, claims it and resolves it', async () => {
+    app = await buildTestApp(test, { as: null });
+    const p = await openSignedIn(browser, app, problems, 'county');
+    page = p;
+    await p.getByRole('menuitem', { name: '主动发现' }).click();
+    const lastRun = p.getByTestId('last-run');
+    await expect.poll(() => lastRun.getAttribute('data-status')).toBe('none');
+    await p.getByTestId('run-screening').click();
+    // The page follows the run until it ends.
+    await expect.poll(() => lastRun.getAttribute('data-status')).toBe('completed');
+    expect(await lastRun.textContent()).toMatch(/最近一次筛查：.*，\d+ 户，新发现 \d+/);
+
+    await p.getByTestId('finding-kind').getByText('缺口', { exact: true }).click();
+    const rows = p.getByTestId('findings-table').locator('tbody tr.ant-table-row');
+    await rows.first().waitFor();
+    const kinds = await Promise.all(
+      (await p.getByTestId('findings-table').locator('[data-kind]').all()).map((tag) =>
+        tag.getAttribute('data-kind'),
+      ),
+    );
+    expect(kinds.length).toBeGreaterThan(0);
+    expect(new Set(kinds)).toEqual(new Set(['gap']));
+
+    await rows.first().locator('.ant-table-row-expand-icon').click();
+    const panel = p.locator('[data-testid^="finding-panel-"]').first();
+    await panel.getByText('处理经过').waitFor();
+    const text = (await panel.textContent()) ?? '';
+    // The explanation kept with the finding: every criterion met (a gap), with the data it used.
+    expect(text).toContain('使用的数据');
+    expect(text).toMatch(/发现 · 系统筛查/);
+    const findingId = ((await panel.getAttribute('data-testid')) ?? '').replace('finding-panel-', '');
+
+    await panel.getByTestId('claim-finding').click();
+    await expect.poll(async () => (await panel.textContent()) ?? '').toMatch(/认领 · /);
+    await panel.getByTestId('finding-resolution').click();
+    await p.getByTitle('已纳入保障').click();
+    await panel.getByTestId('resolve-finding').click();
+    await expect
+      .poll(async () => {
+        const row = await test.db
+          .selectFrom('findings')
+          .select(['status', 'resolution'])
+          .where('id', '=', findingId)
+          .executeTakeFirst();
+        return row && `${row.status}/${row.resolution ?? ''}`;
+      })
+      .toBe('resolved/enrolled');
+  });
+});
