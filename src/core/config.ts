@@ -17,6 +17,11 @@ export interface Config {
   logLevel: string;
   /** How often the server brings stored portraits up to date with new facts (ms); 0 turns it off. */
   portraitRefreshMs: number;
+  /**
+   * How often the server screens the households touched since the last run (ms); 0 turns it off.
+   * A changed fact updates its household's findings within about this long.
+   */
+  screeningIncrementalMs: number;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -31,5 +36,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     rateLimitPerMinute: Number(env.ZHULIAN_RATE_LIMIT ?? 1200),
     logLevel: env.LOG_LEVEL ?? 'info',
     portraitRefreshMs: Number(env.ZHULIAN_PORTRAIT_REFRESH_MS ?? 10_000),
+    screeningIncrementalMs: Number(env.ZHULIAN_SCREENING_INCREMENTAL_MS ?? 1_000),
   };
 }

@@ -30,8 +30,14 @@ export async function findRun(db: Kysely<Database>, id: string): Promise<Screeni
   return db.selectFrom('screening_runs').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
-export async function listRuns(db: Kysely<Database>, limit: number): Promise<ScreeningRunTable[]> {
-  return db.selectFrom('screening_runs').selectAll().orderBy('started_at', 'desc').limit(limit).execute();
+export async function listRuns(
+  db: Kysely<Database>,
+  limit: number,
+  withIncremental: boolean,
+): Promise<ScreeningRunTable[]> {
+  let query = db.selectFrom('screening_runs').selectAll();
+  if (!withIncremental) query = query.where('trigger', '!=', 'incremental');
+  return query.orderBy('started_at', 'desc').limit(limit).execute();
 }
 
 export async function latestRun(
@@ -43,13 +49,19 @@ export async function latestRun(
   return query.orderBy('started_at', 'desc').limit(1).executeTakeFirst();
 }
 
-/** The registry's version as a run reads it: the highest fact id (facts are only ever added). */
-export async function dataVersion(db: Kysely<Database>): Promise<string> {
-  const row = await db
-    .selectFrom('facts')
-    .select((eb) => eb.fn.max('id').as('max'))
+/**
+ * The latest completed run that saw every change up to its marks: one over every household, or
+ * an incremental run (which follows one). A run limited to an area is not a base.
+ */
+export async function latestBaseRun(db: Kysely<Database>): Promise<ScreeningRunTable | undefined> {
+  return db
+    .selectFrom('screening_runs')
+    .selectAll()
+    .where('status', '=', 'completed')
+    .where((eb) => eb.or([eb('area_code', 'is', null), eb('trigger', '=', 'incremental')]))
+    .orderBy('started_at', 'desc')
+    .limit(1)
     .executeTakeFirst();
-  return String(row?.max ?? 0);
 }
 
 /** The hukou households a run screens: all, those of an area's subtree, or the ones named. */

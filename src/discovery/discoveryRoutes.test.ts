@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../db/testing/eachDatabase.ts';
 import { buildTestApp, injectAs, signIn, testContext } from '../http/testing/buildTestApp.ts';
 import { AppError } from '../core/appError.ts';
-import { startScreening } from './screeningRun.ts';
+import { screenChanges, startScreening } from './screeningRun.ts';
 import { importGeneratedCounty } from '../ingest/testing/importGeneratedCounty.ts';
 import { findAuditRecords } from '../access/audit/auditRepository.ts';
 import { flushAudit } from '../access/audit/auditWriter.ts';
@@ -162,5 +162,60 @@ describeEachDatabase('discovery routes', (getDb) => {
     expect(seen.items.length).toBeLessThan(all.items.length);
     // A village worker may not start a county's screening.
     expect((await village({ method: 'POST', url: '/api/screening-runs', payload: {} })).statusCode).toBe(403);
+  });
+
+  it('after a changed fact, screens only the household it affects', async () => {
+    const context = testContext(getDb());
+    const { db } = getDb();
+    // A run over every household is the base; then nothing changed, so there is nothing to do.
+    const base = await (await startScreening(context, { trigger: 'manual', startedBy: 'test', asOf })).done;
+    expect(base.status).toBe('completed');
+    expect(await screenChanges(context, asOf)).toBeNull();
+
+    // One person's new fact (through the API, as staff record it).
+    const household = await db
+      .selectFrom('findings')
+      .select('household_id')
+      .where('status', 'in', ['new', 'assigned'])
+      .executeTakeFirstOrThrow();
+    const member = await db
+      .selectFrom('hukou_members')
+      .select('person_id')
+      .where('household_id', '=', household.household_id)
+      .where('left_on', 'is', null)
+      .executeTakeFirstOrThrow();
+    const recorded = await app.inject({
+      method: 'POST',
+      url: '/api/facts',
+      payload: {
+        subjectType: 'person',
+        subjectId: member.person_id,
+        variable: 'disability_grade',
+        value: '1',
+        source: 'disabled_federation',
+        observedAt: asOf,
+        validFrom: '2026-10-01',
+      },
+    });
+    expect(recorded.statusCode, recorded.body).toBe(201);
+
+    const started = await screenChanges(context, asOf);
+    if (!started) throw new Error('an incremental run was expected');
+    const run = await started.done;
+    // Exactly the one household, and its findings were all looked at by this run; no other's.
+    expect(run).toMatchObject({ status: 'completed', trigger: 'incremental', households_total: 1 });
+    const seen = await db
+      .selectFrom('findings')
+      .select(['household_id', 'last_run_id'])
+      .where('status', 'in', ['new', 'assigned'])
+      .execute();
+    expect(seen.filter((f) => f.last_run_id === run.id).map((f) => f.household_id)).toEqual(
+      seen.filter((f) => f.household_id === household.household_id).map((f) => f.household_id),
+    );
+    expect(
+      seen.filter((f) => f.household_id !== household.household_id).every((f) => f.last_run_id === base.id),
+    ).toBe(true);
+    // Caught up: the next call has nothing to do.
+    expect(await screenChanges(context, asOf)).toBeNull();
   });
 });

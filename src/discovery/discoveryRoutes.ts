@@ -162,7 +162,7 @@ export function registerDiscoveryRoutes(app: FastifyInstance, context: AppContex
     },
   );
 
-  app.get<{ Querystring: { limit?: number } }>(
+  app.get<{ Querystring: { limit?: number; incremental?: boolean } }>(
     '/screening-runs',
     {
       config: { access: 'discovery:finding:view' },
@@ -172,7 +172,14 @@ export function registerDiscoveryRoutes(app: FastifyInstance, context: AppContex
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: { limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 } },
+          properties: {
+            limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
+            incremental: {
+              type: 'boolean',
+              default: true,
+              description: '是否包括增量筛查（事实变化后只筛查受影响的家庭）',
+            },
+          },
         },
         response: {
           200: {
@@ -186,7 +193,7 @@ export function registerDiscoveryRoutes(app: FastifyInstance, context: AppContex
       },
     },
     async (request) => ({
-      items: (await listRuns(db, request.query.limit ?? 20)).map(toRun),
+      items: (await listRuns(db, request.query.limit ?? 20, request.query.incremental ?? true)).map(toRun),
       running: runInProgress()?.id ?? null,
     }),
   );

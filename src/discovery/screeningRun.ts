@@ -9,13 +9,37 @@ import { desiredFindings, type DesiredFinding } from './findingRules.ts';
 import { planFindingChanges } from './planFindingChanges.ts';
 import {
   applyFindingChanges,
-  dataVersion,
   findingsOfHouseholds,
   findRun,
   householdsToScreen,
   insertRun,
+  latestBaseRun,
   updateRun,
 } from './discoveryRepository.ts';
+import {
+  currentHouseholdsOf,
+  currentMarks,
+  personsChangedSince,
+  type RegistryMarks,
+} from '../portrait/portraitRepository.ts';
+
+/**
+ * A run's data version: how far the registry had moved when it started — the newest fact and
+ * hukou membership ids and the latest person edit (`fact/membership/person`). Facts and
+ * memberships only grow, so the next incremental run screens exactly what changed after it.
+ */
+export function encodeMarks(marks: RegistryMarks): string {
+  return `${String(marks.factMark)}/${String(marks.membershipMark)}/${marks.personMark}`;
+}
+
+export function decodeMarks(version: string): RegistryMarks | null {
+  const [fact, membership, person] = version.split('/');
+  if (fact === undefined || membership === undefined || person === undefined) return null;
+  const factMark = Number(fact);
+  const membershipMark = Number(membership);
+  if (!Number.isInteger(factMark) || !Number.isInteger(membershipMark)) return null;
+  return { factMark, membershipMark, personMark: person };
+}
 
 export type ScreeningContext = Pick<
   AppContext,
@@ -83,7 +107,7 @@ async function screen(
     area_code: request.areaCode ?? null,
     as_of: asOf,
     pool_version: pool.version,
-    data_version: await dataVersion(db),
+    data_version: encodeMarks(await currentMarks(db)),
     started_by: request.startedBy,
     started_at: new Date().toISOString(),
     finished_at: null,
@@ -157,4 +181,33 @@ async function screen(
     return (await findRun(db, run.id)) ?? run;
   };
   return { run, done: work() };
+}
+
+/**
+ * The incremental run: the hukou households of every person touched since the last run that
+ * saw everything (a full run, or the incremental run after it) — a new fact about them or their
+ * assistance household, a new membership, an edit of their record — and only those. Null when
+ * nothing changed, no full run exists yet, or a run is in progress (the next call catches up).
+ */
+export async function screenChanges(
+  context: ScreeningContext,
+  asOf?: string,
+): Promise<{ run: ScreeningRunTable; done: Promise<ScreeningRunTable> } | null> {
+  if (busy) return null;
+  const { db } = context;
+  const base = await latestBaseRun(db);
+  const since = base ? decodeMarks(base.data_version) : null;
+  if (!since) return null;
+  const until = await currentMarks(db);
+  if (encodeMarks(until) === encodeMarks(since)) return null;
+  const changed = await personsChangedSince(db, since, until);
+  const householdIds = [...new Set((await currentHouseholdsOf(db, changed)).values())];
+  if (busy) return null;
+  // A run with no household still records the marks, so the same change is not looked at again.
+  return startScreening(context, {
+    trigger: 'incremental',
+    startedBy: 'system',
+    householdIds,
+    ...(asOf ? { asOf } : {}),
+  });
 }

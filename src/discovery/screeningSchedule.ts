@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { latestRun } from './discoveryRepository.ts';
-import { runInProgress, startScreening, type ScreeningContext } from './screeningRun.ts';
+import { runInProgress, screenChanges, startScreening, type ScreeningContext } from './screeningRun.ts';
 
 /**
  * When today's scheduled screening is due: the latest `hour` o'clock Beijing time (UTC+8) at or
@@ -23,46 +23,69 @@ export function scheduledRunDue(now: Date, hour: number, lastScheduledStart: str
 
 /**
  * Screens every household once a day at the configured hour (system setting
- * `discovery.dailyScreeningHour`, default 02:00 Beijing time) while the server runs: a check a
- * minute, no run while another is in progress; a missed slot (the server was down) runs at the
- * next check.
+ * `discovery.dailyScreeningHour`, default 02:00 Beijing time) while the server runs — a check a
+ * minute; a missed slot (the server was down) runs at the next check — and, every
+ * `incrementalMs`, the households touched since the last run (a changed fact reaches its
+ * household's findings within about that long). Never two runs at once.
  */
 export function startScreeningSchedule(
   context: ScreeningContext,
   log: FastifyBaseLogger,
-  intervalMs = 60_000,
-): { stop: () => void } {
-  let checking = false;
-  const tick = async () => {
-    if (checking || runInProgress()) return;
-    checking = true;
-    try {
-      const hour = Number(await context.settings.value('discovery.dailyScreeningHour'));
-      const last = await latestRun(context.db, 'scheduled');
-      if (!scheduledRunDue(new Date(), hour, last?.started_at ?? null)) return;
-      const { run, done } = await startScreening(context, { trigger: 'scheduled', startedBy: 'system' });
-      log.info(
-        { run: run.id, households: run.households_total },
-        '每日政策筛查开始 scheduled screening started',
-      );
-      const finished = await done;
-      log.info(
-        { run: finished.id, status: finished.status, new: finished.findings_new },
-        '每日政策筛查结束 scheduled screening finished',
-      );
-    } catch (error) {
-      log.error({ err: error }, '每日政策筛查失败 scheduled screening failed');
-    } finally {
-      checking = false;
-    }
+  options: { dailyCheckMs?: number; incrementalMs: number },
+): { stop: () => Promise<void> } {
+  let working: Promise<void> | null = null;
+  const exclusive = (job: () => Promise<void>) => {
+    if (working || runInProgress()) return;
+    working = job()
+      .catch((error: unknown) => {
+        log.error({ err: error }, '政策筛查失败 screening failed');
+      })
+      .finally(() => {
+        working = null;
+      });
   };
-  const timer = setInterval(() => {
-    void tick();
-  }, intervalMs);
-  timer.unref();
+  const daily = async () => {
+    const hour = Number(await context.settings.value('discovery.dailyScreeningHour'));
+    const last = await latestRun(context.db, 'scheduled');
+    if (!scheduledRunDue(new Date(), hour, last?.started_at ?? null)) return;
+    const { run, done } = await startScreening(context, { trigger: 'scheduled', startedBy: 'system' });
+    log.info(
+      { run: run.id, households: run.households_total },
+      '每日政策筛查开始 scheduled screening started',
+    );
+    const finished = await done;
+    log.info(
+      { run: finished.id, status: finished.status, new: finished.findings_new },
+      '每日政策筛查结束 scheduled screening finished',
+    );
+  };
+  const incremental = async () => {
+    const started = await screenChanges(context);
+    if (!started) return;
+    const finished = await started.done;
+    if (finished.households_total > 0)
+      log.info(
+        { run: finished.id, households: finished.households_total, new: finished.findings_new },
+        '增量政策筛查 incremental screening',
+      );
+  };
+  const timers = [
+    setInterval(() => {
+      exclusive(daily);
+    }, options.dailyCheckMs ?? 60_000),
+  ];
+  exclusive(daily);
+  if (options.incrementalMs > 0)
+    timers.push(
+      setInterval(() => {
+        exclusive(incremental);
+      }, options.incrementalMs),
+    );
+  for (const timer of timers) timer.unref();
   return {
-    stop: () => {
-      clearInterval(timer);
+    stop: async () => {
+      for (const timer of timers) clearInterval(timer);
+      await working;
     },
   };
 }

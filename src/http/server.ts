@@ -29,11 +29,10 @@ export async function startServer(
   const refresher = startPortraitRefresher(context, context.config.portraitRefreshMs, app.log);
   app.addHook('onClose', async () => refresher.stop());
   // Policy finds people: every household against the pool once a day (issue 6).
-  const schedule = startScreeningSchedule(context, app.log);
-  app.addHook('onClose', () => {
-    schedule.stop();
-    return Promise.resolve();
+  const schedule = startScreeningSchedule(context, app.log, {
+    incrementalMs: context.config.screeningIncrementalMs,
   });
+  app.addHook('onClose', async () => schedule.stop());
   const address = app.server.address();
   const actualPort = typeof address === 'object' && address !== null ? address.port : port;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;

@@ -210,7 +210,7 @@ export function FindingsPage() {
   if (kind !== 'all') query.set('kind', kind);
   if (status !== 'all') query.set('status', status);
   const findings = useApi<{ items: Finding[]; total: number }>(`/findings?${query.toString()}`);
-  const runs = useApi<{ items: Run[]; running: string | null }>('/screening-runs?limit=1');
+  const runs = useApi<{ items: Run[]; running: string | null }>('/screening-runs?limit=1&incremental=false');
   const areaName = useAreaNames((findings.data?.items ?? []).map((f) => f.areaCode));
   const last = runs.data?.items[0];
   const running = last?.status === 'running';
