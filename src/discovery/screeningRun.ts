@@ -202,12 +202,17 @@ export async function screenChanges(
   if (encodeMarks(until) === encodeMarks(since)) return null;
   const changed = await personsChangedSince(db, since, until);
   const householdIds = [...new Set((await currentHouseholdsOf(db, changed)).values())];
-  if (busy) return null;
   // A run with no household still records the marks, so the same change is not looked at again.
-  return startScreening(context, {
-    trigger: 'incremental',
-    startedBy: 'system',
-    householdIds,
-    ...(asOf ? { asOf } : {}),
-  });
+  try {
+    return await startScreening(context, {
+      trigger: 'incremental',
+      startedBy: 'system',
+      householdIds,
+      ...(asOf ? { asOf } : {}),
+    });
+  } catch (error) {
+    // Another run started while this one looked for changes: the next call catches up.
+    if (error instanceof AppError && error.code === 'SCREENING_IN_PROGRESS') return null;
+    throw error;
+  }
 }
