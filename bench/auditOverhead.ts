@@ -30,6 +30,7 @@ import { flushAudit } from '../src/access/audit/auditWriter.ts';
 import { verifyAudit } from '../src/access/audit/auditService.ts';
 import { countAuditRecords } from '../src/access/audit/auditRepository.ts';
 import { loadPool } from '../src/rules/policies/loadPool.ts';
+import { loadWarnings } from '../src/discovery/loadWarnings.ts';
 import { PoolHolder } from '../src/rules/policies/poolHolder.ts';
 
 const PERSONS = 300;
@@ -54,6 +55,7 @@ async function prepare(database: DatabaseHandle): Promise<{ context: AppContext;
     feeds: loadFeeds(variables),
     portrait,
     rules: new PoolHolder(() => loadPool(variables, portrait)),
+    warnings: new PoolHolder(() => loadWarnings(variables, portrait)),
     settings: createSettingsProvider(database.db),
   };
   const personIds: string[] = [];

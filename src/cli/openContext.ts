@@ -8,6 +8,7 @@ import { loadFeeds } from '../ingest/feeds/loadFeeds.ts';
 import { loadPortraitDefinitions } from '../portrait/portraitDefinitions.ts';
 import { createSettingsProvider } from '../settings/settingsService.ts';
 import { loadPool } from '../rules/policies/loadPool.ts';
+import { loadWarnings } from '../discovery/loadWarnings.ts';
 import { PoolHolder } from '../rules/policies/poolHolder.ts';
 
 export interface ContextOverrides {
@@ -36,6 +37,7 @@ export async function openContext(overrides: ContextOverrides = {}, migrate = tr
     feeds: loadFeeds(variables),
     portrait,
     rules: new PoolHolder(() => loadPool(variables, portrait)),
+    warnings: new PoolHolder(() => loadWarnings(variables, portrait)),
     settings: createSettingsProvider(database.db),
   };
 }

@@ -405,7 +405,7 @@ export interface ScreeningRunTable {
   error: string | null;
 }
 
-export type FindingKind = 'gap' | 'review' | 'watch';
+export type FindingKind = 'gap' | 'review' | 'watch' | 'warning';
 export type FindingStatus = 'new' | 'assigned' | 'resolved' | 'superseded';
 export type FindingResolution = 'enrolled' | 'not_eligible' | 'declined';
 

@@ -31,6 +31,9 @@ interface Finding {
   hukouNumber: string;
   policyId: string;
   policyName: { zh: string };
+  department: string;
+  cause: string | null;
+  causeLabel: { zh: string } | null;
   subject: string;
   areaCode: string;
   kind: string;
@@ -79,6 +82,10 @@ describeEachDatabase('discovery routes', (getDb) => {
     expect(all.total).toBe(first.findingsNew);
     expect(all.counts.reduce((n, c) => n + c.n, 0)).toBe(first.findingsNew);
     expect(new Set(all.items.map((f) => f.kind))).toContain('gap');
+    // Early warnings fire too, each with its cause of hardship and department.
+    const warnings = all.items.filter((f) => f.kind === 'warning');
+    expect(warnings.length).toBeGreaterThan(0);
+    expect(warnings.every((f) => f.cause !== null && f.causeLabel?.zh && f.department)).toBe(true);
     expect(all.items.every((f) => f.status === 'new' && /^\d+$/.test(f.hukouNumber))).toBe(true);
 
     // A gap's explanation: the policy result, its criteria and the inputs and parameters they cite.

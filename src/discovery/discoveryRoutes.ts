@@ -5,7 +5,7 @@ import { requestScope } from '../http/accessHook.ts';
 import { requireAreaInScope } from '../access/scope/requireAreaInScope.ts';
 import type { FindingKind, FindingResolution, FindingStatus } from '../db/schema.ts';
 import { date, labelSchema, pagingProperties, uuidParams } from '../registry/registrySchemas.ts';
-import { policyCategories } from '../rules/policies/policyDefinition.ts';
+import { hardshipCauses, policyCategories } from '../rules/policies/policyDefinition.ts';
 import { nextStatus, resolutions, type FindingAction } from './findingLifecycle.ts';
 import {
   changeFinding,
@@ -19,7 +19,7 @@ import {
 import { runInProgress, startScreening } from './screeningRun.ts';
 
 const open = { type: 'object', additionalProperties: true } as const;
-const kinds: FindingKind[] = ['gap', 'review', 'watch'];
+const kinds: FindingKind[] = ['gap', 'review', 'watch', 'warning'];
 const statuses: FindingStatus[] = ['new', 'assigned', 'resolved', 'superseded'];
 
 const runSchema = {
@@ -55,6 +55,8 @@ const findingSchema = {
     policyId: { type: 'string' },
     policyName: labelSchema,
     department: { type: 'string' },
+    cause: { type: ['string', 'null'], description: '预警的致困原因（仅预警）' },
+    causeLabel: { anyOf: [labelSchema, { type: 'null' }] },
     subject: { type: 'string' },
     personName: { type: ['string', 'null'] },
     areaCode: { type: 'string' },
@@ -95,28 +97,36 @@ const toRun = (r: RunRow) => ({
 /** Discovery (issue 6): screening runs, and the findings they keep — gaps, reviews, watches. */
 export function registerDiscoveryRoutes(app: FastifyInstance, context: AppContext): void {
   const { db } = context;
-  const policyOf = (id: string) => context.rules.pool.policies.find((p) => p.id === id);
+  // Policies and warnings have distinct ids (warningCases.test.ts checks it).
+  const policyOf = (id: string) =>
+    context.rules.pool.policies.find((p) => p.id === id) ??
+    context.warnings.pool.policies.find((p) => p.id === id);
   type FindingRow = Awaited<ReturnType<typeof listFindings>>['rows'][number];
-  const toFinding = (f: FindingRow) => ({
-    id: f.id,
-    householdId: f.household_id,
-    hukouNumber: f.hukou_number,
-    policyId: f.policy_id,
-    policyName: policyOf(f.policy_id)?.name ?? { zh: f.policy_id, en: f.policy_id },
-    department: policyOf(f.policy_id)?.department ?? '',
-    subject: f.subject,
-    personName: f.person_name ?? null,
-    areaCode: f.area_code,
-    kind: f.kind,
-    status: f.status,
-    resolution: f.resolution,
-    assignedTo: f.assigned_to,
-    amount: f.amount,
-    amountPeriod: f.amount_period,
-    firstSeenAt: f.first_seen_at,
-    lastSeenAt: f.last_seen_at,
-    updatedAt: f.updated_at,
-  });
+  const toFinding = (f: FindingRow) => {
+    const rule = policyOf(f.policy_id);
+    return {
+      id: f.id,
+      householdId: f.household_id,
+      hukouNumber: f.hukou_number,
+      policyId: f.policy_id,
+      policyName: rule?.name ?? { zh: f.policy_id, en: f.policy_id },
+      department: rule?.department ?? '',
+      cause: rule?.cause ?? null,
+      causeLabel: rule?.cause ? hardshipCauses[rule.cause] : null,
+      subject: f.subject,
+      personName: f.person_name ?? null,
+      areaCode: f.area_code,
+      kind: f.kind,
+      status: f.status,
+      resolution: f.resolution,
+      assignedTo: f.assigned_to,
+      amount: f.amount,
+      amountPeriod: f.amount_period,
+      firstSeenAt: f.first_seen_at,
+      lastSeenAt: f.last_seen_at,
+      updatedAt: f.updated_at,
+    };
+  };
 
   app.post<{ Body: { areaCode?: string; asOf?: string } }>(
     '/screening-runs',
@@ -235,7 +245,7 @@ export function registerDiscoveryRoutes(app: FastifyInstance, context: AppContex
       },
       schema: {
         tags: ['discovery'],
-        summary: '主动发现的线索（辖区内）— Findings in scope: gaps, reviews, watches',
+        summary: '主动发现的线索（辖区内）— Findings in scope: gaps, reviews, watches, warnings',
         querystring: {
           type: 'object',
           additionalProperties: false,

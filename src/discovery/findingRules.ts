@@ -7,6 +7,23 @@ import type {
   RulePool,
 } from '../rules/evaluate/explainPolicies.ts';
 
+/**
+ * The warnings that fire for one household: every early-warning rule whose criteria all hold
+ * (its "eligible"), for the household or a member, with the explanation of why.
+ */
+export function warningFindings(explanation: Explanation): DesiredFinding[] {
+  return explanation.results
+    .filter((r) => r.outcome === 'eligible')
+    .map((result) => ({
+      policyId: result.policyId,
+      subject: result.subject,
+      kind: 'warning' as const,
+      amount: null,
+      amountPeriod: null,
+      explanation: explanationOf(explanation, result),
+    }));
+}
+
 /** What a finding keeps of the explanation: the result and exactly the inputs and parameters it cites. */
 export interface FindingExplanation {
   result: PolicyResult;

@@ -5,7 +5,7 @@ import type { ScreeningRunTable } from '../db/schema.ts';
 import type { AppContext } from '../http/appContext.ts';
 import { explainSubject } from '../rules/evaluate/explainPolicies.ts';
 import { registeredSubjects } from '../rules/householdSubject.ts';
-import { desiredFindings, type DesiredFinding } from './findingRules.ts';
+import { desiredFindings, warningFindings, type DesiredFinding } from './findingRules.ts';
 import { planFindingChanges } from './planFindingChanges.ts';
 import {
   applyFindingChanges,
@@ -43,7 +43,7 @@ export function decodeMarks(version: string): RegistryMarks | null {
 
 export type ScreeningContext = Pick<
   AppContext,
-  'db' | 'variables' | 'portrait' | 'feeds' | 'rules' | 'settings'
+  'db' | 'variables' | 'portrait' | 'feeds' | 'rules' | 'warnings' | 'settings'
 >;
 
 export interface ScreeningRequest {
@@ -98,6 +98,7 @@ async function screen(
 ): Promise<{ run: ScreeningRunTable; done: Promise<ScreeningRunTable> }> {
   const { db } = context;
   const pool = context.rules.pool;
+  const warnings = context.warnings.pool;
   const asOf = request.asOf ?? todayInChina();
   const households = await householdsToScreen(db, request.areaCode ?? null, request.householdIds ?? null);
   const run: ScreeningRunTable = {
@@ -106,7 +107,8 @@ async function screen(
     status: 'running',
     area_code: request.areaCode ?? null,
     as_of: asOf,
-    pool_version: pool.version,
+    // Both rule sets: a finding records which pool and which warnings judged it.
+    pool_version: `${pool.version}+${warnings.version}`,
     data_version: encodeMarks(await currentMarks(db)),
     started_by: request.startedBy,
     started_at: new Date().toISOString(),
@@ -134,10 +136,11 @@ async function screen(
           const subject = subjects.get(household.id);
           if (!subject) continue;
           const explanation = explainSubject(pool, subject);
-          counts.results += explanation.results.length;
+          const warned = explainSubject(warnings, subject);
+          counts.results += explanation.results.length + warned.results.length;
           desired.set(household.id, {
             areaCode: household.area_code,
-            findings: desiredFindings(pool, explanation, { watchMargin }),
+            findings: [...desiredFindings(pool, explanation, { watchMargin }), ...warningFindings(warned)],
           });
         }
         const changes = planFindingChanges(

@@ -22,6 +22,8 @@ export interface AppContext {
   portrait: PortraitDefinitions;
   /** The welfare pool (`policies/`, `parameters/`) in force; a failed reload keeps the last good one. */
   rules: PoolHolder;
+  /** The early-warning rules (`warnings/`), held like the pool: a failed reload keeps the last good set. */
+  warnings: PoolHolder;
   /** Settings in force, including the security policy and masking rules (src/settings). */
   settings: SettingsProvider;
 }

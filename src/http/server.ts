@@ -17,6 +17,7 @@ export async function startServer(
   // The welfare pool loads before the server listens: a broken policy file stops the start
   // with its file:line, rather than the first match failing later.
   const pool = context.rules.pool;
+  const warnings = context.warnings.pool;
   const app = await buildApp({
     context,
     logger: { level: context.config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
@@ -25,6 +26,7 @@ export async function startServer(
   const port = options.port ?? context.config.port;
   await app.listen({ host, port });
   app.log.info({ policies: pool.policies.length, version: pool.version }, 'welfare pool loaded');
+  app.log.info({ warnings: warnings.policies.length, version: warnings.version }, 'warning rules loaded');
   // Only a listening server refreshes in the background; tests and the CLI refresh explicitly.
   const refresher = startPortraitRefresher(context, context.config.portraitRefreshMs, app.log);
   app.addHook('onClose', async () => refresher.stop());

@@ -14,7 +14,8 @@ export function policySummary(policy: PolicyDefinition, catalogue: VariableCatal
       ? { zh: department.zh, en: department.en }
       : { zh: policy.department, en: policy.department },
     category: policy.category,
-    categoryLabel: policyCategories[policy.category],
+    categoryLabel:
+      policy.category === 'warning' ? { zh: '预警', en: 'Early warning' } : policyCategories[policy.category],
     entity: policy.entity,
     persons: policy.persons,
     legalRef: policy.legalRef,

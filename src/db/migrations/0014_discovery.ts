@@ -51,7 +51,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('subject', 'text', (c) => c.notNull())
     // The household's area when last screened: the scope of every query.
     .addColumn('area_code', 'text', (c) => c.notNull())
-    // 'gap' | 'review' | 'watch'
+    // 'gap' | 'review' | 'watch' | 'warning' (an early-warning rule that fired; policy_id is its id)
     .addColumn('kind', 'text', (c) => c.notNull())
     // 'new' | 'assigned' | 'resolved' | 'superseded'
     .addColumn('status', 'text', (c) => c.notNull())

@@ -6,6 +6,7 @@ import { loadVariableCatalogue } from '../../registry/variables/variableCatalogu
 import { loadFeeds } from '../../ingest/feeds/loadFeeds.ts';
 import { loadPortraitDefinitions } from '../../portrait/portraitDefinitions.ts';
 import { loadPool } from '../../rules/policies/loadPool.ts';
+import { loadWarnings } from '../../discovery/loadWarnings.ts';
 import { PoolHolder } from '../../rules/policies/poolHolder.ts';
 import { findArea } from '../../areas/areaRepository.ts';
 import { readCountyDivisions } from '../../areas/chinaDivision.ts';
@@ -22,6 +23,7 @@ const variables = loadVariableCatalogue();
 const feeds = loadFeeds(variables);
 const portrait = loadPortraitDefinitions(variables);
 const rules = new PoolHolder(() => loadPool(variables, portrait));
+const warnings = new PoolHolder(() => loadWarnings(variables, portrait));
 
 export function testContext(test: TestDatabase): AppContext {
   return {
@@ -33,6 +35,7 @@ export function testContext(test: TestDatabase): AppContext {
     feeds,
     portrait,
     rules,
+    warnings,
     // Tests sign administrators in without an authenticator; the TOTP test uses the real policy.
     settings: createSettingsProvider(test.db, { securityDefaults: demoSecurityPolicy }),
   };

@@ -10,7 +10,10 @@ import { boundNames, referencedFields, referencedParameters } from '../ruleRefer
 import { typesOf, type RuleVocabulary } from '../ruleVocabulary.ts';
 import type { YamlSource } from '../yamlSource.ts';
 import {
+  hardshipCauses,
   policyCategories,
+  type HardshipCause,
+  type RuleKind,
   type AmountPeriod,
   type Comparison,
   type CompiledExpr,
@@ -33,6 +36,8 @@ export interface PolicyBuildContext {
   checkDate: string;
   /** Cases each policy must carry (3 in the pool; tests of the loader may ask fewer). */
   minCases: number;
+  /** Policies of the welfare pool (default) or early warnings (`warnings/`). */
+  kind?: RuleKind;
 }
 
 type At = (string | number)[];
@@ -52,6 +57,20 @@ const POLICY_KEYS = [
   'amount',
   'enrolment',
   'phase_out',
+  'cases',
+];
+// A warning is a condition with a cause: no category, amount, enrolment, phase-out or exceptions.
+const WARNING_KEYS = [
+  'id',
+  'name',
+  'department',
+  'cause',
+  'entity',
+  'persons',
+  'legal_ref',
+  'summary',
+  'regions',
+  'criteria',
   'cases',
 ];
 const RESERVED = new Set(['p', 'h', 'members', 'param', 'as_of', 'region']);
@@ -134,9 +153,11 @@ export function buildPolicy(source: YamlSource, context: PolicyBuildContext): Po
     throw new Error(`${file}:${String(source.lineOf(at))}: ${message}`);
   };
   if (!isRecord(data)) return fail([], '政策文件应为映射（id、name、criteria……）');
+  const warning = context.kind === 'warning';
+  const keys = warning ? WARNING_KEYS : POLICY_KEYS;
   for (const key of Object.keys(data))
-    if (!POLICY_KEYS.includes(key))
-      fail([key], `未知字段“${key}”${suggest(key, POLICY_KEYS)}可用字段：${POLICY_KEYS.join('、')}`);
+    if (!keys.includes(key))
+      fail([key], `未知字段“${key}”${suggest(key, keys)}可用字段：${keys.join('、')}`);
 
   const label = (at: At, value: unknown, what: string): Label => {
     if (!isRecord(value) || typeof value.zh !== 'string' || !value.zh.trim())
@@ -161,9 +182,15 @@ export function buildPolicy(source: YamlSource, context: PolicyBuildContext): Po
       ['department'],
       `未知部门“${department}”；可用：${context.catalogue.departments.map((d) => d.code).join('、')}`,
     );
-  const category = data.category as PolicyCategory;
-  if (!(category in policyCategories))
+  const category = (warning ? 'warning' : data.category) as PolicyCategory | 'warning';
+  if (!warning && !(category in policyCategories))
     fail(['category'], `category 应为 ${Object.keys(policyCategories).join('、')} 之一`);
+  let cause: HardshipCause | null = null;
+  if (warning) {
+    if (typeof data.cause !== 'string' || !(data.cause in hardshipCauses))
+      fail(['cause'], `预警的致困原因 cause 应为 ${Object.keys(hardshipCauses).join('、')} 之一`);
+    cause = data.cause as HardshipCause;
+  }
   const entity = data.entity;
   if (entity !== 'household' && entity !== 'person')
     return fail(['entity'], 'entity 应为 household 或 person');
@@ -466,6 +493,7 @@ export function buildPolicy(source: YamlSource, context: PolicyBuildContext): Po
     category,
     entity,
     persons: persons === 'deceased' ? 'deceased' : 'living',
+    cause,
     legalRef,
     summary,
     regions: regionList,

@@ -10,7 +10,7 @@ import { defaultParametersDir, loadParameters, NATIONAL } from '../parameters/pa
 import { ruleVocabulary } from '../ruleVocabulary.ts';
 import { parseYamlSource } from '../yamlSource.ts';
 import { buildPolicy } from './buildPolicy.ts';
-import type { PolicyDefinition } from './policyDefinition.ts';
+import type { PolicyDefinition, RuleKind } from './policyDefinition.ts';
 import { areaCodeProblem } from '../../areas/areaCode.ts';
 
 export const defaultPoliciesDir = path.resolve(
@@ -24,6 +24,8 @@ export interface LoadPoolOptions {
   /** The date parameters must have values on (today by default). */
   checkDate?: string;
   minCases?: number;
+  /** Policies (default) or early warnings: the same format and checks, see buildPolicy. */
+  kind?: RuleKind;
 }
 
 function yamlFiles(dir: string): string[] {
@@ -71,6 +73,7 @@ export function loadPool(
     regions: served,
     checkDate: options.checkDate ?? todayInChina(),
     minCases: options.minCases ?? 3,
+    kind: options.kind ?? 'policy',
   };
   const policies: PolicyDefinition[] = [];
   const byId = new Map<string, string>();

@@ -16,6 +16,26 @@ export const policyCategories: Record<PolicyCategory, { zh: string; en: string }
   employment_incentive: { zh: '就业激励', en: 'Employment incentive' },
 };
 
+/**
+ * What a rule file is: a policy of the welfare pool, or an early warning (issue 6) — a household
+ * or person condition that calls for attention, with the cause of hardship it points to. Both are
+ * built, checked, explained and tested by the same code; a warning is "eligible" when it fires.
+ */
+export type RuleKind = 'policy' | 'warning';
+
+/** Causes of hardship a warning is classified under (Yueqing's 因病、因残、因学…), a closed list. */
+export const hardshipCauses = {
+  illness: { zh: '因病', en: 'Illness' },
+  disability: { zh: '因残', en: 'Disability' },
+  schooling: { zh: '因学', en: 'Schooling' },
+  unemployment: { zh: '因失业', en: 'Unemployment' },
+  accident_disaster: { zh: '因灾、因意外', en: 'Accident or disaster' },
+  loss_of_earner: { zh: '失去主要劳动力', en: 'Loss of the earner' },
+  ageing: { zh: '因老', en: 'Ageing' },
+  other: { zh: '其他', en: 'Other' },
+} as const;
+export type HardshipCause = keyof typeof hardshipCauses;
+
 export interface Label {
   zh: string;
   en: string;
@@ -92,13 +112,16 @@ export interface PolicyDefinition {
   id: string;
   name: Label;
   department: string;
-  category: PolicyCategory;
+  /** 'warning' for early warnings (kind 'warning'). */
+  category: PolicyCategory | 'warning';
   entity: PolicyEntity;
   /**
    * Whom a person policy is for: living members (`members`), or members who died recently
    * (funeral aid), who are never part of `members` or its aggregates.
    */
   persons: 'living' | 'deceased';
+  /** Warnings only: the cause of hardship it points to (null for policies). */
+  cause: HardshipCause | null;
   legalRef: string;
   summary: Label | null;
   /** Area code prefixes (or 'CN') where it applies; its parameters must have values there. */
