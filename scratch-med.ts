@@ -4,5 +4,11 @@ import { generateCountyFeeds } from './src/generator/generateCountyFeeds.ts';
 const dir = '/tmp/scratch-med';
 fs.rmSync(dir, { recursive: true, force: true });
 fs.mkdirSync(dir);
-await generateCountyFeeds({ countyCode: '371082', households: 1000, seed: 3, outDir: dir, referenceDate: '2026-11-01' });
+await generateCountyFeeds({
+  countyCode: '371082',
+  households: 1000,
+  seed: 3,
+  outDir: dir,
+  referenceDate: '2026-11-01',
+});
 console.log(fs.readdirSync(path.join(dir, 'feeds')));

@@ -156,8 +156,7 @@ export function buildPolicy(source: YamlSource, context: PolicyBuildContext): Po
   const warning = context.kind === 'warning';
   const keys = warning ? WARNING_KEYS : POLICY_KEYS;
   for (const key of Object.keys(data))
-    if (!keys.includes(key))
-      fail([key], `未知字段“${key}”${suggest(key, keys)}可用字段：${keys.join('、')}`);
+    if (!keys.includes(key)) fail([key], `未知字段“${key}”${suggest(key, keys)}可用字段：${keys.join('、')}`);
 
   const label = (at: At, value: unknown, what: string): Label => {
     if (!isRecord(value) || typeof value.zh !== 'string' || !value.zh.trim())
