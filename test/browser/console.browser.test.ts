@@ -334,6 +334,9 @@ describe('console (browser)', () => {
     const row = p.getByTestId('settings-table').locator('tr', { hasText: 'masking.idNumber' });
     await row.getByRole('button', { name: /编\s*辑/ }).click();
     const dialog = p.getByRole('dialog');
+    // The form fills in the current rule when it opens: wait for it, or a slow machine overwrites
+    // the new value with the old one (CI saw the save keep keepEnd 4).
+    await expect.poll(() => dialog.locator('input').nth(1).inputValue()).toBe('4');
     await dialog.locator('input').nth(1).fill('2');
     await dialog.getByRole('button', { name: /保\s*存/ }).click();
     await expect.poll(() => row.locator('code').textContent()).toBe('{"keepStart":6,"keepEnd":2}');
