@@ -89,4 +89,31 @@ describe('findings (browser)', () => {
       })
       .toBe('resolved/enrolled');
   });
+
+  it('leads from a warning, with its cause, to the household and its explanation', async () => {
+    app = await buildTestApp(test, { as: null });
+    const p = await openSignedIn(browser, app, problems, 'county');
+    page = p;
+    await p.getByRole('menuitem', { name: '主动发现' }).click();
+    // The county was screened by the test before; the warnings are among its findings.
+    await p.getByTestId('finding-kind').getByText('预警', { exact: true }).click();
+    const rows = p.getByTestId('findings-table').locator('tbody tr.ant-table-row');
+    await rows.first().waitFor();
+    expect(await rows.first().getByTestId('finding-cause').textContent()).toMatch(
+      /^(因病|因残|因学|因失业|因灾、因意外|失去主要劳动力|因老|其他)$/,
+    );
+    await rows.first().locator('.ant-table-row-expand-icon').click();
+    const panel = p.locator('[data-testid^="finding-panel-"]').first();
+    await panel.getByText('处理经过').waitFor();
+    // Why it fired: every criterion of the warning held.
+    expect(await panel.locator('[data-state]').evaluateAll((items) => items.length)).toBeGreaterThan(0);
+    expect(
+      await Promise.all(
+        (await panel.locator('[data-state]').all()).map((item) => item.getAttribute('data-state')),
+      ),
+    ).not.toContain('no');
+    await panel.getByRole('button', { name: '查看家庭政策匹配' }).click();
+    await p.getByTestId('match-tally').waitFor();
+    expect(await p.getByTestId('match-tally').textContent()).toMatch(/共 \d+ 项：可享未享 \d+/);
+  });
 });

@@ -312,7 +312,7 @@ export const zh = {
   codeValue: '代码值',
   findings: '主动发现',
   findingsHint:
-    '每天对辖区内每户家庭对照政策库筛查：可享未享的列为“缺口”，已享受但不再符合的列为“复核”（渐退期内除外），差一点符合的列为“临界”。',
+    '每天对辖区内每户家庭对照政策库和预警规则筛查：可享未享的列为“缺口”，已享受但不再符合的列为“复核”（渐退期内除外），差一点符合的列为“临界”，大额医疗支出、劳动年龄成员死亡等列为“预警”并标明致困原因和责任部门。',
   runScreening: '立即筛查',
   screeningStarted: '已开始筛查',
   screeningRunning: '正在筛查：{done} / {total} 户',
@@ -323,6 +323,7 @@ export const zh = {
   kindGap: '缺口',
   kindReview: '复核',
   kindWatch: '临界',
+  kindWarning: '预警',
   allKinds: '全部类型',
   findingStatusNew: '新发现',
   findingStatusAssigned: '已认领',
@@ -670,7 +671,7 @@ export const en: Record<MessageKey, string> = {
   codeValue: 'code',
   findings: 'Findings',
   findingsHint:
-    'Every household in scope is screened against the pool each day: eligible but not receiving is a gap; receiving but no longer eligible is a review (except during a phase-out); nearly eligible is a watch.',
+    'Every household in scope is screened against the pool and the warning rules each day: eligible but not receiving is a gap; receiving but no longer eligible is a review (except during a phase-out); nearly eligible is a watch; high medical costs, a working-age death and the like are warnings, with their cause and department.',
   runScreening: 'Screen now',
   screeningStarted: 'Screening started',
   screeningRunning: 'Screening: {done} / {total} households',
@@ -681,6 +682,7 @@ export const en: Record<MessageKey, string> = {
   kindGap: 'Gap',
   kindReview: 'Review',
   kindWatch: 'Watch',
+  kindWarning: 'Warning',
   allKinds: 'All kinds',
   findingStatusNew: 'New',
   findingStatusAssigned: 'Claimed',

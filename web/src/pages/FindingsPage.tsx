@@ -25,7 +25,7 @@ import { useSession } from '../session/SessionContext.tsx';
 import { Explanation } from './MatchResults.tsx';
 import { periodKey, useLabel, valueText } from './policyLabels.tsx';
 
-type Kind = 'gap' | 'review' | 'watch';
+type Kind = 'gap' | 'review' | 'watch' | 'warning';
 type Status = 'new' | 'assigned' | 'resolved' | 'superseded';
 
 interface Finding {
@@ -34,6 +34,7 @@ interface Finding {
   hukouNumber: string;
   policyId: string;
   policyName: { zh: string; en: string };
+  causeLabel: { zh: string; en: string } | null;
   subject: string;
   personName: string | null;
   areaCode: string;
@@ -72,8 +73,13 @@ interface Run {
   error: string | null;
 }
 
-const kindKey: Record<Kind, MessageKey> = { gap: 'kindGap', review: 'kindReview', watch: 'kindWatch' };
-const kindColor: Record<Kind, string> = { gap: 'magenta', review: 'orange', watch: 'blue' };
+const kindKey: Record<Kind, MessageKey> = {
+  gap: 'kindGap',
+  review: 'kindReview',
+  watch: 'kindWatch',
+  warning: 'kindWarning',
+};
+const kindColor: Record<Kind, string> = { gap: 'magenta', review: 'orange', watch: 'blue', warning: 'red' };
 const statusKey: Record<Status, MessageKey> = {
   new: 'findingStatusNew',
   assigned: 'findingStatusAssigned',
@@ -290,6 +296,7 @@ export function FindingsPage() {
             { value: 'gap', label: t('kindGap') },
             { value: 'review', label: t('kindReview') },
             { value: 'watch', label: t('kindWatch') },
+            { value: 'warning', label: t('kindWarning') },
           ]}
         />
         <Select
@@ -332,7 +339,16 @@ export function FindingsPage() {
               </Tag>
             ),
           },
-          { title: t('policyName'), key: 'policy', render: (_, f) => label(f.policyName) },
+          {
+            title: t('policyName'),
+            key: 'policy',
+            render: (_, f) => (
+              <Space size={4}>
+                {label(f.policyName)}
+                {f.causeLabel && <Tag data-testid="finding-cause">{label(f.causeLabel)}</Tag>}
+              </Space>
+            ),
+          },
           { title: t('hukouNumber'), dataIndex: 'hukouNumber' },
           {
             title: t('findingSubject'),
