@@ -24,17 +24,21 @@ export async function startServer(
   });
   const host = options.host ?? context.config.host;
   const port = options.port ?? context.config.port;
+  // Background work starts once the server listens; its stop is registered now, because Fastify
+  // refuses new hooks on a listening instance (which left the schedule unstarted before).
+  let background: { stop: () => Promise<void> }[] = [];
+  app.addHook('onClose', async () => {
+    for (const job of background) await job.stop();
+  });
   await app.listen({ host, port });
   app.log.info({ policies: pool.policies.length, version: pool.version }, 'welfare pool loaded');
   app.log.info({ warnings: warnings.policies.length, version: warnings.version }, 'warning rules loaded');
   // Only a listening server refreshes in the background; tests and the CLI refresh explicitly.
-  const refresher = startPortraitRefresher(context, context.config.portraitRefreshMs, app.log);
-  app.addHook('onClose', async () => refresher.stop());
-  // Policy finds people: every household against the pool once a day (issue 6).
-  const schedule = startScreeningSchedule(context, app.log, {
-    incrementalMs: context.config.screeningIncrementalMs,
-  });
-  app.addHook('onClose', async () => schedule.stop());
+  background = [
+    startPortraitRefresher(context, context.config.portraitRefreshMs, app.log),
+    // Policy finds people: every household against the pool daily, and on changed facts (issue 6).
+    startScreeningSchedule(context, app.log, { incrementalMs: context.config.screeningIncrementalMs }),
+  ];
   const address = app.server.address();
   const actualPort = typeof address === 'object' && address !== null ? address.port : port;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;
