@@ -1,4 +1,4 @@
-import type { Insertable, Kysely, Updateable } from 'kysely';
+import { sql, type Insertable, type Kysely, type Updateable } from 'kysely';
 import { areaCodesWithin } from '../areas/areaRepository.ts';
 import { inScope, type DataScopeFilter } from '../access/scope/dataScope.ts';
 import type {
@@ -226,4 +226,70 @@ export async function changeFinding(
     await trx.updateTable('findings').set(change).where('id', '=', id).execute();
     await trx.insertInto('finding_events').values(event).execute();
   });
+}
+
+/** Findings in scope counted by township (the first nine digits of the area code), kind and status. */
+export async function countFindingsByTownship(db: Kysely<Database>, scope: DataScopeFilter) {
+  const township = sql<string>`substr(findings.area_code, 1, 9)`;
+  const rows = await db
+    .selectFrom('findings')
+    .select([township.as('township'), 'kind', 'status', (eb) => eb.fn.countAll<number>().as('n')])
+    .where(inScope(db, 'findings.area_code', scope))
+    .groupBy([township, 'kind', 'status'])
+    .execute();
+  return rows.map((r) => ({ township: `${r.township}000`, kind: r.kind, status: r.status, n: r.n }));
+}
+
+/** Findings in scope counted by rule (policy or warning), kind and status: departments and causes come from the rules. */
+export async function countFindingsByRule(db: Kysely<Database>, scope: DataScopeFilter) {
+  return db
+    .selectFrom('findings')
+    .select(['policy_id', 'kind', 'status', (eb) => eb.fn.countAll<number>().as('n')])
+    .where(inScope(db, 'findings.area_code', scope))
+    .groupBy(['policy_id', 'kind', 'status'])
+    .execute();
+}
+
+/**
+ * The outcomes ledger's rows: gap findings resolved as enrolled, with when (the resolving event),
+ * the amount and its period, the household and the subject — within the scope and period.
+ */
+export async function filledGaps(db: Kysely<Database>, scope: DataScopeFilter, from: string, to: string) {
+  return db
+    .selectFrom('finding_events')
+    .innerJoin('findings', 'findings.id', 'finding_events.finding_id')
+    .select([
+      'finding_events.at',
+      'findings.household_id',
+      'findings.subject',
+      'findings.policy_id',
+      'findings.area_code',
+      'findings.amount',
+      'findings.amount_period',
+    ])
+    .where('finding_events.action', '=', 'resolved')
+    .where('findings.status', '=', 'resolved')
+    .where('findings.resolution', '=', 'enrolled')
+    .where('findings.kind', '=', 'gap')
+    .where('finding_events.at', '>=', from)
+    .where('finding_events.at', '<', to)
+    .where(inScope(db, 'findings.area_code', scope))
+    .orderBy('finding_events.at')
+    .execute();
+}
+
+/** The newest open warnings in scope, for the cockpit's list. */
+export async function latestWarnings(db: Kysely<Database>, scope: DataScopeFilter, limit: number) {
+  return db
+    .selectFrom('findings')
+    .innerJoin('hukou_households', 'hukou_households.id', 'findings.household_id')
+    .leftJoin('persons', 'persons.id', 'findings.subject')
+    .select(findingColumns)
+    .where('findings.kind', '=', 'warning')
+    .where('findings.status', 'in', ['new', 'assigned'])
+    .where(inScope(db, 'findings.area_code', scope))
+    .orderBy('findings.first_seen_at', 'desc')
+    .orderBy('findings.id')
+    .limit(limit)
+    .execute();
 }

@@ -142,6 +142,17 @@ describeEachDatabase('discovery routes', (getDb) => {
     expect(after.status).toBe('resolved');
     expect(after.events.map((e) => e.action)).toEqual(['found', 'assigned', 'resolved']);
     expect(after.events[2]?.note).toBe('enrolled：已纳入低保');
+    // The outcomes ledger counts it: one gap filled, one household reached, its money committed.
+    const cockpit = (await app.inject({ method: 'GET', url: '/api/discovery/cockpit' })).json<{
+      ledger: { gapsFilled: number; householdsReached: number; byPolicy: { policyId: string }[] };
+      byTownship: { township: string; n: number }[];
+      counts: { n: number }[];
+    }>();
+    expect(cockpit.ledger).toMatchObject({ gapsFilled: 1, householdsReached: 1 });
+    expect(cockpit.ledger.byPolicy.map((p) => p.policyId)).toEqual([finding?.policyId]);
+    // Every finding is in one township's count.
+    expect(cockpit.byTownship.reduce((n, t) => n + t.n, 0)).toBe(cockpit.counts.reduce((n, c) => n + c.n, 0));
+    expect(cockpit.byTownship.every((t) => /^\d{9}000$/.test(t.township))).toBe(true);
   });
 
   it('runs one screening at a time, and shows a village worker only their village', async () => {

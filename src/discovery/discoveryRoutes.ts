@@ -7,9 +7,15 @@ import type { FindingKind, FindingResolution, FindingStatus } from '../db/schema
 import { date, labelSchema, pagingProperties, uuidParams } from '../registry/registrySchemas.ts';
 import { hardshipCauses, policyCategories } from '../rules/policies/policyDefinition.ts';
 import { nextStatus, resolutions, type FindingAction } from './findingLifecycle.ts';
+import { byDepartmentAndCause, outcomesLedger } from './outcomesLedger.ts';
+import { todayInChina } from '../core/isoDate.ts';
 import {
   changeFinding,
   countFindings,
+  countFindingsByRule,
+  countFindingsByTownship,
+  filledGaps,
+  latestWarnings,
   findFinding,
   findingEvents,
   findRun,
@@ -292,6 +298,79 @@ export function registerDiscoveryRoutes(app: FastifyInstance, context: AppContex
         total,
         counts: await countFindings(db, scope),
         categories: policyCategories,
+      };
+    },
+  );
+
+  app.get<{ Querystring: { from?: string; to?: string } }>(
+    '/discovery/cockpit',
+    {
+      config: {
+        access: 'discovery:finding:view',
+        audit: { action: 'discovery.cockpit.view', subjectType: 'finding', subjectFrom: 'none' },
+      },
+      schema: {
+        tags: ['discovery'],
+        summary:
+          '主动发现驾驶舱：线索按类型、乡镇、部门、致困原因统计，成效台账，最新预警 — The cockpit: findings by kind, township, department and cause; the outcomes ledger; the latest warnings',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            from: { ...date, description: '成效台账起始日期（含，默认本年1月1日）' },
+            to: { ...date, description: '成效台账截止日期（含，默认今天）' },
+          },
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              counts: { type: 'array', items: open },
+              byTownship: { type: 'array', items: open },
+              byDepartment: { type: 'array', items: open },
+              byCause: { type: 'array', items: open },
+              ledger: open,
+              period: open,
+              latestWarnings: { type: 'array', items: findingSchema },
+            },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const scope = requestScope(request);
+      const today = todayInChina();
+      const from = request.query.from ?? `${today.slice(0, 4)}-01-01`;
+      const to = request.query.to ?? today;
+      // Beijing-time days: from 00:00 on `from` to the end of `to`.
+      const start = new Date(Date.parse(`${from}T00:00:00+08:00`)).toISOString();
+      const end = new Date(Date.parse(`${to}T00:00:00+08:00`) + 24 * 3600_000).toISOString();
+      const { byDepartment, byCause } = byDepartmentAndCause(await countFindingsByRule(db, scope), policyOf);
+      const ledger = outcomesLedger(await filledGaps(db, scope, start, end));
+      return {
+        counts: await countFindings(db, scope),
+        byTownship: await countFindingsByTownship(db, scope),
+        byDepartment: byDepartment.map((d) => {
+          const department = context.variables.department(d.department);
+          return {
+            ...d,
+            label: department
+              ? { zh: department.zh, en: department.en }
+              : { zh: d.department, en: d.department },
+          };
+        }),
+        byCause: byCause.map((c) => ({ ...c, label: hardshipCauses[c.cause] })),
+        ledger: {
+          ...ledger,
+          byPolicy: ledger.byPolicy.map((p) => ({
+            ...p,
+            name: policyOf(p.policyId)?.name ?? { zh: p.policyId, en: p.policyId },
+          })),
+          // Social money (charity) is matched in a later issue; nothing is recorded yet.
+          socialCommitted: null,
+        },
+        period: { from, to },
+        latestWarnings: (await latestWarnings(db, scope, 10)).map(toFinding),
       };
     },
   );

@@ -470,6 +470,8 @@ describeEachDatabase('scope matrix', (getDb) => {
       (r) => ({ method: 'POST', url: '/api/screening-runs', payload: { areaCode: r.villageCode } }),
     ],
     'GET /api/findings': ['list', (r) => ({ method: 'GET', url: `/api/findings?area=${r.villageCode}` })],
+    // Counts within the caller's scope only (the test below checks a village worker sees one village).
+    'GET /api/discovery/cockpit': ['public', () => ({ method: 'GET', url: '/api/discovery/cockpit' })],
     'GET /api/findings/:id': ['refused', (r) => ({ method: 'GET', url: `/api/findings/${r.findingId}` })],
     'POST /api/findings/:id/actions': [
       'refused',
@@ -508,6 +510,12 @@ describeEachDatabase('scope matrix', (getDb) => {
     expect(
       (await asVillage({ method: 'GET', url: `/api/findings/${residents.own.findingId}` })).statusCode,
     ).toBe(200);
+    const cockpit = await asVillage({ method: 'GET', url: '/api/discovery/cockpit' });
+    expect(
+      cockpit
+        .json<{ counts: { n: number }[]; latestWarnings: unknown[] }>()
+        .counts.reduce((n, c) => n + c.n, 0),
+    ).toBe(1);
     const findings = await asVillage({ method: 'GET', url: '/api/findings' });
     expect(findings.json<{ items: { id: string }[] }>().items.map((f) => f.id)).toEqual([
       residents.own.findingId,
