@@ -116,4 +116,24 @@ describe('findings (browser)', () => {
     await p.getByTestId('match-tally').waitFor();
     expect(await p.getByTestId('match-tally').textContent()).toMatch(/共 \d+ 项：可享未享 \d+/);
   });
+
+  it('shows the cockpit: open findings, the ledger, charts, and a warning that leads to the household', async () => {
+    app = await buildTestApp(test, { as: null });
+    const p = await openSignedIn(browser, app, problems, 'county');
+    page = p;
+    await p.getByRole('menuitem', { name: '驾驶舱' }).click();
+    const warnings = p.getByTestId('latest-warnings').locator('tbody tr.ant-table-row');
+    await warnings.first().waitFor();
+    // The gap resolved as enrolled in the first test is in the ledger.
+    await expect.poll(async () => p.getByTestId('gaps-filled').textContent()).toMatch(/已填补缺口\s*1$/);
+    expect(
+      Number((await p.getByTestId('open-warning').locator('.ant-statistic-content').textContent()) ?? 0),
+    ).toBeGreaterThan(0);
+    // Every chart is drawn (ECharts paints a canvas).
+    for (const chart of ['chart-townships', 'chart-causes', 'chart-departments', 'chart-ledger'])
+      await p.getByTestId(chart).locator('canvas').first().waitFor();
+    await warnings.first().getByRole('button', { name: '查看家庭政策匹配' }).click();
+    await p.getByTestId('match-tally').waitFor();
+    expect(await p.getByTestId('match-tally').textContent()).toMatch(/共 \d+ 项：可享未享 \d+/);
+  });
 });

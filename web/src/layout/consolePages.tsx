@@ -1,4 +1,5 @@
 import { FindingsPage } from '../pages/FindingsPage.tsx';
+import { CockpitPage } from '../pages/CockpitPage.tsx';
 import type { ReactNode } from 'react';
 // Icons whose SVG carries an empty <style> (LoginOutlined, for one) break the console's CSP.
 import {
@@ -20,6 +21,7 @@ import {
   SolutionOutlined,
   CalculatorOutlined,
   AlertOutlined,
+  DashboardOutlined,
 } from '@ant-design/icons';
 import type { MessageKey } from '../i18n/messages.ts';
 import { HomePage } from '../pages/HomePage.tsx';
@@ -76,6 +78,14 @@ export const consolePages: ConsolePage[] = [
     icon: <IdcardOutlined />,
     permission: 'registry:person:view',
     render: () => <PortraitPage />,
+  },
+  {
+    path: '/cockpit',
+    label: 'cockpit',
+    group: 'policies',
+    icon: <DashboardOutlined />,
+    permission: 'discovery:finding:view',
+    render: () => <CockpitPage />,
   },
   {
     path: '/findings',
