@@ -73,6 +73,12 @@ export const errorCatalogue = {
   POLICY_NOT_FOUND: { status: 404, zh: '政策库中没有政策 {id}', en: 'No policy {id} in the pool' },
   PARAMETER_NOT_FOUND: { status: 404, zh: '没有参数 {name}', en: 'No parameter {name}' },
   FINDING_NOT_FOUND: { status: 404, zh: '找不到该线索', en: 'Finding not found' },
+  VISIT_PLAN_NOT_FOUND: { status: 404, zh: '找不到该走访计划', en: 'Visit plan not found' },
+  VISIT_NOT_ON_PLAN: {
+    status: 404,
+    zh: '该家庭不在此走访计划中',
+    en: 'The household is not on this visit plan',
+  },
   SCREENING_RUN_NOT_FOUND: { status: 404, zh: '找不到该次筛查', en: 'Screening run not found' },
   POLICY_POOL_INVALID: {
     status: 422,

@@ -34,6 +34,8 @@ export interface Database {
   screening_runs: ScreeningRunTable;
   findings: FindingTable;
   finding_events: FindingEventTable;
+  visit_plans: VisitPlanTable;
+  visit_plan_items: VisitPlanItemTable;
 }
 
 export type AreaLevel = 'province' | 'city' | 'county' | 'township' | 'village';
@@ -442,5 +444,23 @@ export interface FindingEventTable {
   from_status: FindingStatus | null;
   to_status: FindingStatus;
   kind: FindingKind;
+  note: string | null;
+}
+
+/** A quarterly visit plan of one village (issue 6, N3). */
+export interface VisitPlanTable {
+  id: string;
+  area_code: string;
+  quarter: string;
+  created_by: string;
+  created_at: string;
+}
+
+export interface VisitPlanItemTable {
+  plan_id: string;
+  household_id: string;
+  reasons_json: string;
+  visited_at: string | null;
+  visited_by: string | null;
   note: string | null;
 }

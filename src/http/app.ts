@@ -13,6 +13,7 @@ import { registerIngestRoutes } from '../ingest/ingestRoutes.ts';
 import { registerPortraitRoutes } from '../portrait/portraitRoutes.ts';
 import { registerRuleRoutes } from '../rules/ruleRoutes.ts';
 import { registerDiscoveryRoutes } from '../discovery/discoveryRoutes.ts';
+import { registerVisitPlanRoutes } from '../discovery/visitPlanRoutes.ts';
 import { registerAuditRoutes } from '../access/audit/auditRoutes.ts';
 import { registerUserRoutes } from '../access/users/userRoutes.ts';
 import { registerRoleChoiceRoutes } from '../access/users/roleChoiceRoutes.ts';
@@ -132,6 +133,7 @@ export async function buildApp({
       registerPortraitRoutes(scope, context);
       registerRuleRoutes(scope, context);
       registerDiscoveryRoutes(scope, context);
+      registerVisitPlanRoutes(scope, context);
       done();
     },
     { prefix: '/api' },

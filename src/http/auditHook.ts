@@ -19,7 +19,8 @@ export interface AuditRouteConfig {
     | 'audit'
     | 'policy_pool'
     | 'finding'
-    | 'screening_run';
+    | 'screening_run'
+    | 'visit_plan';
   /** Read the subject id from the path (`:id` or `:code`) or from the response body's `id`. */
   subjectFrom: 'params' | 'response' | 'none';
   /**

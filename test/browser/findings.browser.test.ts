@@ -136,4 +136,27 @@ describe('findings (browser)', () => {
     await p.getByTestId('match-tally').waitFor();
     expect(await p.getByTestId('match-tally').textContent()).toMatch(/共 \d+ 项：可享未享 \d+/);
   });
+
+  it('makes the quarter’s visit plans and records a visit on a village’s list', async () => {
+    app = await buildTestApp(test, { as: null });
+    const p = await openSignedIn(browser, app, problems, 'county');
+    page = p;
+    await p.getByRole('menuitem', { name: '走访计划' }).click();
+    await p.getByTestId('make-visit-plans').click();
+    const plans = p.getByTestId('visit-plans-table').locator('tbody tr.ant-table-row');
+    await plans.first().waitFor();
+    expect(await p.getByTestId('visit-progress').textContent()).toMatch(
+      /共 [1-9]\d* 个村（社区）的计划，已走访 0 \/ [1-9]\d* 户/,
+    );
+    await plans.first().locator('.ant-table-row-expand-icon').click();
+    const items = p.locator('[data-testid^="plan-items-"]').locator('tbody tr.ant-table-row');
+    await items.first().waitFor();
+    const button = items.first().locator('[data-testid^="visit-"]');
+    const householdId = ((await button.getAttribute('data-testid')) ?? '').replace('visit-', '');
+    await items.first().locator('input').fill('老人身体尚可，需要助餐');
+    await button.click();
+    await p.getByTestId(`visited-${householdId}`).waitFor();
+    expect(await p.getByTestId(`visited-${householdId}`).textContent()).toContain('老人身体尚可，需要助餐');
+    await expect.poll(async () => p.getByTestId('visit-progress').textContent()).toMatch(/已走访 1 \//);
+  });
 });

@@ -32,6 +32,7 @@ interface Resident {
   hukouId: string;
   householdId: string;
   findingId: string;
+  visitPlanId: string;
 }
 
 type Probe = (r: Resident) => InjectOptions;
@@ -105,6 +106,29 @@ describeEachDatabase('scope matrix', (getDb) => {
           updated_at: at,
         })
         .execute();
+      // A visit plan for the village, listing the household.
+      const visitPlanId = randomUUID();
+      await db
+        .insertInto('visit_plans')
+        .values({
+          id: visitPlanId,
+          area_code: villageCode,
+          quarter: '2026Q4',
+          created_by: 'test',
+          created_at: at,
+        })
+        .execute();
+      await db
+        .insertInto('visit_plan_items')
+        .values({
+          plan_id: visitPlanId,
+          household_id: hukou.id,
+          reasons_json: '["elderly_living_alone"]',
+          visited_at: null,
+          visited_by: null,
+          note: null,
+        })
+        .execute();
       return {
         personId: person.id,
         idNumber,
@@ -112,6 +136,7 @@ describeEachDatabase('scope matrix', (getDb) => {
         hukouId: hukou.id,
         householdId: household.id,
         findingId,
+        visitPlanId,
       };
     };
     residents.own = await make(village.code, 1);
@@ -472,6 +497,30 @@ describeEachDatabase('scope matrix', (getDb) => {
     'GET /api/findings': ['list', (r) => ({ method: 'GET', url: `/api/findings?area=${r.villageCode}` })],
     // Counts within the caller's scope only (the test below checks a village worker sees one village).
     'GET /api/discovery/cockpit': ['public', () => ({ method: 'GET', url: '/api/discovery/cockpit' })],
+    'POST /api/visit-plans': [
+      'refused',
+      (r) => ({
+        method: 'POST',
+        url: '/api/visit-plans',
+        payload: { quarter: '2026Q4', areaCode: r.villageCode },
+      }),
+    ],
+    'GET /api/visit-plans': [
+      'list',
+      (r) => ({ method: 'GET', url: `/api/visit-plans?quarter=2026Q4&area=${r.villageCode}` }),
+    ],
+    'GET /api/visit-plans/:id': [
+      'refused',
+      (r) => ({ method: 'GET', url: `/api/visit-plans/${r.visitPlanId}` }),
+    ],
+    'POST /api/visit-plans/:id/visits': [
+      'refused',
+      (r) => ({
+        method: 'POST',
+        url: `/api/visit-plans/${r.visitPlanId}/visits`,
+        payload: { householdId: r.hukouId },
+      }),
+    ],
     'GET /api/findings/:id': ['refused', (r) => ({ method: 'GET', url: `/api/findings/${r.findingId}` })],
     'POST /api/findings/:id/actions': [
       'refused',

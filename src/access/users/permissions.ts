@@ -30,6 +30,7 @@ export const permissionCatalogue = {
   'discovery:finding:view': '查看主动发现的线索（缺口、复核、临界）',
   'discovery:finding:handle': '认领、办结发现线索',
   'discovery:run:start': '发起政策筛查',
+  'discovery:visit:manage': '制定季度走访计划、登记走访',
 } as const;
 
 export type Permission = keyof typeof permissionCatalogue;
@@ -120,6 +121,7 @@ export const builtinRoles: RoleDefinition[] = [
       'discovery:finding:handle',
       // Screening the whole county is the county's.
       'discovery:run:start',
+      'discovery:visit:manage',
     ],
     dataScope: 'area_and_below',
   },
@@ -127,14 +129,26 @@ export const builtinRoles: RoleDefinition[] = [
     code: 'township_staff',
     nameZh: '乡镇（街道）工作人员',
     nameEn: 'Township staff',
-    permissions: [...staffRead, ...staffWrite, 'discovery:finding:view', 'discovery:finding:handle'],
+    permissions: [
+      ...staffRead,
+      ...staffWrite,
+      'discovery:finding:view',
+      'discovery:finding:handle',
+      'discovery:visit:manage',
+    ],
     dataScope: 'area_and_below',
   },
   {
     code: 'village_worker',
     nameZh: '村（社区）工作人员',
     nameEn: 'Village worker',
-    permissions: [...staffRead, ...staffWrite, 'discovery:finding:view', 'discovery:finding:handle'],
+    permissions: [
+      ...staffRead,
+      ...staffWrite,
+      'discovery:finding:view',
+      'discovery:finding:handle',
+      'discovery:visit:manage',
+    ],
     dataScope: 'area_only',
   },
   {

@@ -13,6 +13,7 @@ import * as m0011 from './0011_person_merges.ts';
 import * as m0012 from './0012_portrait.ts';
 import * as m0013 from './0013_rules_permissions.ts';
 import * as m0014 from './0014_discovery.ts';
+import * as m0015 from './0015_visit_plans.ts';
 
 /**
  * Every migration, in order. A static list rather than a folder scan, so migrations run the
@@ -33,4 +34,5 @@ export const migrations: Record<string, Migration> = {
   '0012_portrait': m0012,
   '0013_rules_permissions': m0013,
   '0014_discovery': m0014,
+  '0015_visit_plans': m0015,
 };

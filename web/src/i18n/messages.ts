@@ -364,6 +364,21 @@ export const zh = {
   eventReappeared: '再次出现',
   eventReopened: '重新打开',
   systemActor: '系统筛查',
+  visitPlans: '走访计划',
+  visitPlansHint:
+    '每季度为每个村（社区）列出重点家庭：有重度残疾人、重病患者的家庭，单亲家庭，独居或仅有老人的家庭；逐户走访并登记。',
+  makeVisitPlans: '制定本季度计划',
+  visitPlansMade: '新建 {plans} 份计划，列入 {households} 户',
+  visitProgress: '共 {plans} 个村（社区）的计划，已走访 {visited} / {listed} 户',
+  headOfHousehold: '户主',
+  visitReasons: '列入原因',
+  visit: '走访',
+  visitNote: '走访情况（可选）',
+  markVisited: '登记已走访',
+  visitedOn: '{at} 由 {by} 走访',
+  village: '村（社区）',
+  visited: '已走访',
+  progress: '完成进度',
 } as const;
 
 export type MessageKey = keyof typeof zh;
@@ -735,4 +750,19 @@ export const en: Record<MessageKey, string> = {
   eventReappeared: 'Reappeared',
   eventReopened: 'Reopened',
   systemActor: 'Screening',
+  visitPlans: 'Visit plans',
+  visitPlansHint:
+    'Each quarter, every village lists its key households: severe disability, serious illness, a single parent, elderly people alone; each visit is recorded.',
+  makeVisitPlans: 'Make this quarter’s plans',
+  visitPlansMade: '{plans} new plans, {households} households',
+  visitProgress: 'Plans for {plans} villages; {visited} of {listed} households visited',
+  headOfHousehold: 'Head',
+  visitReasons: 'Why listed',
+  visit: 'Visit',
+  visitNote: 'What was found (optional)',
+  markVisited: 'Record the visit',
+  visitedOn: 'Visited {at} by {by}',
+  village: 'Village',
+  visited: 'Visited',
+  progress: 'Progress',
 };

@@ -1,5 +1,6 @@
 import { FindingsPage } from '../pages/FindingsPage.tsx';
 import { CockpitPage } from '../pages/CockpitPage.tsx';
+import { VisitPlansPage } from '../pages/VisitPlansPage.tsx';
 import type { ReactNode } from 'react';
 // Icons whose SVG carries an empty <style> (LoginOutlined, for one) break the console's CSP.
 import {
@@ -22,6 +23,7 @@ import {
   CalculatorOutlined,
   AlertOutlined,
   DashboardOutlined,
+  CarryOutOutlined,
 } from '@ant-design/icons';
 import type { MessageKey } from '../i18n/messages.ts';
 import { HomePage } from '../pages/HomePage.tsx';
@@ -94,6 +96,14 @@ export const consolePages: ConsolePage[] = [
     icon: <AlertOutlined />,
     permission: 'discovery:finding:view',
     render: () => <FindingsPage />,
+  },
+  {
+    path: '/visit-plans',
+    label: 'visitPlans',
+    group: 'policies',
+    icon: <CarryOutOutlined />,
+    permission: 'discovery:visit:manage',
+    render: () => <VisitPlansPage />,
   },
   {
     path: '/policies',
