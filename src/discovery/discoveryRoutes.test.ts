@@ -111,6 +111,21 @@ describeEachDatabase('discovery routes', (getDb) => {
       findingsSuperseded: 0,
       findingsCurrent: first.findingsCurrent,
     });
+    // The export: every finding in scope, names and hukou numbers masked, the export audited.
+    const exported = await app.inject({ method: 'GET', url: '/api/findings/export' });
+    expect(exported.headers['content-type']).toContain('text/csv');
+    const csv = exported.body
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
+    expect(csv[0]).toContain('"户号"');
+    expect(csv).toHaveLength(first.findingsNew + 1);
+    for (const f of all.items) expect(exported.body).not.toContain(`"${f.hukouNumber}"`);
+    await flushAudit(getDb().db);
+    expect(await findAuditRecords(getDb().db, { action: 'discovery.finding.export', limit: 5 })).toHaveLength(
+      1,
+    );
+
     const again = (await app.inject({ method: 'GET', url: '/api/findings?limit=200' })).json<{
       items: Finding[];
     }>();

@@ -1,6 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../http/appContext.ts';
 import { AppError } from '../core/appError.ts';
+import { csvCell } from '../core/csvCell.ts';
+import { maskKeeping } from '../core/masking.ts';
+import { recordAudit } from '../access/audit/auditService.ts';
+import { flushAudit } from '../access/audit/auditWriter.ts';
 import { requestScope } from '../http/accessHook.ts';
 import { requireAreaInScope } from '../access/scope/requireAreaInScope.ts';
 import type { FindingKind, FindingResolution, FindingStatus } from '../db/schema.ts';
@@ -27,6 +31,8 @@ import { runInProgress, startScreening } from './screeningRun.ts';
 const open = { type: 'object', additionalProperties: true } as const;
 const kinds: FindingKind[] = ['gap', 'review', 'watch', 'warning'];
 const statuses: FindingStatus[] = ['new', 'assigned', 'resolved', 'superseded'];
+/** Rows one export may carry; narrower filters for more. */
+const EXPORT_LIMIT = 20_000;
 
 const runSchema = {
   type: 'object',
@@ -372,6 +378,89 @@ export function registerDiscoveryRoutes(app: FastifyInstance, context: AppContex
         period: { from, to },
         latestWarnings: (await latestWarnings(db, scope, 10)).map(toFinding),
       };
+    },
+  );
+
+  app.get<{
+    Querystring: { kind?: FindingKind; status?: FindingStatus | 'open'; policyId?: string; area?: string };
+  }>(
+    '/findings/export',
+    {
+      config: { access: 'discovery:finding:view' },
+      schema: {
+        tags: ['discovery'],
+        summary:
+          '导出线索（CSV，姓名、户号脱敏；导出本身记入审计）— Export findings as CSV, names and hukou numbers masked',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            kind: { type: 'string', enum: kinds },
+            status: { type: 'string', enum: [...statuses, 'open'] },
+            policyId: { type: 'string', maxLength: 64 },
+            area: { type: 'string', format: 'area-code', description: '该区划及以下' },
+          },
+        },
+        response: { 200: { type: 'string' } },
+      },
+    },
+    async (request, reply) => {
+      const q = request.query;
+      const { rows } = await listFindings(
+        db,
+        requestScope(request),
+        {
+          ...(q.kind ? { kind: q.kind } : {}),
+          ...(q.status ? { status: q.status } : {}),
+          ...(q.policyId ? { policyId: q.policyId } : {}),
+          ...(q.area ? { areaCode: q.area } : {}),
+        },
+        EXPORT_LIMIT,
+        0,
+      );
+      // Recorded here and committed before the file leaves: the hook sees object answers only.
+      await recordAudit(db, {
+        actor: request.principal?.userId ?? 'anonymous',
+        action: 'discovery.finding.export',
+        subjectType: 'finding',
+        ip: request.ip,
+        detail: { requestId: request.id, query: q, resultCount: rows.length },
+      });
+      await flushAudit(db);
+      const header = [
+        '类型',
+        '政策或预警',
+        '致困原因',
+        '户号',
+        '对象',
+        '区划代码',
+        '金额',
+        '状态',
+        '办理结果',
+        '首次发现',
+      ];
+      const lines = rows.map((row) => {
+        const f = toFinding(row);
+        return [
+          f.kind,
+          f.policyName.zh,
+          f.causeLabel?.zh ?? '',
+          // A list leaves the system: a hukou number keeps its first four and last two digits,
+          // a name its surname.
+          maskKeeping(f.hukouNumber, { keepStart: 4, keepEnd: 2 }),
+          f.subject === 'household' ? '本户' : maskKeeping(f.personName ?? '', { keepStart: 1, keepEnd: 0 }),
+          f.areaCode,
+          f.amount,
+          f.status,
+          f.resolution,
+          f.firstSeenAt,
+        ]
+          .map(csvCell)
+          .join(',');
+      });
+      reply.header('content-type', 'text/csv; charset=utf-8');
+      reply.header('content-disposition', 'attachment; filename="findings.csv"');
+      return `\uFEFF${[header.map(csvCell).join(','), ...lines].join('\r\n')}\r\n`;
     },
   );
 

@@ -53,6 +53,13 @@ describe('findings (browser)', () => {
     await expect.poll(() => lastRun.getAttribute('data-status')).toBe('completed');
     expect(await lastRun.textContent()).toMatch(/最近一次筛查：.*，\d+ 户，新发现 \d+/);
 
+    // The masked export of what the list shows.
+    const [file] = await Promise.all([p.waitForEvent('download'), p.getByTestId('export-findings').click()]);
+    expect(file.suggestedFilename()).toBe('findings.csv');
+    const csv = fs.readFileSync(await file.path(), 'utf8');
+    expect(csv).toContain('"户号"');
+    expect(csv).toMatch(/"\d{4}\*+\d{2}"/);
+
     await p.getByTestId('finding-kind').getByText('缺口', { exact: true }).click();
     const rows = p.getByTestId('findings-table').locator('tbody tr.ant-table-row');
     await rows.first().waitFor();

@@ -1,3 +1,4 @@
+import { csvCell } from '../../core/csvCell.ts';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../http/appContext.ts';
 import type { AuditLogTable } from '../../db/schema.ts';
@@ -48,14 +49,6 @@ const show = (r: AuditLogTable) => ({
   detail: r.detail_json === null ? null : (JSON.parse(r.detail_json) as unknown),
   hash: r.hash,
 });
-
-function csvCell(value: unknown): string {
-  const text =
-    value === null || value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value);
-  // Quote everything; a leading =, +, - or @ is defused so a spreadsheet never runs it as a formula.
-  const safe = /^[=+\-@]/.test(text) ? `'${text}` : text;
-  return `"${safe.replace(/"/g, '""')}"`;
-}
 
 /** The audit administrator's reading and export of audit records and the login log. */
 export function registerAuditRoutes(app: FastifyInstance, context: AppContext): void {

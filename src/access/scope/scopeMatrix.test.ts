@@ -36,7 +36,7 @@ interface Resident {
 }
 
 type Probe = (r: Resident) => InjectOptions;
-type Expectation = 'refused' | 'list' | 'public';
+type Expectation = 'refused' | 'list' | 'csv' | 'public';
 
 describeEachDatabase('scope matrix', (getDb) => {
   let app: FastifyInstance;
@@ -521,6 +521,10 @@ describeEachDatabase('scope matrix', (getDb) => {
         payload: { householdId: r.hukouId },
       }),
     ],
+    'GET /api/findings/export': [
+      'csv',
+      (r) => ({ method: 'GET', url: `/api/findings/export?area=${r.villageCode}` }),
+    ],
     'GET /api/findings/:id': ['refused', (r) => ({ method: 'GET', url: `/api/findings/${r.findingId}` })],
     'POST /api/findings/:id/actions': [
       'refused',
@@ -542,6 +546,10 @@ describeEachDatabase('scope matrix', (getDb) => {
       const res = await inject(probe(outsider));
       if (expectation === 'refused') {
         expect([400, 403, 404], `${route}: ${res.body}`).toContain(res.statusCode);
+      } else if (expectation === 'csv') {
+        // An export of an area outside the scope: the header and nothing else.
+        expect(res.statusCode, route).toBe(200);
+        expect(res.body.trim().split('\r\n'), route).toHaveLength(1);
       } else {
         expect(res.statusCode, route).toBe(200);
         expect(res.json<{ total: number }>().total, route).toBe(0);

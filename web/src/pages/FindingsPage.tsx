@@ -14,7 +14,7 @@ import {
   message,
 } from 'antd';
 import type { InputUsed, ParameterUsed, PolicyResult } from '../api/types.ts';
-import { api, ApiError } from '../api/client.ts';
+import { api, ApiError, download } from '../api/client.ts';
 import { useApi } from '../api/useApi.ts';
 import { useAreaNames } from '../api/useAreaNames.ts';
 import { useLanguage } from '../i18n/LanguageContext.tsx';
@@ -246,11 +246,25 @@ export function FindingsPage() {
       title={t('findings')}
       error={findings.error ?? runs.error}
       extra={
-        can('discovery:run:start') && (
-          <Button type="primary" data-testid="run-screening" disabled={running} onClick={start}>
-            {t('runScreening')}
+        <Space>
+          <Button
+            data-testid="export-findings"
+            onClick={() => {
+              const filter = new URLSearchParams(query);
+              filter.delete('limit');
+              download(`/findings/export?${filter.toString()}`, 'findings.csv').catch((e: unknown) => {
+                void message.error(e instanceof ApiError ? e.message : String(e));
+              });
+            }}
+          >
+            {t('exportCsv')}
           </Button>
-        )
+          {can('discovery:run:start') && (
+            <Button type="primary" data-testid="run-screening" disabled={running} onClick={start}>
+              {t('runScreening')}
+            </Button>
+          )}
+        </Space>
       }
     >
       <Typography.Paragraph type="secondary">{t('findingsHint')}</Typography.Paragraph>
