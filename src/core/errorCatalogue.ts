@@ -73,6 +73,16 @@ export const errorCatalogue = {
   POLICY_NOT_FOUND: { status: 404, zh: '政策库中没有政策 {id}', en: 'No policy {id} in the pool' },
   PARAMETER_NOT_FOUND: { status: 404, zh: '没有参数 {name}', en: 'No parameter {name}' },
   FINDING_NOT_FOUND: { status: 404, zh: '找不到该线索', en: 'Finding not found' },
+  SIMULATION_PARAMETER_UNKNOWN: {
+    status: 400,
+    zh: '没有参数 {name}，无法模拟',
+    en: 'No parameter {name} to simulate',
+  },
+  SIMULATION_VALUE_TYPE: {
+    status: 400,
+    zh: '参数 {name} 的取值应为{type}',
+    en: 'The value of {name} should be {type}',
+  },
   VISIT_PLAN_NOT_FOUND: { status: 404, zh: '找不到该走访计划', en: 'Visit plan not found' },
   VISIT_NOT_ON_PLAN: {
     status: 404,

@@ -14,6 +14,7 @@ import { registerPortraitRoutes } from '../portrait/portraitRoutes.ts';
 import { registerRuleRoutes } from '../rules/ruleRoutes.ts';
 import { registerDiscoveryRoutes } from '../discovery/discoveryRoutes.ts';
 import { registerVisitPlanRoutes } from '../discovery/visitPlanRoutes.ts';
+import { registerSimulationRoutes } from '../discovery/simulationRoutes.ts';
 import { registerAuditRoutes } from '../access/audit/auditRoutes.ts';
 import { registerUserRoutes } from '../access/users/userRoutes.ts';
 import { registerRoleChoiceRoutes } from '../access/users/roleChoiceRoutes.ts';
@@ -134,6 +135,7 @@ export async function buildApp({
       registerRuleRoutes(scope, context);
       registerDiscoveryRoutes(scope, context);
       registerVisitPlanRoutes(scope, context);
+      registerSimulationRoutes(scope, context);
       done();
     },
     { prefix: '/api' },

@@ -497,6 +497,19 @@ describeEachDatabase('scope matrix', (getDb) => {
     'GET /api/findings': ['list', (r) => ({ method: 'GET', url: `/api/findings?area=${r.villageCode}` })],
     // Counts within the caller's scope only (the test below checks a village worker sees one village).
     'GET /api/discovery/cockpit': ['public', () => ({ method: 'GET', url: '/api/discovery/cockpit' })],
+    'POST /api/simulations': [
+      'refused',
+      (r) => ({
+        method: 'POST',
+        url: '/api/simulations',
+        payload: {
+          areaCode: r.villageCode,
+          scenarios: [
+            { name: 'x', changes: [{ name: 'dibao.standard', region: 'CN', from: '2026-01-01', value: 1 }] },
+          ],
+        },
+      }),
+    ],
     'POST /api/visit-plans': [
       'refused',
       (r) => ({
