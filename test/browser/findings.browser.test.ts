@@ -166,4 +166,24 @@ describe('findings (browser)', () => {
     expect(await p.getByTestId(`visited-${householdId}`).textContent()).toContain('老人身体尚可，需要助餐');
     await expect.poll(async () => p.getByTestId('visit-progress').textContent()).toMatch(/已走访 1 \//);
   });
+
+  it('simulates a higher dibao standard: who gains, and what it costs a year', async () => {
+    app = await buildTestApp(test, { as: null });
+    const p = await openSignedIn(browser, app, problems, 'county');
+    page = p;
+    await p.getByRole('menuitem', { name: '政策模拟' }).click();
+    const scenario = p.getByTestId('scenario-0');
+    await scenario.locator('.ant-select').click();
+    await p.keyboard.type('dibao.standard');
+    await p.keyboard.press('Enter');
+    await expect.poll(async () => (await scenario.textContent()) ?? '').toMatch(/现行取值：1030/);
+    await scenario.locator('.ant-input-number input').fill('1339');
+    await p.getByTestId('run-simulation').click();
+    const outcome = p.getByTestId('simulation-result');
+    await outcome.waitFor({ timeout: 60_000 });
+    const text = (await outcome.textContent()) ?? '';
+    expect(text).toContain('方案一');
+    expect(text).toMatch(/每年资金变化[\d,.]+元/);
+    expect(text).toContain('最低生活保障');
+  });
 });

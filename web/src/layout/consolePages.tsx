@@ -1,6 +1,7 @@
 import { FindingsPage } from '../pages/FindingsPage.tsx';
 import { CockpitPage } from '../pages/CockpitPage.tsx';
 import { VisitPlansPage } from '../pages/VisitPlansPage.tsx';
+import { SimulationPage } from '../pages/SimulationPage.tsx';
 import type { ReactNode } from 'react';
 // Icons whose SVG carries an empty <style> (LoginOutlined, for one) break the console's CSP.
 import {
@@ -24,6 +25,7 @@ import {
   AlertOutlined,
   DashboardOutlined,
   CarryOutOutlined,
+  ExperimentOutlined,
 } from '@ant-design/icons';
 import type { MessageKey } from '../i18n/messages.ts';
 import { HomePage } from '../pages/HomePage.tsx';
@@ -104,6 +106,14 @@ export const consolePages: ConsolePage[] = [
     icon: <CarryOutOutlined />,
     permission: 'discovery:visit:manage',
     render: () => <VisitPlansPage />,
+  },
+  {
+    path: '/simulation',
+    label: 'simulation',
+    group: 'policies',
+    icon: <ExperimentOutlined />,
+    permission: 'discovery:run:start',
+    render: () => <SimulationPage />,
   },
   {
     path: '/policies',
