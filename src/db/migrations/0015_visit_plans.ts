@@ -1,4 +1,5 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
+import { grantToBuiltinRoles, revokeFromBuiltinRoles } from './builtinRoleGrants.ts';
 import { columnTypes } from '../dialects/columnTypes.ts';
 
 /**
@@ -39,26 +40,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('note', 'text')
     .addPrimaryKeyConstraint('visit_plan_items_pk', ['plan_id', 'household_id'])
     .execute();
-  for (const [code, add] of Object.entries(grants)) {
-    const rows = await sql<{ id: string; permissions_json: string }>`
-      select id, permissions_json from roles where code = ${code} and builtin = 1`.execute(db);
-    for (const row of rows.rows) {
-      const permissions = JSON.parse(row.permissions_json) as string[];
-      const next = [...permissions, ...add.filter((p) => !permissions.includes(p))];
-      await sql`update roles set permissions_json = ${JSON.stringify(next)} where id = ${row.id}`.execute(db);
-    }
-  }
+  await grantToBuiltinRoles(db, grants);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const [code, remove] of Object.entries(grants)) {
-    const rows = await sql<{ id: string; permissions_json: string }>`
-      select id, permissions_json from roles where code = ${code} and builtin = 1`.execute(db);
-    for (const row of rows.rows) {
-      const next = (JSON.parse(row.permissions_json) as string[]).filter((p) => !remove.includes(p));
-      await sql`update roles set permissions_json = ${JSON.stringify(next)} where id = ${row.id}`.execute(db);
-    }
-  }
+  await revokeFromBuiltinRoles(db, grants);
   await db.schema.dropTable('visit_plan_items').execute();
   await db.schema.dropTable('visit_plans').execute();
 }
