@@ -10,6 +10,7 @@ import { requireAreaInScope } from '../access/scope/requireAreaInScope.ts';
 import type { FindingKind, FindingResolution, FindingStatus } from '../db/schema.ts';
 import { date, labelSchema, pagingProperties, uuidParams } from '../registry/registrySchemas.ts';
 import { hardshipCauses, policyCategories } from '../rules/policies/policyDefinition.ts';
+import { policyById } from '../rules/policies/policyById.ts';
 import { nextStatus, resolutions, type FindingAction } from './findingLifecycle.ts';
 import { byDepartmentAndCause, outcomesLedger } from './outcomesLedger.ts';
 import { todayInChina } from '../core/isoDate.ts';
@@ -111,8 +112,7 @@ export function registerDiscoveryRoutes(app: FastifyInstance, context: AppContex
   const { db } = context;
   // Policies and warnings have distinct ids (warningCases.test.ts checks it).
   const policyOf = (id: string) =>
-    context.rules.pool.policies.find((p) => p.id === id) ??
-    context.warnings.pool.policies.find((p) => p.id === id);
+    policyById(context.rules.pool, id) ?? policyById(context.warnings.pool, id);
   type FindingRow = Awaited<ReturnType<typeof listFindings>>['rows'][number];
   const toFinding = (f: FindingRow) => {
     const rule = policyOf(f.policy_id);

@@ -1,4 +1,5 @@
 import type { FindingKind } from '../db/schema.ts';
+import { policyById } from '../rules/policies/policyById.ts';
 import type {
   Explanation,
   InputUsed,
@@ -93,7 +94,6 @@ export function desiredFindings(
   explanation: Explanation,
   options: FindingOptions,
 ): DesiredFinding[] {
-  const byId = new Map(pool.policies.map((p) => [p.id, p]));
   const eligible = new Set(
     explanation.results.filter((r) => r.outcome === 'eligible').map((r) => `${r.policyId}|${r.subject}`),
   );
@@ -102,7 +102,7 @@ export function desiredFindings(
     let kind: FindingKind | null = null;
     if (result.outcome === 'eligible' && result.receiving !== true) kind = 'gap';
     else if (result.outcome === 'ineligible' && result.receiving === true) {
-      const phaseOut = byId.get(result.policyId)?.phaseOut;
+      const phaseOut = policyById(pool, result.policyId)?.phaseOut;
       if (!phaseOut || !eligible.has(`${phaseOut}|${result.subject}`)) kind = 'review';
     } else if (
       result.outcome === 'ineligible' &&

@@ -8,6 +8,7 @@ import { explainSubject } from '../rules/evaluate/explainPolicies.ts';
 import { registeredSubjects } from '../rules/householdSubject.ts';
 import { overlayParameters, type ParameterChange } from '../rules/parameters/overlayParameters.ts';
 import { date } from '../registry/registrySchemas.ts';
+import { policyById } from '../rules/policies/policyById.ts';
 import { householdsToScreen } from './discoveryRepository.ts';
 import { addHousehold, emptyTotals } from './simulation.ts';
 
@@ -145,7 +146,7 @@ export function registerSimulationRoutes(app: FastifyInstance, context: AppConte
             addHousehold(s.totals, township, base, explainSubject(s.pool, subject).results);
         }
       }
-      const policyName = (id: string) => pool.policies.find((p) => p.id === id)?.name ?? { zh: id, en: id };
+      const policyName = (id: string) => policyById(pool, id)?.name ?? { zh: id, en: id };
       return {
         asOf,
         areaCode,

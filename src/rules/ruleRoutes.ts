@@ -11,6 +11,7 @@ import { personValueProblems, plainValueProblems } from './evaluate/plainValuePr
 import { registeredHouseholdSubject } from './householdSubject.ts';
 import { policyCategories, policyExpressions } from './policies/policyDefinition.ts';
 import { parameterView, policyDetail, policySummary } from './ruleViews.ts';
+import { policyById } from './policies/policyById.ts';
 
 const open = { type: 'object', additionalProperties: true } as const;
 const categoryOrder = Object.keys(policyCategories);
@@ -153,7 +154,7 @@ export function registerRuleRoutes(app: FastifyInstance, context: AppContext): v
       },
     },
     (request) => {
-      const policy = pool().policies.find((p) => p.id === request.params.id);
+      const policy = policyById(pool(), request.params.id);
       if (!policy) throw new AppError('POLICY_NOT_FOUND', { id: request.params.id });
       return policyDetail(pool(), policy, context.variables);
     },
