@@ -6,7 +6,7 @@ import { maskKeeping } from '../core/masking.ts';
 import { recordAudit } from '../access/audit/auditService.ts';
 import { flushAudit } from '../access/audit/auditWriter.ts';
 import { requestScope } from '../http/accessHook.ts';
-import { requireAreaInScope } from '../access/scope/requireAreaInScope.ts';
+import { requestedArea } from '../access/scope/requireAreaInScope.ts';
 import type { FindingKind, FindingResolution, FindingStatus } from '../db/schema.ts';
 import { date, labelSchema, pagingProperties, uuidParams } from '../registry/registrySchemas.ts';
 import { hardshipCauses, policyCategories } from '../rules/policies/policyDefinition.ts';
@@ -15,6 +15,7 @@ import { nextStatus, resolutions, type FindingAction } from './findingLifecycle.
 import { byDepartmentAndCause, outcomesLedger } from './outcomesLedger.ts';
 import { todayInChina } from '../core/isoDate.ts';
 import {
+  type FindingFilter,
   changeFinding,
   countFindings,
   countFindingsByRule,
@@ -84,6 +85,33 @@ const findingSchema = {
     updatedAt: { type: 'string' },
   },
 } as const;
+
+/** The filters of the findings list, its export alike. */
+const findingFilterProperties = {
+  kind: { type: 'string', enum: kinds },
+  status: { type: 'string', enum: [...statuses, 'open'] },
+  policyId: { type: 'string', maxLength: 64 },
+  area: { type: 'string', format: 'area-code', description: '该区划及以下' },
+  householdId: { type: 'string', format: 'uuid' },
+} as const;
+
+interface FindingQuery {
+  kind?: FindingKind;
+  status?: FindingStatus | 'open';
+  policyId?: string;
+  area?: string;
+  householdId?: string;
+}
+
+function filterOf(q: FindingQuery): FindingFilter {
+  const filter: FindingFilter = {};
+  if (q.kind) filter.kind = q.kind;
+  if (q.status) filter.status = q.status;
+  if (q.policyId) filter.policyId = q.policyId;
+  if (q.area) filter.areaCode = q.area;
+  if (q.householdId) filter.householdId = q.householdId;
+  return filter;
+}
 
 type RunRow = NonNullable<Awaited<ReturnType<typeof findRun>>>;
 const toRun = (r: RunRow) => ({
@@ -168,9 +196,7 @@ export function registerDiscoveryRoutes(app: FastifyInstance, context: AppContex
     },
     async (request, reply) => {
       const scope = requestScope(request);
-      let areaCode = request.body.areaCode ?? null;
-      if (areaCode) await requireAreaInScope(db, 'body.areaCode', areaCode, scope);
-      else if (scope.kind === 'within' || scope.kind === 'only') areaCode = scope.areaCode;
+      const areaCode = await requestedArea(db, 'body.areaCode', request.body.areaCode, scope);
       const { run, done } = await startScreening(context, {
         trigger: 'manual',
         startedBy: request.principal?.userId ?? 'unknown',
@@ -238,17 +264,7 @@ export function registerDiscoveryRoutes(app: FastifyInstance, context: AppContex
     },
   );
 
-  app.get<{
-    Querystring: {
-      kind?: FindingKind;
-      status?: FindingStatus | 'open';
-      policyId?: string;
-      area?: string;
-      householdId?: string;
-      limit?: number;
-      offset?: number;
-    };
-  }>(
+  app.get<{ Querystring: FindingQuery & { limit?: number; offset?: number } }>(
     '/findings',
     {
       config: {
@@ -261,14 +277,7 @@ export function registerDiscoveryRoutes(app: FastifyInstance, context: AppContex
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: {
-            kind: { type: 'string', enum: kinds },
-            status: { type: 'string', enum: [...statuses, 'open'] },
-            policyId: { type: 'string', maxLength: 64 },
-            area: { type: 'string', format: 'area-code', description: '该区划及以下' },
-            householdId: { type: 'string', format: 'uuid' },
-            ...pagingProperties,
-          },
+          properties: { ...findingFilterProperties, ...pagingProperties },
         },
         response: {
           200: {
@@ -286,19 +295,7 @@ export function registerDiscoveryRoutes(app: FastifyInstance, context: AppContex
     async (request) => {
       const scope = requestScope(request);
       const q = request.query;
-      const { rows, total } = await listFindings(
-        db,
-        scope,
-        {
-          ...(q.kind ? { kind: q.kind } : {}),
-          ...(q.status ? { status: q.status } : {}),
-          ...(q.policyId ? { policyId: q.policyId } : {}),
-          ...(q.area ? { areaCode: q.area } : {}),
-          ...(q.householdId ? { householdId: q.householdId } : {}),
-        },
-        q.limit ?? 50,
-        q.offset ?? 0,
-      );
+      const { rows, total } = await listFindings(db, scope, filterOf(q), q.limit ?? 50, q.offset ?? 0);
       return {
         items: rows.map(toFinding),
         total,
@@ -382,7 +379,7 @@ export function registerDiscoveryRoutes(app: FastifyInstance, context: AppContex
   );
 
   app.get<{
-    Querystring: { kind?: FindingKind; status?: FindingStatus | 'open'; policyId?: string; area?: string };
+    Querystring: FindingQuery;
   }>(
     '/findings/export',
     {
@@ -394,30 +391,14 @@ export function registerDiscoveryRoutes(app: FastifyInstance, context: AppContex
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: {
-            kind: { type: 'string', enum: kinds },
-            status: { type: 'string', enum: [...statuses, 'open'] },
-            policyId: { type: 'string', maxLength: 64 },
-            area: { type: 'string', format: 'area-code', description: '该区划及以下' },
-          },
+          properties: findingFilterProperties,
         },
         response: { 200: { type: 'string' } },
       },
     },
     async (request, reply) => {
       const q = request.query;
-      const { rows } = await listFindings(
-        db,
-        requestScope(request),
-        {
-          ...(q.kind ? { kind: q.kind } : {}),
-          ...(q.status ? { status: q.status } : {}),
-          ...(q.policyId ? { policyId: q.policyId } : {}),
-          ...(q.area ? { areaCode: q.area } : {}),
-        },
-        EXPORT_LIMIT,
-        0,
-      );
+      const { rows } = await listFindings(db, requestScope(request), filterOf(q), EXPORT_LIMIT, 0);
       // Recorded here and committed before the file leaves: the hook sees object answers only.
       await recordAudit(db, {
         actor: request.principal?.userId ?? 'anonymous',

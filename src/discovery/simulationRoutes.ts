@@ -3,7 +3,7 @@ import type { AppContext } from '../http/appContext.ts';
 import { AppError } from '../core/appError.ts';
 import { todayInChina } from '../core/isoDate.ts';
 import { requestScope } from '../http/accessHook.ts';
-import { requireAreaInScope } from '../access/scope/requireAreaInScope.ts';
+import { requestedArea } from '../access/scope/requireAreaInScope.ts';
 import { explainSubject } from '../rules/evaluate/explainPolicies.ts';
 import { registeredSubjects } from '../rules/householdSubject.ts';
 import { overlayParameters, type ParameterChange } from '../rules/parameters/overlayParameters.ts';
@@ -97,9 +97,7 @@ export function registerSimulationRoutes(app: FastifyInstance, context: AppConte
     },
     async (request) => {
       const scope = requestScope(request);
-      let areaCode = request.body.areaCode ?? null;
-      if (areaCode) await requireAreaInScope(db, 'body.areaCode', areaCode, scope);
-      else if (scope.kind === 'within' || scope.kind === 'only') areaCode = scope.areaCode;
+      const areaCode = await requestedArea(db, 'body.areaCode', request.body.areaCode, scope);
       const pool = context.rules.pool;
       // Each change names a parameter and a value of its type, or the request says which is wrong.
       request.body.scenarios.forEach((scenario, i) => {

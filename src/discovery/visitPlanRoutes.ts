@@ -4,7 +4,7 @@ import type { AppContext } from '../http/appContext.ts';
 import { AppError } from '../core/appError.ts';
 import { todayInChina } from '../core/isoDate.ts';
 import { requestScope } from '../http/accessHook.ts';
-import { requireAreaInScope } from '../access/scope/requireAreaInScope.ts';
+import { requestedArea } from '../access/scope/requireAreaInScope.ts';
 import { labelSchema, uuidParams } from '../registry/registrySchemas.ts';
 import { quarterOf, visitReasons } from './visitPlans.ts';
 import {
@@ -65,9 +65,8 @@ export function registerVisitPlanRoutes(app: FastifyInstance, context: AppContex
     },
     async (request, reply) => {
       const scope = requestScope(request);
-      let areaCode = request.body.areaCode;
-      if (areaCode) await requireAreaInScope(db, 'body.areaCode', areaCode, scope);
-      else if (scope.kind === 'within' || scope.kind === 'only') areaCode = scope.areaCode;
+      // Plans are per village: an unrestricted caller names the area to plan.
+      const areaCode = await requestedArea(db, 'body.areaCode', request.body.areaCode, scope);
       if (!areaCode) throw AppError.field('body.areaCode', 'FIELD_REQUIRED');
       const { quarter: q } = request.body;
       const villages = await villagesWithin(db, areaCode);

@@ -19,3 +19,29 @@ export async function requireAreaInScope(
     ]);
   }
 }
+
+/**
+ * The area a request acts on: the one it names, refused when outside the caller's scope, or else
+ * the caller's own area; null (every area) only for a caller whose scope is unrestricted. A
+ * caller who sees nothing must name an area, which is then refused.
+ */
+export async function requestedArea(
+  db: Kysely<Database>,
+  path: string,
+  code: string | undefined,
+  scope: DataScopeFilter,
+): Promise<string | null> {
+  if (code) {
+    await requireAreaInScope(db, path, code, scope);
+    return code;
+  }
+  switch (scope.kind) {
+    case 'all':
+      return null;
+    case 'within':
+    case 'only':
+      return scope.areaCode;
+    case 'none':
+      throw AppError.field(path, 'FIELD_REQUIRED');
+  }
+}
