@@ -4,7 +4,7 @@ import { todayInChina } from '../core/isoDate.ts';
 import type { ScreeningRunTable } from '../db/schema.ts';
 import type { AppContext } from '../http/appContext.ts';
 import { explainSubject } from '../rules/evaluate/explainPolicies.ts';
-import { registeredSubjects } from '../rules/householdSubject.ts';
+import { subjectChunks } from '../rules/householdSubject.ts';
 import { desiredFindings, warningFindings, type DesiredFinding } from './findingRules.ts';
 import { planFindingChanges } from './planFindingChanges.ts';
 import {
@@ -128,9 +128,7 @@ async function screen(
   const work = async (): Promise<ScreeningRunTable> => {
     const counts = { done: 0, results: 0, found: 0, changed: 0, superseded: 0, current: 0 };
     try {
-      for (let i = 0; i < households.length; i += CHUNK) {
-        const chunk = households.slice(i, i + CHUNK);
-        const subjects = await registeredSubjects(context, chunk, asOf);
+      for await (const { households: chunk, subjects } of subjectChunks(context, households, asOf, CHUNK)) {
         const desired = new Map<string, { areaCode: string; findings: DesiredFinding[] }>();
         for (const household of chunk) {
           const subject = subjects.get(household.id);

@@ -5,7 +5,7 @@ import { todayInChina } from '../core/isoDate.ts';
 import { requestScope } from '../http/accessHook.ts';
 import { requestedArea } from '../access/scope/requireAreaInScope.ts';
 import { explainSubject } from '../rules/evaluate/explainPolicies.ts';
-import { registeredSubjects } from '../rules/householdSubject.ts';
+import { subjectChunks } from '../rules/householdSubject.ts';
 import { overlayParameters, type ParameterChange } from '../rules/parameters/overlayParameters.ts';
 import { date } from '../registry/registrySchemas.ts';
 import { policyById } from '../rules/policies/policyById.ts';
@@ -132,9 +132,7 @@ export function registerSimulationRoutes(app: FastifyInstance, context: AppConte
         totals: emptyTotals(),
       }));
       const households = await householdsToScreen(db, areaCode, null);
-      for (let i = 0; i < households.length; i += 250) {
-        const chunk = households.slice(i, i + 250);
-        const subjects = await registeredSubjects(context, chunk, asOf);
+      for await (const { households: chunk, subjects } of subjectChunks(context, households, asOf)) {
         for (const household of chunk) {
           const subject = subjects.get(household.id);
           if (!subject) continue;

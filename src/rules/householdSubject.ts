@@ -95,3 +95,19 @@ export async function registeredHouseholdSubject(
     household: { id: household.id, hukouNumber: household.hukou_number, areaCode: household.area_code },
   };
 }
+
+/**
+ * Registered households as rule subjects, a chunk at a time (a county at once would sit whole in
+ * memory): each chunk's households, in order, with the subjects the registry gives for them.
+ */
+export async function* subjectChunks(
+  context: Pick<AppContext, 'db' | 'variables' | 'portrait' | 'feeds'>,
+  households: { id: string; area_code: string }[],
+  asOf: string,
+  size = 250,
+): AsyncGenerator<{ households: { id: string; area_code: string }[]; subjects: Map<string, RuleSubject> }> {
+  for (let i = 0; i < households.length; i += size) {
+    const chunk = households.slice(i, i + size);
+    yield { households: chunk, subjects: await registeredSubjects(context, chunk, asOf) };
+  }
+}
