@@ -7,6 +7,7 @@ import { errorText, useApi } from '../api/useApi.ts';
 import { useSession } from '../session/SessionContext.tsx';
 import { useLanguage } from '../i18n/LanguageContext.tsx';
 import { PageCard } from '../components/PageCard.tsx';
+import { when } from '../i18n/dates.ts';
 
 interface AuditRecord {
   id: number;
@@ -35,8 +36,6 @@ interface Verification {
   checked: number;
   problem?: { kind: string; id: number; message: string };
 }
-
-const when = (at: string) => new Date(at).toLocaleString('zh-CN', { hour12: false });
 
 /**
  * The audit administrator's page: filter records by who, what, which subject and when;

@@ -3,13 +3,13 @@ import { Button, Card, Col, Row, Statistic, Table, Tag, Typography } from 'antd'
 import { useApi } from '../api/useApi.ts';
 import { useAreaNames } from '../api/useAreaNames.ts';
 import { useLanguage } from '../i18n/LanguageContext.tsx';
-import type { MessageKey } from '../i18n/messages.ts';
 import { PageCard } from '../components/PageCard.tsx';
 import { EChart, type ChartOption } from '../components/EChart.tsx';
 import { useHashRoute } from '../layout/useHashRoute.ts';
 import { useLabel } from './policyLabels.tsx';
+import { findingKindKey, findingKinds, type FindingKind } from './findingLabels.ts';
 
-type Kind = 'gap' | 'review' | 'watch' | 'warning';
+type Kind = FindingKind;
 type LabelText = { zh: string; en: string };
 
 interface Cockpit {
@@ -39,13 +39,6 @@ interface Cockpit {
   }[];
 }
 
-const kinds: Kind[] = ['gap', 'review', 'watch', 'warning'];
-const kindKey: Record<Kind, MessageKey> = {
-  gap: 'kindGap',
-  review: 'kindReview',
-  watch: 'kindWatch',
-  warning: 'kindWarning',
-};
 const isOpen = (status: string) => status === 'new' || status === 'assigned';
 
 /**
@@ -68,12 +61,12 @@ export function CockpitPage() {
 
   const townshipOption: ChartOption = {
     tooltip: { trigger: 'axis' },
-    legend: { data: kinds.map((k) => t(kindKey[k])) },
+    legend: { data: findingKinds.map((k) => t(findingKindKey[k])) },
     grid: { left: 40, right: 10, bottom: 60 },
     xAxis: { type: 'category', data: townships.map((c) => areaName(c)), axisLabel: { rotate: 40 } },
     yAxis: { type: 'value' },
-    series: kinds.map((k) => ({
-      name: t(kindKey[k]),
+    series: findingKinds.map((k) => ({
+      name: t(findingKindKey[k]),
       type: 'bar',
       stack: 'open',
       data: townships.map((code) =>
@@ -134,10 +127,10 @@ export function CockpitPage() {
   return (
     <PageCard title={t('cockpit')} error={error}>
       <Row gutter={[16, 16]} data-testid="cockpit-numbers">
-        {kinds.map((k) => (
+        {findingKinds.map((k) => (
           <Col key={k} xs={12} md={6}>
             <Card size="small" loading={loading}>
-              <Statistic title={t(kindKey[k])} value={open(k)} data-testid={`open-${k}`} />
+              <Statistic title={t(findingKindKey[k])} value={open(k)} data-testid={`open-${k}`} />
             </Card>
           </Col>
         ))}

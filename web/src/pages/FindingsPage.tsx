@@ -24,8 +24,10 @@ import { useHashRoute } from '../layout/useHashRoute.ts';
 import { useSession } from '../session/SessionContext.tsx';
 import { Explanation } from './MatchResults.tsx';
 import { periodKey, useLabel, valueText } from './policyLabels.tsx';
+import { when } from '../i18n/dates.ts';
+import { findingKindColor, findingKindKey, type FindingKind } from './findingLabels.ts';
 
-type Kind = 'gap' | 'review' | 'watch' | 'warning';
+type Kind = FindingKind;
 type Status = 'new' | 'assigned' | 'resolved' | 'superseded';
 
 interface Finding {
@@ -73,13 +75,6 @@ interface Run {
   error: string | null;
 }
 
-const kindKey: Record<Kind, MessageKey> = {
-  gap: 'kindGap',
-  review: 'kindReview',
-  watch: 'kindWatch',
-  warning: 'kindWarning',
-};
-const kindColor: Record<Kind, string> = { gap: 'magenta', review: 'orange', watch: 'blue', warning: 'red' };
 const statusKey: Record<Status, MessageKey> = {
   new: 'findingStatusNew',
   assigned: 'findingStatusAssigned',
@@ -100,7 +95,6 @@ const eventKey: Record<string, MessageKey> = {
   reappeared: 'eventReappeared',
   reopened: 'eventReopened',
 };
-const when = (at: string) => new Date(at).toLocaleString('zh-CN', { hour12: false });
 
 /** One finding opened: its explanation when last screened, its history, and what staff can do. */
 function FindingPanel({ id, onChanged }: { id: string; onChanged: () => void }) {
@@ -348,8 +342,8 @@ export function FindingsPage() {
             key: 'kind',
             width: 70,
             render: (_, f) => (
-              <Tag color={kindColor[f.kind]} data-kind={f.kind}>
-                {t(kindKey[f.kind])}
+              <Tag color={findingKindColor[f.kind]} data-kind={f.kind}>
+                {t(findingKindKey[f.kind])}
               </Tag>
             ),
           },

@@ -4,6 +4,7 @@ import { api, ApiError, download, upload } from '../api/client.ts';
 import { useApi } from '../api/useApi.ts';
 import { useLanguage } from '../i18n/LanguageContext.tsx';
 import { PageCard } from '../components/PageCard.tsx';
+import { when } from '../i18n/dates.ts';
 
 interface Label {
   zh: string;
@@ -32,7 +33,6 @@ export interface ImportRow {
   startedAt: string;
 }
 
-const when = (at: string) => new Date(at).toLocaleString('zh-CN', { hour12: false });
 const statusColour = { running: 'blue', completed: 'green', failed: 'red' } as const;
 
 /**

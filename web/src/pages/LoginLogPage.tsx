@@ -2,6 +2,7 @@ import { Table, Tag } from 'antd';
 import { useApi } from '../api/useApi.ts';
 import { useLanguage } from '../i18n/LanguageContext.tsx';
 import { PageCard } from '../components/PageCard.tsx';
+import { when } from '../i18n/dates.ts';
 
 interface LoginEntry {
   at: string;
@@ -10,8 +11,6 @@ interface LoginEntry {
   ip: string | null;
   outcome: string;
 }
-
-const when = (at: string) => new Date(at).toLocaleString('zh-CN', { hour12: false });
 
 /** Every sign-in attempt: time, account, address and outcome (MLPS level 3). */
 export function LoginLogPage() {

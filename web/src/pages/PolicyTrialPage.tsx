@@ -8,6 +8,7 @@ import { useLanguage } from '../i18n/LanguageContext.tsx';
 import { PageCard } from '../components/PageCard.tsx';
 import { MatchResults } from './MatchResults.tsx';
 import { useLabel } from './policyLabels.tsx';
+import { todayInChina } from '../i18n/dates.ts';
 
 interface Variable {
   name: string;
@@ -27,7 +28,7 @@ interface Row {
   value: FieldValue;
 }
 
-const today = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+const today = todayInChina;
 
 /** A worked example: an elderly person, a working-age adult and a pupil on a low income. */
 const EXAMPLE: { h: Row[]; members: Row[][] } = {

@@ -22,6 +22,7 @@ import { PageCard } from '../components/PageCard.tsx';
 import { EChart, type ChartOption } from '../components/EChart.tsx';
 import { useSession } from '../session/SessionContext.tsx';
 import { useLabel } from './policyLabels.tsx';
+import { todayInChina } from '../i18n/dates.ts';
 
 type LabelText = { zh: string; en: string };
 
@@ -52,8 +53,6 @@ interface Outcome {
   byTownship: { township: string; gainers: number; losers: number; annualChange: number }[];
   byPolicy: { policyId: string; name: LabelText; gainers: number; losers: number; annualChange: number }[];
 }
-
-const today = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
 
 /** One scenario's form: a parameter, the region it is set for, from when, and the new value. */
 function ScenarioForm({
@@ -148,7 +147,7 @@ export function SimulationPage() {
     name,
     parameter: undefined,
     region: county,
-    from: today(),
+    from: todayInChina(),
     value: null,
   });
   const [scenarios, setScenarios] = useState<Scenario[]>([blank(t('scenarioA')), blank(t('scenarioB'))]);

@@ -6,6 +6,7 @@ import { useAreaNames } from '../api/useAreaNames.ts';
 import { useLanguage } from '../i18n/LanguageContext.tsx';
 import { PageCard } from '../components/PageCard.tsx';
 import { useLabel } from './policyLabels.tsx';
+import { quarterOf, todayInChina, when } from '../i18n/dates.ts';
 
 interface Plan {
   id: string;
@@ -23,10 +24,7 @@ interface PlanItem {
   note: string | null;
 }
 
-const thisQuarter = () => {
-  const today = new Date(Date.now() + 8 * 3600_000).toISOString();
-  return `${today.slice(0, 4)}Q${String(Math.floor((Number(today.slice(5, 7)) - 1) / 3) + 1)}`;
-};
+const thisQuarter = () => quarterOf(todayInChina());
 const quarters = () => {
   const [year, q] = [Number(thisQuarter().slice(0, 4)), Number(thisQuarter().slice(5))];
   return [0, 1, 2, 3].map((back) => {
@@ -34,7 +32,6 @@ const quarters = () => {
     return `${String(Math.floor(n / 4))}Q${String((n % 4) + 1)}`;
   });
 };
-const when = (at: string) => new Date(at).toLocaleString('zh-CN', { hour12: false });
 
 /** One village's plan opened: its households, why each is listed, and the visits recorded. */
 function PlanItems({ id, onChanged }: { id: string; onChanged: () => void }) {
