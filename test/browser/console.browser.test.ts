@@ -408,7 +408,9 @@ describe('console (browser)', () => {
     const orgDialog = p.getByRole('dialog');
     await orgDialog.getByLabel('姓名').fill('爱心护理队');
     await choose(p, orgDialog.getByLabel('机构类型'), '合作机构');
-    await orgDialog.getByRole('button', { name: /确\s*定|OK/ }).click();
+    // Delivered to the button itself: on a loaded CI machine the list's closing animation still
+    // covered it after the choice was made, and a pointer click waited on it until the timeout.
+    await orgDialog.getByRole('button', { name: /确\s*定|OK/ }).dispatchEvent('click');
     await p.getByText('爱心护理队').waitFor();
     const org = await test.db
       .selectFrom('organisations')
