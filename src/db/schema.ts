@@ -87,6 +87,8 @@ export interface PersonTable {
   death_date: string | null;
   hukou_area_code: string | null;
   residence_area_code: string | null;
+  /** The residence when it lies outside every held area (another county); residence_area_code is then null. */
+  residence_elsewhere?: string | null;
   phone_enc: string | null;
   created_at: string;
   updated_at: string;
@@ -97,7 +99,10 @@ export interface PersonTable {
 export interface HukouHouseholdTable {
   id: string;
   hukou_number: string;
+  /** The hukou area; for non-local residents (hukou_area_elsewhere set), where they live. */
   area_code: string;
+  /** Non-local residents' hukou area in another county (流动人口); null for a local booklet. */
+  hukou_area_elsewhere?: string | null;
   address: string | null;
   created_at: string;
 }
@@ -407,7 +412,8 @@ export interface ScreeningRunTable {
   error: string | null;
 }
 
-export type FindingKind = 'gap' | 'review' | 'watch' | 'warning';
+/** 'model': a discovery model (X3) lists the subject; policy_id is the model's id. */
+export type FindingKind = 'gap' | 'review' | 'watch' | 'warning' | 'model';
 export type FindingStatus = 'new' | 'assigned' | 'resolved' | 'superseded';
 export type FindingResolution = 'enrolled' | 'not_eligible' | 'declined';
 

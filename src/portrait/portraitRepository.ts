@@ -87,6 +87,7 @@ export async function loadHouseholdInputs(
         'persons.death_date',
         'persons.hukou_area_code',
         'persons.residence_area_code',
+        'persons.residence_elsewhere',
       ])
       .where('hukou_members.household_id', 'in', part)
       .where('hukou_members.left_on', 'is', null)
@@ -104,7 +105,8 @@ export async function loadHouseholdInputs(
         birthDate: row.birth_date,
         deathDate: row.death_date,
         hukouAreaCode: row.hukou_area_code,
-        residenceAreaCode: row.residence_area_code,
+        // Living in another county counts as living away from the hukou too.
+        residenceAreaCode: row.residence_area_code ?? row.residence_elsewhere ?? null,
         relationship: row.relationship,
         facts: personFacts.get(row.id)?.resolved ?? [],
         events: personFacts.get(row.id)?.events ?? [],
@@ -183,7 +185,7 @@ export async function loadPersonInputs(
         birthDate: row.birth_date,
         deathDate: row.death_date,
         hukouAreaCode: row.hukou_area_code,
-        residenceAreaCode: row.residence_area_code,
+        residenceAreaCode: row.residence_area_code ?? row.residence_elsewhere ?? null,
         relationship: null,
         facts: facts.get(row.id)?.resolved ?? [],
         events: facts.get(row.id)?.events ?? [],

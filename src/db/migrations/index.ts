@@ -14,6 +14,7 @@ import * as m0012 from './0012_portrait.ts';
 import * as m0013 from './0013_rules_permissions.ts';
 import * as m0014 from './0014_discovery.ts';
 import * as m0015 from './0015_visit_plans.ts';
+import * as m0016 from './0016_residence_elsewhere.ts';
 
 /**
  * Every migration, in order. A static list rather than a folder scan, so migrations run the
@@ -35,4 +36,5 @@ export const migrations: Record<string, Migration> = {
   '0013_rules_permissions': m0013,
   '0014_discovery': m0014,
   '0015_visit_plans': m0015,
+  '0016_residence_elsewhere': m0016,
 };

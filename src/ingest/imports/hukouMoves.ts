@@ -10,6 +10,23 @@ export interface CurrentHukou {
 }
 
 /**
+ * Where a population row's household belongs: its hukou area when held; for non-local
+ * residents (a hukou of another county, living here, N1) the area they live in, with the
+ * hukou area kept apart; null when neither is ours.
+ */
+export function householdAreaOf(
+  row: Pick<InterpretedRow, 'person'>,
+  heldAreaCodes: ReadonlySet<string> | undefined,
+): { areaCode: string; hukouElsewhere: string | null } | null {
+  const hukou = row.person.hukouAreaCode;
+  const residence = row.person.residenceAreaCode;
+  if (!hukou || !heldAreaCodes) return null;
+  if (heldAreaCodes.has(hukou)) return { areaCode: hukou, hukouElsewhere: null };
+  if (residence && heldAreaCodes.has(residence)) return { areaCode: residence, hukouElsewhere: hukou };
+  return null;
+}
+
+/**
  * A registered person whom a population row lists under another hukou number has moved
  * booklets (迁移): the old membership ends and the person joins the new household (created when
  * the number is new), both on the date the row was recorded. A row repeating the current number
@@ -26,9 +43,9 @@ export function applyHukouMove(input: {
 }): void {
   const { personId, row, current, households, writes } = input;
   const number = row.keys.hukouNumber;
-  const area = row.person.hukouAreaCode;
+  const area = householdAreaOf(row, input.heldAreaCodes);
   const on = row.dates.observedAt;
-  if (!number || !area || !on || !input.heldAreaCodes?.has(area)) return;
+  if (!number || !area || !on) return;
   const now = current.get(personId);
   if (now?.hukouNumber === number) return;
   // Moved twice within one batch: the membership added moments ago has no id to end yet, and
@@ -42,7 +59,8 @@ export function applyHukouMove(input: {
     writes.hukouHouseholds.push({
       id: householdId,
       hukou_number: number,
-      area_code: area,
+      area_code: area.areaCode,
+      hukou_area_elsewhere: area.hukouElsewhere,
       address: null,
       created_at: input.at,
     });

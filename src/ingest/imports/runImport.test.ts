@@ -297,4 +297,60 @@ describeEachDatabase('runImport', (getDb) => {
       { hukou_number: 'MOVE-NEW', relationship: '10', joined_on: '2026-03-01', left_on: null },
     ]);
   });
+
+  it('keeps people whose lives cross the county line: living in another county, or registered in one', async () => {
+    const { db } = getDb();
+    const rows = [
+      // Registered here, living in 环翠区 (another county of the prefecture).
+      personRow(400, { 户号: 'AWAY-1', 与户主关系: '02', 居住地区划代码: '371002000000' }),
+      // Non-local residents: a Harbin booklet, living in a village here (N1).
+      personRow(401, { 户号: 'HRB-1', 与户主关系: '02', 户籍地区划代码: '230102000000' }),
+      personRow(402, { 户号: 'HRB-1', 与户主关系: '10', 户籍地区划代码: '230102000000' }),
+      // Neither a division code in use nor ours: refused as before.
+      personRow(403, { 户号: 'BAD-1', 居住地区划代码: '990000000000' }),
+    ];
+    const result = await run(rows, 'sha-elsewhere-1');
+    expect(result).toMatchObject({ received: 4, accepted: 3, rejected: 1, duplicate: 0 });
+    const people = await db
+      .selectFrom('persons')
+      .select(['name', 'residence_area_code', 'residence_elsewhere', 'hukou_area_code'])
+      .where('name', 'in', ['测试400', '测试401', '测试402', '测试403'])
+      .orderBy('name')
+      .execute();
+    expect(people).toEqual([
+      {
+        name: '测试400',
+        residence_area_code: null,
+        residence_elsewhere: '371002000000',
+        hukou_area_code: village,
+      },
+      {
+        name: '测试401',
+        residence_area_code: otherVillage,
+        residence_elsewhere: null,
+        hukou_area_code: '230102000000',
+      },
+      {
+        name: '测试402',
+        residence_area_code: village,
+        residence_elsewhere: null,
+        hukou_area_code: '230102000000',
+      },
+    ]);
+    const households = await db
+      .selectFrom('hukou_households')
+      .select(['hukou_number', 'area_code', 'hukou_area_elsewhere'])
+      .where('hukou_number', 'in', ['AWAY-1', 'HRB-1'])
+      .orderBy('hukou_number')
+      .execute();
+    // The non-local household stands where its first member lives, its hukou area kept.
+    expect(households).toEqual([
+      { hukou_number: 'AWAY-1', area_code: village, hukou_area_elsewhere: null },
+      { hukou_number: 'HRB-1', area_code: otherVillage, hukou_area_elsewhere: '230102000000' },
+    ]);
+    const rejects = await listImportRejects(db, result.id, 0, 10);
+    expect(JSON.parse(context.cipher.decrypt(rejects[0]?.problems_enc ?? ''))).toEqual([
+      expect.objectContaining({ column: '居住地区划代码', code: 'INGEST_BAD_VALUE' }),
+    ]);
+  });
 });

@@ -18,7 +18,8 @@ import { openSqliteWriter } from '../../db/dialects/sqliteWriter.ts';
 import type { SourceRecord } from '../readers/readFeedFile.ts';
 
 export type { SourceRecord };
-import { applyHukouMove, type CurrentHukou } from './hukouMoves.ts';
+import { applyHukouMove, householdAreaOf, type CurrentHukou } from './hukouMoves.ts';
+import { addressCodeProblem, addressCodeWarning } from '../../registry/residentId/addressCode.ts';
 import {
   findCurrentHukouMembers,
   findHukouHouseholdIdsByNumber,
@@ -76,6 +77,15 @@ export interface RunImportOptions {
 // Larger batches commit less often (each commit writes every index page it touched); 10,000 rows
 // keep a batch to a few megabytes and a resumed import within seconds of where it stopped.
 export const DEFAULT_IMPORT_BATCH = 10_000;
+/**
+ * Another county's 12-digit division code (GB/T 2260 and its township and village extension)
+ * with a province in use: where someone registered here may live. Anything else is refused.
+ */
+const elsewhere = (code: string): boolean =>
+  /^\d{12}$/.test(code) &&
+  addressCodeProblem(code.slice(0, 6)) === undefined &&
+  addressCodeWarning(code.slice(0, 6)) === undefined;
+
 const thisWorker = () => `${os.hostname()}:${String(process.pid)}`;
 
 /** Imports this process is running now (two uploads of one file must not run it twice). */
@@ -539,13 +549,21 @@ function factsOf(
 function personChange(row: InterpretedRow, cipher: FieldCipher, held: ReadonlySet<string> | undefined) {
   const change: {
     death_date?: string;
-    residence_area_code?: string;
+    residence_area_code?: string | null;
+    residence_elsewhere?: string | null;
     hukou_area_code?: string;
     phone_enc?: string;
   } = {};
   if (row.person.deathDate) change.death_date = row.person.deathDate;
-  if (row.person.residenceAreaCode && held?.has(row.person.residenceAreaCode))
-    change.residence_area_code = row.person.residenceAreaCode;
+  const residence = row.person.residenceAreaCode;
+  if (residence && held?.has(residence)) {
+    change.residence_area_code = residence;
+    change.residence_elsewhere = null;
+  } else if (residence && elsewhere(residence)) {
+    // Moved out of every area held (another county): kept apart from the area tree.
+    change.residence_area_code = null;
+    change.residence_elsewhere = residence;
+  }
   if (row.person.hukouAreaCode) change.hukou_area_code = row.person.hukouAreaCode;
   if (row.person.phone) change.phone_enc = cipher.encrypt(row.person.phone);
   return change;
@@ -569,12 +587,14 @@ function createPerson(
     )?.column ?? null;
   const problems: RowProblem[] = [];
   const residence = row.person.residenceAreaCode ?? '';
-  if (!options.heldAreaCodes?.has(residence)) {
+  const held = options.heldAreaCodes?.has(residence) === true;
+  // Someone registered here may live in another county: kept, apart from the area tree.
+  if (!held && !elsewhere(residence)) {
     problems.push({
       column: columnOf('residenceAreaCode'),
       value: residence,
       code: 'INGEST_BAD_VALUE',
-      params: { value: residence, reason: '不是本县的区划代码' },
+      params: { value: residence, reason: '不是有效的12位行政区划代码' },
     });
   }
   const sex = row.person.sex;
@@ -606,7 +626,8 @@ function createPerson(
       birthDate: identity.birthDate,
       deathDate: row.person.deathDate ?? null,
       hukouAreaCode: row.person.hukouAreaCode ?? null,
-      residenceAreaCode: residence,
+      residenceAreaCode: held ? residence : null,
+      residenceElsewhere: held ? null : residence,
       phone: row.person.phone ?? null,
     },
     cipher,
@@ -615,8 +636,8 @@ function createPerson(
   );
   out.writes.persons.push(person);
   const number = row.keys.hukouNumber;
-  const hukouArea = row.person.hukouAreaCode;
-  if (number && hukouArea && options.heldAreaCodes?.has(hukouArea)) {
+  const area = householdAreaOf(row, options.heldAreaCodes);
+  if (number && area) {
     let householdId = households.get(number);
     if (!householdId) {
       householdId = timeOrderedId();
@@ -624,7 +645,8 @@ function createPerson(
       out.writes.hukouHouseholds.push({
         id: householdId,
         hukou_number: number,
-        area_code: hukouArea,
+        area_code: area.areaCode,
+        hukou_area_elsewhere: area.hukouElsewhere,
         address: null,
         created_at: at,
       });

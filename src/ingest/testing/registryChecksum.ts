@@ -24,6 +24,7 @@ export async function registryChecksum(db: Kysely<Database>, cipher: FieldCipher
         p.death_date,
         p.hukou_area_code,
         p.residence_area_code,
+        p.residence_elsewhere ?? null,
         p.phone_enc ? cipher.decrypt(p.phone_enc) : null,
       ]),
     );
@@ -31,11 +32,24 @@ export async function registryChecksum(db: Kysely<Database>, cipher: FieldCipher
   const members = await db
     .selectFrom('hukou_members')
     .innerJoin('hukou_households', 'hukou_households.id', 'hukou_members.household_id')
-    .select(['hukou_households.hukou_number', 'hukou_households.area_code', 'person_id', 'relationship'])
+    .select([
+      'hukou_households.hukou_number',
+      'hukou_households.area_code',
+      'hukou_households.hukou_area_elsewhere',
+      'person_id',
+      'relationship',
+    ])
     .execute();
   for (const m of members) {
     lines.push(
-      JSON.stringify(['member', m.hukou_number, m.area_code, idOf.get(m.person_id), m.relationship]),
+      JSON.stringify([
+        'member',
+        m.hukou_number,
+        m.area_code,
+        m.hukou_area_elsewhere ?? null,
+        idOf.get(m.person_id),
+        m.relationship,
+      ]),
     );
   }
   const facts = await db.selectFrom('facts').selectAll().execute();

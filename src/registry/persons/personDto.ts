@@ -24,6 +24,8 @@ export const sexLabels = {
 } as const;
 
 export function toPersonDto(row: PersonRow, mask: PersonMasker, today: string = todayInChina()): PersonDto {
+  // Another county's code when the person lives outside every area held.
+  const residence = row.residence_area_code ?? row.residence_elsewhere ?? null;
   return {
     id: row.id,
     idNumberMasked: mask.idNumber(row.id_number_enc),
@@ -33,11 +35,8 @@ export function toPersonDto(row: PersonRow, mask: PersonMasker, today: string = 
     age: ageOn(row.birth_date, row.death_date ?? today),
     deathDate: row.death_date,
     hukouAreaCode: row.hukou_area_code,
-    residenceAreaCode: row.residence_area_code,
-    livingAwayFromHukou:
-      row.hukou_area_code !== null &&
-      row.residence_area_code !== null &&
-      row.hukou_area_code !== row.residence_area_code,
+    residenceAreaCode: residence,
+    livingAwayFromHukou: row.hukou_area_code !== null && residence !== null && row.hukou_area_code !== residence,
     phoneMasked: mask.phone(row.phone_enc),
   };
 }

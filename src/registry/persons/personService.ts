@@ -156,7 +156,7 @@ export async function createPerson(
     if (isUniqueViolation(error)) throw new AppError('PERSON_EXISTS');
     throw error;
   }
-  return { ...row, merged_into: null };
+  return { ...row, merged_into: null, residence_elsewhere: row.residence_elsewhere ?? null };
 }
 
 /**

@@ -12,6 +12,8 @@ export interface PersonInput {
   deathDate?: string | null;
   hukouAreaCode?: string | null;
   residenceAreaCode?: string | null;
+  /** A residence outside every held area (another county's code), kept apart from the area tree. */
+  residenceElsewhere?: string | null;
   phone?: string | null;
 }
 
@@ -37,6 +39,7 @@ export function preparePersonRow(
     death_date: input.deathDate ?? null,
     hukou_area_code: input.hukouAreaCode ?? null,
     residence_area_code: input.residenceAreaCode ?? null,
+    residence_elsewhere: input.residenceElsewhere ?? null,
     phone_enc: phone === null ? null : cipher.encrypt(phone),
     created_at: now,
     updated_at: now,
