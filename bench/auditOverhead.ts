@@ -31,6 +31,7 @@ import { verifyAudit } from '../src/access/audit/auditService.ts';
 import { countAuditRecords } from '../src/access/audit/auditRepository.ts';
 import { loadPool } from '../src/rules/policies/loadPool.ts';
 import { loadWarnings } from '../src/discovery/loadWarnings.ts';
+import { loadDiscoveryModels } from '../src/discovery/loadDiscoveryModels.ts';
 import { PoolHolder } from '../src/rules/policies/poolHolder.ts';
 
 const PERSONS = 300;
@@ -56,6 +57,7 @@ async function prepare(database: DatabaseHandle): Promise<{ context: AppContext;
     portrait,
     rules: new PoolHolder(() => loadPool(variables, portrait)),
     warnings: new PoolHolder(() => loadWarnings(variables, portrait)),
+    models: new PoolHolder(() => loadDiscoveryModels(variables, portrait)),
     settings: createSettingsProvider(database.db),
   };
   const personIds: string[] = [];

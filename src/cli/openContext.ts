@@ -9,6 +9,7 @@ import { loadPortraitDefinitions } from '../portrait/portraitDefinitions.ts';
 import { createSettingsProvider } from '../settings/settingsService.ts';
 import { loadPool } from '../rules/policies/loadPool.ts';
 import { loadWarnings } from '../discovery/loadWarnings.ts';
+import { loadDiscoveryModels } from '../discovery/loadDiscoveryModels.ts';
 import { PoolHolder } from '../rules/policies/poolHolder.ts';
 
 export interface ContextOverrides {
@@ -38,6 +39,7 @@ export async function openContext(overrides: ContextOverrides = {}, migrate = tr
     portrait,
     rules: new PoolHolder(() => loadPool(variables, portrait)),
     warnings: new PoolHolder(() => loadWarnings(variables, portrait)),
+    models: new PoolHolder(() => loadDiscoveryModels(variables, portrait)),
     settings: createSettingsProvider(database.db),
   };
 }

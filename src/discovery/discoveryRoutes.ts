@@ -31,7 +31,7 @@ import {
 import { runInProgress, startScreening } from './screeningRun.ts';
 
 const open = { type: 'object', additionalProperties: true } as const;
-const kinds: FindingKind[] = ['gap', 'review', 'watch', 'warning'];
+const kinds: FindingKind[] = ['gap', 'review', 'watch', 'warning', 'model'];
 const statuses: FindingStatus[] = ['new', 'assigned', 'resolved', 'superseded'];
 /** Rows one export may carry; narrower filters for more. */
 const EXPORT_LIMIT = 20_000;
@@ -140,7 +140,9 @@ export function registerDiscoveryRoutes(app: FastifyInstance, context: AppContex
   const { db } = context;
   // Policies and warnings have distinct ids (warningCases.test.ts checks it).
   const policyOf = (id: string) =>
-    policyById(context.rules.pool, id) ?? policyById(context.warnings.pool, id);
+    policyById(context.rules.pool, id) ??
+    policyById(context.warnings.pool, id) ??
+    policyById(context.models.pool, id);
   type FindingRow = Awaited<ReturnType<typeof listFindings>>['rows'][number];
   const toFinding = (f: FindingRow) => {
     const rule = policyOf(f.policy_id);

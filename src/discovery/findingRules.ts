@@ -9,16 +9,17 @@ import type {
 } from '../rules/evaluate/explainPolicies.ts';
 
 /**
- * The warnings that fire for one household: every early-warning rule whose criteria all hold
- * (its "eligible"), for the household or a member, with the explanation of why.
+ * The warnings that fire for one household (or the discovery models that list it): every rule
+ * whose criteria all hold (its "eligible"), for the household or a member, with the explanation
+ * of why.
  */
-export function warningFindings(explanation: Explanation): DesiredFinding[] {
+export function conditionFindings(explanation: Explanation, kind: 'warning' | 'model'): DesiredFinding[] {
   return explanation.results
     .filter((r) => r.outcome === 'eligible')
     .map((result) => ({
       policyId: result.policyId,
       subject: result.subject,
-      kind: 'warning' as const,
+      kind,
       amount: null,
       amountPeriod: null,
       explanation: explanationOf(explanation, result),

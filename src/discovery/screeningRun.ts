@@ -5,7 +5,7 @@ import type { ScreeningRunTable } from '../db/schema.ts';
 import type { AppContext } from '../http/appContext.ts';
 import { explainSubject } from '../rules/evaluate/explainPolicies.ts';
 import { subjectChunks } from '../rules/householdSubject.ts';
-import { desiredFindings, warningFindings, type DesiredFinding } from './findingRules.ts';
+import { conditionFindings, desiredFindings, type DesiredFinding } from './findingRules.ts';
 import { planFindingChanges } from './planFindingChanges.ts';
 import {
   applyFindingChanges,
@@ -43,7 +43,7 @@ export function decodeMarks(version: string): RegistryMarks | null {
 
 export type ScreeningContext = Pick<
   AppContext,
-  'db' | 'variables' | 'portrait' | 'feeds' | 'rules' | 'warnings' | 'settings'
+  'db' | 'variables' | 'portrait' | 'feeds' | 'rules' | 'warnings' | 'models' | 'settings'
 >;
 
 export interface ScreeningRequest {
@@ -99,6 +99,7 @@ async function screen(
   const { db } = context;
   const pool = context.rules.pool;
   const warnings = context.warnings.pool;
+  const models = context.models.pool;
   const asOf = request.asOf ?? todayInChina();
   const households = await householdsToScreen(db, request.areaCode ?? null, request.householdIds ?? null);
   const run: ScreeningRunTable = {
@@ -107,8 +108,8 @@ async function screen(
     status: 'running',
     area_code: request.areaCode ?? null,
     as_of: asOf,
-    // Both rule sets: a finding records which pool and which warnings judged it.
-    pool_version: `${pool.version}+${warnings.version}`,
+    // All three rule sets: a finding records which pool, warnings and models judged it.
+    pool_version: `${pool.version}+${warnings.version}+${models.version}`,
     data_version: encodeMarks(await currentMarks(db)),
     started_by: request.startedBy,
     started_at: new Date().toISOString(),
@@ -135,10 +136,15 @@ async function screen(
           if (!subject) continue;
           const explanation = explainSubject(pool, subject);
           const warned = explainSubject(warnings, subject);
-          counts.results += explanation.results.length + warned.results.length;
+          const listed = explainSubject(models, subject);
+          counts.results += explanation.results.length + warned.results.length + listed.results.length;
           desired.set(household.id, {
             areaCode: household.area_code,
-            findings: [...desiredFindings(pool, explanation, { watchMargin }), ...warningFindings(warned)],
+            findings: [
+              ...desiredFindings(pool, explanation, { watchMargin }),
+              ...conditionFindings(warned, 'warning'),
+              ...conditionFindings(listed, 'model'),
+            ],
           });
         }
         const changes = planFindingChanges(

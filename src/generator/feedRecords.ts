@@ -85,6 +85,11 @@ function variableValue(name: string, a: PersonAttributes): TrueValue {
       return a.disability?.grade ?? null;
     case 'disability_type':
       return a.disability?.type ?? null;
+    case 'disability_first_certified_on':
+      return a.disability?.certifiedOn ?? null;
+    case 'graduation_date':
+      // College graduates leave in summer; HR registers each one by name (实名登记).
+      return a.graduationYear === null ? null : `${String(a.graduationYear)}-07-01`;
     case 'serious_illness':
       return a.seriousIllness;
     case 'chronic_illness':

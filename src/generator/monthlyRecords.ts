@@ -47,7 +47,9 @@ function knownToHumanResources(a: PersonAttributes): boolean {
     (a.socialInsurance ||
       a.pensionMonthly > 0 ||
       a.employment === 'registered_unemployed' ||
-      a.employment === 'employed')
+      a.employment === 'employed' ||
+      // Graduates of the last years are registered by name for employment services.
+      a.graduationYear !== null)
   );
 }
 
@@ -61,7 +63,12 @@ function knownToHumanResources(a: PersonAttributes): boolean {
 export function humanResourcesRecords(context: FeedContext): DepartmentRows {
   const { population, referenceDay } = context;
   const window = feedWindow(fromDayNumber(referenceDay));
-  const none = { employment_status: null, social_insurance_contributing: null, pension_monthly: null };
+  const none = {
+    employment_status: null,
+    social_insurance_contributing: null,
+    pension_monthly: null,
+    graduation_date: null,
+  };
   return {
     rows: (a, i, rng) => {
       const person = population.persons[i];

@@ -24,6 +24,8 @@ export interface AppContext {
   rules: PoolHolder;
   /** The early-warning rules (`warnings/`), held like the pool: a failed reload keeps the last good set. */
   warnings: PoolHolder;
+  /** The discovery models (`models/`, X3): named lists, held like the pool. */
+  models: PoolHolder;
   /** Settings in force, including the security policy and masking rules (src/settings). */
   settings: SettingsProvider;
 }

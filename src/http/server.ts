@@ -18,6 +18,7 @@ export async function startServer(
   // with its file:line, rather than the first match failing later.
   const pool = context.rules.pool;
   const warnings = context.warnings.pool;
+  const models = context.models.pool;
   const app = await buildApp({
     context,
     logger: { level: context.config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
@@ -33,6 +34,7 @@ export async function startServer(
   await app.listen({ host, port });
   app.log.info({ policies: pool.policies.length, version: pool.version }, 'welfare pool loaded');
   app.log.info({ warnings: warnings.policies.length, version: warnings.version }, 'warning rules loaded');
+  app.log.info({ models: models.policies.length, version: models.version }, 'discovery models loaded');
   // Only a listening server refreshes in the background; tests and the CLI refresh explicitly.
   background = [
     startPortraitRefresher(context, context.config.portraitRefreshMs, app.log),

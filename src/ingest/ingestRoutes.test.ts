@@ -206,6 +206,7 @@ describeEachDatabase('ingest routes', (getDb) => {
       '姓名',
       '残疾类别',
       '残疾等级',
+      '首次发证日期',
       '发证日期',
       '有效期至',
     ]);

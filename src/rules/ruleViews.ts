@@ -15,7 +15,11 @@ export function policySummary(policy: PolicyDefinition, catalogue: VariableCatal
       : { zh: policy.department, en: policy.department },
     category: policy.category,
     categoryLabel:
-      policy.category === 'warning' ? { zh: '预警', en: 'Early warning' } : policyCategories[policy.category],
+      policy.category === 'warning'
+        ? { zh: '预警', en: 'Early warning' }
+        : policy.category === 'model'
+          ? { zh: '发现模型', en: 'Discovery model' }
+          : policyCategories[policy.category],
     entity: policy.entity,
     persons: policy.persons,
     legalRef: policy.legalRef,

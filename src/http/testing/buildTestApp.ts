@@ -7,6 +7,7 @@ import { loadFeeds } from '../../ingest/feeds/loadFeeds.ts';
 import { loadPortraitDefinitions } from '../../portrait/portraitDefinitions.ts';
 import { loadPool } from '../../rules/policies/loadPool.ts';
 import { loadWarnings } from '../../discovery/loadWarnings.ts';
+import { loadDiscoveryModels } from '../../discovery/loadDiscoveryModels.ts';
 import { PoolHolder } from '../../rules/policies/poolHolder.ts';
 import { findArea } from '../../areas/areaRepository.ts';
 import { readCountyDivisions } from '../../areas/chinaDivision.ts';
@@ -24,6 +25,7 @@ const feeds = loadFeeds(variables);
 const portrait = loadPortraitDefinitions(variables);
 const rules = new PoolHolder(() => loadPool(variables, portrait));
 const warnings = new PoolHolder(() => loadWarnings(variables, portrait));
+const models = new PoolHolder(() => loadDiscoveryModels(variables, portrait));
 
 export function testContext(test: TestDatabase): AppContext {
   return {
@@ -36,6 +38,7 @@ export function testContext(test: TestDatabase): AppContext {
     portrait,
     rules,
     warnings,
+    models,
     // Tests sign administrators in without an authenticator; the TOTP test uses the real policy.
     settings: createSettingsProvider(test.db, { securityDefaults: demoSecurityPolicy }),
   };

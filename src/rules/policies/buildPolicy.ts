@@ -36,7 +36,7 @@ export interface PolicyBuildContext {
   checkDate: string;
   /** Cases each policy must carry (3 in the pool; tests of the loader may ask fewer). */
   minCases: number;
-  /** Policies of the welfare pool (default) or early warnings (`warnings/`). */
+  /** Policies of the welfare pool (default), early warnings (`warnings/`) or discovery models (`models/`). */
   kind?: RuleKind;
 }
 
@@ -59,7 +59,8 @@ const POLICY_KEYS = [
   'phase_out',
   'cases',
 ];
-// A warning is a condition with a cause: no category, amount, enrolment, phase-out or exceptions.
+// A warning (and a discovery model, a named list) is a condition with a cause: no category,
+// amount, enrolment, phase-out or exceptions.
 const WARNING_KEYS = [
   'id',
   'name',
@@ -153,7 +154,8 @@ export function buildPolicy(source: YamlSource, context: PolicyBuildContext): Po
     throw new Error(`${file}:${String(source.lineOf(at))}: ${message}`);
   };
   if (!isRecord(data)) return fail([], '政策文件应为映射（id、name、criteria……）');
-  const warning = context.kind === 'warning';
+  // Warnings and discovery models share one format (a condition with a cause).
+  const warning = context.kind === 'warning' || context.kind === 'model';
   const keys = warning ? WARNING_KEYS : POLICY_KEYS;
   for (const key of Object.keys(data))
     if (!keys.includes(key)) fail([key], `未知字段“${key}”${suggest(key, keys)}可用字段：${keys.join('、')}`);
@@ -181,13 +183,13 @@ export function buildPolicy(source: YamlSource, context: PolicyBuildContext): Po
       ['department'],
       `未知部门“${department}”；可用：${context.catalogue.departments.map((d) => d.code).join('、')}`,
     );
-  const category = (warning ? 'warning' : data.category) as PolicyCategory | 'warning';
+  const category = (warning ? context.kind : data.category) as PolicyCategory | 'warning' | 'model';
   if (!warning && !(category in policyCategories))
     fail(['category'], `category 应为 ${Object.keys(policyCategories).join('、')} 之一`);
   let cause: HardshipCause | null = null;
   if (warning) {
     if (typeof data.cause !== 'string' || !(data.cause in hardshipCauses))
-      fail(['cause'], `预警的致困原因 cause 应为 ${Object.keys(hardshipCauses).join('、')} 之一`);
+      fail(['cause'], `${context.kind === 'model' ? '发现模型' : '预警'}的致困原因 cause 应为 ${Object.keys(hardshipCauses).join('、')} 之一`);
     cause = data.cause as HardshipCause;
   }
   const entity = data.entity;

@@ -21,7 +21,8 @@ export const policyCategories: Record<PolicyCategory, { zh: string; en: string }
  * or person condition that calls for attention, with the cause of hardship it points to. Both are
  * built, checked, explained and tested by the same code; a warning is "eligible" when it fires.
  */
-export type RuleKind = 'policy' | 'warning';
+/** The pool's policies, early warnings (`warnings/`), discovery models (`models/`, X3). */
+export type RuleKind = 'policy' | 'warning' | 'model';
 
 /** Causes of hardship a warning is classified under (Yueqing's 因病、因残、因学…), a closed list. */
 export const hardshipCauses = {
@@ -112,8 +113,8 @@ export interface PolicyDefinition {
   id: string;
   name: Label;
   department: string;
-  /** 'warning' for early warnings (kind 'warning'). */
-  category: PolicyCategory | 'warning';
+  /** 'warning' for early warnings, 'model' for discovery models (their kind). */
+  category: PolicyCategory | 'warning' | 'model';
   entity: PolicyEntity;
   /**
    * Whom a person policy is for: living members (`members`), or members who died recently

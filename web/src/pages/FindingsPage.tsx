@@ -25,7 +25,7 @@ import { useSession } from '../session/SessionContext.tsx';
 import { Explanation } from './MatchResults.tsx';
 import { periodKey, useLabel, valueText } from './policyLabels.tsx';
 import { when } from '../i18n/dates.ts';
-import { findingKindColor, findingKindKey, type FindingKind } from './findingLabels.ts';
+import { findingKindColor, findingKindKey, findingKinds, type FindingKind } from './findingLabels.ts';
 
 type Kind = FindingKind;
 type Status = 'new' | 'assigned' | 'resolved' | 'superseded';
@@ -301,10 +301,7 @@ export function FindingsPage() {
           }}
           options={[
             { value: 'all', label: t('allKinds') },
-            { value: 'gap', label: t('kindGap') },
-            { value: 'review', label: t('kindReview') },
-            { value: 'watch', label: t('kindWatch') },
-            { value: 'warning', label: t('kindWarning') },
+            ...findingKinds.map((k) => ({ value: k, label: t(findingKindKey[k]) })),
           ]}
         />
         <Select
