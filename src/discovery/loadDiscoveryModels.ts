@@ -20,5 +20,9 @@ export function loadDiscoveryModels(
   options: Omit<LoadPoolOptions, 'kind' | 'policiesDir'> & { modelsDir?: string } = {},
 ): RulePool {
   const { modelsDir, ...rest } = options;
-  return loadPool(catalogue, portrait, { ...rest, policiesDir: modelsDir ?? defaultModelsDir, kind: 'model' });
+  return loadPool(catalogue, portrait, {
+    ...rest,
+    policiesDir: modelsDir ?? defaultModelsDir,
+    kind: 'model',
+  });
 }

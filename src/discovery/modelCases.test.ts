@@ -15,7 +15,7 @@ const portrait = loadPortraitDefinitions(catalogue);
 const models = loadDiscoveryModels(catalogue, portrait);
 
 describe('the discovery models', () => {
-  it("are the four the issue names (X3), each with a cause and a department, no id shared with a policy or warning", () => {
+  it('are the four the issue names (X3), each with a cause and a department, no id shared with a policy or warning', () => {
     expect(models.policies.map((m) => m.id).sort()).toEqual([
       'children_in_difficulty',
       'dibao_family_graduates',
@@ -23,7 +23,9 @@ describe('the discovery models', () => {
       'unclaimed_disability_subsidies',
     ]);
     const taken = new Set(
-      [...loadPool(catalogue, portrait).policies, ...loadWarnings(catalogue, portrait).policies].map((p) => p.id),
+      [...loadPool(catalogue, portrait).policies, ...loadWarnings(catalogue, portrait).policies].map(
+        (p) => p.id,
+      ),
     );
     for (const m of models.policies) {
       expect(taken.has(m.id), m.id).toBe(false);

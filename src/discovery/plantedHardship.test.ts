@@ -337,7 +337,8 @@ describe('planted hardship against the ground truth', () => {
         if (
           d !== null &&
           (types.has('dibao') ||
-            (param('disability_subsidy.living_includes_near_dibao', area) === true && types.has('nearDibao')) ||
+            (param('disability_subsidy.living_includes_near_dibao', area) === true &&
+              types.has('nearDibao')) ||
             severe ||
             (param('disability_subsidy.care_includes_grade34_mental', area) === true &&
               ['3', '4'].includes(d.grade) &&
@@ -378,7 +379,8 @@ describe('planted hardship against the ground truth', () => {
       households.map((h) => [householdId.get(h.hukouNumber) ?? `?${h.key}`, h] as const),
     );
     const explained = (key: string) => {
-      const household = households.find((h) => h.key === householdOfKey.get(key)) ??
+      const household =
+        households.find((h) => h.key === householdOfKey.get(key)) ??
         truthHouseholdOf.get(key.split('|')[2] ?? '');
       return household?.members.some((m) => defective.has(m.personKey)) ?? false;
     };
@@ -416,7 +418,10 @@ describe('planted hardship against the ground truth', () => {
       )} of ${String(households.length)})`,
     );
     console.log(report.join('\n'));
-    expect(away.size, 'the county must hold children in difficulty living away from their hukou').toBeGreaterThan(0);
+    expect(
+      away.size,
+      'the county must hold children in difficulty living away from their hukou',
+    ).toBeGreaterThan(0);
     for (const [model, { precision, recall, unexplained }] of scores) {
       if (!READS_INCOME.has(model))
         expect(unexplained, `${model}: every miss and every extra comes from a planted defect`).toEqual([]);

@@ -4,13 +4,15 @@ import { AppError } from '../core/appError.ts';
 import { todayInChina } from '../core/isoDate.ts';
 import { requestScope } from '../http/accessHook.ts';
 import { requestedArea } from '../access/scope/requireAreaInScope.ts';
-import { explainSubject } from '../rules/evaluate/explainPolicies.ts';
 import { subjectChunks } from '../rules/householdSubject.ts';
+import type { RuleSubject } from '../rules/evaluate/ruleSubject.ts';
+import { buildSnapshot, poolFields } from '../rules/batch/populationSnapshot.ts';
 import { overlayParameters, type ParameterChange } from '../rules/parameters/overlayParameters.ts';
 import { date } from '../registry/registrySchemas.ts';
 import { policyById } from '../rules/policies/policyById.ts';
 import { householdsToScreen } from './discoveryRepository.ts';
-import { addHousehold, emptyTotals } from './simulation.ts';
+import { emptyTotals } from './simulation.ts';
+import { policiesReading, simulateSnapshot } from './simulateSnapshot.ts';
 
 interface ScenarioBody {
   name: string;
@@ -24,8 +26,9 @@ const typeWords = { number: '数字', integer: '整数', boolean: '是或否', s
 /**
  * What-if simulation (issue 6): one or two scenarios of parameter changes against today's
  * parameters, over the households in the caller's area — gainers and losers by township and
- * policy, the monthly and annual change in money. Computed on request; nothing is stored and no
- * finding changes.
+ * policy, the monthly and annual change in money. Computed on request on the batch path (only
+ * the policies reading a changed parameter, both parameter sets in lockstep); nothing is stored
+ * and no finding changes.
  */
 export function registerSimulationRoutes(app: FastifyInstance, context: AppContext): void {
   const { db } = context;
@@ -124,24 +127,32 @@ export function registerSimulationRoutes(app: FastifyInstance, context: AppConte
       const scenarios = request.body.scenarios.map((s) => ({
         name: s.name,
         changes: s.changes,
-        pool: {
-          ...pool,
-          parameters: overlayParameters(pool.parameters, s.changes),
-          version: `${pool.version}+what-if`,
-        },
+        parameters: overlayParameters(pool.parameters, s.changes),
         totals: emptyTotals(),
       }));
       const households = await householdsToScreen(db, areaCode, null);
+      // The households as columns of just the fields the affected policies read.
+      const changed = [...new Set(request.body.scenarios.flatMap((s) => s.changes.map((c) => c.name)))];
+      const population: RuleSubject[] = [];
+      const townships: string[] = [];
       for await (const { households: chunk, subjects } of subjectChunks(context, households, asOf)) {
         for (const household of chunk) {
           const subject = subjects.get(household.id);
           if (!subject) continue;
-          const base = explainSubject(pool, subject).results;
-          const township = `${household.area_code.slice(0, 9)}000`;
-          for (const s of scenarios)
-            addHousehold(s.totals, township, base, explainSubject(s.pool, subject).results);
+          population.push(subject);
+          townships.push(`${household.area_code.slice(0, 9)}000`);
         }
       }
+      const snapshot = buildSnapshot(population, poolFields(policiesReading(pool, changed)));
+      for (const s of scenarios)
+        simulateSnapshot(
+          pool,
+          s.parameters,
+          s.changes.map((c) => c.name),
+          snapshot,
+          townships,
+          s.totals,
+        );
       const policyName = (id: string) => policyById(pool, id)?.name ?? { zh: id, en: id };
       return {
         asOf,

@@ -36,7 +36,8 @@ export function toPersonDto(row: PersonRow, mask: PersonMasker, today: string = 
     deathDate: row.death_date,
     hukouAreaCode: row.hukou_area_code,
     residenceAreaCode: residence,
-    livingAwayFromHukou: row.hukou_area_code !== null && residence !== null && row.hukou_area_code !== residence,
+    livingAwayFromHukou:
+      row.hukou_area_code !== null && residence !== null && row.hukou_area_code !== residence,
     phoneMasked: mask.phone(row.phone_enc),
   };
 }

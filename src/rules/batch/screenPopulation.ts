@@ -379,6 +379,46 @@ export function screenRange(
   }
 }
 
+/**
+ * Two plans of the same policies over the same snapshot, in lockstep (a what-if: today's
+ * parameters and a scenario's): for households [from, to), each policy's results under both,
+ * chunk by chunk. Each plan has its own arena, so both results are alive in `sink`.
+ */
+export function screenPaired(
+  a: ScreeningPlan,
+  b: ScreeningPlan,
+  from: number,
+  to: number,
+  sink: (ra: PolicyChunk, rb: PolicyChunk) => void,
+  chunkHouseholds = 1024,
+): void {
+  if (a.snapshot !== b.snapshot || a.policies.length !== b.policies.length)
+    throw new Error('screenPaired: the plans must be of the same policies over one snapshot');
+  const { snapshot } = a;
+  let widest = 0;
+  for (let h0 = from; h0 < to; h0 += chunkHouseholds) {
+    const h1 = Math.min(to, h0 + chunkHouseholds);
+    widest = Math.max(
+      widest,
+      h1 - h0,
+      (snapshot.memberStart[h1] as number) - (snapshot.memberStart[h0] as number),
+      (snapshot.deceasedStart[h1] as number) - (snapshot.deceasedStart[h0] as number),
+    );
+  }
+  const arenaA = new Arena(widest);
+  const arenaB = new Arena(widest);
+  for (let h0 = from; h0 < to; h0 += chunkHouseholds) {
+    const h1 = Math.min(to, h0 + chunkHouseholds);
+    const chunkA = chunkOf(snapshot, h0, h1, arenaA);
+    const chunkB = { ...chunkA, arena: arenaB };
+    for (let index = 0; index < a.policies.length; index++) {
+      arenaA.reset();
+      arenaB.reset();
+      sink(screenPolicy(a, index, chunkA), screenPolicy(b, index, chunkB));
+    }
+  }
+}
+
 /** What a screening found for one policy: outcomes, gaps (eligible, not receiving), reviews (receiving, not eligible). */
 export interface PolicyTally {
   policyId: string;

@@ -189,7 +189,10 @@ export function buildPolicy(source: YamlSource, context: PolicyBuildContext): Po
   let cause: HardshipCause | null = null;
   if (warning) {
     if (typeof data.cause !== 'string' || !(data.cause in hardshipCauses))
-      fail(['cause'], `${context.kind === 'model' ? '发现模型' : '预警'}的致困原因 cause 应为 ${Object.keys(hardshipCauses).join('、')} 之一`);
+      fail(
+        ['cause'],
+        `${context.kind === 'model' ? '发现模型' : '预警'}的致困原因 cause 应为 ${Object.keys(hardshipCauses).join('、')} 之一`,
+      );
     cause = data.cause as HardshipCause;
   }
   const entity = data.entity;

@@ -1,0 +1,103 @@
+import type { RulePool } from '../rules/evaluate/explainPolicies.ts';
+import type { ParameterSet } from '../rules/parameters/parameterSet.ts';
+import { policyExpressions } from '../rules/policies/policyDefinition.ts';
+import type { PopulationSnapshot } from '../rules/batch/populationSnapshot.ts';
+import { Outcome, planScreening, screenPaired } from '../rules/batch/screenPopulation.ts';
+import type { ScenarioTotals } from './simulation.ts';
+
+/**
+ * The policies a scenario can change: those with an expression (criterion, exception, amount,
+ * enrolment) that reads one of the changed parameters. Every other policy gives the same result
+ * under both parameter sets, so a what-if need not run it.
+ */
+export function policiesReading(pool: RulePool, parameterNames: readonly string[]): RulePool {
+  const names = new Set(parameterNames);
+  return {
+    ...pool,
+    policies: pool.policies.filter((p) =>
+      policyExpressions(p).some((e) => e.parameters.some((n) => names.has(n))),
+    ),
+  };
+}
+
+/**
+ * A what-if on the batch path (issue 6): the policies reading the changed parameters, over a
+ * columnar population, under today's parameters and the scenario's in lockstep — the same
+ * counting as `addHousehold` on the explain path (gainers and losers by area and policy, the
+ * monthly and annual change of the money the eligible are entitled to), row by row.
+ * `townshipOf[h]` is household h's township code.
+ */
+export function simulateSnapshot(
+  pool: RulePool,
+  scenario: ParameterSet,
+  changed: readonly string[],
+  snapshot: PopulationSnapshot,
+  townshipOf: readonly string[],
+  totals: ScenarioTotals,
+): void {
+  const affected = policiesReading(pool, changed);
+  if (affected.policies.length === 0 || snapshot.households === 0) return;
+  const base = planScreening(affected, snapshot);
+  const what = planScreening({ ...affected, parameters: scenario }, snapshot);
+  const periods = affected.policies.map((p) => p.amount?.period ?? null);
+  const gained = new Uint8Array(snapshot.households);
+  const lost = new Uint8Array(snapshot.households);
+  const areaChanges = new Map<string, { gainers: number; losers: number; annualChange: number }>();
+  screenPaired(base, what, 0, snapshot.households, (before, after) => {
+    const policy = affected.policies[before.policy];
+    if (!policy) return;
+    const period = periods[before.policy] ?? null;
+    const rowHousehold =
+      before.frame === 'H'
+        ? null
+        : before.frame === 'P'
+          ? snapshot.personHousehold
+          : snapshot.deceasedHousehold;
+    let tally = totals.byPolicy.get(policy.id);
+    for (let i = 0; i < before.outcome.length; i++) {
+      const o0 = before.outcome[i] as number;
+      const o1 = after.outcome[i] as number;
+      if (o0 === Outcome.notApplicable && o1 === Outcome.notApplicable) continue;
+      const was = o0 === Outcome.eligible;
+      const now = o1 === Outcome.eligible;
+      // A year's worth (monthly × 12, yearly or one-off once), and the monthly part, when eligible.
+      const v0 = was && period !== null ? (before.amount[i] as number) : 0;
+      const v1 = now && period !== null ? (after.amount[i] as number) : 0;
+      const change = period === 'monthly' ? (v1 - v0) * 12 : v1 - v0;
+      if (!was && !now) continue;
+      if (was === now && change === 0) continue;
+      const row = before.first + i;
+      const h = rowHousehold ? (rowHousehold[row] as number) : row;
+      const township = townshipOf[h] ?? '';
+      let area = areaChanges.get(township);
+      if (!area) areaChanges.set(township, (area = { gainers: 0, losers: 0, annualChange: 0 }));
+      if (!tally) totals.byPolicy.set(policy.id, (tally = { gainers: 0, losers: 0, annualChange: 0 }));
+      if (now && !was) {
+        totals.gainers++;
+        tally.gainers++;
+        area.gainers++;
+        gained[h] = 1;
+      } else if (was && !now) {
+        totals.losers++;
+        tally.losers++;
+        area.losers++;
+        lost[h] = 1;
+      }
+      totals.monthlyChange += period === 'monthly' ? v1 - v0 : 0;
+      totals.annualChange += change;
+      tally.annualChange += change;
+      area.annualChange += change;
+    }
+  });
+  for (let h = 0; h < snapshot.households; h++) {
+    totals.householdsGaining += gained[h] as number;
+    totals.householdsLosing += lost[h] as number;
+  }
+  for (const [township, area] of areaChanges) {
+    const into = totals.byTownship.get(township) ?? { gainers: 0, losers: 0, annualChange: 0 };
+    into.gainers += area.gainers;
+    into.losers += area.losers;
+    into.annualChange += area.annualChange;
+    if (into.gainers + into.losers > 0 || into.annualChange !== 0) totals.byTownship.set(township, into);
+  }
+}
