@@ -124,6 +124,36 @@ describe('findings (browser)', () => {
     expect(await p.getByTestId('match-tally').textContent()).toMatch(/共 \d+ 项：可享未享 \d+/);
   });
 
+  it('lists whom a discovery model found, under the model’s name, with why', async () => {
+    app = await buildTestApp(test, { as: null });
+    const p = await openSignedIn(browser, app, problems, 'county');
+    page = p;
+    await p.getByRole('menuitem', { name: '主动发现' }).click();
+    // The county was screened by the first test; the models' lists are among its findings.
+    await p.getByTestId('finding-kind').getByText('发现模型', { exact: true }).click();
+    const rows = p.getByTestId('findings-table').locator('tbody tr.ant-table-row');
+    await rows.first().waitFor();
+    const kinds = await Promise.all(
+      (await p.getByTestId('findings-table').locator('[data-kind]').all()).map((tag) =>
+        tag.getAttribute('data-kind'),
+      ),
+    );
+    expect(new Set(kinds)).toEqual(new Set(['model']));
+    // Each row names its model in Chinese.
+    expect(await p.getByTestId('findings-table').textContent()).toMatch(
+      /困境儿童发现|低保家庭高校毕业生就业帮扶|残疾人两项补贴应享未享|重病支出型临时救助发现/,
+    );
+    await rows.first().locator('.ant-table-row-expand-icon').click();
+    const panel = p.locator('[data-testid^="finding-panel-"]').first();
+    await panel.getByText('处理经过').waitFor();
+    expect(await panel.locator('[data-state]').evaluateAll((items) => items.length)).toBeGreaterThan(0);
+    expect(
+      await Promise.all(
+        (await panel.locator('[data-state]').all()).map((item) => item.getAttribute('data-state')),
+      ),
+    ).not.toContain('no');
+  });
+
   it('shows the cockpit: open findings, the ledger, charts, and a warning that leads to the household', async () => {
     app = await buildTestApp(test, { as: null });
     const p = await openSignedIn(browser, app, problems, 'county');

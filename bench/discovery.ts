@@ -1,0 +1,210 @@
+/**
+ * Discovery against its bars, in one run (issue 6). A county is generated (the demo county's
+ * shape: seed 1, one row per person and series) and imported through the department feeds into
+ * a fresh SQLite file (not timed). Then:
+ *   1. the practical limit: one raw scan of every row a run must read (persons with their hukou
+ *      membership, facts valid on the date, assistance memberships) — no resolution, no rules;
+ *   2. a full screening run end to end, exactly as the server runs it (`startScreening`): read
+ *      each household from the database, resolve its facts and compute its portrait, explain it
+ *      against the pool, the warnings and the models, diff against the stored findings, write
+ *      the changes — first on an empty findings table, then again with nothing changed (the daily
+ *      run's usual case); households per second and the time 1,000,000 households would take at
+ *      that rate, against the issue's 120 s;
+ *   3. where a run's time goes: loading the households as the rules see them, alone;
+ *   4. what-if: the households as a columnar population repeated to BENCH_WHATIF_HOUSEHOLDS
+ *      (default 1,000,000), Rongcheng's dibao standard +5 %, on the batch path (median of 3)
+ *      against the explain path's per-household what-if on the county (the peer), after both
+ *      are checked to give the same totals on the county.
+ * Run: npm run bench:discovery (BENCH_HOUSEHOLDS, default 5,000). Not in npm test.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { testFieldCipher } from '../src/core/fieldCipher.ts';
+import { createDatabase } from '../src/db/createDatabase.ts';
+import { migrateToLatest } from '../src/db/migrate.ts';
+import { readCountyDivisions } from '../src/areas/chinaDivision.ts';
+import { importAreaRecords } from '../src/areas/importAreas.ts';
+import { loadVariableCatalogue } from '../src/registry/variables/variableCatalogue.ts';
+import { loadFeeds } from '../src/ingest/feeds/loadFeeds.ts';
+import { loadPortraitDefinitions } from '../src/portrait/portraitDefinitions.ts';
+import { generateCountyFeeds } from '../src/generator/generateCountyFeeds.ts';
+import { importFeedDirectory } from '../src/ingest/imports/importFeedDirectory.ts';
+import { loadPool } from '../src/rules/policies/loadPool.ts';
+import { PoolHolder } from '../src/rules/policies/poolHolder.ts';
+import { loadWarnings } from '../src/discovery/loadWarnings.ts';
+import { loadDiscoveryModels } from '../src/discovery/loadDiscoveryModels.ts';
+import { createSettingsProvider } from '../src/settings/settingsService.ts';
+import { startScreening, type ScreeningContext } from '../src/discovery/screeningRun.ts';
+import { subjectChunks } from '../src/rules/householdSubject.ts';
+import type { RuleSubject } from '../src/rules/evaluate/ruleSubject.ts';
+import { explainSubject } from '../src/rules/evaluate/explainPolicies.ts';
+import { buildSnapshot, poolFields, repeatSnapshot } from '../src/rules/batch/populationSnapshot.ts';
+import { overlayParameters } from '../src/rules/parameters/overlayParameters.ts';
+import { addHousehold, emptyTotals } from '../src/discovery/simulation.ts';
+import { policiesReading, simulateSnapshot } from '../src/discovery/simulateSnapshot.ts';
+
+const HOUSEHOLDS = Number(process.env.BENCH_HOUSEHOLDS ?? 5_000);
+const WHATIF = Number(process.env.BENCH_WHATIF_HOUSEHOLDS ?? 1_000_000);
+const asOf = '2026-11-01';
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+const seconds = (ms: number) => (ms / 1000).toFixed(2);
+
+console.log(
+  `Discovery benchmark, ${new Date().toISOString()}: ${String(os.cpus().length)} × ${os.cpus()[0]?.model ?? '?'}, Node ${process.version}, load ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+);
+
+// The county, through the feeds (not timed).
+const variables = loadVariableCatalogue();
+const portrait = loadPortraitDefinitions(variables);
+const feeds = loadFeeds(variables);
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhulian-bench-discovery-'));
+process.on('exit', () => {
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+await generateCountyFeeds({
+  countyCode: '371082',
+  households: HOUSEHOLDS,
+  seed: 1,
+  outDir: dir,
+  referenceDate: asOf,
+  detail: 'snapshot',
+});
+const database = createDatabase({ sqliteFile: path.join(dir, 'bench.db') });
+const { db } = database;
+await migrateToLatest(db);
+await importAreaRecords(db, readCountyDivisions('371082'), '2023-12-31');
+const importStarted = performance.now();
+await importFeedDirectory({ db, cipher: testFieldCipher(), variables, feeds }, path.join(dir, 'feeds'), {
+  startedBy: 'bench',
+});
+const count = async (table: 'persons' | 'facts' | 'hukou_households') =>
+  Number((await db.selectFrom(table).select(db.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+const households = await count('hukou_households');
+console.log(
+  `County: ${fmt(households)} registered households, ${fmt(await count('persons'))} persons, ${fmt(await count('facts'))} facts (imported in ${seconds(performance.now() - importStarted)} s, not timed)`,
+);
+
+const pool = loadPool(variables, portrait);
+const context: ScreeningContext = {
+  db,
+  variables,
+  portrait,
+  feeds,
+  rules: new PoolHolder(() => pool),
+  warnings: new PoolHolder(() => loadWarnings(variables, portrait)),
+  models: new PoolHolder(() => loadDiscoveryModels(variables, portrait)),
+  settings: createSettingsProvider(db),
+};
+
+// 1. The practical limit: every row a run reads, one raw scan per table.
+const rawStarted = performance.now();
+const rawRows =
+  (
+    await db
+      .selectFrom('hukou_members')
+      .innerJoin('persons', 'persons.id', 'hukou_members.person_id')
+      .selectAll('persons')
+      .select(['hukou_members.household_id', 'hukou_members.relationship'])
+      .where('hukou_members.left_on', 'is', null)
+      .execute()
+  ).length +
+  (await db.selectFrom('facts').selectAll().where('valid_from', '<=', asOf).execute()).length +
+  (await db.selectFrom('assistance_members').selectAll().execute()).length;
+const rawMs = performance.now() - rawStarted;
+console.log(
+  `Practical limit: a raw read of ${fmt(rawRows)} rows (facts, memberships, assistance) in ${seconds(rawMs)} s — ${fmt(households / (rawMs / 1000))} households/s`,
+);
+
+// 2. Full screening runs, end to end.
+const run = async (label: string) => {
+  const started = performance.now();
+  const { done } = await startScreening(context, { trigger: 'manual', startedBy: 'bench', asOf });
+  const result = await done;
+  const ms = performance.now() - started;
+  if (result.status !== 'completed') throw new Error(`run failed: ${result.error ?? '?'}`);
+  const rate = result.households_done / (ms / 1000);
+  console.log(
+    `Screening run (${label}): ${fmt(result.households_done)} households, ${fmt(result.results)} results, ` +
+      `${fmt(result.findings_new)} new, ${fmt(result.findings_changed)} changed, ${fmt(result.findings_superseded)} superseded, ` +
+      `${fmt(result.findings_current)} current findings in ${seconds(ms)} s — ${fmt(rate)} households/s; ` +
+      `1,000,000 households at this rate: ${fmt(1_000_000 / rate)} s (bar 120 s)`,
+  );
+  return rate;
+};
+await run('first, empty findings');
+const again = await run('again, nothing changed');
+
+// 3. Loading alone: the households as the rules see them.
+const all = await db.selectFrom('hukou_households').select(['id', 'area_code']).execute();
+const subjects: RuleSubject[] = [];
+const townships: string[] = [];
+const loadStarted = performance.now();
+for await (const { households: chunk, subjects: loaded } of subjectChunks(context, all, asOf)) {
+  for (const h of chunk) {
+    const s = loaded.get(h.id);
+    if (!s) continue;
+    subjects.push(s);
+    townships.push(`${h.area_code.slice(0, 9)}000`);
+  }
+}
+const loadMs = performance.now() - loadStarted;
+console.log(
+  `Loading alone (facts resolved, portrait computed): ${seconds(loadMs)} s — ${fmt(subjects.length / (loadMs / 1000))} households/s, ` +
+    `${((loadMs / 1000 / (subjects.length / again)) * 100).toFixed(0)} % of the steady run`,
+);
+await database.close();
+
+// 4. What-if: Rongcheng's dibao standard +5 % from 2026-10-01.
+const standard = Number(pool.parameters.valueAt('dibao.standard', '371082', asOf)?.value);
+const changes = [
+  { name: 'dibao.standard', region: '371082', from: '2026-10-01', value: Math.round(standard * 1.05) },
+];
+const scenario = overlayParameters(pool.parameters, changes);
+const names = changes.map((c) => c.name);
+const reference = emptyTotals();
+const peerStarted = performance.now();
+const scenarioPool = { ...pool, parameters: scenario };
+subjects.forEach((subject, i) => {
+  addHousehold(
+    reference,
+    townships[i] ?? '',
+    explainSubject(pool, subject).results,
+    explainSubject(scenarioPool, subject).results,
+  );
+});
+const peerMs = performance.now() - peerStarted;
+const county = buildSnapshot(subjects, poolFields(policiesReading(pool, names)));
+const check = emptyTotals();
+simulateSnapshot(pool, scenario, names, county, townships, check);
+if (
+  check.gainers !== reference.gainers ||
+  check.losers !== reference.losers ||
+  Math.round(check.annualChange) !== Math.round(reference.annualChange)
+)
+  throw new Error('the batch what-if disagrees with the explain path: no timing');
+const times = Math.max(1, Math.round(WHATIF / county.households));
+const population = repeatSnapshot(county, times);
+const repeatedTownships = Array.from({ length: times }, () => townships).flat();
+const rounds: number[] = [];
+let totals = emptyTotals();
+for (let round = 0; round < 3; round++) {
+  totals = emptyTotals();
+  const started = performance.now();
+  simulateSnapshot(pool, scenario, names, population, repeatedTownships, totals);
+  rounds.push(performance.now() - started);
+}
+const affected = policiesReading(pool, names).policies.length;
+const peerPerHousehold = peerMs / subjects.length;
+console.log(
+  `What-if (dibao standard ${String(standard)} → ${String(changes[0]?.value)}, ${String(affected)} of ${String(pool.policies.length)} policies read it): ` +
+    `checked equal to the explain path on the county (${fmt(reference.gainers)} gainers, ${fmt(reference.losers)} losers, ${fmt(reference.annualChange)} yuan a year); ` +
+    `${fmt(population.households)} households on the batch path in ${seconds(median(rounds))} s (median of 3; bar 10 s; ` +
+    `${fmt(totals.householdsGaining)} households gain, ${fmt(totals.annualChange)} yuan a year) ` +
+    `against the explain path's ${(peerPerHousehold * 1000).toFixed(0)} µs a household (${seconds(peerPerHousehold * population.households)} s for the same) — ` +
+    `${((peerPerHousehold * population.households) / median(rounds)).toFixed(0)}× faster`,
+);
