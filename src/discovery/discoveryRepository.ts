@@ -278,6 +278,27 @@ export async function filledGaps(db: Kysely<Database>, scope: DataScopeFilter, f
     .execute();
 }
 
+/** Gaps first found in a period (any status now), in scope: the ledger's "found" beside "filled". */
+export async function countGapsFound(
+  db: Kysely<Database>,
+  scope: DataScopeFilter,
+  from: string,
+  to: string,
+): Promise<{ gaps: number; households: number }> {
+  const row = await db
+    .selectFrom('findings')
+    .select((eb) => [
+      eb.fn.countAll<number>().as('gaps'),
+      eb.fn.count<number>('findings.household_id').distinct().as('households'),
+    ])
+    .where('findings.kind', '=', 'gap')
+    .where('findings.first_seen_at', '>=', from)
+    .where('findings.first_seen_at', '<', to)
+    .where(inScope(db, 'findings.area_code', scope))
+    .executeTakeFirst();
+  return { gaps: row?.gaps ?? 0, households: row?.households ?? 0 };
+}
+
 /** The newest open warnings in scope, for the cockpit's list. */
 export async function latestWarnings(db: Kysely<Database>, scope: DataScopeFilter, limit: number) {
   return db

@@ -82,8 +82,12 @@ describeEachDatabase('discovery routes', (getDb) => {
     expect(all.total).toBe(first.findingsNew);
     expect(all.counts.reduce((n, c) => n + c.n, 0)).toBe(first.findingsNew);
     expect(new Set(all.items.map((f) => f.kind))).toContain('gap');
-    // Early warnings fire too, each with its cause of hardship and department.
-    const warnings = all.items.filter((f) => f.kind === 'warning');
+    // Early warnings fire too, each with its cause of hardship and department (asked for by kind:
+    // the first page of all findings need not hold one).
+    const warnings = (await app.inject({ method: 'GET', url: '/api/findings?kind=warning&limit=200' })).json<{
+      items: Finding[];
+    }>().items;
+    expect(warnings.every((f) => f.kind === 'warning')).toBe(true);
     expect(warnings.length).toBeGreaterThan(0);
     expect(warnings.every((f) => f.cause !== null && f.causeLabel?.zh && f.department)).toBe(true);
     expect(all.items.every((f) => f.status === 'new' && /^\d+$/.test(f.hukouNumber))).toBe(true);
@@ -158,13 +162,32 @@ describeEachDatabase('discovery routes', (getDb) => {
     expect(after.events.map((e) => e.action)).toEqual(['found', 'assigned', 'resolved']);
     expect(after.events[2]?.note).toBe('enrolled：已纳入低保');
     // The outcomes ledger counts it: one gap filled, one household reached, its money committed.
-    const cockpit = (await app.inject({ method: 'GET', url: '/api/discovery/cockpit' })).json<{
-      ledger: { gapsFilled: number; householdsReached: number; byPolicy: { policyId: string }[] };
+    type Cockpit = {
+      ledger: {
+        gapsFilled: number;
+        householdsReached: number;
+        gapsFound: number;
+        byPolicy: { policyId: string }[];
+        byTownship: { township: string; filled: number }[];
+      };
       byTownship: { township: string; n: number }[];
-      counts: { n: number }[];
-    }>();
+      counts: { kind: string; n: number }[];
+    };
+    const cockpit = (await app.inject({ method: 'GET', url: '/api/discovery/cockpit' })).json<Cockpit>();
     expect(cockpit.ledger).toMatchObject({ gapsFilled: 1, householdsReached: 1 });
     expect(cockpit.ledger.byPolicy.map((p) => p.policyId)).toEqual([finding?.policyId]);
+    expect(cockpit.ledger.byTownship).toEqual([
+      expect.objectContaining({ township: `${(finding?.areaCode ?? '').slice(0, 9)}000`, filled: 1 }),
+    ]);
+    // Every gap the runs found this year, whatever became of it.
+    expect(cockpit.ledger.gapsFound).toBe(
+      cockpit.counts.filter((c) => c.kind === 'gap').reduce((n, c) => n + c.n, 0),
+    );
+    // A period before any run: nothing found, nothing filled.
+    const before = (
+      await app.inject({ method: 'GET', url: '/api/discovery/cockpit?from=2020-01-01&to=2020-12-31' })
+    ).json<Cockpit>();
+    expect(before.ledger).toMatchObject({ gapsFilled: 0, gapsFound: 0, byTownship: [] });
     // Every finding is in one township's count.
     expect(cockpit.byTownship.reduce((n, t) => n + t.n, 0)).toBe(cockpit.counts.reduce((n, c) => n + c.n, 0));
     expect(cockpit.byTownship.every((t) => /^\d{9}000$/.test(t.township))).toBe(true);

@@ -20,6 +20,7 @@ import {
   countFindings,
   countFindingsByRule,
   countFindingsByTownship,
+  countGapsFound,
   filledGaps,
   latestWarnings,
   findFinding,
@@ -352,6 +353,7 @@ export function registerDiscoveryRoutes(app: FastifyInstance, context: AppContex
       const end = new Date(Date.parse(`${to}T00:00:00+08:00`) + 24 * 3600_000).toISOString();
       const { byDepartment, byCause } = byDepartmentAndCause(await countFindingsByRule(db, scope), policyOf);
       const ledger = outcomesLedger(await filledGaps(db, scope, start, end));
+      const found = await countGapsFound(db, scope, start, end);
       return {
         counts: await countFindings(db, scope),
         byTownship: await countFindingsByTownship(db, scope),
@@ -371,6 +373,8 @@ export function registerDiscoveryRoutes(app: FastifyInstance, context: AppContex
             ...p,
             name: policyOf(p.policyId)?.name ?? { zh: p.policyId, en: p.policyId },
           })),
+          gapsFound: found.gaps,
+          householdsFound: found.households,
           // Social money (charity) is matched in a later issue; nothing is recorded yet.
           socialCommitted: null,
         },

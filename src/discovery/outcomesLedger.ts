@@ -7,6 +7,7 @@ export interface FilledGap {
   household_id: string;
   subject: string;
   policy_id: string;
+  area_code: string;
   amount: number | null;
   amount_period: string | null;
 }
@@ -23,6 +24,8 @@ export interface Ledger {
   oneOffCommitted: number;
   byMonth: { month: string; filled: number; annualCommitted: number }[];
   byPolicy: { policyId: string; filled: number; annualCommitted: number }[];
+  /** By township (the household's area at the last run), with the households reached there. */
+  byTownship: { township: string; filled: number; householdsReached: number; annualCommitted: number }[];
 }
 
 const round = (n: number) => Math.round(n * 100) / 100;
@@ -40,6 +43,7 @@ export function outcomesLedger(rows: FilledGap[]): Ledger {
   let once = 0;
   const byMonth = new Map<string, { filled: number; annualCommitted: number }>();
   const byPolicy = new Map<string, { filled: number; annualCommitted: number }>();
+  const byTownship = new Map<string, { filled: number; households: Set<string>; annualCommitted: number }>();
   for (const r of rows) {
     households.add(r.household_id);
     subjects.add(r.subject === 'household' ? `h:${r.household_id}` : r.subject);
@@ -57,6 +61,12 @@ export function outcomesLedger(rows: FilledGap[]): Ledger {
     p.filled++;
     p.annualCommitted += yearly;
     byPolicy.set(r.policy_id, p);
+    const township = `${r.area_code.slice(0, 9)}000`;
+    const t = byTownship.get(township) ?? { filled: 0, households: new Set<string>(), annualCommitted: 0 };
+    t.filled++;
+    t.households.add(r.household_id);
+    t.annualCommitted += yearly;
+    byTownship.set(township, t);
   }
   return {
     gapsFilled: rows.length,
@@ -71,6 +81,14 @@ export function outcomesLedger(rows: FilledGap[]): Ledger {
     byPolicy: [...byPolicy]
       .sort((a, b) => b[1].filled - a[1].filled || a[0].localeCompare(b[0]))
       .map(([policyId, v]) => ({ policyId, filled: v.filled, annualCommitted: round(v.annualCommitted) })),
+    byTownship: [...byTownship]
+      .sort((a, b) => a[0].localeCompare(b[0]))
+      .map(([township, v]) => ({
+        township,
+        filled: v.filled,
+        householdsReached: v.households.size,
+        annualCommitted: round(v.annualCommitted),
+      })),
   };
 }
 

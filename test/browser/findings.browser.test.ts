@@ -166,6 +166,21 @@ describe('findings (browser)', () => {
     expect(
       Number((await p.getByTestId('open-warning').locator('.ant-statistic-content').textContent()) ?? 0),
     ).toBeGreaterThan(0);
+    // …in its township, and beside it the gaps the runs found.
+    await expect
+      .poll(() => p.getByTestId('ledger-townships').locator('tbody tr.ant-table-row').count())
+      .toBe(1);
+    expect(
+      Number((await p.getByTestId('gaps-found').locator('.ant-statistic-content').textContent()) ?? 0),
+    ).toBeGreaterThan(0);
+    // The period: this year by default, this month on request (the gap was filled today).
+    const today = todayInChina();
+    expect(await p.getByTestId('ledger-period-text').textContent()).toContain(`${today.slice(0, 4)}-01-01`);
+    await p.getByTestId('ledger-period').getByText('本月', { exact: true }).click();
+    await expect
+      .poll(async () => p.getByTestId('ledger-period-text').textContent())
+      .toContain(`${today.slice(0, 7)}-01 至 ${today}`);
+    await expect.poll(async () => p.getByTestId('gaps-filled').textContent()).toMatch(/已填补缺口\s*1$/);
     // Every chart is drawn (ECharts paints a canvas).
     for (const chart of ['chart-townships', 'chart-causes', 'chart-departments', 'chart-ledger'])
       await p.getByTestId(chart).locator('canvas').first().waitFor();

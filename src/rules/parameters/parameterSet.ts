@@ -61,9 +61,12 @@ export function regionChain(areaCode: string): string[] {
 export class ParameterSet {
   readonly #byName: Map<string, ParameterDefinition>;
   readonly #trees = new Map<string, Record<string, unknown>>();
+  /** Every region some parameter has a value for (values never change after construction). */
+  readonly #regions = new Set<string>();
 
   constructor(definitions: ParameterDefinition[]) {
     this.#byName = new Map(definitions.map((d) => [d.name, d]));
+    for (const d of definitions) for (const region of d.values.keys()) this.#regions.add(region);
   }
 
   get(name: string): ParameterDefinition | undefined {
@@ -91,11 +94,13 @@ export class ParameterSet {
   /**
    * Every parameter in force for an area on a date as nested maps (`dibao.standard` →
    * { dibao: { standard: 1185 } }), what CEL sees as `param`. A parameter without a value there
-   * is absent, so reading it is an error and the criterion is unknown. Cached per area and date:
-   * a county has a few hundred villages and a screening run one date.
+   * is absent, so reading it is an error and the criterion is unknown. Cached per date and the
+   * most specific region of the area's chain that has any value: every village of a county
+   * without values of its own shares the county's tree (a screening run meets hundreds).
    */
   treeAt(areaCode: string, date: IsoDate): Record<string, unknown> {
-    const key = `${areaCode}|${date}`;
+    const chain = regionChain(areaCode);
+    const key = `${chain.find((region) => this.#regions.has(region)) ?? NATIONAL}|${date}`;
     let tree = this.#trees.get(key);
     if (!tree) {
       tree = {};

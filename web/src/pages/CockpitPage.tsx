@@ -1,5 +1,5 @@
-import { useMemo } from 'react';
-import { Button, Card, Col, Row, Statistic, Table, Tag, Typography } from 'antd';
+import { useMemo, useState } from 'react';
+import { Button, Card, Col, Row, Segmented, Statistic, Table, Tag, Typography } from 'antd';
 import { useApi } from '../api/useApi.ts';
 import { useAreaNames } from '../api/useAreaNames.ts';
 import { useLanguage } from '../i18n/LanguageContext.tsx';
@@ -8,6 +8,7 @@ import { EChart, type ChartOption } from '../components/EChart.tsx';
 import { useHashRoute } from '../layout/useHashRoute.ts';
 import { useLabel } from './policyLabels.tsx';
 import { findingKindKey, findingKinds, type FindingKind } from './findingLabels.ts';
+import { todayInChina } from '../i18n/dates.ts';
 
 type Kind = FindingKind;
 type LabelText = { zh: string; en: string };
@@ -19,11 +20,13 @@ interface Cockpit {
   byCause: { cause: string; open: number; total: number; label: LabelText }[];
   ledger: {
     gapsFilled: number;
+    gapsFound: number;
     householdsReached: number;
     subjectsReached: number;
     annualCommitted: number;
     oneOffCommitted: number;
     byMonth: { month: string; filled: number; annualCommitted: number }[];
+    byTownship: { township: string; filled: number; householdsReached: number; annualCommitted: number }[];
   };
   period: { from: string; to: string };
   latestWarnings: {
@@ -41,6 +44,34 @@ interface Cockpit {
 
 const isOpen = (status: string) => status === 'new' || status === 'assigned';
 
+type Period = 'month' | 'quarter' | 'year' | 'last12';
+const periodKey = {
+  month: 'periodMonth',
+  quarter: 'periodQuarter',
+  year: 'periodYear',
+  last12: 'periodLast12',
+} as const;
+
+/** The ledger's period up to today (Beijing time): its first day, as the API's `from`. */
+function periodStart(period: Period, today: string): string {
+  const year = Number(today.slice(0, 4));
+  const month = Number(today.slice(5, 7));
+  const pad = (n: number) => String(n).padStart(2, '0');
+  switch (period) {
+    case 'month':
+      return `${String(year)}-${pad(month)}-01`;
+    case 'quarter':
+      return `${String(year)}-${pad(Math.floor((month - 1) / 3) * 3 + 1)}-01`;
+    case 'year':
+      return `${String(year)}-01-01`;
+    case 'last12': {
+      // The day after the same date a year ago (29 February falls back to the 28th).
+      const day = new Date(Date.UTC(year - 1, month - 1, Math.min(Number(today.slice(8, 10)), 28) + 1));
+      return day.toISOString().slice(0, 10);
+    }
+  }
+}
+
 /**
  * The cockpit (issue 6): open findings by kind, township, department and cause of hardship; the
  * outcomes ledger (gaps filled, households reached, public money committed); and the latest
@@ -50,12 +81,20 @@ export function CockpitPage() {
   const { t } = useLanguage();
   const label = useLabel();
   const [, go] = useHashRoute();
-  const { data, error, loading } = useApi<Cockpit>('/discovery/cockpit');
+  const [period, setPeriod] = useState<Period>('year');
+  const today = todayInChina();
+  const { data, error, loading } = useApi<Cockpit>(
+    `/discovery/cockpit?from=${periodStart(period, today)}&to=${today}`,
+  );
   const townships = useMemo(
     () => [...new Set((data?.byTownship ?? []).map((r) => r.township))].sort(),
     [data],
   );
-  const areaName = useAreaNames([...townships, ...(data?.latestWarnings ?? []).map((w) => w.areaCode)]);
+  const areaName = useAreaNames([
+    ...townships,
+    ...(data?.ledger.byTownship ?? []).map((r) => r.township),
+    ...(data?.latestWarnings ?? []).map((w) => w.areaCode),
+  ]);
   const open = (kind: Kind) =>
     (data?.counts ?? []).filter((c) => c.kind === kind && isOpen(c.status)).reduce((n, c) => n + c.n, 0);
 
@@ -136,6 +175,11 @@ export function CockpitPage() {
         ))}
         <Col xs={12} md={6}>
           <Card size="small" loading={loading}>
+            <Statistic title={t('gapsFound')} value={data?.ledger.gapsFound ?? 0} data-testid="gaps-found" />
+          </Card>
+        </Col>
+        <Col xs={12} md={6}>
+          <Card size="small" loading={loading}>
             <Statistic
               title={t('gapsFilled')}
               value={data?.ledger.gapsFilled ?? 0}
@@ -159,11 +203,21 @@ export function CockpitPage() {
           </Card>
         </Col>
       </Row>
-      {data && (
-        <Typography.Paragraph type="secondary" style={{ marginTop: 8 }}>
-          {t('ledgerPeriod', { from: data.period.from, to: data.period.to })}
-        </Typography.Paragraph>
-      )}
+      <div style={{ marginTop: 8, display: 'flex', gap: 12, alignItems: 'center', flexWrap: 'wrap' }}>
+        <Segmented
+          data-testid="ledger-period"
+          value={period}
+          onChange={(v) => {
+            setPeriod(v);
+          }}
+          options={(Object.keys(periodKey) as Period[]).map((p) => ({ value: p, label: t(periodKey[p]) }))}
+        />
+        {data && (
+          <Typography.Text type="secondary" data-testid="ledger-period-text">
+            {t('ledgerPeriod', { from: data.period.from, to: data.period.to })}
+          </Typography.Text>
+        )}
+      </div>
       <Row gutter={[16, 16]} style={{ marginTop: 8 }}>
         <Col xs={24} lg={14}>
           <Card size="small" title={t('findingsByTownship')}>
@@ -183,6 +237,23 @@ export function CockpitPage() {
         <Col xs={24} lg={12}>
           <Card size="small" title={t('ledgerByMonth')}>
             <EChart option={ledgerOption} testId="chart-ledger" />
+          </Card>
+        </Col>
+        <Col xs={24}>
+          <Card size="small" title={t('ledgerByTownship')}>
+            <Table
+              rowKey="township"
+              size="small"
+              data-testid="ledger-townships"
+              pagination={false}
+              dataSource={data?.ledger.byTownship ?? []}
+              columns={[
+                { title: t('township'), key: 'township', render: (_, r) => areaName(r.township) },
+                { title: t('gapsFilled'), dataIndex: 'filled' },
+                { title: t('householdsReached'), dataIndex: 'householdsReached' },
+                { title: t('annualCommitted'), dataIndex: 'annualCommitted' },
+              ]}
+            />
           </Card>
         </Col>
       </Row>
