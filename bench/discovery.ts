@@ -12,7 +12,8 @@
  *      that rate, against the issue's 120 s;
  *   3. where a run's time goes: loading the households as the rules see them, alone;
  *   4. what-if: the households as a columnar population repeated to BENCH_WHATIF_HOUSEHOLDS
- *      (default 1,000,000), Rongcheng's dibao standard +5 %, on the batch path (median of 3)
+ *      (default 1,000,000), Rongcheng's dibao standard +5 %, on the batch path in worker threads
+ *      (started before timing; median of 3) and once on one thread (same totals required),
  *      against the explain path's per-household what-if on the county (the peer), after both
  *      are checked to give the same totals on the county.
  * Run: npm run bench:discovery (BENCH_HOUSEHOLDS, default 5,000). Not in npm test.
@@ -41,8 +42,10 @@ import type { RuleSubject } from '../src/rules/evaluate/ruleSubject.ts';
 import { explainSubject } from '../src/rules/evaluate/explainPolicies.ts';
 import { buildSnapshot, poolFields, repeatSnapshot } from '../src/rules/batch/populationSnapshot.ts';
 import { overlayParameters } from '../src/rules/parameters/overlayParameters.ts';
-import { addHousehold, emptyTotals } from '../src/discovery/simulation.ts';
-import { policiesReading, simulateSnapshot } from '../src/discovery/simulateSnapshot.ts';
+import { addHousehold } from '../src/discovery/simulation.ts';
+import { emptyTotals } from '../src/rules/batch/scenarioTotals.ts';
+import { policiesReading, simulateSnapshot, townshipsOf } from '../src/rules/batch/simulateSnapshot.ts';
+import { ScreeningWorkers } from '../src/rules/batch/screeningWorkers.ts';
 
 const HOUSEHOLDS = Number(process.env.BENCH_HOUSEHOLDS ?? 5_000);
 const WHATIF = Number(process.env.BENCH_WHATIF_HOUSEHOLDS ?? 1_000_000);
@@ -180,7 +183,7 @@ subjects.forEach((subject, i) => {
 const peerMs = performance.now() - peerStarted;
 const county = buildSnapshot(subjects, poolFields(policiesReading(pool, names)));
 const check = emptyTotals();
-simulateSnapshot(pool, scenario, names, county, townships, check);
+simulateSnapshot(pool, scenario, names, county, townshipsOf(townships), check);
 if (
   check.gainers !== reference.gainers ||
   check.losers !== reference.losers ||
@@ -189,21 +192,33 @@ if (
   throw new Error('the batch what-if disagrees with the explain path: no timing');
 const times = Math.max(1, Math.round(WHATIF / county.households));
 const population = repeatSnapshot(county, times);
-const repeatedTownships = Array.from({ length: times }, () => townships).flat();
+const repeated = townshipsOf(Array.from({ length: times }, () => townships).flat());
+// Worker threads started (and the pool compiled in each) before timing, as a server keeps them.
+const workers = await ScreeningWorkers.start(pool);
 const rounds: number[] = [];
 let totals = emptyTotals();
 for (let round = 0; round < 3; round++) {
-  totals = emptyTotals();
   const started = performance.now();
-  simulateSnapshot(pool, scenario, names, population, repeatedTownships, totals);
+  totals = await workers.simulate(population, changes, repeated);
   rounds.push(performance.now() - started);
 }
+await workers.close();
+const oneThread = emptyTotals();
+const oneStarted = performance.now();
+simulateSnapshot(pool, scenario, names, population, repeated, oneThread);
+const oneMs = performance.now() - oneStarted;
+if (
+  oneThread.gainers !== totals.gainers ||
+  Math.round(oneThread.annualChange) !== Math.round(totals.annualChange)
+)
+  throw new Error('worker threads disagree with one thread');
 const affected = policiesReading(pool, names).policies.length;
 const peerPerHousehold = peerMs / subjects.length;
 console.log(
   `What-if (dibao standard ${String(standard)} → ${String(changes[0]?.value)}, ${String(affected)} of ${String(pool.policies.length)} policies read it): ` +
     `checked equal to the explain path on the county (${fmt(reference.gainers)} gainers, ${fmt(reference.losers)} losers, ${fmt(reference.annualChange)} yuan a year); ` +
-    `${fmt(population.households)} households on the batch path in ${seconds(median(rounds))} s (median of 3; bar 10 s; ` +
+    `${fmt(population.households)} households on the batch path in ${seconds(median(rounds))} s on ${String(workers.threads)} threads (median of 3; bar 10 s; ` +
+    `${seconds(oneMs)} s on one thread, same totals; ` +
     `${fmt(totals.householdsGaining)} households gain, ${fmt(totals.annualChange)} yuan a year) ` +
     `against the explain path's ${(peerPerHousehold * 1000).toFixed(0)} µs a household (${seconds(peerPerHousehold * population.households)} s for the same) — ` +
     `${((peerPerHousehold * population.households) / median(rounds)).toFixed(0)}× faster`,

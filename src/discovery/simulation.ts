@@ -1,30 +1,5 @@
 import type { PolicyResult } from '../rules/evaluate/explainPolicies.ts';
-
-export interface ScenarioTotals {
-  /** (policy, subject) pairs eligible in the scenario and not today, and the reverse. */
-  gainers: number;
-  losers: number;
-  householdsGaining: number;
-  householdsLosing: number;
-  /** Change of the money the eligible pairs are entitled to: monthly benefits, and a year's worth. */
-  monthlyChange: number;
-  annualChange: number;
-  byTownship: Map<string, { gainers: number; losers: number; annualChange: number }>;
-  byPolicy: Map<string, { gainers: number; losers: number; annualChange: number }>;
-}
-
-export function emptyTotals(): ScenarioTotals {
-  return {
-    gainers: 0,
-    losers: 0,
-    householdsGaining: 0,
-    householdsLosing: 0,
-    monthlyChange: 0,
-    annualChange: 0,
-    byTownship: new Map(),
-    byPolicy: new Map(),
-  };
-}
+import type { ScenarioTotals } from '../rules/batch/scenarioTotals.ts';
 
 /** A year's worth of a result's amount (monthly × 12, yearly once, one-off once); 0 when not eligible. */
 function annual(r: PolicyResult | undefined): number {

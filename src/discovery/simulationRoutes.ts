@@ -11,8 +11,8 @@ import { overlayParameters, type ParameterChange } from '../rules/parameters/ove
 import { date } from '../registry/registrySchemas.ts';
 import { policyById } from '../rules/policies/policyById.ts';
 import { householdsToScreen } from './discoveryRepository.ts';
-import { emptyTotals } from './simulation.ts';
-import { policiesReading, simulateSnapshot } from './simulateSnapshot.ts';
+import { emptyTotals } from '../rules/batch/scenarioTotals.ts';
+import { policiesReading, simulateSnapshot, townshipsOf } from '../rules/batch/simulateSnapshot.ts';
 
 interface ScenarioBody {
   name: string;
@@ -150,7 +150,7 @@ export function registerSimulationRoutes(app: FastifyInstance, context: AppConte
           s.parameters,
           s.changes.map((c) => c.name),
           snapshot,
-          townships,
+          townshipsOf(townships),
           s.totals,
         );
       const policyName = (id: string) => policyById(pool, id)?.name ?? { zh: id, en: id };

@@ -8,6 +8,9 @@ import type { LoadPoolOptions } from '../policies/loadPool.ts';
 import type { PopulationSnapshot } from './populationSnapshot.ts';
 import { mergeTallies, type PolicyTally } from './screenPopulation.ts';
 import type { WorkerRequest } from './screeningWorker.ts';
+import type { ParameterChange } from '../parameters/overlayParameters.ts';
+import { emptyTotals, mergeTotals, type ScenarioTotals } from './scenarioTotals.ts';
+import type { Townships } from './simulateSnapshot.ts';
 
 // The worker is TypeScript, run through tsx as the server itself is: a worker does not inherit
 // the main thread's module hooks, so it registers them before importing its module.
@@ -19,7 +22,7 @@ const bootstrap = `import(${JSON.stringify(tsxApi)}).then((api) => {
   return import(${JSON.stringify(new URL('./screeningWorker.ts', import.meta.url).href)});
 });`;
 
-type Reply = { ready: true } | { tallies: PolicyTally[] } | { error: string };
+type Reply = { ready: true } | { tallies: PolicyTally[] } | { totals: ScenarioTotals } | { error: string };
 
 function nextReply(worker: Worker): Promise<Reply> {
   return new Promise((resolve, reject) => {
@@ -70,26 +73,55 @@ export class ScreeningWorkers {
     return this.workers.length;
   }
 
-  /** Every household of the snapshot against the pool, split evenly between the threads. */
-  async screen(snapshot: PopulationSnapshot): Promise<PolicyTally[]> {
+  /** The snapshot's households split evenly between the threads, each answering for its share. */
+  private async split(
+    snapshot: PopulationSnapshot,
+    request: (from: number, to: number) => WorkerRequest,
+  ): Promise<Reply[]> {
     const n = snapshot.households;
     const share = Math.ceil(n / this.workers.length);
-    const parts = await Promise.all(
+    return Promise.all(
       this.workers.map(async (worker, i) => {
-        const request: WorkerRequest = {
-          snapshot,
-          from: Math.min(n, i * share),
-          to: Math.min(n, (i + 1) * share),
-        };
         const reply = nextReply(worker);
-        worker.postMessage(request);
+        worker.postMessage(request(Math.min(n, i * share), Math.min(n, (i + 1) * share)));
         const answer = await reply;
         if ('error' in answer) throw new Error(answer.error);
+        return answer;
+      }),
+    );
+  }
+
+  /** Every household of the snapshot against the pool, split evenly between the threads. */
+  async screen(snapshot: PopulationSnapshot): Promise<PolicyTally[]> {
+    const replies = await this.split(snapshot, (from, to) => ({ kind: 'screen', snapshot, from, to }));
+    return mergeTallies(
+      replies.map((answer) => {
         if (!('tallies' in answer)) throw new Error('工作线程应答异常');
         return answer.tallies;
       }),
     );
-    return mergeTallies(parts);
+  }
+
+  /** A what-if (scenario `changes`) over every household of the snapshot, split between the threads. */
+  async simulate(
+    snapshot: PopulationSnapshot,
+    changes: ParameterChange[],
+    townships: Townships,
+  ): Promise<ScenarioTotals> {
+    const replies = await this.split(snapshot, (from, to) => ({
+      kind: 'whatIf',
+      snapshot,
+      from,
+      to,
+      changes,
+      townships,
+    }));
+    const totals = emptyTotals();
+    for (const answer of replies) {
+      if (!('totals' in answer)) throw new Error('工作线程应答异常');
+      mergeTotals(totals, answer.totals);
+    }
+    return totals;
   }
 
   async close(): Promise<void> {

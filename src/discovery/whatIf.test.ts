@@ -8,8 +8,10 @@ import { explainSubject } from '../rules/evaluate/explainPolicies.ts';
 import type { RuleSubject } from '../rules/evaluate/ruleSubject.ts';
 import { buildSnapshot, poolFields } from '../rules/batch/populationSnapshot.ts';
 import { overlayParameters, type ParameterChange } from '../rules/parameters/overlayParameters.ts';
-import { addHousehold, emptyTotals, type ScenarioTotals } from './simulation.ts';
-import { policiesReading, simulateSnapshot } from './simulateSnapshot.ts';
+import { addHousehold } from './simulation.ts';
+import { emptyTotals, type ScenarioTotals } from '../rules/batch/scenarioTotals.ts';
+import { policiesReading, simulateSnapshot, townshipsOf } from '../rules/batch/simulateSnapshot.ts';
+import { ScreeningWorkers } from '../rules/batch/screeningWorkers.ts';
 
 const asOf = '2026-11-01';
 
@@ -98,10 +100,34 @@ describe('what-if on the batch path', () => {
     const names = changes.map((c) => c.name);
     const snapshot = buildSnapshot(subjects, poolFields(policiesReading(pool, names)));
     const batch = emptyTotals();
-    simulateSnapshot(pool, parameters, names, snapshot, townships, batch);
+    simulateSnapshot(pool, parameters, names, snapshot, townshipsOf(townships), batch);
     expect(reference.gainers + reference.losers + Math.abs(reference.annualChange)).toBeGreaterThan(0);
     expect(comparable(batch)).toEqual(comparable(reference));
   });
+
+  it('gives the same totals split between worker threads as on one thread', async () => {
+    const pool = testContext(test).rules.pool;
+    const changes = scenarios['two changes at once, one national'] ?? [];
+    const names = changes.map((c) => c.name);
+    const snapshot = buildSnapshot(subjects, poolFields(policiesReading(pool, names)));
+    const one = emptyTotals();
+    simulateSnapshot(
+      pool,
+      overlayParameters(pool.parameters, changes),
+      names,
+      snapshot,
+      townshipsOf(townships),
+      one,
+    );
+    const workers = await ScreeningWorkers.start(pool, { threads: 2 });
+    try {
+      const split = await workers.simulate(snapshot, changes, townshipsOf(townships));
+      expect(one.gainers + one.losers).toBeGreaterThan(0);
+      expect(comparable(split)).toEqual(comparable(one));
+    } finally {
+      await workers.close();
+    }
+  }, 60_000);
 
   it('runs only the policies that read a changed parameter', () => {
     const pool = testContext(test).rules.pool;

@@ -1,9 +1,9 @@
-import type { RulePool } from '../rules/evaluate/explainPolicies.ts';
-import type { ParameterSet } from '../rules/parameters/parameterSet.ts';
-import { policyExpressions } from '../rules/policies/policyDefinition.ts';
-import type { PopulationSnapshot } from '../rules/batch/populationSnapshot.ts';
-import { Outcome, planScreening, screenPaired } from '../rules/batch/screenPopulation.ts';
-import type { ScenarioTotals } from './simulation.ts';
+import type { RulePool } from '../evaluate/explainPolicies.ts';
+import type { ParameterSet } from '../parameters/parameterSet.ts';
+import { policyExpressions } from '../policies/policyDefinition.ts';
+import type { PopulationSnapshot } from './populationSnapshot.ts';
+import { Outcome, planScreening, screenPaired } from './screenPopulation.ts';
+import type { ScenarioTotals } from './scenarioTotals.ts';
 
 /**
  * The policies a scenario can change: those with an expression (criterion, exception, amount,
@@ -20,30 +20,53 @@ export function policiesReading(pool: RulePool, parameterNames: readonly string[
   };
 }
 
+/** Each household's township: an index into `names`, in shared memory for worker threads. */
+export interface Townships {
+  index: Int32Array;
+  names: string[];
+}
+
+/** Households' townships from their codes, in snapshot order. */
+export function townshipsOf(codes: readonly string[]): Townships {
+  const names: string[] = [];
+  const ids = new Map<string, number>();
+  const index = new Int32Array(new SharedArrayBuffer(Math.max(1, codes.length) * 4)).subarray(
+    0,
+    codes.length,
+  );
+  codes.forEach((code, h) => {
+    let id = ids.get(code);
+    if (id === undefined) ids.set(code, (id = names.push(code) - 1));
+    index[h] = id;
+  });
+  return { index, names };
+}
+
 /**
- * A what-if on the batch path (issue 6): the policies reading the changed parameters, over a
- * columnar population, under today's parameters and the scenario's in lockstep — the same
- * counting as `addHousehold` on the explain path (gainers and losers by area and policy, the
- * monthly and annual change of the money the eligible are entitled to), row by row.
- * `townshipOf[h]` is household h's township code.
+ * A what-if on the batch path (issue 6): the policies reading the changed parameters, over
+ * households [from, to) of a columnar population, under today's parameters and the scenario's
+ * in lockstep — the same counting as `addHousehold` on the explain path (gainers and losers by
+ * area and policy, the monthly and annual change of the money the eligible are entitled to),
+ * row by row. Ranges are disjoint, so worker threads' totals add up (`mergeTotals`).
  */
 export function simulateSnapshot(
   pool: RulePool,
   scenario: ParameterSet,
   changed: readonly string[],
   snapshot: PopulationSnapshot,
-  townshipOf: readonly string[],
+  townships: Townships,
   totals: ScenarioTotals,
+  range: { from: number; to: number } = { from: 0, to: snapshot.households },
 ): void {
   const affected = policiesReading(pool, changed);
-  if (affected.policies.length === 0 || snapshot.households === 0) return;
+  if (affected.policies.length === 0 || range.to <= range.from) return;
   const base = planScreening(affected, snapshot);
   const what = planScreening({ ...affected, parameters: scenario }, snapshot);
   const periods = affected.policies.map((p) => p.amount?.period ?? null);
   const gained = new Uint8Array(snapshot.households);
   const lost = new Uint8Array(snapshot.households);
   const areaChanges = new Map<string, { gainers: number; losers: number; annualChange: number }>();
-  screenPaired(base, what, 0, snapshot.households, (before, after) => {
+  screenPaired(base, what, range.from, range.to, (before, after) => {
     const policy = affected.policies[before.policy];
     if (!policy) return;
     const period = periods[before.policy] ?? null;
@@ -68,7 +91,7 @@ export function simulateSnapshot(
       if (was === now && change === 0) continue;
       const row = before.first + i;
       const h = rowHousehold ? (rowHousehold[row] as number) : row;
-      const township = townshipOf[h] ?? '';
+      const township = townships.names[townships.index[h] as number] ?? '';
       let area = areaChanges.get(township);
       if (!area) areaChanges.set(township, (area = { gainers: 0, losers: 0, annualChange: 0 }));
       if (!tally) totals.byPolicy.set(policy.id, (tally = { gainers: 0, losers: 0, annualChange: 0 }));
@@ -89,7 +112,7 @@ export function simulateSnapshot(
       area.annualChange += change;
     }
   });
-  for (let h = 0; h < snapshot.households; h++) {
+  for (let h = range.from; h < range.to; h++) {
     totals.householdsGaining += gained[h] as number;
     totals.householdsLosing += lost[h] as number;
   }
