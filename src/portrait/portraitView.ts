@@ -357,6 +357,8 @@ export async function householdPortrait(
       id: household.id,
       hukouNumber: household.hukou_number,
       areaCode: household.area_code,
+      // Non-local residents (N1): their hukou is in another county; areaCode is where they live.
+      hukouAreaElsewhere: household.hukou_area_elsewhere ?? null,
       address: household.address,
     },
     values: values(context, householdPortraitValue, 'household'),

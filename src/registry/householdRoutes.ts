@@ -50,7 +50,11 @@ export function registerHouseholdRoutes(app: FastifyInstance, context: AppContex
     properties: {
       id: { type: 'string' },
       hukouNumber: { type: 'string' },
-      areaCode: { type: 'string' },
+      areaCode: { type: 'string', description: '户籍地区划；非本地户籍（流动人口）户为居住地' },
+      hukouAreaElsewhere: {
+        type: ['string', 'null'],
+        description: '非本地户籍户的户籍地区划代码（外县）；本地户籍户为 null',
+      },
       address: { type: ['string', 'null'] },
       memberCount: { type: 'integer' },
       members: { type: 'array', items: memberSchema },
@@ -66,6 +70,7 @@ export function registerHouseholdRoutes(app: FastifyInstance, context: AppContex
       id: household.id,
       hukouNumber: household.hukou_number,
       areaCode: household.area_code,
+      hukouAreaElsewhere: household.hukou_area_elsewhere ?? null,
       address: household.address,
       memberCount: members.length,
       members: members.map((m) => ({
@@ -78,7 +83,8 @@ export function registerHouseholdRoutes(app: FastifyInstance, context: AppContex
         relationship: m.relationship,
         relationshipLabel: relationshipLabel(m.relationship) ?? m.relationship,
         deceased: m.death_date !== null,
-        residenceAreaCode: m.residence_area_code,
+        // Another county's code when the member lives outside every area held.
+        residenceAreaCode: m.residence_area_code ?? m.residence_elsewhere ?? null,
       })),
     };
   };

@@ -105,4 +105,20 @@ describe('portrait (browser)', () => {
     await p.getByRole('tab', { name: '时间线' }).click();
     await p.getByTestId('timeline').getByText('出生').first().waitFor();
   });
+  it('shows a non-local household where it lives, with its hukou county', async () => {
+    // Non-local residents (hukou in another county, living here) form their household here (N1).
+    const household = await test.db
+      .selectFrom('hukou_households')
+      .select(['id', 'hukou_area_elsewhere'])
+      .where('hukou_area_elsewhere', 'is not', null)
+      .executeTakeFirstOrThrow();
+    app = await buildTestApp(test, { as: null });
+    const p = await openSignedIn(browser, app, problems, 'county');
+    page = p;
+    await p.goto(`${p.url().replace(/#.*$/, '')}#/portrait?household=${household.id}`);
+    const elsewhere = p.getByTestId('hukou-elsewhere');
+    await elsewhere.waitFor();
+    expect(await elsewhere.textContent()).toBe(`非本地户籍${household.hukou_area_elsewhere ?? ''}`);
+    await p.getByTestId('portrait-members').locator('tbody tr').first().waitFor();
+  });
 });

@@ -58,6 +58,7 @@ export async function listHukouMembers(db: Kysely<Database>, householdId: string
       'persons.death_date',
       'persons.id_number_enc',
       'persons.residence_area_code',
+      'persons.residence_elsewhere',
     ])
     .where('hukou_members.household_id', '=', householdId)
     .where('hukou_members.left_on', 'is', null)

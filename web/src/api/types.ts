@@ -130,7 +130,14 @@ export interface PersonPortrait {
 
 export interface HouseholdPortrait {
   asOf: string;
-  household: { id: string; hukouNumber: string; areaCode: string; address: string | null };
+  household: {
+    id: string;
+    hukouNumber: string;
+    areaCode: string;
+    /** Non-local residents: their hukou area in another county (areaCode is where they live). */
+    hukouAreaElsewhere: string | null;
+    address: string | null;
+  };
   values: PortraitValue[];
   tags: PortraitTag[];
   members: { person: Person; relationshipLabel: string; values: PortraitValue[]; tags: ShortTag[] }[];

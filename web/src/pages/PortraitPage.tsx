@@ -378,6 +378,14 @@ function HouseholdView({ id, go }: { id: string; go: (next: string) => void }) {
           <code>{data.household.hukouNumber}</code>
         </Descriptions.Item>
         <Descriptions.Item label={t('residenceArea')}>{areaName(data.household.areaCode)}</Descriptions.Item>
+        {data.household.hukouAreaElsewhere && (
+          <Descriptions.Item label={t('hukouArea')}>
+            <Space data-testid="hukou-elsewhere">
+              <Tag color="gold">{t('nonLocalHukou')}</Tag>
+              <code>{data.household.hukouAreaElsewhere}</code>
+            </Space>
+          </Descriptions.Item>
+        )}
         <Descriptions.Item label={t('address')}>{data.household.address ?? '—'}</Descriptions.Item>
       </Descriptions>
       <Typography.Paragraph type="secondary">{t('evaluatedOn', { date: data.asOf })}</Typography.Paragraph>
