@@ -89,7 +89,18 @@ export async function findingsOfHouseholds(
   if (householdIds.length === 0) return [];
   return db
     .selectFrom('findings')
-    .select(['id', 'household_id', 'policy_id', 'subject', 'kind', 'status', 'amount'])
+    .select([
+      'id',
+      'household_id',
+      'policy_id',
+      'subject',
+      'kind',
+      'status',
+      'amount',
+      'amount_period',
+      'area_code',
+      'explanation_json',
+    ])
     .where('household_id', 'in', householdIds)
     .execute();
 }
@@ -105,6 +116,12 @@ export async function applyFindingChanges(
     await insertChunked(trx, 'findings', changes.inserts, 40);
     for (const { id, change } of changes.updates)
       await trx.updateTable('findings').set(change).where('id', '=', id).execute();
+    for (let i = 0; i < changes.seen.length; i += 500)
+      await trx
+        .updateTable('findings')
+        .set(changes.stamp)
+        .where('id', 'in', changes.seen.slice(i, i + 500))
+        .execute();
     await insertChunked(trx, 'finding_events', changes.events, 80);
     await trx.updateTable('screening_runs').set(progress).where('id', '=', runId).execute();
   });

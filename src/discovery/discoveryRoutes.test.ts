@@ -115,6 +115,13 @@ describeEachDatabase('discovery routes', (getDb) => {
       findingsSuperseded: 0,
       findingsCurrent: first.findingsCurrent,
     });
+    // …each marked seen by the second run (in one statement per chunk), none rewritten.
+    const stamps = await getDb()
+      .db.selectFrom('findings')
+      .select(['last_run_id', 'updated_at', 'first_seen_at'])
+      .execute();
+    expect(stamps.every((f) => f.last_run_id === second.id)).toBe(true);
+    expect(stamps.every((f) => f.updated_at === f.first_seen_at)).toBe(true);
     // The export: every finding in scope, names and hukou numbers masked, the export audited.
     const exported = await app.inject({ method: 'GET', url: '/api/findings/export' });
     expect(exported.headers['content-type']).toContain('text/csv');

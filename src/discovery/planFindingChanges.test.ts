@@ -29,6 +29,9 @@ const stored = (
   kind,
   status,
   amount,
+  amount_period: amount === null ? null : 'monthly',
+  area_code: '371082001001',
+  explanation_json: JSON.stringify(desired(policyId, kind, amount).explanation),
 });
 let next = 0;
 const newId = () => `f${String(++next)}`;
@@ -72,25 +75,70 @@ describe('planFindingChanges', () => {
     ]);
     expect(plan.events[0]?.note).toBe('金额 860 → 900');
     expect(plan.counts).toEqual({ found: 2, changed: 1, superseded: 1, current: 3 });
-    // The assigned finding stays assigned; a resolved one stays resolved but is marked seen.
+    // The assigned finding stays assigned; a resolved one stays resolved but is marked seen
+    // (only the run's stamp: nothing else about it changed).
     const update = (id: string) => plan.updates.find((u) => u.id === id)?.change;
     expect(update('a')).toMatchObject({ amount: 900, last_run_id: 'run-2' });
     expect(update('a')?.status).toBeUndefined();
-    expect(update('d')).toMatchObject({ last_run_id: 'run-2' });
-    expect(update('d')?.status).toBeUndefined();
+    expect(update('d')).toBeUndefined();
+    expect(plan.seen).toEqual(['d']);
     // Resolved and no longer called for: left alone.
     expect(update('e')).toBeUndefined();
   });
 
-  it('changes nothing but the last-seen stamp when a run finds the same', () => {
+  it('changes nothing but the last-seen stamp, for all at once, when a run finds the same', () => {
     const plan = planFindingChanges(
-      [stored('a', 'dibao', 'new', 'gap', 860)],
-      new Map([['h1', { areaCode: '371082001001', findings: [desired('dibao', 'gap', 860)] }]]),
+      [stored('a', 'dibao', 'new', 'gap', 860), stored('d', 'tekun', 'resolved')],
+      new Map([
+        [
+          'h1',
+          {
+            areaCode: '371082001001',
+            findings: [desired('dibao', 'gap', 860), desired('tekun', 'gap')],
+          },
+        ],
+      ]),
       stamp,
       newId,
     );
     expect(plan.events).toEqual([]);
     expect(plan.counts).toEqual({ found: 0, changed: 0, superseded: 0, current: 1 });
-    expect(plan.updates[0]?.change.updated_at).toBeUndefined();
+    expect(plan.updates).toEqual([]);
+    expect(plan.seen).toEqual(['a', 'd']);
+    expect(plan.stamp).toEqual({
+      last_run_id: 'run-2',
+      last_seen_at: stamp.at,
+      pool_version: 'p1',
+      data_version: '42',
+    });
+  });
+
+  it('rewrites a finding whose explanation or area moved, without an event', () => {
+    const moved = desired('dibao', 'gap', 860);
+    moved.explanation.inputs = { 'h.monthly_income_per_capita': { value: 300 } as never };
+    const plan = planFindingChanges(
+      [stored('a', 'dibao', 'assigned', 'gap', 860), stored('b', 'tekun', 'new')],
+      new Map([
+        ['h1', { areaCode: '371082001001', findings: [moved] }],
+        // The same household seen under another area (it moved): 'b' is rewritten with it.
+      ]),
+      stamp,
+      newId,
+    );
+    expect(plan.seen).toEqual([]);
+    expect(plan.updates.find((u) => u.id === 'a')?.change).toMatchObject({
+      explanation_json: JSON.stringify(moved.explanation),
+      last_run_id: 'run-2',
+    });
+    expect(plan.events.map((e) => [e.finding_id, e.action])).toEqual([['b', 'superseded']]);
+    const elsewhere = planFindingChanges(
+      [stored('b', 'tekun', 'new')],
+      new Map([['h1', { areaCode: '371082002002', findings: [desired('tekun', 'gap')] }]]),
+      stamp,
+      newId,
+    );
+    expect(elsewhere.seen).toEqual([]);
+    expect(elsewhere.updates[0]?.change).toMatchObject({ area_code: '371082002002' });
+    expect(elsewhere.events).toEqual([]);
   });
 });

@@ -6,7 +6,16 @@ import { isOpen } from './findingLifecycle.ts';
 /** The stored fields a run compares and updates. */
 export type StoredFinding = Pick<
   FindingTable,
-  'id' | 'household_id' | 'policy_id' | 'subject' | 'kind' | 'status' | 'amount'
+  | 'id'
+  | 'household_id'
+  | 'policy_id'
+  | 'subject'
+  | 'kind'
+  | 'status'
+  | 'amount'
+  | 'amount_period'
+  | 'area_code'
+  | 'explanation_json'
 >;
 
 export interface RunStamp {
@@ -20,6 +29,13 @@ export interface FindingChanges {
   inserts: Insertable<FindingTable>[];
   /** Updates by id: what a run refreshes on a finding it sees again. */
   updates: { id: string; change: Partial<FindingTable> }[];
+  /**
+   * Findings seen again exactly as stored (kind, amount, area, explanation): only the run's
+   * stamp moves, written for all of them at once — a daily run that finds what the last one
+   * found writes one statement per chunk, not one per finding.
+   */
+  seen: string[];
+  stamp: Pick<FindingTable, 'last_run_id' | 'last_seen_at' | 'pool_version' | 'data_version'>;
   events: Insertable<FindingEventTable>[];
   counts: { found: number; changed: number; superseded: number; current: number };
 }
@@ -44,6 +60,13 @@ export function planFindingChanges(
   const out: FindingChanges = {
     inserts: [],
     updates: [],
+    seen: [],
+    stamp: {
+      last_run_id: stamp.runId,
+      last_seen_at: stamp.at,
+      pool_version: stamp.poolVersion,
+      data_version: stamp.dataVersion,
+    },
     events: [],
     counts: { found: 0, changed: 0, superseded: 0, current: 0 },
   };
@@ -72,7 +95,7 @@ export function planFindingChanges(
     for (const d of findings) {
       const k = key(householdId, d.policyId, d.subject);
       wanted.add(k);
-      const seen = {
+      const refreshed = {
         area_code: areaCode,
         explanation_json: JSON.stringify(d.explanation),
         pool_version: stamp.poolVersion,
@@ -81,6 +104,13 @@ export function planFindingChanges(
         last_seen_at: stamp.at,
       };
       const found = existing.get(k);
+      const same =
+        found !== undefined &&
+        found.area_code === areaCode &&
+        found.kind === d.kind &&
+        found.amount === d.amount &&
+        found.amount_period === d.amountPeriod &&
+        found.explanation_json === refreshed.explanation_json;
       if (!found) {
         const id = newId();
         out.inserts.push({
@@ -97,7 +127,7 @@ export function planFindingChanges(
           first_run_id: stamp.runId,
           first_seen_at: stamp.at,
           updated_at: stamp.at,
-          ...seen,
+          ...refreshed,
         });
         event({ id, kind: d.kind }, 'found', null, 'new', null);
         out.counts.found++;
@@ -105,11 +135,17 @@ export function planFindingChanges(
         continue;
       }
       if (found.status === 'resolved') {
-        out.updates.push({ id: found.id, change: seen });
+        if (same) out.seen.push(found.id);
+        else out.updates.push({ id: found.id, change: refreshed });
+        continue;
+      }
+      if (same && found.status !== 'superseded') {
+        out.seen.push(found.id);
+        out.counts.current++;
         continue;
       }
       const change: Partial<FindingTable> = {
-        ...seen,
+        ...refreshed,
         kind: d.kind,
         amount: d.amount,
         amount_period: d.amountPeriod,
