@@ -7,6 +7,7 @@ import { explainSubject } from '../rules/evaluate/explainPolicies.ts';
 import { subjectChunks } from '../rules/householdSubject.ts';
 import { conditionFindings, desiredFindings, type DesiredFinding } from './findingRules.ts';
 import { planFindingChanges } from './planFindingChanges.ts';
+import { findingCandidates } from './findingCandidates.ts';
 import {
   applyFindingChanges,
   findingsOfHouseholds,
@@ -134,10 +135,15 @@ async function screen(
         for (const household of chunk) {
           const subject = subjects.get(household.id);
           if (!subject) continue;
-          const explanation = explainSubject(pool, subject);
-          const warned = explainSubject(warnings, subject);
-          const listed = explainSubject(models, subject);
-          counts.results += explanation.results.length + warned.results.length + listed.results.length;
+          // Every (policy, subject) pair is evaluated; only those that may call for a finding are
+          // explained (findingCandidates.ts) — the same findings, a fraction of the work.
+          const inPool = findingCandidates(pool, subject, watchMargin);
+          const inWarnings = findingCandidates(warnings, subject, watchMargin);
+          const inModels = findingCandidates(models, subject, watchMargin);
+          const explanation = explainSubject(pool, subject, inPool.policyIds);
+          const warned = explainSubject(warnings, subject, inWarnings.policyIds);
+          const listed = explainSubject(models, subject, inModels.policyIds);
+          counts.results += inPool.evaluated + inWarnings.evaluated + inModels.evaluated;
           desired.set(household.id, {
             areaCode: household.area_code,
             findings: [

@@ -231,19 +231,22 @@ function buildAreaPlan(
 
 const areaPlans = new WeakMap<RulePool, Map<string, AreaPlan>>();
 
-/** The area plan for the whole pool, cached per area and date (bounded: areas × dates in use). */
+/**
+ * The area plan for the pool, or for some of its policies (a screening run explains the few that
+ * may call for a finding), cached per area, date and policy set: households alike ask for the
+ * same sets. Bounded: the cache starts again past 10,000 entries.
+ */
 function areaPlan(pool: RulePool, region: string, asOf: string, policyIds?: ReadonlySet<string>): AreaPlan {
-  if (policyIds) return buildAreaPlan(pool, region, asOf, policyIds);
   let byArea = areaPlans.get(pool);
   if (!byArea) {
     byArea = new Map();
     areaPlans.set(pool, byArea);
   }
-  const key = `${region}|${asOf}`;
+  const key = policyIds ? `${region}|${asOf}|${[...policyIds].sort().join(',')}` : `${region}|${asOf}`;
   let plan = byArea.get(key);
   if (!plan) {
     if (byArea.size >= 10_000) byArea.clear();
-    plan = buildAreaPlan(pool, region, asOf, undefined);
+    plan = buildAreaPlan(pool, region, asOf, policyIds);
     byArea.set(key, plan);
   }
   return plan;
@@ -641,14 +644,29 @@ export function subjectSlots(
   return slotsFor(subject, areaPlan(pool, subject.region, subject.asOf).paramTree);
 }
 
+/**
+ * A subject's values as the compiled engine holds them, converted once per map: a screening run
+ * evaluates each household against three rule sets, twice each (candidates, then explanations).
+ * Values are only read, and a subject's maps are not changed once it is built.
+ */
+const converted = new WeakMap<object, Value>();
+function valuesOf(values: ReadonlyMap<string, unknown>): Value {
+  let out = converted.get(values);
+  if (out === undefined) {
+    out = toValue(values);
+    converted.set(values, out);
+  }
+  return out;
+}
+
 function slotsFor(
   subject: RuleSubject,
   paramTree: Value,
 ): { slots: Value[]; memberValues: Value[]; deceasedValues: Value[] } {
-  const memberValues = subject.members.map((m) => toValue(m.values));
-  const deceasedValues = (subject.deceased ?? []).map((m) => toValue(m.values));
+  const memberValues = subject.members.map((m) => valuesOf(m.values));
+  const deceasedValues = (subject.deceased ?? []).map((m) => valuesOf(m.values));
   const slots: Value[] = [
-    toValue(subject.household),
+    valuesOf(subject.household),
     ERR,
     memberValues,
     paramTree,
