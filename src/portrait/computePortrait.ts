@@ -1,6 +1,8 @@
 import type { VariableCatalogue, FactValue } from '../registry/variables/variableCatalogue.ts';
 import type { ResolvedFact } from '../registry/facts/resolveFacts.ts';
 import type { PortraitDefinitions, TagDefinition, DerivedVariable } from './portraitDefinitions.ts';
+import { ERR, type Value } from '../rules/compile/compileCel.ts';
+import { toValue } from '../rules/compile/toValue.ts';
 import { celList, celMap, type CelMap } from '@bufbuild/cel';
 import {
   fromCel,
@@ -11,6 +13,7 @@ import {
 } from './portraitBindings.ts';
 
 const EMPTY: CelMap = celMap(new Map());
+const EMPTY_VALUE: Value = new Map<string, Value>();
 
 /** A tag is three-valued: on missing data it is unknown, which is not the same as no. */
 export type TagState = 'yes' | 'no' | 'unknown';
@@ -65,7 +68,9 @@ function tagStates(tags: TagDefinition[], bindings: Record<string, unknown>): Re
 /**
  * The portrait of one hukou household and its members on a date, or of a person with no
  * household (`household` null). Pure: the same inputs always give the same portrait, so the
- * stored portrait, the page and the tests agree.
+ * stored portrait, the page and the tests agree. Runs the compiled closures (the rules' engine,
+ * ADR 0019) when every definition compiled; `engine: 'reference'` runs @bufbuild/cel, which the
+ * differential test holds equal.
  */
 export function computePortrait(
   definitions: PortraitDefinitions,
@@ -73,7 +78,10 @@ export function computePortrait(
   input: HouseholdPortraitInput | null,
   loneMember: PersonInput | null,
   asOf: string,
+  options: { engine?: 'compiled' | 'reference' } = {},
 ): PortraitResult {
+  if (definitions.compiled && options.engine !== 'reference')
+    return compiledPortrait(definitions, catalogue, input, loneMember, asOf);
   const members = input ? input.members : loneMember ? [loneMember] : [];
   const personTags = definitions.tags.filter((t) => t.entity === 'person');
   // Each map is wrapped for CEL once and grows as derived values are added: CEL reads the live
@@ -118,6 +126,108 @@ export function computePortrait(
   for (const member of living) {
     const portrait = persons.get(member.id);
     if (portrait) portrait.tags = tagStates(personTags, { p: maps.get(member.id), h, as_of: asOf });
+  }
+  return { household, persons };
+}
+
+/** A derived value as stored: numbers to the fen (as fromCel), scalars only; else unknown. */
+function stored(value: Value): FactValue | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? Math.round(value * 100) / 100 : undefined;
+  if (typeof value === 'boolean' || typeof value === 'string') return value;
+  return undefined;
+}
+
+function deriveCompiled(
+  definitions: DerivedVariable[],
+  target: Map<string, Value>,
+  slots: Value[],
+  values: Record<string, FactValue | null>,
+): void {
+  for (const definition of definitions) {
+    const result = definition.run ? definition.run(slots) : ERR;
+    const value = result === ERR ? undefined : stored(result);
+    if (value === undefined) values[definition.name] = null;
+    else {
+      values[definition.name] = value;
+      // Later expressions read the value as computed, before rounding (as the reference does).
+      target.set(definition.name, result);
+    }
+  }
+}
+
+function tagStatesCompiled(tags: TagDefinition[], slots: Value[]): Record<string, TagState> {
+  const states: Record<string, TagState> = {};
+  for (const tag of tags) {
+    const result = tag.run ? tag.run(slots) : ERR;
+    states[tag.code] = result === true ? 'yes' : result === false ? 'no' : 'unknown';
+  }
+  return states;
+}
+
+/** computePortrait on the compiled closures: the same maps as Values, slots as TOP_LEVEL orders them. */
+function compiledPortrait(
+  definitions: PortraitDefinitions,
+  catalogue: VariableCatalogue,
+  input: HouseholdPortraitInput | null,
+  loneMember: PersonInput | null,
+  asOf: string,
+): PortraitResult {
+  const members = input ? input.members : loneMember ? [loneMember] : [];
+  const personTags = definitions.tags.filter((t) => t.entity === 'person');
+  // h, p, members, param, as_of, region, departed (compileCel's TOP_LEVEL).
+  const slots: Value[] = [ERR, ERR, ERR, ERR, asOf, ERR, ERR];
+  const maps = new Map<string, Map<string, Value>>();
+  const persons = new Map<string, SubjectPortrait>();
+  for (const member of members) {
+    const p = toValue(personMap(member, catalogue)) as Map<string, Value>;
+    const values: Record<string, FactValue | null> = {};
+    slots[1] = p;
+    deriveCompiled(definitions.person, p, slots, values);
+    maps.set(member.id, p);
+    persons.set(member.id, { values, tags: {} });
+  }
+  const listOf = (list: PersonInput[]): Value[] => list.map((m) => maps.get(m.id) ?? EMPTY_VALUE);
+  const isDeparted = (m: PersonInput) => m.deathDate !== null && m.deathDate <= asOf;
+  const living = members.filter((m) => !isDeparted(m));
+
+  let household: SubjectPortrait | null = null;
+  let h: Value = EMPTY_VALUE;
+  if (input) {
+    const raw = householdMap(input.facts, catalogue);
+    raw.set('assistance_types', celList(input.assistanceTypes));
+    const hMap = toValue(raw) as Map<string, Value>;
+    h = hMap;
+    const householdSlots: Value[] = [
+      hMap,
+      ERR,
+      listOf(living),
+      ERR,
+      asOf,
+      ERR,
+      listOf(members.filter(isDeparted)),
+    ];
+    const values: Record<string, FactValue | null> = {};
+    deriveCompiled(definitions.household, hMap, householdSlots, values);
+    household = {
+      values,
+      tags: tagStatesCompiled(
+        definitions.tags.filter((t) => t.entity === 'household'),
+        householdSlots,
+      ),
+    };
+  }
+  for (const member of living) {
+    const portrait = persons.get(member.id);
+    if (portrait)
+      portrait.tags = tagStatesCompiled(personTags, [
+        h,
+        maps.get(member.id) ?? EMPTY_VALUE,
+        ERR,
+        ERR,
+        asOf,
+        ERR,
+        ERR,
+      ]);
   }
   return { household, persons };
 }

@@ -9,6 +9,8 @@ import { portraitEnv } from './celEnvironment.ts';
 import { probeBindings } from './portraitBindings.ts';
 import { referencedFields } from './referencedFields.ts';
 import { isLabel } from '../core/label.ts';
+import { compileCel, UnsupportedCel, type Compiled, type CompileScope } from '../rules/compile/compileCel.ts';
+import { staticType } from '../rules/policies/buildPolicy.ts';
 
 /**
  * The portrait as data (`catalogue/portrait.yaml`): derived variables of persons and
@@ -29,6 +31,8 @@ export interface DerivedVariable {
   description?: string;
   expr: string;
   evaluate: Evaluate;
+  /** The same expression compiled (src/rules/compile), what computePortrait runs; null if it cannot be. */
+  run: Compiled | null;
   /** Catalogue variables and registry fields it reads, directly or through other derived variables. */
   inputs: string[];
 }
@@ -41,6 +45,7 @@ export interface TagDefinition {
   description?: string;
   expr: string;
   evaluate: Evaluate;
+  run: Compiled | null;
   inputs: string[];
 }
 
@@ -51,6 +56,8 @@ export interface PortraitDefinitions {
   categories: Record<string, Label>;
   /** Changes whenever the file's meaning may have changed: stored portraits are recomputed. */
   version: string;
+  /** Every expression compiled: computePortrait runs the compiled closures, else @bufbuild/cel. */
+  compiled: boolean;
 }
 
 export const defaultPortraitFile = path.resolve(
@@ -211,6 +218,25 @@ export function buildPortraitDefinitions(
     (variable.entity === 'person' ? scope.person : scope.household).set(variable.name, variable.type);
   }
   const probeFor = () => probeBindings(catalogue, scope.person, scope.household);
+  // The compiled engine's view of the same names: event variables are lists of occurrences.
+  const compileScope: CompileScope = {
+    fieldType: (on, field) =>
+      staticType(
+        (on === 'person' ? scope.person : scope.household).get(field),
+        catalogue.get(field)?.temporal === 'event' || field === 'assistance_types',
+      ),
+    parameterType: () => 'dyn',
+  };
+  let compiledAll = true;
+  const compileRun = (parsed: ReturnType<typeof parseCel>): Compiled | null => {
+    try {
+      return compileCel(parsed.expr, compileScope).run;
+    } catch (error) {
+      if (!(error instanceof UnsupportedCel)) throw error;
+      compiledAll = false;
+      return null;
+    }
+  };
 
   const derived = { person: [] as DerivedVariable[], household: [] as DerivedVariable[] };
   for (const entity of ['person', 'household'] as const) {
@@ -245,6 +271,7 @@ export function buildPortraitDefinitions(
         ...(typeof d.description === 'string' ? { description: d.description } : {}),
         expr: compiled.expr,
         evaluate: compiled.evaluate,
+        run: compileRun(compiled.parsed),
         inputs,
       });
     });
@@ -283,6 +310,7 @@ export function buildPortraitDefinitions(
       ...(typeof t.description === 'string' ? { description: t.description } : {}),
       expr: compiled.expr,
       evaluate: compiled.evaluate,
+      run: compileRun(compiled.parsed),
       inputs,
     };
   });
@@ -294,6 +322,7 @@ export function buildPortraitDefinitions(
     tags,
     categories: categories as Record<string, Label>,
     version: createHash('sha256').update(version).digest('hex').slice(0, 16),
+    compiled: compiledAll,
   };
 }
 

@@ -15,7 +15,8 @@ export const ERR: unique symbol = Symbol('cel-error');
 export type Value = number | string | boolean | Value[] | ReadonlyMap<string, Value> | typeof ERR;
 
 /** The slots every compiled expression reads; comprehension variables get further slots. */
-export const TOP_LEVEL = ['h', 'p', 'members', 'param', 'as_of', 'region'] as const;
+// `departed`: a household's members who died (the portrait's household expressions; no policy reads it).
+export const TOP_LEVEL = ['h', 'p', 'members', 'param', 'as_of', 'region', 'departed'] as const;
 export type Slots = Value[];
 export type Compiled = (slots: Slots) => Value;
 
@@ -204,7 +205,11 @@ export function compileCel(root: Expr, scope: CompileScope): { run: Compiled; ty
         const top = (TOP_LEVEL as readonly string[]).indexOf(name);
         if (top === -1) throw new UnsupportedCel(`unknown name ${name}`);
         const type: StaticType =
-          name === 'members' ? 'list' : name === 'as_of' || name === 'region' ? 'string' : 'map';
+          name === 'members' || name === 'departed'
+            ? 'list'
+            : name === 'as_of' || name === 'region'
+              ? 'string'
+              : 'map';
         return { code: `(s[${String(top)}] ?? ERR)`, type };
       }
       case 'selectExpr': {
@@ -256,8 +261,8 @@ export function compileCel(root: Expr, scope: CompileScope): { run: Compiled; ty
         const range = compile(c.iterRange, locals);
         const overMembers =
           c.iterRange?.exprKind.case === 'identExpr' &&
-          c.iterRange.exprKind.value.name === 'members' &&
-          !locals.has('members');
+          (c.iterRange.exprKind.value.name === 'members' || c.iterRange.exprKind.value.name === 'departed') &&
+          !locals.has(c.iterRange.exprKind.value.name);
         const init = compile(c.accuInit, locals);
         const iter = temp();
         const accu = temp();

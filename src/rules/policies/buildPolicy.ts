@@ -117,7 +117,8 @@ function suggest(name: string, names: Iterable<string>): string {
     : '';
 }
 
-const staticType = (type: string | undefined, list = false): StaticType =>
+/** A catalogue type as the compiler's static type (lists: event variables and code lists). */
+export const staticType = (type: string | undefined, list = false): StaticType =>
   list
     ? 'list'
     : type === 'integer'
