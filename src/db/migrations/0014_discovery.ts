@@ -53,7 +53,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     // The household's area when last screened: the scope of every query.
     .addColumn('area_code', 'text', (c) => c.notNull())
     // 'gap' | 'review' | 'watch' | 'warning' (an early-warning rule that fired; policy_id is its id)
-    // | 'model' (a discovery model lists the subject; added later, the column is free text)
     .addColumn('kind', 'text', (c) => c.notNull())
     // 'new' | 'assigned' | 'resolved' | 'superseded'
     .addColumn('status', 'text', (c) => c.notNull())
