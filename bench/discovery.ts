@@ -18,19 +18,7 @@
  *      are checked to give the same totals on the county.
  * Run: npm run bench:discovery (BENCH_HOUSEHOLDS, default 5,000). Not in npm test.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { testFieldCipher } from '../src/core/fieldCipher.ts';
-import { createDatabase } from '../src/db/createDatabase.ts';
-import { migrateToLatest } from '../src/db/migrate.ts';
-import { readCountyDivisions } from '../src/areas/chinaDivision.ts';
-import { importAreaRecords } from '../src/areas/importAreas.ts';
-import { loadVariableCatalogue } from '../src/registry/variables/variableCatalogue.ts';
-import { loadFeeds } from '../src/ingest/feeds/loadFeeds.ts';
-import { loadPortraitDefinitions } from '../src/portrait/portraitDefinitions.ts';
-import { generateCountyFeeds } from '../src/generator/generateCountyFeeds.ts';
-import { importFeedDirectory } from '../src/ingest/imports/importFeedDirectory.ts';
+import { benchCounty, machineLine } from './benchCounty.ts';
 import { loadPool } from '../src/rules/policies/loadPool.ts';
 import { PoolHolder } from '../src/rules/policies/poolHolder.ts';
 import { loadWarnings } from '../src/discovery/loadWarnings.ts';
@@ -54,42 +42,21 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const seconds = (ms: number) => (ms / 1000).toFixed(2);
 
-console.log(
-  `Discovery benchmark, ${new Date().toISOString()}: ${String(os.cpus().length)} × ${os.cpus()[0]?.model ?? '?'}, Node ${process.version}, load ${os
-    .loadavg()
-    .map((l) => l.toFixed(1))
-    .join(' ')}`,
-);
+console.log(machineLine('Discovery benchmark'));
 
 // The county, through the feeds (not timed).
-const variables = loadVariableCatalogue();
-const portrait = loadPortraitDefinitions(variables);
-const feeds = loadFeeds(variables);
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhulian-bench-discovery-'));
-process.on('exit', () => {
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-await generateCountyFeeds({
-  countyCode: '371082',
+const { variables, portrait, feeds, database, importMs } = await benchCounty({
+  name: 'discovery',
   households: HOUSEHOLDS,
   seed: 1,
-  outDir: dir,
-  referenceDate: asOf,
-  detail: 'snapshot',
+  asOf,
 });
-const database = createDatabase({ sqliteFile: path.join(dir, 'bench.db') });
 const { db } = database;
-await migrateToLatest(db);
-await importAreaRecords(db, readCountyDivisions('371082'), '2023-12-31');
-const importStarted = performance.now();
-await importFeedDirectory({ db, cipher: testFieldCipher(), variables, feeds }, path.join(dir, 'feeds'), {
-  startedBy: 'bench',
-});
 const count = async (table: 'persons' | 'facts' | 'hukou_households') =>
   Number((await db.selectFrom(table).select(db.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
 const households = await count('hukou_households');
 console.log(
-  `County: ${fmt(households)} registered households, ${fmt(await count('persons'))} persons, ${fmt(await count('facts'))} facts (imported in ${seconds(performance.now() - importStarted)} s, not timed)`,
+  `County: ${fmt(households)} registered households, ${fmt(await count('persons'))} persons, ${fmt(await count('facts'))} facts (imported in ${seconds(importMs)} s, not timed)`,
 );
 
 const pool = loadPool(variables, portrait);

@@ -21,20 +21,9 @@
  * Run: npm run bench:rules (BENCH_HOUSEHOLDS, default 3,000; BENCH_ROUNDS, default 3).
  * Not in npm test.
  */
-import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
+import { benchCounty, machineLine } from './benchCounty.ts';
 import v8 from 'node:v8';
-import { testFieldCipher } from '../src/core/fieldCipher.ts';
-import { createDatabase } from '../src/db/createDatabase.ts';
-import { migrateToLatest } from '../src/db/migrate.ts';
-import { readCountyDivisions } from '../src/areas/chinaDivision.ts';
-import { importAreaRecords } from '../src/areas/importAreas.ts';
-import { loadVariableCatalogue } from '../src/registry/variables/variableCatalogue.ts';
-import { loadFeeds } from '../src/ingest/feeds/loadFeeds.ts';
-import { loadPortraitDefinitions } from '../src/portrait/portraitDefinitions.ts';
-import { generateCountyFeeds } from '../src/generator/generateCountyFeeds.ts';
-import { importFeedDirectory } from '../src/ingest/imports/importFeedDirectory.ts';
 import { loadPool } from '../src/rules/policies/loadPool.ts';
 import { explainSubject, subjectSlots } from '../src/rules/evaluate/explainPolicies.ts';
 import { registeredSubjects } from '../src/rules/householdSubject.ts';
@@ -63,37 +52,15 @@ const quantile = (xs: number[], q: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * q))] ?? 0;
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
-console.log(
-  `Rules benchmark, ${new Date().toISOString()}: ${String(os.cpus().length)} × ${os.cpus()[0]?.model ?? '?'}, Node ${process.version}, load ${os
-    .loadavg()
-    .map((l) => l.toFixed(1))
-    .join(' ')}`,
-);
+console.log(machineLine('Rules benchmark'));
 
 // The population, through the feeds (not timed).
-const variables = loadVariableCatalogue();
-const portrait = loadPortraitDefinitions(variables);
-const feeds = loadFeeds(variables);
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhulian-bench-rules-'));
-process.on('exit', () => {
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-await generateCountyFeeds({
-  countyCode: '371082',
+const { variables, portrait, feeds, database } = await benchCounty({
+  name: 'rules',
   households: HOUSEHOLDS,
   seed: 3,
-  outDir: dir,
-  referenceDate: asOf,
-  detail: 'snapshot',
+  asOf,
 });
-const database = createDatabase({ sqliteFile: path.join(dir, 'bench.db') });
-await migrateToLatest(database.db);
-await importAreaRecords(database.db, readCountyDivisions('371082'), '2023-12-31');
-await importFeedDirectory(
-  { db: database.db, cipher: testFieldCipher(), variables, feeds },
-  path.join(dir, 'feeds'),
-  { startedBy: 'bench' },
-);
 const households = await database.db.selectFrom('hukou_households').select(['id', 'area_code']).execute();
 const subjects: RuleSubject[] = [];
 for (let i = 0; i < households.length; i += 500)
