@@ -94,7 +94,14 @@ export function flattenPool(pool: RulePool): {
       if (fn === '_||_') return { any: [translate(a), translate(b)] };
       if (fn === '!_') return { not: translate(a) };
       const relation = OPERATORS[fn];
-      if (relation) {
+      // The peers order numbers only: an ordering of dates or codes (text) is a fact our engine
+      // computes for them, like any subexpression they cannot express.
+      const ordersText =
+        relation !== undefined &&
+        fn !== '_==_' &&
+        fn !== '_!=_' &&
+        [a, b].some((e) => e !== undefined && compileCel(e, scope).type === 'string');
+      if (relation && !ordersText) {
         const left = operand(a);
         const right = operand(b);
         if ('fact' in left)
