@@ -2,6 +2,7 @@ import { ERR, type Value } from '../rules/compile/compileCel.ts';
 import { appliesIn, personsFor, subjectSlots, type RulePool } from '../rules/evaluate/explainPolicies.ts';
 import type { RuleSubject } from '../rules/evaluate/ruleSubject.ts';
 import type { PolicyDefinition } from '../rules/policies/policyDefinition.ts';
+import { policyById } from '../rules/policies/policyById.ts';
 
 const asNumber = (v: Value): number | undefined =>
   typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : undefined;
@@ -82,7 +83,7 @@ export function findingCandidates(
   }
   slots[1] = ERR;
   for (const id of [...out]) {
-    const phaseOut = pool.policies.find((p) => p.id === id)?.phaseOut;
+    const phaseOut = policyById(pool, id)?.phaseOut;
     if (phaseOut) out.add(phaseOut);
   }
   return { policyIds: out, evaluated };

@@ -144,13 +144,14 @@ export function registerSimulationRoutes(app: FastifyInstance, context: AppConte
         }
       }
       const snapshot = buildSnapshot(population, poolFields(policiesReading(pool, changed)));
+      const byTownship = townshipsOf(townships);
       for (const s of scenarios)
         simulateSnapshot(
           pool,
           s.parameters,
           s.changes.map((c) => c.name),
           snapshot,
-          townshipsOf(townships),
+          byTownship,
           s.totals,
         );
       const policyName = (id: string) => policyById(pool, id)?.name ?? { zh: id, en: id };

@@ -1,3 +1,4 @@
+import { residenceOf } from '../registry/persons/personDto.ts';
 import { sql, type Kysely } from 'kysely';
 import type { Database, FactRow, PortraitRefreshTable } from '../db/schema.ts';
 import { findFacts } from '../registry/facts/factRepository.ts';
@@ -106,7 +107,7 @@ export async function loadHouseholdInputs(
         deathDate: row.death_date,
         hukouAreaCode: row.hukou_area_code,
         // Living in another county counts as living away from the hukou too.
-        residenceAreaCode: row.residence_area_code ?? row.residence_elsewhere ?? null,
+        residenceAreaCode: residenceOf(row),
         relationship: row.relationship,
         facts: personFacts.get(row.id)?.resolved ?? [],
         events: personFacts.get(row.id)?.events ?? [],
@@ -185,7 +186,7 @@ export async function loadPersonInputs(
         birthDate: row.birth_date,
         deathDate: row.death_date,
         hukouAreaCode: row.hukou_area_code,
-        residenceAreaCode: row.residence_area_code ?? row.residence_elsewhere ?? null,
+        residenceAreaCode: residenceOf(row),
         relationship: null,
         facts: facts.get(row.id)?.resolved ?? [],
         events: facts.get(row.id)?.events ?? [],

@@ -1,3 +1,4 @@
+import { residenceOf } from './persons/personDto.ts';
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../http/appContext.ts';
 import { relationshipLabel } from './households/relationshipCodes.ts';
@@ -83,8 +84,7 @@ export function registerHouseholdRoutes(app: FastifyInstance, context: AppContex
         relationship: m.relationship,
         relationshipLabel: relationshipLabel(m.relationship) ?? m.relationship,
         deceased: m.death_date !== null,
-        // Another county's code when the member lives outside every area held.
-        residenceAreaCode: m.residence_area_code ?? m.residence_elsewhere ?? null,
+        residenceAreaCode: residenceOf(m),
       })),
     };
   };

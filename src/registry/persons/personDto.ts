@@ -23,9 +23,15 @@ export const sexLabels = {
   female: { zh: '女', en: 'Female' },
 } as const;
 
+/** Where a person lives: an area held, or another county's code when outside every area held. */
+export function residenceOf(
+  row: Pick<PersonRow, 'residence_area_code' | 'residence_elsewhere'>,
+): string | null {
+  return row.residence_area_code ?? row.residence_elsewhere ?? null;
+}
+
 export function toPersonDto(row: PersonRow, mask: PersonMasker, today: string = todayInChina()): PersonDto {
-  // Another county's code when the person lives outside every area held.
-  const residence = row.residence_area_code ?? row.residence_elsewhere ?? null;
+  const residence = residenceOf(row);
   return {
     id: row.id,
     idNumberMasked: mask.idNumber(row.id_number_enc),

@@ -63,8 +63,9 @@ export function simulateSnapshot(
   const base = planScreening(affected, snapshot);
   const what = planScreening({ ...affected, parameters: scenario }, snapshot);
   const periods = affected.policies.map((p) => p.amount?.period ?? null);
-  const gained = new Uint8Array(snapshot.households);
-  const lost = new Uint8Array(snapshot.households);
+  // Per household of the range (a worker's share, not the whole snapshot).
+  const gained = new Uint8Array(range.to - range.from);
+  const lost = new Uint8Array(range.to - range.from);
   const areaChanges = new Map<string, { gainers: number; losers: number; annualChange: number }>();
   screenPaired(base, what, range.from, range.to, (before, after) => {
     const policy = affected.policies[before.policy];
@@ -99,12 +100,12 @@ export function simulateSnapshot(
         totals.gainers++;
         tally.gainers++;
         area.gainers++;
-        gained[h] = 1;
+        gained[h - range.from] = 1;
       } else if (was && !now) {
         totals.losers++;
         tally.losers++;
         area.losers++;
-        lost[h] = 1;
+        lost[h - range.from] = 1;
       }
       totals.monthlyChange += period === 'monthly' ? v1 - v0 : 0;
       totals.annualChange += change;
@@ -112,9 +113,9 @@ export function simulateSnapshot(
       area.annualChange += change;
     }
   });
-  for (let h = range.from; h < range.to; h++) {
-    totals.householdsGaining += gained[h] as number;
-    totals.householdsLosing += lost[h] as number;
+  for (let i = 0; i < gained.length; i++) {
+    totals.householdsGaining += gained[i] as number;
+    totals.householdsLosing += lost[i] as number;
   }
   for (const [township, area] of areaChanges) {
     const into = totals.byTownship.get(township) ?? { gainers: 0, losers: 0, annualChange: 0 };
