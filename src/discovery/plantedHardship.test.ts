@@ -7,6 +7,8 @@ import { importGeneratedCounty } from '../ingest/testing/importGeneratedCounty.t
 import { testFieldCipher } from '../core/fieldCipher.ts';
 import { startScreening } from './screeningRun.ts';
 import { loadParameters } from '../rules/parameters/parameterSet.ts';
+import { ageOn } from '../core/isoDate.ts';
+import { monthsBetween } from '../rules/ruleEnvironment.ts';
 
 const asOf = '2026-11-01';
 /**
@@ -81,6 +83,23 @@ describe('planted hardship against the ground truth', () => {
     });
   }, 180_000);
   let screened = false;
+  /** Registry ids by what the ground truth knows: persons by ID number, households by hukou number. */
+  const registryIds = async () => {
+    const cipher = testFieldCipher();
+    const personId = new Map(
+      (await test.db.selectFrom('persons').select(['id', 'id_number_enc']).execute()).map((p) => [
+        cipher.decrypt(p.id_number_enc),
+        p.id,
+      ]),
+    );
+    const householdId = new Map(
+      (await test.db.selectFrom('hukou_households').select(['id', 'hukou_number']).execute()).map((h) => [
+        h.hukou_number,
+        h.id,
+      ]),
+    );
+    return { personId, householdId };
+  };
   afterAll(async () => {
     await test.dispose();
     fs.rmSync(dir, { recursive: true, force: true });
@@ -129,19 +148,7 @@ describe('planted hardship against the ground truth', () => {
         path.join(truth, 'persons.jsonl'),
       ).map((p) => [p.key, p]),
     );
-    const cipher = testFieldCipher();
-    const personId = new Map(
-      (await test.db.selectFrom('persons').select(['id', 'id_number_enc']).execute()).map((p) => [
-        cipher.decrypt(p.id_number_enc),
-        p.id,
-      ]),
-    );
-    const householdId = new Map(
-      (await test.db.selectFrom('hukou_households').select(['id', 'hukou_number']).execute()).map((h) => [
-        h.hukou_number,
-        h.id,
-      ]),
-    );
+    const { personId, householdId } = await registryIds();
     const warnings = await test.db
       .selectFrom('findings')
       .select(['household_id', 'policy_id', 'subject'])
@@ -274,29 +281,7 @@ describe('planted hardship against the ground truth', () => {
     }
     const parameters = loadParameters();
     const param = (name: string, area: string) => parameters.valueAt(name, area, asOf)?.value;
-    const ageOn = (birth: string) => {
-      const [y, m, d] = birth.split('-').map(Number) as [number, number, number];
-      const [ry, rm, rd] = asOf.split('-').map(Number) as [number, number, number];
-      return ry - y - (rm < m || (rm === m && rd < d) ? 1 : 0);
-    };
-    const monthsSince = (iso: string) => {
-      const [y, m, d] = iso.split('-').map(Number) as [number, number, number];
-      const [ry, rm, rd] = asOf.split('-').map(Number) as [number, number, number];
-      return (ry - y) * 12 + (rm - m) - (rd < d ? 1 : 0);
-    };
-    const cipher = testFieldCipher();
-    const personId = new Map(
-      (await test.db.selectFrom('persons').select(['id', 'id_number_enc']).execute()).map((p) => [
-        cipher.decrypt(p.id_number_enc),
-        p.id,
-      ]),
-    );
-    const householdId = new Map(
-      (await test.db.selectFrom('hukou_households').select(['id', 'hukou_number']).execute()).map((h) => [
-        h.hukou_number,
-        h.id,
-      ]),
-    );
+    const { personId, householdId } = await registryIds();
     // The true lists, as `policy|subject|household` keys like the findings'; each key's truth household.
     const expected = new Map<string, Set<string>>();
     const householdOfKey = new Map<string, string>();
@@ -320,14 +305,15 @@ describe('planted hardship against the ground truth', () => {
         const pid = personId.get(p.idNumber) ?? `?${p.key}`;
         const a = p.attributes;
         const severe = a.disability !== null && ['1', '2'].includes(a.disability.grade);
-        if (ageOn(p.birthDate) < 18 && (assisted || severe || a.seriousIllness)) {
+        if (ageOn(p.birthDate, asOf) < 18 && (assisted || severe || a.seriousIllness)) {
           list('children_in_difficulty', `children_in_difficulty|${pid}|${hid}`, h.key);
           if (p.hukouAreaCode !== p.residenceAreaCode) away.add(`children_in_difficulty|${pid}|${hid}`);
         }
         if (
           a.graduationYear !== null &&
-          monthsSince(`${String(a.graduationYear)}-07-01`) >= 0 &&
-          monthsSince(`${String(a.graduationYear)}-07-01`) < Number(param('model.graduate_months', area)) &&
+          `${String(a.graduationYear)}-07-01` <= asOf &&
+          monthsBetween(`${String(a.graduationYear)}-07-01`, asOf) <
+            Number(param('model.graduate_months', area)) &&
           types.has('dibao') &&
           a.employment !== 'employed' &&
           a.employment !== 'self_employed'

@@ -1,6 +1,6 @@
 import { importGeneratedCounty } from '../../src/ingest/testing/importGeneratedCounty.ts';
 import fs from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { openTestDatabase, type TestDatabase } from '../../src/db/testing/eachDatabase.ts';
@@ -8,6 +8,37 @@ import { buildTestApp, ensureTestAccounts } from '../../src/http/testing/buildTe
 import { todayInChina } from '../../src/core/isoDate.ts';
 import { launchBrowser } from './launchBrowser.ts';
 import { openSignedIn } from './consolePage.ts';
+
+/** The kinds of the findings the list shows. */
+const kindsShown = async (p: Page) =>
+  Promise.all(
+    (await p.getByTestId('findings-table').locator('[data-kind]').all()).map((tag) =>
+      tag.getAttribute('data-kind'),
+    ),
+  );
+
+/** Expands the list's first finding into its explanation and history. */
+async function openFirstFinding(p: Page): Promise<Locator> {
+  await p
+    .getByTestId('findings-table')
+    .locator('tbody tr.ant-table-row')
+    .first()
+    .locator('.ant-table-row-expand-icon')
+    .click();
+  const panel = p.locator('[data-testid^="finding-panel-"]').first();
+  await panel.getByText('处理经过').waitFor();
+  return panel;
+}
+
+/** A warning or a model's listing explains itself: every criterion it shows held. */
+async function expectEveryCriterionHeld(panel: Locator): Promise<void> {
+  expect(await panel.locator('[data-state]').evaluateAll((items) => items.length)).toBeGreaterThan(0);
+  expect(
+    await Promise.all(
+      (await panel.locator('[data-state]').all()).map((item) => item.getAttribute('data-state')),
+    ),
+  ).not.toContain('no');
+}
 
 /**
  * Policy finds people in a real Chromium: a county worker screens the county from the findings
@@ -63,17 +94,11 @@ describe('findings (browser)', () => {
     await p.getByTestId('finding-kind').getByText('缺口', { exact: true }).click();
     const rows = p.getByTestId('findings-table').locator('tbody tr.ant-table-row');
     await rows.first().waitFor();
-    const kinds = await Promise.all(
-      (await p.getByTestId('findings-table').locator('[data-kind]').all()).map((tag) =>
-        tag.getAttribute('data-kind'),
-      ),
-    );
+    const kinds = await kindsShown(p);
     expect(kinds.length).toBeGreaterThan(0);
     expect(new Set(kinds)).toEqual(new Set(['gap']));
 
-    await rows.first().locator('.ant-table-row-expand-icon').click();
-    const panel = p.locator('[data-testid^="finding-panel-"]').first();
-    await panel.getByText('处理经过').waitFor();
+    const panel = await openFirstFinding(p);
     const text = (await panel.textContent()) ?? '';
     // The explanation kept with the finding: every criterion met (a gap), with the data it used.
     expect(text).toContain('使用的数据');
@@ -109,16 +134,9 @@ describe('findings (browser)', () => {
     expect(await rows.first().getByTestId('finding-cause').textContent()).toMatch(
       /^(因病|因残|因学|因失业|因灾、因意外|失去主要劳动力|因老|其他)$/,
     );
-    await rows.first().locator('.ant-table-row-expand-icon').click();
-    const panel = p.locator('[data-testid^="finding-panel-"]').first();
-    await panel.getByText('处理经过').waitFor();
+    const panel = await openFirstFinding(p);
     // Why it fired: every criterion of the warning held.
-    expect(await panel.locator('[data-state]').evaluateAll((items) => items.length)).toBeGreaterThan(0);
-    expect(
-      await Promise.all(
-        (await panel.locator('[data-state]').all()).map((item) => item.getAttribute('data-state')),
-      ),
-    ).not.toContain('no');
+    await expectEveryCriterionHeld(panel);
     await panel.getByRole('button', { name: '查看家庭政策匹配' }).click();
     await p.getByTestId('match-tally').waitFor();
     expect(await p.getByTestId('match-tally').textContent()).toMatch(/共 \d+ 项：可享未享 \d+/);
@@ -133,25 +151,14 @@ describe('findings (browser)', () => {
     await p.getByTestId('finding-kind').getByText('发现模型', { exact: true }).click();
     const rows = p.getByTestId('findings-table').locator('tbody tr.ant-table-row');
     await rows.first().waitFor();
-    const kinds = await Promise.all(
-      (await p.getByTestId('findings-table').locator('[data-kind]').all()).map((tag) =>
-        tag.getAttribute('data-kind'),
-      ),
-    );
+    const kinds = await kindsShown(p);
     expect(new Set(kinds)).toEqual(new Set(['model']));
     // Each row names its model in Chinese.
     expect(await p.getByTestId('findings-table').textContent()).toMatch(
       /困境儿童发现|低保家庭高校毕业生就业帮扶|残疾人两项补贴应享未享|重病支出型临时救助发现/,
     );
-    await rows.first().locator('.ant-table-row-expand-icon').click();
-    const panel = p.locator('[data-testid^="finding-panel-"]').first();
-    await panel.getByText('处理经过').waitFor();
-    expect(await panel.locator('[data-state]').evaluateAll((items) => items.length)).toBeGreaterThan(0);
-    expect(
-      await Promise.all(
-        (await panel.locator('[data-state]').all()).map((item) => item.getAttribute('data-state')),
-      ),
-    ).not.toContain('no');
+    const panel = await openFirstFinding(p);
+    await expectEveryCriterionHeld(panel);
   });
 
   it('shows the cockpit: open findings, the ledger, charts, and a warning that leads to the household', async () => {
