@@ -34,7 +34,25 @@ export function defaultSqliteFile(dataDir: string): string {
   return path.join(dataDir, 'zhulian.db');
 }
 
+const openedWith = new WeakMap<object, DatabaseOptions>();
+
+/**
+ * How a database was opened, so another thread can open its own connection to the same data
+ * (the screening run's workers); null for an in-memory SQLite database, which no other
+ * connection can see.
+ */
+export function databaseOptionsOf(db: object): DatabaseOptions | null {
+  return openedWith.get(db) ?? null;
+}
+
 export function createDatabase(options: DatabaseOptions): DatabaseHandle {
+  const handle = openDatabase(options);
+  const file = options.sqliteFile ?? ':memory:';
+  if (options.url || file !== ':memory:') openedWith.set(handle.db, { ...options });
+  return handle;
+}
+
+function openDatabase(options: DatabaseOptions): DatabaseHandle {
   if (options.url) {
     const pgOptions: PostgresOptions = {
       url: options.url,

@@ -431,6 +431,8 @@ export interface FindingTable {
   amount: number | null;
   amount_period: string | null;
   explanation_json: string;
+  /** Digest of explanation_json (migration 0017); null on findings stored before it. */
+  explanation_hash: string | null;
   pool_version: string;
   data_version: string;
   first_run_id: string;

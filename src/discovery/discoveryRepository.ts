@@ -99,7 +99,7 @@ export async function findingsOfHouseholds(
       'amount',
       'amount_period',
       'area_code',
-      'explanation_json',
+      'explanation_hash',
     ])
     .where('household_id', 'in', householdIds)
     .execute();

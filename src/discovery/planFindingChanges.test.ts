@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DesiredFinding } from './findingRules.ts';
-import { planFindingChanges, type StoredFinding } from './planFindingChanges.ts';
+import { explanationDigest, planFindingChanges, type StoredFinding } from './planFindingChanges.ts';
 
 const stamp = { runId: 'run-2', at: '2026-11-29T02:00:00.000Z', poolVersion: 'p1', dataVersion: '42' };
 const desired = (
@@ -31,7 +31,7 @@ const stored = (
   amount,
   amount_period: amount === null ? null : 'monthly',
   area_code: '371082001001',
-  explanation_json: JSON.stringify(desired(policyId, kind, amount).explanation),
+  explanation_hash: explanationDigest(JSON.stringify(desired(policyId, kind, amount).explanation)),
 });
 let next = 0;
 const newId = () => `f${String(++next)}`;
@@ -128,6 +128,7 @@ describe('planFindingChanges', () => {
     expect(plan.seen).toEqual([]);
     expect(plan.updates.find((u) => u.id === 'a')?.change).toMatchObject({
       explanation_json: JSON.stringify(moved.explanation),
+      explanation_hash: explanationDigest(JSON.stringify(moved.explanation)),
       last_run_id: 'run-2',
     });
     expect(plan.events.map((e) => [e.finding_id, e.action])).toEqual([['b', 'superseded']]);
@@ -140,5 +141,22 @@ describe('planFindingChanges', () => {
     expect(elsewhere.seen).toEqual([]);
     expect(elsewhere.updates[0]?.change).toMatchObject({ area_code: '371082002002' });
     expect(elsewhere.events).toEqual([]);
+  });
+
+  it('writes the digest of a finding stored before digests were kept, once and without an event', () => {
+    const before = { ...stored('a', 'dibao', 'new', 'gap', 860), explanation_hash: null };
+    const plan = planFindingChanges(
+      [before],
+      new Map([['h1', { areaCode: '371082001001', findings: [desired('dibao', 'gap', 860)] }]]),
+      stamp,
+      newId,
+    );
+    expect(plan.seen).toEqual([]);
+    expect(plan.updates).toHaveLength(1);
+    expect(plan.updates[0]?.change.explanation_hash).toBe(
+      explanationDigest(JSON.stringify(desired('dibao', 'gap', 860).explanation)),
+    );
+    expect(plan.events).toEqual([]);
+    expect(plan.counts).toEqual({ found: 0, changed: 0, superseded: 0, current: 1 });
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Insertable } from 'kysely';
 import type { FindingEventTable, FindingTable } from '../db/schema.ts';
 import type { DesiredFinding } from './findingRules.ts';
@@ -15,7 +16,7 @@ export type StoredFinding = Pick<
   | 'amount'
   | 'amount_period'
   | 'area_code'
-  | 'explanation_json'
+  | 'explanation_hash'
 >;
 
 export interface RunStamp {
@@ -30,7 +31,7 @@ export interface FindingChanges {
   /** Updates by id: what a run refreshes on a finding it sees again. */
   updates: { id: string; change: Partial<FindingTable> }[];
   /**
-   * Findings seen again exactly as stored (kind, amount, area, explanation): only the run's
+   * Findings seen again exactly as stored (kind, amount, area, explanation by its digest): only the run's
    * stamp moves, written for all of them at once — a daily run that finds what the last one
    * found writes one statement per chunk, not one per finding.
    */
@@ -38,6 +39,11 @@ export interface FindingChanges {
   stamp: Pick<FindingTable, 'last_run_id' | 'last_seen_at' | 'pool_version' | 'data_version'>;
   events: Insertable<FindingEventTable>[];
   counts: { found: number; changed: number; superseded: number; current: number };
+}
+
+/** The digest a finding keeps of its explanation's JSON (`findings.explanation_hash`). */
+export function explanationDigest(json: string): string {
+  return createHash('sha1').update(json).digest('base64url');
 }
 
 const key = (householdId: string, policyId: string, subject: string) =>
@@ -95,9 +101,11 @@ export function planFindingChanges(
     for (const d of findings) {
       const k = key(householdId, d.policyId, d.subject);
       wanted.add(k);
+      const explanationJson = JSON.stringify(d.explanation);
       const refreshed = {
         area_code: areaCode,
-        explanation_json: JSON.stringify(d.explanation),
+        explanation_json: explanationJson,
+        explanation_hash: explanationDigest(explanationJson),
         pool_version: stamp.poolVersion,
         data_version: stamp.dataVersion,
         last_run_id: stamp.runId,
@@ -110,7 +118,7 @@ export function planFindingChanges(
         found.kind === d.kind &&
         found.amount === d.amount &&
         found.amount_period === d.amountPeriod &&
-        found.explanation_json === refreshed.explanation_json;
+        found.explanation_hash === refreshed.explanation_hash;
       if (!found) {
         const id = newId();
         out.inserts.push({

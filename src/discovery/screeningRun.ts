@@ -1,16 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import os from 'node:os';
 import { AppError } from '../core/appError.ts';
 import { todayInChina } from '../core/isoDate.ts';
+import { databaseOptionsOf } from '../db/createDatabase.ts';
 import type { ScreeningRunTable } from '../db/schema.ts';
 import type { AppContext } from '../http/appContext.ts';
-import { explainSubject } from '../rules/evaluate/explainPolicies.ts';
-import { subjectChunks } from '../rules/householdSubject.ts';
-import { conditionFindings, desiredFindings, type DesiredFinding } from './findingRules.ts';
-import { planFindingChanges } from './planFindingChanges.ts';
-import { findingCandidates } from './findingCandidates.ts';
+import { screenChunk, type ChunkRequest, type ChunkResult, type ScreeningRules } from './screenChunk.ts';
+import { ScreeningThreads } from './screeningThreads.ts';
 import {
   applyFindingChanges,
-  findingsOfHouseholds,
   findRun,
   householdsToScreen,
   insertRun,
@@ -55,10 +53,22 @@ export interface ScreeningRequest {
   /** Screen only these hukou households (an incremental run after facts changed). */
   householdIds?: string[];
   asOf?: string;
+  /**
+   * Screening threads: 0 screens in the run's own thread; a number starts that many (the run
+   * fails if they cannot start). Unset: one per core when the run is large enough to repay
+   * starting them (THREADED_FROM) and the database can be opened again from another thread
+   * (not an in-memory SQLite database), else none; if they cannot start, none.
+   */
+  threads?: number;
+  /** Households per chunk (default CHUNK). */
+  chunkSize?: number;
 }
 
 /** Households per chunk: loaded, explained, compared and written together (one transaction). */
 const CHUNK = 250;
+
+/** From how many households a run starts screening threads (starting them takes about a second). */
+const THREADED_FROM = 2_000;
 
 /**
  * The run in progress in this process: one at a time (a second request is refused, 409). Claimed
@@ -73,8 +83,9 @@ export function runInProgress(): ScreeningRunTable | null {
 
 /**
  * Starts a screening run: every household in scope (or the ones named) against the pool in
- * force, through the explain path, chunk by chunk — each chunk's findings compared with the
- * stored ones and the changes written with the run's progress in one transaction. Returns at
+ * force, through the explain path, chunk by chunk (screenChunk.ts) — in screening threads when
+ * the run is large — each chunk's findings compared with the stored ones and the changes
+ * written with the run's progress in one transaction, by this thread. Returns at
  * once with the run on record; `done` settles when it ends (failed runs keep their error).
  */
 export async function startScreening(
@@ -127,47 +138,24 @@ async function screen(
   await insertRun(db, run);
   claim.run = run;
   const watchMargin = Number(await context.settings.value('discovery.watchMarginPercent')) / 100;
+  const rules: ScreeningRules = { pool, warnings, models };
+  const size = Math.max(1, request.chunkSize ?? CHUNK);
+  const chunkOf = (i: number): ChunkRequest => ({
+    households: households.slice(i, i + size),
+    asOf,
+    watchMargin,
+    runId: run.id,
+    poolVersion: run.pool_version,
+    dataVersion: run.data_version,
+  });
   const work = async (): Promise<ScreeningRunTable> => {
     const counts = { done: 0, results: 0, found: 0, changed: 0, superseded: 0, current: 0 };
+    let threads: ScreeningThreads | null = null;
     try {
-      for await (const { households: chunk, subjects } of subjectChunks(context, households, asOf, CHUNK)) {
-        const desired = new Map<string, { areaCode: string; findings: DesiredFinding[] }>();
-        for (const household of chunk) {
-          const subject = subjects.get(household.id);
-          if (!subject) continue;
-          // Every (policy, subject) pair is evaluated; only those that may call for a finding are
-          // explained (findingCandidates.ts) — the same findings, a fraction of the work.
-          const inPool = findingCandidates(pool, subject, watchMargin);
-          const inWarnings = findingCandidates(warnings, subject, watchMargin);
-          const inModels = findingCandidates(models, subject, watchMargin);
-          const explanation = explainSubject(pool, subject, inPool.policyIds);
-          const warned = explainSubject(warnings, subject, inWarnings.policyIds);
-          const listed = explainSubject(models, subject, inModels.policyIds);
-          counts.results += inPool.evaluated + inWarnings.evaluated + inModels.evaluated;
-          desired.set(household.id, {
-            areaCode: household.area_code,
-            findings: [
-              ...desiredFindings(pool, explanation, { watchMargin }),
-              ...conditionFindings(warned, 'warning'),
-              ...conditionFindings(listed, 'model'),
-            ],
-          });
-        }
-        const changes = planFindingChanges(
-          await findingsOfHouseholds(
-            db,
-            chunk.map((h) => h.id),
-          ),
-          desired,
-          {
-            runId: run.id,
-            at: new Date().toISOString(),
-            poolVersion: run.pool_version,
-            dataVersion: run.data_version,
-          },
-          randomUUID,
-        );
-        counts.done += chunk.length;
+      threads = await startThreads(context, rules, households.length, request.threads);
+      const write = async (chunk: ChunkRequest, { changes, results }: ChunkResult) => {
+        counts.done += chunk.households.length;
+        counts.results += results;
         counts.found += changes.counts.found;
         counts.changed += changes.counts.changed;
         counts.superseded += changes.counts.superseded;
@@ -180,6 +168,29 @@ async function screen(
           findings_superseded: counts.superseded,
           findings_current: counts.current,
         });
+      };
+      if (!threads)
+        for (let i = 0; i < households.length; i += size) {
+          const chunk = chunkOf(i);
+          await write(chunk, await screenChunk(context, rules, chunk));
+        }
+      else {
+        // Two chunks waiting per thread keep every thread busy while this one writes; the
+        // changes are written in the order the chunks were sent.
+        const inFlight: { chunk: ChunkRequest; result: Promise<ChunkResult> }[] = [];
+        const ahead = threads.threads * 2;
+        let next = 0;
+        while (next < households.length || inFlight.length > 0) {
+          while (next < households.length && inFlight.length < ahead) {
+            const chunk = chunkOf(next);
+            const result = threads.screen(chunk);
+            result.catch(() => undefined); // awaited below; a failure ends the run there
+            inFlight.push({ chunk, result });
+            next += size;
+          }
+          const head = inFlight.shift();
+          if (head) await write(head.chunk, await head.result);
+        }
       }
       await updateRun(db, run.id, { status: 'completed', finished_at: new Date().toISOString() });
     } catch (error) {
@@ -189,11 +200,32 @@ async function screen(
         error: error instanceof Error ? error.message : String(error),
       });
     } finally {
+      await threads?.close();
       busy = null;
     }
     return (await findRun(db, run.id)) ?? run;
   };
   return { run, done: work() };
+}
+
+/** The screening threads a run uses, or null to screen in its own thread (see `threads`). */
+async function startThreads(
+  context: ScreeningContext,
+  rules: ScreeningRules,
+  households: number,
+  requested: number | undefined,
+): Promise<ScreeningThreads | null> {
+  if (requested === 0) return null;
+  const database = databaseOptionsOf(context.db);
+  if (requested !== undefined) {
+    if (!database) throw new Error('内存数据库不能由筛查线程打开');
+    return ScreeningThreads.start(database, rules, requested);
+  }
+  const cores = os.availableParallelism();
+  if (!database || cores < 2 || households < THREADED_FROM) return null;
+  // Threads that cannot start (rules edited since the server loaded them) leave the run to
+  // this thread: the same findings, more slowly.
+  return ScreeningThreads.start(database, rules, cores).catch(() => null);
 }
 
 /**

@@ -1,8 +1,6 @@
-import { createRequire } from 'node:module';
 import os from 'node:os';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { nextMessage, tsWorker } from '../../core/tsWorker.ts';
 import type { RulePool } from '../evaluate/explainPolicies.ts';
 import type { LoadPoolOptions } from '../policies/loadPool.ts';
 import type { PopulationSnapshot } from './populationSnapshot.ts';
@@ -12,32 +10,9 @@ import type { ParameterChange } from '../parameters/overlayParameters.ts';
 import { emptyTotals, mergeTotals, type ScenarioTotals } from './scenarioTotals.ts';
 import type { Townships } from './simulateSnapshot.ts';
 
-// The worker is TypeScript, run through tsx as the server itself is: a worker does not inherit
-// the main thread's module hooks, so it registers them before importing its module.
-const tsxApi = pathToFileURL(
-  path.join(path.dirname(createRequire(import.meta.url).resolve('tsx/esm/api')), 'index.mjs'),
-).href;
-const bootstrap = `import(${JSON.stringify(tsxApi)}).then((api) => {
-  api.register();
-  return import(${JSON.stringify(new URL('./screeningWorker.ts', import.meta.url).href)});
-});`;
-
 type Reply = { ready: true } | { tallies: PolicyTally[] } | { totals: ScenarioTotals } | { error: string };
 
-function nextReply(worker: Worker): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (reply: Reply) => {
-      worker.off('error', onError);
-      resolve(reply);
-    };
-    const onError = (error: Error) => {
-      worker.off('message', onMessage);
-      reject(error);
-    };
-    worker.once('message', onMessage);
-    worker.once('error', onError);
-  });
-}
+const nextReply = (worker: Worker) => nextMessage<Reply>(worker);
 
 /**
  * Worker threads for the batch path, started once and kept warm: each holds the compiled pool;
@@ -52,13 +27,11 @@ export class ScreeningWorkers {
     options: { threads?: number; poolOptions?: LoadPoolOptions } = {},
   ): Promise<ScreeningWorkers> {
     const threads = Math.max(1, options.threads ?? os.availableParallelism());
-    const workers = Array.from(
-      { length: threads },
-      () =>
-        new Worker(bootstrap, {
-          eval: true,
-          workerData: { poolOptions: options.poolOptions ?? {}, version: pool.version },
-        }),
+    const workers = Array.from({ length: threads }, () =>
+      tsWorker(new URL('./screeningWorker.ts', import.meta.url), {
+        poolOptions: options.poolOptions ?? {},
+        version: pool.version,
+      }),
     );
     const replies = await Promise.all(workers.map(nextReply));
     const failed = replies.find((r): r is { error: string } => 'error' in r);
