@@ -6,7 +6,7 @@ import { databaseOptionsOf } from '../db/createDatabase.ts';
 import type { ScreeningRunTable } from '../db/schema.ts';
 import type { AppContext } from '../http/appContext.ts';
 import { screenChunk, type ChunkRequest, type ChunkResult, type ScreeningRules } from './screenChunk.ts';
-import { ScreeningThreads } from './screeningThreads.ts';
+import { acquireThreads, releaseThreads, type ScreeningThreads } from './screeningThreads.ts';
 import {
   applyFindingChanges,
   findRun,
@@ -200,7 +200,7 @@ async function screen(
         error: error instanceof Error ? error.message : String(error),
       });
     } finally {
-      await threads?.close();
+      if (threads) releaseThreads(threads);
       busy = null;
     }
     return (await findRun(db, run.id)) ?? run;
@@ -219,13 +219,13 @@ async function startThreads(
   const database = databaseOptionsOf(context.db);
   if (requested !== undefined) {
     if (!database) throw new Error('内存数据库不能由筛查线程打开');
-    return ScreeningThreads.start(database, rules, requested);
+    return acquireThreads(database, rules, requested);
   }
   const cores = os.availableParallelism();
   if (!database || cores < 2 || households < THREADED_FROM) return null;
   // Threads that cannot start (rules edited since the server loaded them) leave the run to
   // this thread: the same findings, more slowly.
-  return ScreeningThreads.start(database, rules, cores).catch(() => null);
+  return acquireThreads(database, rules, cores).catch(() => null);
 }
 
 /**

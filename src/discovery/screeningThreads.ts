@@ -76,6 +76,21 @@ export class ScreeningThreads {
     return this.workers.length;
   }
 
+  /** Whether a thread has failed (the threads are then of no further use). */
+  get failed(): boolean {
+    return this.failure !== null;
+  }
+
+  /** Keeps the process alive while a run waits on the threads (the CLI's `screen`). */
+  ref(): void {
+    for (const w of this.workers) w.ref();
+  }
+
+  /** Lets the process end while the threads wait, idle, for the next run. */
+  unref(): void {
+    for (const w of this.workers) w.unref();
+  }
+
   /** Screens one chunk in the least busy thread. */
   screen(chunk: ChunkRequest): Promise<ChunkResult> {
     if (this.failure) return Promise.reject(this.failure);
@@ -113,4 +128,74 @@ export class ScreeningThreads {
       ),
     );
   }
+}
+
+/** How long idle threads are kept for the next run before they end. */
+const IDLE_MS = 10 * 60_000;
+
+let warm: { key: string; threads: Promise<ScreeningThreads>; idle: NodeJS.Timeout | null } | null = null;
+
+/**
+ * Screening threads for a run, kept warm between runs: starting them costs seconds (each loads
+ * and compiles the rules; their code then warms up), which a daily run on a county would pay
+ * every time. Threads started for other rules (a pool reloaded since) or another database are
+ * ended and new ones started. Hand them back with `releaseThreads` when the run ends.
+ */
+export async function acquireThreads(
+  database: DatabaseOptions,
+  rules: ScreeningRules,
+  count: number,
+): Promise<ScreeningThreads> {
+  const key = JSON.stringify([
+    database,
+    rules.pool.version,
+    rules.warnings.version,
+    rules.models.version,
+    count,
+  ]);
+  if (warm?.key !== key) {
+    const old = warm;
+    if (old?.idle) clearTimeout(old.idle);
+    warm = { key, threads: ScreeningThreads.start(database, rules, count), idle: null };
+    if (old) void old.threads.then((t) => t.close()).catch(() => undefined);
+  }
+  const mine = warm;
+  if (mine.idle) clearTimeout(mine.idle);
+  mine.idle = null;
+  let threads: ScreeningThreads;
+  try {
+    threads = await mine.threads;
+  } catch (error) {
+    if (warm === mine) warm = null;
+    throw error;
+  }
+  if (threads.failed) {
+    // A thread failed in an earlier run: these end, and new ones start.
+    if (warm === mine) warm = null;
+    void threads.close();
+    return acquireThreads(database, rules, count);
+  }
+  threads.ref();
+  return threads;
+}
+
+/** Threads back from a run: kept for the next one (ended after IDLE_MS idle) unless no longer wanted. */
+export function releaseThreads(threads: ScreeningThreads): void {
+  const mine = warm;
+  if (mine === null) {
+    void threads.close();
+    return;
+  }
+  void mine.threads.then((current) => {
+    if (current !== threads || warm !== mine) {
+      void threads.close();
+      return;
+    }
+    threads.unref();
+    mine.idle = setTimeout(() => {
+      if (warm === mine) warm = null;
+      void threads.close();
+    }, IDLE_MS);
+    mine.idle.unref();
+  });
 }
