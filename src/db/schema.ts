@@ -33,6 +33,7 @@ export interface Database {
   person_merges: PersonMergeTable;
   screening_runs: ScreeningRunTable;
   findings: FindingTable;
+  finding_explanations: FindingExplanationTable;
   finding_events: FindingEventTable;
   visit_plans: VisitPlanTable;
   visit_plan_items: VisitPlanItemTable;
@@ -430,9 +431,7 @@ export interface FindingTable {
   assigned_to: string | null;
   amount: number | null;
   amount_period: string | null;
-  explanation_json: string;
-  /** Digest of explanation_json (migration 0017); null on findings stored before it. */
-  explanation_hash: string | null;
+  /** The versions of the run that last saw it (its explanation's are in finding_explanations). */
   pool_version: string;
   data_version: string;
   first_run_id: string;
@@ -440,6 +439,19 @@ export interface FindingTable {
   first_seen_at: string;
   last_seen_at: string;
   updated_at: string;
+}
+
+/**
+ * Why a finding was called for (migration 0017): the explanation snapshot made when it was
+ * found, changed kind, amount or area, or reappeared, with the run and versions that made it.
+ */
+export interface FindingExplanationTable {
+  finding_id: string;
+  explanation_json: string;
+  run_id: string;
+  pool_version: string;
+  data_version: string;
+  explained_at: string;
 }
 
 export interface FindingEventTable {

@@ -99,7 +99,6 @@ export async function findingsOfHouseholds(
       'amount',
       'amount_period',
       'area_code',
-      'explanation_hash',
     ])
     .where('household_id', 'in', householdIds)
     .execute();
@@ -114,6 +113,21 @@ export async function applyFindingChanges(
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
     await insertChunked(trx, 'findings', changes.inserts, 40);
+    // An explanation replaces the finding's earlier one (a finding changed or came back).
+    for (let i = 0; i < changes.explanations.length; i += 100)
+      await trx
+        .insertInto('finding_explanations')
+        .values(changes.explanations.slice(i, i + 100))
+        .onConflict((oc) =>
+          oc.column('finding_id').doUpdateSet((eb) => ({
+            explanation_json: eb.ref('excluded.explanation_json'),
+            run_id: eb.ref('excluded.run_id'),
+            pool_version: eb.ref('excluded.pool_version'),
+            data_version: eb.ref('excluded.data_version'),
+            explained_at: eb.ref('excluded.explained_at'),
+          })),
+        )
+        .execute();
     for (const { id, change } of changes.updates)
       await trx.updateTable('findings').set(change).where('id', '=', id).execute();
     for (let i = 0; i < changes.seen.length; i += 500)
@@ -200,11 +214,13 @@ export async function findFinding(db: Kysely<Database>, id: string, scope: DataS
     .selectFrom('findings')
     .innerJoin('hukou_households', 'hukou_households.id', 'findings.household_id')
     .leftJoin('persons', 'persons.id', 'findings.subject')
+    .leftJoin('finding_explanations', 'finding_explanations.finding_id', 'findings.id')
     .select([
       ...findingColumns,
-      'findings.explanation_json',
-      'findings.pool_version',
-      'findings.data_version',
+      'finding_explanations.explanation_json',
+      'finding_explanations.pool_version',
+      'finding_explanations.data_version',
+      'finding_explanations.explained_at',
     ])
     .where('findings.id', '=', id)
     .where(inScope(db, 'findings.area_code', scope))

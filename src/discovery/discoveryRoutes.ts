@@ -469,8 +469,10 @@ export function registerDiscoveryRoutes(app: FastifyInstance, context: AppContex
             properties: {
               ...findingSchema.properties,
               explanation: open,
+              // The snapshot's: the run that explained the finding (found, changed, reappeared).
               poolVersion: { type: 'string' },
               dataVersion: { type: 'string' },
+              explainedAt: { type: 'string' },
               events: { type: 'array', items: open },
             },
           },
@@ -483,9 +485,10 @@ export function registerDiscoveryRoutes(app: FastifyInstance, context: AppContex
       const events = await findingEvents(db, row.id);
       return {
         ...toFinding(row),
-        explanation: JSON.parse(row.explanation_json) as unknown,
+        explanation: row.explanation_json === null ? null : (JSON.parse(row.explanation_json) as unknown),
         poolVersion: row.pool_version,
         dataVersion: row.data_version,
+        explainedAt: row.explained_at,
         events: events.map((e) => ({
           at: e.at,
           actor: e.actor,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DesiredFinding } from './findingRules.ts';
-import { explanationDigest, planFindingChanges, type StoredFinding } from './planFindingChanges.ts';
+import { planFindingChanges, type StoredFinding } from './planFindingChanges.ts';
 
 const stamp = { runId: 'run-2', at: '2026-11-29T02:00:00.000Z', poolVersion: 'p1', dataVersion: '42' };
 const desired = (
@@ -31,7 +31,6 @@ const stored = (
   amount,
   amount_period: amount === null ? null : 'monthly',
   area_code: '371082001001',
-  explanation_hash: explanationDigest(JSON.stringify(desired(policyId, kind, amount).explanation)),
 });
 let next = 0;
 const newId = () => `f${String(++next)}`;
@@ -74,6 +73,8 @@ describe('planFindingChanges', () => {
       ['b', 'superseded', 'new', 'superseded'],
     ]);
     expect(plan.events[0]?.note).toBe('金额 860 → 900');
+    // Explained anew: the changed, the reappeared and the new finding — not the one only seen.
+    expect(plan.explanations.map((e) => e.finding_id)).toEqual(['a', 'c', 'f1']);
     expect(plan.counts).toEqual({ found: 2, changed: 1, superseded: 1, current: 3 });
     // The assigned finding stays assigned; a resolved one stays resolved but is marked seen
     // (only the run's stamp: nothing else about it changed).
@@ -113,25 +114,20 @@ describe('planFindingChanges', () => {
     });
   });
 
-  it('rewrites a finding whose explanation or area moved, without an event', () => {
+  it('keeps the explanation of a finding seen again; rewrites it, without an event, when the area moved', () => {
     const moved = desired('dibao', 'gap', 860);
     moved.explanation.inputs = { 'h.monthly_income_per_capita': { value: 300 } as never };
     const plan = planFindingChanges(
       [stored('a', 'dibao', 'assigned', 'gap', 860), stored('b', 'tekun', 'new')],
-      new Map([
-        ['h1', { areaCode: '371082001001', findings: [moved] }],
-        // The same household seen under another area (it moved): 'b' is rewritten with it.
-      ]),
+      new Map([['h1', { areaCode: '371082001001', findings: [moved] }]]),
       stamp,
       newId,
     );
-    expect(plan.seen).toEqual([]);
-    expect(plan.updates.find((u) => u.id === 'a')?.change).toMatchObject({
-      explanation_json: JSON.stringify(moved.explanation),
-      explanation_hash: explanationDigest(JSON.stringify(moved.explanation)),
-      last_run_id: 'run-2',
-    });
+    // Same kind, amount and area: the explanation stays the snapshot of when it was found.
+    expect(plan.seen).toEqual(['a']);
+    expect(plan.updates.find((u) => u.id === 'a')).toBeUndefined();
     expect(plan.events.map((e) => [e.finding_id, e.action])).toEqual([['b', 'superseded']]);
+    // The same household seen under another area (it moved): rewritten, explained anew.
     const elsewhere = planFindingChanges(
       [stored('b', 'tekun', 'new')],
       new Map([['h1', { areaCode: '371082002002', findings: [desired('tekun', 'gap')] }]]),
@@ -140,23 +136,47 @@ describe('planFindingChanges', () => {
     );
     expect(elsewhere.seen).toEqual([]);
     expect(elsewhere.updates[0]?.change).toMatchObject({ area_code: '371082002002' });
+    expect(elsewhere.explanations).toEqual([
+      {
+        finding_id: 'b',
+        explanation_json: JSON.stringify(desired('tekun', 'gap').explanation),
+        run_id: 'run-2',
+        pool_version: 'p1',
+        data_version: '42',
+        explained_at: stamp.at,
+      },
+    ]);
     expect(elsewhere.events).toEqual([]);
   });
 
-  it('writes the digest of a finding stored before digests were kept, once and without an event', () => {
-    const before = { ...stored('a', 'dibao', 'new', 'gap', 860), explanation_hash: null };
+  it('lists the findings it writes without an explanation, for the run to explain, and only those', () => {
+    const unexplained = (policyId: string, kind: DesiredFinding['kind'], amount: number | null = null) => {
+      const { policyId: id, subject, amountPeriod } = desired(policyId, kind, amount);
+      return { policyId: id, subject, kind, amount, amountPeriod };
+    };
+    const unexplainedDibao = unexplained('dibao', 'gap', 900);
+    const unexplainedTekun = unexplained('tekun', 'gap');
+    const unexplainedNew = unexplained('education_aid', 'watch');
     const plan = planFindingChanges(
-      [before],
-      new Map([['h1', { areaCode: '371082001001', findings: [desired('dibao', 'gap', 860)] }]]),
+      [stored('a', 'dibao', 'new', 'gap', 860), stored('d', 'tekun', 'new')],
+      new Map([
+        ['h1', { areaCode: '371082001001', findings: [unexplainedDibao, unexplainedTekun, unexplainedNew] }],
+      ]),
       stamp,
       newId,
     );
-    expect(plan.seen).toEqual([]);
-    expect(plan.updates).toHaveLength(1);
-    expect(plan.updates[0]?.change.explanation_hash).toBe(
-      explanationDigest(JSON.stringify(desired('dibao', 'gap', 860).explanation)),
-    );
-    expect(plan.events).toEqual([]);
-    expect(plan.counts).toEqual({ found: 0, changed: 0, superseded: 0, current: 1 });
+    // dibao's amount changed and education_aid is new: both to explain; tekun is only seen.
+    expect(plan.unexplained.map((u) => [u.householdId, u.policyId, u.subject])).toEqual([
+      ['h1', 'dibao', 'household'],
+      ['h1', 'education_aid', 'household'],
+    ]);
+    expect(plan.seen).toEqual(['d']);
+    // Each listed row is the very explanation that will be written, for the changed and the new one.
+    expect(plan.explanations.map((e) => [e.finding_id, e.explanation_json])).toEqual([
+      ['a', ''],
+      [plan.inserts[0]?.id, ''],
+    ]);
+    expect(plan.unexplained.map((u) => u.row)).toEqual(plan.explanations);
+    expect(plan.unexplained[0]?.row).toBe(plan.explanations[0]);
   });
 });

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { Insertable } from 'kysely';
-import type { FindingEventTable, FindingTable } from '../db/schema.ts';
-import type { DesiredFinding } from './findingRules.ts';
+import type { FindingEventTable, FindingExplanationTable, FindingTable } from '../db/schema.ts';
+import type { DecidedFinding } from './decideFindings.ts';
+import type { FindingExplanation } from './findingRules.ts';
 import { isOpen } from './findingLifecycle.ts';
 
 /** The stored fields a run compares and updates. */
@@ -16,8 +16,24 @@ export type StoredFinding = Pick<
   | 'amount'
   | 'amount_period'
   | 'area_code'
-  | 'explanation_hash'
 >;
+
+/** A finding a run wants to exist, with its explanation if it was explained while deciding. */
+export type WantedFinding = DecidedFinding & { explanation?: FindingExplanation };
+
+/**
+ * A written finding whose explanation is still to be made: the run explains these (and only
+ * these) and writes the JSON into `row`, its entry in `explanations`, before the changes are
+ * stored (screenChunk.ts `explainChanges`).
+ */
+export interface Unexplained {
+  householdId: string;
+  policyId: string;
+  subject: string;
+  /** Which rule set explains it: warnings and model lists have their own. */
+  kind: FindingTable['kind'];
+  row: { explanation_json: string };
+}
 
 export interface RunStamp {
   runId: string;
@@ -31,19 +47,19 @@ export interface FindingChanges {
   /** Updates by id: what a run refreshes on a finding it sees again. */
   updates: { id: string; change: Partial<FindingTable> }[];
   /**
-   * Findings seen again exactly as stored (kind, amount, area, explanation by its digest): only the run's
-   * stamp moves, written for all of them at once — a daily run that finds what the last one
-   * found writes one statement per chunk, not one per finding.
+   * Findings seen again as stored (kind, amount, area): only the run's stamp moves, written for
+   * all of them at once — a daily run that finds what the last one found writes one statement
+   * per chunk, not one per finding. Their explanation stays the snapshot of when they were
+   * found or last changed (ADR 0022).
    */
   seen: string[];
   stamp: Pick<FindingTable, 'last_run_id' | 'last_seen_at' | 'pool_version' | 'data_version'>;
   events: Insertable<FindingEventTable>[];
+  /** The explanations written (new, or replacing the finding's earlier one). */
+  explanations: FindingExplanationTable[];
   counts: { found: number; changed: number; superseded: number; current: number };
-}
-
-/** The digest a finding keeps of its explanation's JSON (`findings.explanation_hash`). */
-export function explanationDigest(json: string): string {
-  return createHash('sha1').update(json).digest('base64url');
+  /** Written findings whose explanation is still to be made; empty once explained. */
+  unexplained: Unexplained[];
 }
 
 const key = (householdId: string, policyId: string, subject: string) =>
@@ -55,11 +71,14 @@ const key = (householdId: string, policyId: string, subject: string) =>
  * and subject are (its identity); its kind may change (a gap that becomes a review), which is
  * recorded. Open findings no longer called for are superseded; superseded ones called for again
  * reappear; resolved ones stay resolved (staff decided; a run does not undo it) but are marked
- * seen. Pure: the repository writes the result in the run's transaction.
+ * seen. A finding's explanation is written with it when it is found, changes kind, amount or
+ * area, or reappears — taken from the wanted finding if it came explained, else listed in
+ * `unexplained` for the run to explain. Pure: the repository writes the result in the run's
+ * transaction.
  */
 export function planFindingChanges(
   stored: StoredFinding[],
-  desired: Map<string, { areaCode: string; findings: DesiredFinding[] }>,
+  desired: Map<string, { areaCode: string; findings: WantedFinding[] }>,
   stamp: RunStamp,
   newId: () => string,
 ): FindingChanges {
@@ -74,7 +93,9 @@ export function planFindingChanges(
       data_version: stamp.dataVersion,
     },
     events: [],
+    explanations: [],
     counts: { found: 0, changed: 0, superseded: 0, current: 0 },
+    unexplained: [],
   };
   const existing = new Map(stored.map((f) => [key(f.household_id, f.policy_id, f.subject), f]));
   const wanted = new Set<string>();
@@ -101,42 +122,67 @@ export function planFindingChanges(
     for (const d of findings) {
       const k = key(householdId, d.policyId, d.subject);
       wanted.add(k);
-      const explanationJson = JSON.stringify(d.explanation);
-      const refreshed = {
-        area_code: areaCode,
-        explanation_json: explanationJson,
-        explanation_hash: explanationDigest(explanationJson),
-        pool_version: stamp.poolVersion,
-        data_version: stamp.dataVersion,
-        last_run_id: stamp.runId,
-        last_seen_at: stamp.at,
-      };
       const found = existing.get(k);
       const same =
         found !== undefined &&
         found.area_code === areaCode &&
         found.kind === d.kind &&
         found.amount === d.amount &&
-        found.amount_period === d.amountPeriod &&
-        found.explanation_hash === refreshed.explanation_hash;
+        found.amount_period === d.amountPeriod;
+      // A finding found, changed or brought back is written with its explanation now.
+      const explain = (findingId: string) => {
+        const entry: FindingExplanationTable = {
+          finding_id: findingId,
+          explanation_json: d.explanation ? JSON.stringify(d.explanation) : '',
+          run_id: stamp.runId,
+          pool_version: stamp.poolVersion,
+          data_version: stamp.dataVersion,
+          explained_at: stamp.at,
+        };
+        out.explanations.push(entry);
+        if (!d.explanation)
+          out.unexplained.push({
+            householdId,
+            policyId: d.policyId,
+            subject: d.subject,
+            kind: d.kind,
+            row: entry,
+          });
+      };
+      const refreshed = (findingId: string): Partial<FindingTable> => {
+        explain(findingId);
+        return {
+          area_code: areaCode,
+          pool_version: stamp.poolVersion,
+          data_version: stamp.dataVersion,
+          last_run_id: stamp.runId,
+          last_seen_at: stamp.at,
+        };
+      };
       if (!found) {
         const id = newId();
-        out.inserts.push({
+        const insert: Insertable<FindingTable> = {
           id,
           household_id: householdId,
           policy_id: d.policyId,
           subject: d.subject,
+          area_code: areaCode,
           kind: d.kind,
           status: 'new',
           resolution: null,
           assigned_to: null,
           amount: d.amount,
           amount_period: d.amountPeriod,
+          pool_version: stamp.poolVersion,
+          data_version: stamp.dataVersion,
           first_run_id: stamp.runId,
+          last_run_id: stamp.runId,
           first_seen_at: stamp.at,
+          last_seen_at: stamp.at,
           updated_at: stamp.at,
-          ...refreshed,
-        });
+        };
+        out.inserts.push(insert);
+        explain(id);
         event({ id, kind: d.kind }, 'found', null, 'new', null);
         out.counts.found++;
         out.counts.current++;
@@ -144,7 +190,7 @@ export function planFindingChanges(
       }
       if (found.status === 'resolved') {
         if (same) out.seen.push(found.id);
-        else out.updates.push({ id: found.id, change: refreshed });
+        else out.updates.push({ id: found.id, change: refreshed(found.id) });
         continue;
       }
       if (same && found.status !== 'superseded') {
@@ -152,12 +198,11 @@ export function planFindingChanges(
         out.counts.current++;
         continue;
       }
-      const change: Partial<FindingTable> = {
-        ...refreshed,
+      const change: Partial<FindingTable> = Object.assign(refreshed(found.id), {
         kind: d.kind,
         amount: d.amount,
         amount_period: d.amountPeriod,
-      };
+      });
       if (found.status === 'superseded') {
         change.status = 'new';
         change.updated_at = stamp.at;

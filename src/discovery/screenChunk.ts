@@ -4,9 +4,18 @@ import type { RulePool } from '../rules/evaluate/explainPolicies.ts';
 import { explainSubject } from '../rules/evaluate/explainPolicies.ts';
 import { registeredSubjects } from '../rules/householdSubject.ts';
 import { findingsOfHouseholds } from './discoveryRepository.ts';
-import { findingCandidates } from './findingCandidates.ts';
-import { conditionFindings, desiredFindings, type DesiredFinding } from './findingRules.ts';
-import { planFindingChanges, type FindingChanges, type RunStamp } from './planFindingChanges.ts';
+import type { RuleSubject } from '../rules/evaluate/ruleSubject.ts';
+import { policyById } from '../rules/policies/policyById.ts';
+import { decideFindings, type RuleSetKind } from './decideFindings.ts';
+import type { FindingKind } from '../db/schema.ts';
+import { conditionFindings, desiredFindings, explanationOf } from './findingRules.ts';
+import {
+  planFindingChanges,
+  type FindingChanges,
+  type RunStamp,
+  type Unexplained,
+  type WantedFinding,
+} from './planFindingChanges.ts';
 
 /** The three rule sets a screening run applies. */
 export interface ScreeningRules {
@@ -34,9 +43,9 @@ export interface ChunkResult {
 
 /**
  * One chunk of a screening run, everything but the writing: the households read as the rules
- * see them, every (policy, subject) pair evaluated, the ones that may call for a finding
- * explained (findingCandidates.ts — the same findings, a fraction of the work), and the result
- * compared with the findings stored for these households. Runs in the run's own thread or in a
+ * see them, every (policy, subject) pair decided with the compiled closures (decideFindings.ts),
+ * the result compared with the findings stored for these households, and only the findings to
+ * be written — new, changed, reappeared — explained. Runs in the run's own thread or in a
  * screening thread on its own connection (screeningThreads.ts); the caller writes the changes.
  */
 export async function screenChunk(
@@ -46,25 +55,28 @@ export async function screenChunk(
 ): Promise<ChunkResult> {
   const { households, asOf, watchMargin } = request;
   const subjects = await registeredSubjects(context, households, asOf);
-  const desired = new Map<string, { areaCode: string; findings: DesiredFinding[] }>();
+  const desired = new Map<string, { areaCode: string; findings: WantedFinding[] }>();
   let results = 0;
   for (const household of households) {
     const subject = subjects.get(household.id);
     if (!subject) continue;
-    const inPool = findingCandidates(rules.pool, subject, watchMargin);
-    const inWarnings = findingCandidates(rules.warnings, subject, watchMargin);
-    const inModels = findingCandidates(rules.models, subject, watchMargin);
-    results += inPool.evaluated + inWarnings.evaluated + inModels.evaluated;
-    desired.set(household.id, {
-      areaCode: household.area_code,
-      findings: [
-        ...desiredFindings(rules.pool, explainSubject(rules.pool, subject, inPool.policyIds), {
-          watchMargin,
-        }),
-        ...conditionFindings(explainSubject(rules.warnings, subject, inWarnings.policyIds), 'warning'),
-        ...conditionFindings(explainSubject(rules.models, subject, inModels.policyIds), 'model'),
-      ],
-    });
+    const findings: WantedFinding[] = [];
+    for (const set of SETS) {
+      const pool = rules[set.rules];
+      const decided = decideFindings(pool, subject, set.kind, watchMargin);
+      results += decided.evaluated;
+      findings.push(...decided.findings);
+      if (decided.explain.size === 0) continue;
+      // Policies with exceptions: decided by the explain path, explained already.
+      const explanation = explainSubject(pool, subject, decided.explain);
+      results += explanation.results.length;
+      const explained =
+        set.kind === 'pool'
+          ? desiredFindings(pool, explanation, { watchMargin })
+          : conditionFindings(explanation, set.kind);
+      findings.push(...explained.filter((f) => decided.explain.has(f.policyId)));
+    }
+    desired.set(household.id, { areaCode: household.area_code, findings });
   }
   const stored = await findingsOfHouseholds(
     context.db,
@@ -76,5 +88,55 @@ export async function screenChunk(
     poolVersion: request.poolVersion,
     dataVersion: request.dataVersion,
   };
-  return { changes: planFindingChanges(stored, desired, stamp, randomUUID), results };
+  const changes = planFindingChanges(stored, desired, stamp, randomUUID);
+  explainChanges(rules, subjects, changes);
+  return { changes, results };
+}
+
+const setOf = (kind: FindingKind): RuleSetKind => (kind === 'warning' || kind === 'model' ? kind : 'pool');
+
+const SETS = [
+  { rules: 'pool', kind: 'pool' },
+  { rules: 'warnings', kind: 'warning' },
+  { rules: 'models', kind: 'model' },
+] as const;
+
+/**
+ * Writes the explanation of every finding the changes write unexplained: per household, each
+ * rule set explained once for just the policies concerned (and a policy's phase-out policy,
+ * whose result a review's explanation sits beside), the finding's part of it kept.
+ */
+export function explainChanges(
+  rules: ScreeningRules,
+  subjects: Map<string, RuleSubject>,
+  changes: FindingChanges,
+): void {
+  const byHousehold = new Map<string, Unexplained[]>();
+  for (const u of changes.unexplained) {
+    const list = byHousehold.get(u.householdId);
+    if (list) list.push(u);
+    else byHousehold.set(u.householdId, [u]);
+  }
+  for (const [householdId, list] of byHousehold) {
+    const subject = subjects.get(householdId);
+    if (!subject) throw new Error(`筛查的户 ${householdId} 缺少规则主体`);
+    for (const set of SETS) {
+      const pool = rules[set.rules];
+      const mine = list.filter((u) => setOf(u.kind) === set.kind);
+      if (mine.length === 0) continue;
+      const ids = new Set<string>();
+      for (const u of mine) {
+        ids.add(u.policyId);
+        const phaseOut = policyById(pool, u.policyId)?.phaseOut;
+        if (phaseOut) ids.add(phaseOut);
+      }
+      const explanation = explainSubject(pool, subject, ids);
+      for (const u of mine) {
+        const result = explanation.results.find((r) => r.policyId === u.policyId && r.subject === u.subject);
+        if (!result) throw new Error(`发现 ${u.policyId}（${u.subject}）在解释中没有结果`);
+        u.row.explanation_json = JSON.stringify(explanationOf(explanation, result));
+      }
+    }
+  }
+  changes.unexplained = [];
 }

@@ -28,50 +28,64 @@ describeEachDatabase('screening threads', (getDb) => {
     });
     return done;
   };
-  /** Every finding as a run leaves it, but for the stamp of the run that last saw it. */
-  const findings = () =>
-    getDb()
-      .db.selectFrom('findings')
-      .select([
-        'id',
-        'household_id',
-        'policy_id',
-        'subject',
-        'kind',
-        'status',
-        'amount',
-        'amount_period',
-        'area_code',
-        'explanation_json',
-        'explanation_hash',
-        'first_run_id',
-      ])
-      .orderBy('id')
-      .execute();
+  /** Every finding by its identity, as a run leaves it, with its explanation and the run that made it. */
+  const findings = async () =>
+    (
+      await getDb()
+        .db.selectFrom('findings')
+        .innerJoin('finding_explanations', 'finding_explanations.finding_id', 'findings.id')
+        .select([
+          'findings.household_id',
+          'findings.policy_id',
+          'findings.subject',
+          'findings.kind',
+          'findings.status',
+          'findings.amount',
+          'findings.amount_period',
+          'findings.area_code',
+          'findings.last_run_id',
+          'finding_explanations.explanation_json',
+          'finding_explanations.run_id as explained_by',
+        ])
+        .execute()
+    ).sort((a, b) =>
+      `${a.household_id}|${a.policy_id}|${a.subject}`.localeCompare(
+        `${b.household_id}|${b.policy_id}|${b.subject}`,
+      ),
+    );
 
   it('finds in two threads, chunk by chunk, exactly what the run finds in its own thread', async () => {
-    const households = await getDb().db.selectFrom('hukou_households').select('id').execute();
+    const { db } = getDb();
+    const households = await db.selectFrom('hukou_households').select('id').execute();
     const threaded = await run({ threads: 2 });
     expect(threaded).toMatchObject({ status: 'completed', error: null, households_done: households.length });
     expect(threaded.findings_new).toBeGreaterThan(100);
-    const before = await findings();
-    expect(before).toHaveLength(threaded.findings_new);
-    expect(before.every((f) => f.explanation_hash !== null)).toBe(true);
+    const found = await findings();
+    expect(found).toHaveLength(threaded.findings_new);
+    expect(
+      found.every((f) => f.explanation_json.startsWith('{"result":') && f.explained_by === threaded.id),
+    ).toBe(true);
 
+    // Seen again unchanged: stamped by the new run, the explanation kept from the first.
+    const again = await run({ threads: 2 });
+    expect(again).toMatchObject({ findings_new: 0, findings_changed: 0, findings_superseded: 0 });
+    const seen = await findings();
+    expect(seen.every((f) => f.last_run_id === again.id && f.explained_by === threaded.id)).toBe(true);
+
+    // The run's own thread, from nothing, finds the same, explained byte for byte the same.
+    await db.deleteFrom('finding_events').execute();
+    await db.deleteFrom('finding_explanations').execute();
+    await db.deleteFrom('findings').execute();
     const alone = await run({ threads: 0 });
     expect(alone).toMatchObject({
       status: 'completed',
       households_done: households.length,
       results: threaded.results,
-      findings_new: 0,
-      findings_changed: 0,
-      findings_superseded: 0,
-      findings_current: threaded.findings_current,
+      findings_new: threaded.findings_new,
     });
-    // Not one finding rewritten: the same explanations, byte for byte.
-    expect(await findings()).toEqual(before);
-    const stamped = await getDb().db.selectFrom('findings').select('last_run_id').distinct().execute();
-    expect(stamped).toEqual([{ last_run_id: alone.id }]);
+    const strip = (rows: typeof found) =>
+      rows.map(({ last_run_id: _run, explained_by: _by, ...rest }) => rest);
+    expect(strip(await findings())).toEqual(strip(found));
   }, 120_000);
 
   it('fails a run that asks for threads on a database no other thread can open', async () => {

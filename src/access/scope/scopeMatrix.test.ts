@@ -96,7 +96,6 @@ describeEachDatabase('scope matrix', (getDb) => {
           assigned_to: null,
           amount: 860,
           amount_period: 'monthly',
-          explanation_json: '{}',
           pool_version: 'test',
           data_version: '0',
           first_run_id: 'test',
@@ -104,6 +103,17 @@ describeEachDatabase('scope matrix', (getDb) => {
           first_seen_at: at,
           last_seen_at: at,
           updated_at: at,
+        })
+        .execute();
+      await db
+        .insertInto('finding_explanations')
+        .values({
+          finding_id: findingId,
+          explanation_json: '{}',
+          run_id: 'test',
+          pool_version: 'test',
+          data_version: '0',
+          explained_at: at,
         })
         .execute();
       // A visit plan for the village, listing the household.

@@ -15,7 +15,7 @@ import * as m0013 from './0013_rules_permissions.ts';
 import * as m0014 from './0014_discovery.ts';
 import * as m0015 from './0015_visit_plans.ts';
 import * as m0016 from './0016_residence_elsewhere.ts';
-import * as m0017 from './0017_finding_explanation_hash.ts';
+import * as m0017 from './0017_finding_explanations.ts';
 
 /**
  * Every migration, in order. A static list rather than a folder scan, so migrations run the
@@ -38,5 +38,5 @@ export const migrations: Record<string, Migration> = {
   '0014_discovery': m0014,
   '0015_visit_plans': m0015,
   '0016_residence_elsewhere': m0016,
-  '0017_finding_explanation_hash': m0017,
+  '0017_finding_explanations': m0017,
 };

@@ -1,0 +1,89 @@
+import fs from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTestDatabase, type TestDatabase } from '../db/testing/eachDatabase.ts';
+import { testContext } from '../http/testing/buildTestApp.ts';
+import { importGeneratedCounty } from '../ingest/testing/importGeneratedCounty.ts';
+import { registeredSubjects } from '../rules/householdSubject.ts';
+import { explainSubject, type RulePool } from '../rules/evaluate/explainPolicies.ts';
+import type { RuleSubject } from '../rules/evaluate/ruleSubject.ts';
+import { conditionFindings, desiredFindings, type DesiredFinding } from './findingRules.ts';
+import { decideFindings, type RuleSetKind } from './decideFindings.ts';
+
+const asOf = '2026-11-01';
+const watchMargin = 0.1;
+
+/**
+ * A screening run decides findings with the compiled closures and explains only those it
+ * writes. The decisions must be exactly what explaining the whole set finds — the same policy,
+ * subject, kind and amount, in the same order — for every household of a generated county, for
+ * the pool, the warnings and the models; and the explanation of a subset of the pool must be
+ * the one the whole pool gives.
+ */
+describe('decided findings', () => {
+  let test: TestDatabase & { dispose(): Promise<void> };
+  let dir: string;
+  let subjects: RuleSubject[];
+  beforeAll(async () => {
+    test = await openTestDatabase('sqlite');
+    dir = await importGeneratedCounty(test, { households: 700, seed: 9, referenceDate: asOf });
+    const households = await test.db.selectFrom('hukou_households').select(['id', 'area_code']).execute();
+    subjects = [...(await registeredSubjects(testContext(test), households, asOf)).values()];
+  }, 180_000);
+  afterAll(async () => {
+    await test.dispose();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const key = (f: Omit<DesiredFinding, 'explanation'>) =>
+    [f.policyId, f.subject, f.kind, String(f.amount), String(f.amountPeriod)].join('|');
+
+  const compare = (
+    pool: RulePool,
+    set: RuleSetKind,
+    all: (e: ReturnType<typeof explainSubject>) => DesiredFinding[],
+  ) => {
+    const kinds = new Map<string, number>();
+    let explainedToo = 0;
+    for (const subject of subjects) {
+      const whole = all(explainSubject(pool, subject));
+      const { findings, explain } = decideFindings(pool, subject, set, watchMargin);
+      // Those left to the explain path are decided there, from their own explanation.
+      const explained = explain.size > 0 ? all(explainSubject(pool, subject, explain)) : [];
+      explainedToo += explained.length;
+      const decided = [...findings, ...explained.filter((f) => explain.has(f.policyId))];
+      expect(decided.map(key).sort()).toEqual(whole.map(key).sort());
+      // A finding written is explained with its policy (and phase-out) alone, as a run does
+      // (screenChunk.ts explainChanges): the same explanation as the whole set gives.
+      for (const f of whole) {
+        const phaseOut = pool.policies.find((p) => p.id === f.policyId)?.phaseOut;
+        const alone = all(
+          explainSubject(pool, subject, new Set(phaseOut ? [f.policyId, phaseOut] : [f.policyId])),
+        );
+        expect(JSON.stringify(alone.find((a) => key(a) === key(f))?.explanation)).toBe(
+          JSON.stringify(f.explanation),
+        );
+      }
+      for (const f of whole) kinds.set(f.kind, (kinds.get(f.kind) ?? 0) + 1);
+    }
+    return { kinds, explainedToo };
+  };
+
+  it('decide in the pool exactly the gaps, reviews and watches its explanation calls for', () => {
+    const { rules } = testContext(test);
+    const pool = rules.pool;
+    const { kinds } = compare(pool, 'pool', (e) => desiredFindings(pool, e, { watchMargin }));
+    expect(kinds.get('gap')).toBeGreaterThan(subjects.length);
+    expect(kinds.get('watch')).toBeGreaterThan(0);
+    expect(kinds.get('review')).toBeGreaterThan(0);
+  });
+
+  it('decide the same warnings and model lists', () => {
+    const { warnings, models } = testContext(test);
+    expect(
+      compare(warnings.pool, 'warning', (e) => conditionFindings(e, 'warning')).kinds.get('warning'),
+    ).toBeGreaterThan(0);
+    expect(
+      compare(models.pool, 'model', (e) => conditionFindings(e, 'model')).kinds.get('model'),
+    ).toBeGreaterThan(0);
+  });
+});

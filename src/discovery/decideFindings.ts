@@ -1,0 +1,176 @@
+import { ERR, relate, type Value } from '../rules/compile/compileCel.ts';
+import { appliesIn, personsFor, subjectSlots, type RulePool } from '../rules/evaluate/explainPolicies.ts';
+import type { RuleSubject } from '../rules/evaluate/ruleSubject.ts';
+import type { PolicyDefinition } from '../rules/policies/policyDefinition.ts';
+import { policyById } from '../rules/policies/policyById.ts';
+import type { FindingKind } from '../db/schema.ts';
+import type { DesiredFinding } from './findingRules.ts';
+
+/** What a rule set is for a run: the pool's gaps, reviews and watches, or a warning or model list. */
+export type RuleSetKind = 'pool' | 'warning' | 'model';
+
+/** A finding as decided, before (and usually without) its explanation. */
+export type DecidedFinding = Omit<DesiredFinding, 'explanation'>;
+
+const numeric = (v: Value): number | undefined =>
+  typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : undefined;
+
+/** One (policy, subject) pair as the explain path would conclude it, with the compiled closures alone. */
+interface Decision {
+  outcome: 'eligible' | 'ineligible' | 'unknown' | 'error';
+  receiving: boolean | null;
+  amount: number | null;
+  /** Ineligible only because of numeric tests each within the margin of its line. */
+  nearTheLine: boolean;
+}
+
+/**
+ * The explain path's conclusion (explainPolicies.ts `explainOne`, findingRules.ts `nearTheLine`)
+ * for a policy without exceptions: each criterion's three-valued state (a comparison through
+ * its two sides, as there), the outcome, the amount of an eligible result to the fen (an
+ * amount that cannot be computed makes it an error), the enrolment evidence, and whether every
+ * failed criterion is a comparison within the margin of its line.
+ */
+function decide(policy: PolicyDefinition, slots: Value[], watchMargin: number): Decision {
+  let no = false;
+  let open = false;
+  let failed = 0;
+  let near = true;
+  for (const criterion of policy.criteria) {
+    // Failed, and not only near a line: ineligible and no watch whatever the rest says.
+    if (no && !near) break;
+    const comparison = criterion.comparison;
+    let result: Value;
+    let l: Value = ERR;
+    let r: Value = ERR;
+    if (comparison) {
+      l = comparison.left.run(slots);
+      r = comparison.right.run(slots);
+      result = relate(comparison.operator, l, r);
+    } else result = criterion.test.run(slots);
+    if (result === true) continue;
+    if (result !== false) {
+      open = true;
+      near = false;
+      continue;
+    }
+    no = true;
+    failed++;
+    if (!near) continue;
+    const left = comparison ? numeric(l) : undefined;
+    const right = comparison ? numeric(r) : undefined;
+    if (left === undefined || right === undefined || right === 0) near = false;
+    else if (Math.abs(Math.round((left - right) * 100) / 100) > watchMargin * Math.abs(right)) near = false;
+  }
+  const enrolment = policy.enrolment?.run(slots);
+  const receiving = policy.enrolment ? (typeof enrolment === 'boolean' ? enrolment : null) : null;
+  let outcome: Decision['outcome'] = no ? 'ineligible' : open ? 'unknown' : 'eligible';
+  let amount: number | null = null;
+  if (outcome === 'eligible' && policy.amount) {
+    const value = numeric(policy.amount.formula.run(slots));
+    if (value !== undefined && Number.isFinite(value)) amount = Math.round(value * 100) / 100;
+    else outcome = 'error';
+  }
+  return { outcome, receiving, amount, nearTheLine: near && failed > 0 };
+}
+
+/** Decided by the explain path instead: exceptions, or a review that hangs on a phase-out with them. */
+function needsExplaining(pool: RulePool, policy: PolicyDefinition, set: RuleSetKind): boolean {
+  if (policy.exceptions.length > 0) return true;
+  if (set !== 'pool' || !policy.phaseOut) return false;
+  const phaseOut = policyById(pool, policy.phaseOut);
+  return phaseOut !== undefined && phaseOut.exceptions.length > 0;
+}
+
+/**
+ * The finding a decision calls for (findingRules.ts `desiredFindings` for the pool: a gap, a
+ * review unless the phase-out policy holds for the same subject, a watch; `conditionFindings`
+ * for warnings and models: eligible), or null.
+ */
+function kindOf(
+  pool: RulePool,
+  policy: PolicyDefinition,
+  set: RuleSetKind,
+  subject: RuleSubject,
+  slots: Value[],
+  d: Decision,
+  watchMargin: number,
+): FindingKind | null {
+  if (set !== 'pool') return d.outcome === 'eligible' ? set : null;
+  if (d.outcome === 'eligible') return d.receiving === true ? null : 'gap';
+  if (d.outcome !== 'ineligible') return null;
+  if (d.receiving === true) {
+    const phaseOut = policy.phaseOut ? policyById(pool, policy.phaseOut) : undefined;
+    const continues =
+      phaseOut !== undefined &&
+      appliesIn(phaseOut, subject.region) &&
+      decide(phaseOut, slots, watchMargin).outcome === 'eligible';
+    return continues ? null : 'review';
+  }
+  return d.nearTheLine ? 'watch' : null;
+}
+
+function finding(
+  policy: PolicyDefinition,
+  subject: string,
+  kind: FindingKind,
+  set: RuleSetKind,
+  amount: number | null,
+): DecidedFinding {
+  const value = set === 'pool' ? amount : null;
+  return {
+    policyId: policy.id,
+    subject,
+    kind,
+    amount: value,
+    amountPeriod: value !== null ? (policy.amount?.period ?? null) : null,
+  };
+}
+
+/**
+ * The findings one household calls for in a rule set, decided with the compiled closures and
+ * without explaining anything: the same (policy, subject, kind, amount) as explaining the set
+ * and reading the explanation (findingRules.ts `desiredFindings` for the pool, `conditionFindings`
+ * for warnings and models — decideFindings.test.ts holds them equal). A run explains only the
+ * findings it writes (new, changed, reappeared); most of a daily run's findings are none of
+ * those. Policies with exceptions, and any policy whose review depends on one (its phase-out
+ * has exceptions), are left to the explain path: `explain` names them.
+ */
+export function decideFindings(
+  pool: RulePool,
+  subject: RuleSubject,
+  set: RuleSetKind,
+  watchMargin: number,
+): { findings: DecidedFinding[]; explain: Set<string>; evaluated: number } {
+  const { slots, memberValues, deceasedValues } = subjectSlots(pool, subject);
+  const explain = new Set<string>();
+  const findings: DecidedFinding[] = [];
+  let evaluated = 0;
+  for (const policy of pool.policies) {
+    if (!appliesIn(policy, subject.region)) continue;
+    if (needsExplaining(pool, policy, set)) {
+      explain.add(policy.id);
+      if (policy.phaseOut) explain.add(policy.phaseOut);
+      continue;
+    }
+    if (policy.entity === 'household') {
+      slots[1] = ERR;
+      evaluated++;
+      const d = decide(policy, slots, watchMargin);
+      const kind = kindOf(pool, policy, set, subject, slots, d, watchMargin);
+      if (kind) findings.push(finding(policy, 'household', kind, set, d.amount));
+      continue;
+    }
+    const values = policy.persons === 'deceased' ? deceasedValues : memberValues;
+    const persons = personsFor(policy, subject);
+    for (let i = 0; i < persons.length; i++) {
+      slots[1] = values[i] ?? ERR;
+      evaluated++;
+      const d = decide(policy, slots, watchMargin);
+      const kind = kindOf(pool, policy, set, subject, slots, d, watchMargin);
+      if (kind) findings.push(finding(policy, persons[i]?.id ?? '', kind, set, d.amount));
+    }
+  }
+  slots[1] = ERR;
+  return { findings, explain, evaluated };
+}
