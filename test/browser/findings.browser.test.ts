@@ -103,6 +103,10 @@ describe('findings (browser)', () => {
     // The explanation kept with the finding: every criterion met (a gap), with the data it used.
     expect(text).toContain('使用的数据');
     expect(text).toMatch(/发现 · 系统筛查/);
+    // The explanation is the snapshot of when it was found, with the pool that made it.
+    expect(await panel.getByTestId('finding-explained-at').textContent()).toMatch(
+      /^依据为 \d{4}\/\d{1,2}\/\d{1,2} [\d:]+ 发现或变化时的数据快照（政策库版本 [0-9a-f+]+）/,
+    );
     const findingId = ((await panel.getAttribute('data-testid')) ?? '').replace('finding-panel-', '');
 
     await panel.getByTestId('claim-finding').click();

@@ -363,6 +363,8 @@ export const zh = {
   resolutionDeclined: '本人放弃',
   findingNote: '说明（可选）',
   findingHistory: '处理经过',
+  findingExplainedAt:
+    '依据为 {at} 发现或变化时的数据快照（政策库版本 {version}）；户的匹配页按今天的数据解释',
   openHouseholdMatch: '查看家庭政策匹配',
   noFindings: '暂无线索',
   eventFound: '发现',
@@ -775,6 +777,8 @@ export const en: Record<MessageKey, string> = {
   resolutionDeclined: 'Declined',
   findingNote: 'Note (optional)',
   findingHistory: 'History',
+  findingExplainedAt:
+    'Explained with the data of {at}, when it was found or last changed (pool version {version}); the household’s match page explains it as of today',
   openHouseholdMatch: 'Open the household’s policy match',
   noFindings: 'No findings',
   eventFound: 'Found',

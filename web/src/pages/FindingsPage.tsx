@@ -49,6 +49,9 @@ interface Finding {
 }
 
 interface FindingDetail extends Finding {
+  /** When the explanation snapshot was made (found, changed or reappeared), and by which pool. */
+  explainedAt: string;
+  poolVersion: string;
   explanation: {
     result: PolicyResult;
     inputs: Record<string, InputUsed>;
@@ -96,7 +99,7 @@ const eventKey: Record<string, MessageKey> = {
   reopened: 'eventReopened',
 };
 
-/** One finding opened: its explanation when last screened, its history, and what staff can do. */
+/** One finding opened: its explanation as a snapshot of when it was found or changed, its history, and what staff can do. */
 function FindingPanel({ id, onChanged }: { id: string; onChanged: () => void }) {
   const { t } = useLanguage();
   const { can } = useSession();
@@ -120,6 +123,9 @@ function FindingPanel({ id, onChanged }: { id: string; onChanged: () => void }) 
   const open = f.status === 'new' || f.status === 'assigned';
   return (
     <Space orientation="vertical" style={{ width: '100%' }} data-testid={`finding-panel-${f.id}`}>
+      <Typography.Text type="secondary" data-testid="finding-explained-at">
+        {t('findingExplainedAt', { at: when(f.explainedAt), version: f.poolVersion })}
+      </Typography.Text>
       <Explanation
         result={f.explanation.result}
         inputs={{ household: f.explanation.inputs, persons: {} }}
