@@ -1,4 +1,4 @@
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { openTestDatabase, type TestDatabase } from '../../src/db/testing/eachDatabase.ts';
@@ -119,6 +119,23 @@ describe('console (browser)', () => {
         .catch(() => undefined);
     }
     await expect.poll(() => open.count()).toBe(0);
+  }
+
+  /**
+   * Submits a dialog and waits for it to close. On a loaded machine a click during the dialog's
+   * animation can be lost: an idempotent form (`retry`) is submitted again; a dialog still open
+   * at the end fails with what it says (a form error shows there).
+   */
+  async function submitDialog(dialog: Locator, button: RegExp, retry: boolean): Promise<void> {
+    for (let attempt = 0; attempt < (retry ? 3 : 1); attempt++) {
+      await dialog.getByRole('button', { name: button }).dispatchEvent('click');
+      const closed = await dialog
+        .waitFor({ state: 'hidden', timeout: retry ? 5_000 : 15_000 })
+        .then(() => true)
+        .catch(() => false);
+      if (closed) return;
+    }
+    throw new Error(`对话框未关闭：${(await dialog.textContent()) ?? ''}`);
   }
 
   async function menuLabels(p: Page): Promise<string[]> {
@@ -387,10 +404,12 @@ describe('console (browser)', () => {
       .click();
     await p.getByRole('dialog').locator('.ant-modal-title').click();
     await expect.poll(() => p.locator('.ant-select-dropdown:visible').count()).toBe(0);
-    await p
-      .getByRole('dialog')
-      .getByRole('button', { name: /保\s*存/ })
-      .click();
+    // The choice is in the editor before it is saved (a click on a closing list can miss).
+    await expect
+      .poll(async () => (await p.getByTestId('role-editor').textContent()) ?? '')
+      .toContain('乡镇（街道）');
+    // Setting the same roles twice is harmless.
+    await submitDialog(p.getByRole('dialog'), /保\s*存/, true);
     await userRow.getByText('乡镇（街道）工作人员').waitFor();
     // The organisation tree is the area tree: open the county, pick a town, add a partner there.
     await p.goto(`${base}#/organisations`);
@@ -408,9 +427,10 @@ describe('console (browser)', () => {
     const orgDialog = p.getByRole('dialog');
     await orgDialog.getByLabel('姓名').fill('爱心护理队');
     await choose(p, orgDialog.getByLabel('机构类型'), '合作机构');
+    await expect.poll(async () => (await orgDialog.textContent()) ?? '').toContain('合作机构');
     // Delivered to the button itself: on a loaded CI machine the list's closing animation still
     // covered it after the choice was made, and a pointer click waited on it until the timeout.
-    await orgDialog.getByRole('button', { name: /确\s*定|OK/ }).dispatchEvent('click');
+    await submitDialog(orgDialog, /确\s*定|OK/, false);
     await p.getByText('爱心护理队').waitFor();
     const org = await test.db
       .selectFrom('organisations')
