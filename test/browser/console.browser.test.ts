@@ -106,19 +106,44 @@ describe('console (browser)', () => {
   }
 
   /** Picks an option of an antd select: opens it, clicks the option, waits for the list to close. */
+  /** Every finite animation on the page has ended (a dialog zooming in, a list sliding open). */
+  async function settled(p: Page): Promise<void> {
+    // A string: the tests are type-checked without the DOM's types.
+    await p.evaluate(
+      'Promise.all(document.getAnimations().filter((a) => a.effect?.getComputedTiming().endTime !== Infinity).map((a) => a.finished.catch(() => undefined))).then(() => undefined)',
+    );
+  }
+
   async function choose(p: Page, select: ReturnType<Page['getByLabel']>, option: string): Promise<void> {
-    await select.click();
+    // The select around the labelled input shows the choice once it is made.
+    const field = select.locator(
+      'xpath=ancestor::*[contains(concat(" ", normalize-space(@class), " "), " ant-select ")][1]',
+    );
     const open = p.locator('.ant-select-dropdown:visible');
-    await open.first().waitFor();
-    // A click that lands while the list is still animating open can miss: try again.
-    for (let attempt = 0; attempt < 3 && (await open.count()) > 0; attempt += 1) {
-      await open.locator('.ant-select-item-option', { hasText: option }).first().click();
-      await open
-        .first()
-        .waitFor({ state: 'hidden', timeout: 2_000 })
-        .catch(() => undefined);
+    for (let round = 0; round < 3; round += 1) {
+      await settled(p);
+      await select.click();
+      await open.first().waitFor();
+      await settled(p);
+      // A click that lands while the list is still animating open can miss: try again.
+      for (let attempt = 0; attempt < 3 && (await open.count()) > 0; attempt += 1) {
+        // Short: while the dialog still zooms in, its container can take the pointer and the
+        // list close under it — then the next round opens it again.
+        await open
+          .locator('.ant-select-item-option', { hasText: option })
+          .first()
+          .click({ timeout: 3_000 })
+          .catch(() => undefined);
+        await open
+          .first()
+          .waitFor({ state: 'hidden', timeout: 2_000 })
+          .catch(() => undefined);
+      }
+      await expect.poll(() => open.count()).toBe(0);
+      // The list can also close without taking the click: then the choice is made again.
+      if (((await field.textContent()) ?? '').includes(option)) return;
     }
-    await expect.poll(() => open.count()).toBe(0);
+    throw new Error(`未能选中「${option}」`);
   }
 
   /**
