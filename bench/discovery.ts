@@ -10,8 +10,8 @@
  *      the changes — first on an empty findings table, then three times again with nothing
  *      changed (the daily run's usual case), in screening threads as the server runs a county
  *      (ADR 0022; their start, timed alone, is counted once), and once more in the run's own
- *      thread (the path before, in the same run); the time 1,000,000 households would take at
- *      that rate, against the issue's 120 s;
+ *      thread alone (no screening threads, in the same run); the time 1,000,000 households would
+ *      take at that rate, against the issue's 120 s;
  *   3. where a run's time goes: loading the households as the rules see them, alone;
  *   4. what-if: the households as a columnar population repeated to BENCH_WHATIF_HOUSEHOLDS
  *      (default 1,000,000), Rongcheng's dibao standard +5 %, on the batch path in worker threads
@@ -144,7 +144,7 @@ const steady = median([
   await run('again, nothing changed'),
   await run('again, nothing changed'),
 ]);
-const oneThread = await run('again, nothing changed, in the run’s own thread (the path before)', {
+const oneThread = await run('again, nothing changed, in the run’s own thread alone', {
   threads: 0,
 });
 console.log(

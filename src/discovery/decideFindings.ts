@@ -1,5 +1,12 @@
 import { ERR, relate, type Value } from '../rules/compile/compileCel.ts';
-import { appliesIn, personsFor, subjectSlots, type RulePool } from '../rules/evaluate/explainPolicies.ts';
+import {
+  appliesIn,
+  outcomeWithExceptions,
+  personsFor,
+  subjectSlots,
+  type PolicyResultOutcome,
+  type RulePool,
+} from '../rules/evaluate/explainPolicies.ts';
 import type { RuleSubject } from '../rules/evaluate/ruleSubject.ts';
 import type { PolicyDefinition } from '../rules/policies/policyDefinition.ts';
 import { policyById } from '../rules/policies/policyById.ts';
@@ -17,7 +24,7 @@ const numeric = (v: Value): number | undefined =>
 
 /** One (policy, subject) pair as the explain path would conclude it, with the compiled closures alone. */
 interface Decision {
-  outcome: 'eligible' | 'ineligible' | 'unknown' | 'error';
+  outcome: PolicyResultOutcome;
   receiving: boolean | null;
   amount: number | null;
   /** Ineligible only because of numeric tests each within the margin of its line. */
@@ -26,7 +33,7 @@ interface Decision {
 
 /**
  * The explain path's conclusion (explainPolicies.ts `explainOne`, findingRules.ts `nearTheLine`)
- * for a policy without exceptions: each criterion's three-valued state (a comparison through
+ * for a policy: each criterion's three-valued state (a comparison through
  * its two sides, as there), the outcome, the amount of an eligible result to the fen (an
  * amount that cannot be computed makes it an error), the enrolment evidence, and whether every
  * failed criterion is a comparison within the margin of its line.
@@ -64,7 +71,13 @@ function decide(policy: PolicyDefinition, slots: Value[], watchMargin: number): 
   }
   const enrolment = policy.enrolment?.run(slots);
   const receiving = policy.enrolment ? (typeof enrolment === 'boolean' ? enrolment : null) : null;
-  let outcome: Decision['outcome'] = no ? 'ineligible' : open ? 'unknown' : 'eligible';
+  // A criterion failed and the rest were not looked at: ineligible whatever they say, as when
+  // all are evaluated; exceptions then weigh as in the explanation.
+  let outcome: PolicyResultOutcome = outcomeWithExceptions(
+    policy,
+    slots,
+    no ? 'ineligible' : open ? 'unknown' : 'eligible',
+  );
   let amount: number | null = null;
   if (outcome === 'eligible' && policy.amount) {
     const value = numeric(policy.amount.formula.run(slots));
@@ -72,14 +85,6 @@ function decide(policy: PolicyDefinition, slots: Value[], watchMargin: number): 
     else outcome = 'error';
   }
   return { outcome, receiving, amount, nearTheLine: near && failed > 0 };
-}
-
-/** Decided by the explain path instead: exceptions, or a review that hangs on a phase-out with them. */
-function needsExplaining(pool: RulePool, policy: PolicyDefinition, set: RuleSetKind): boolean {
-  if (policy.exceptions.length > 0) return true;
-  if (set !== 'pool' || !policy.phaseOut) return false;
-  const phaseOut = policyById(pool, policy.phaseOut);
-  return phaseOut !== undefined && phaseOut.exceptions.length > 0;
 }
 
 /**
@@ -133,26 +138,19 @@ function finding(
  * and reading the explanation (findingRules.ts `desiredFindings` for the pool, `conditionFindings`
  * for warnings and models — decideFindings.test.ts holds them equal). A run explains only the
  * findings it writes (new, changed, reappeared); most of a daily run's findings are none of
- * those. Policies with exceptions, and any policy whose review depends on one (its phase-out
- * has exceptions), are left to the explain path: `explain` names them.
+ * those.
  */
 export function decideFindings(
   pool: RulePool,
   subject: RuleSubject,
   set: RuleSetKind,
   watchMargin: number,
-): { findings: DecidedFinding[]; explain: Set<string>; evaluated: number } {
+): { findings: DecidedFinding[]; evaluated: number } {
   const { slots, memberValues, deceasedValues } = subjectSlots(pool, subject);
-  const explain = new Set<string>();
   const findings: DecidedFinding[] = [];
   let evaluated = 0;
   for (const policy of pool.policies) {
     if (!appliesIn(policy, subject.region)) continue;
-    if (needsExplaining(pool, policy, set)) {
-      explain.add(policy.id);
-      if (policy.phaseOut) explain.add(policy.phaseOut);
-      continue;
-    }
     if (policy.entity === 'household') {
       slots[1] = ERR;
       evaluated++;
@@ -172,5 +170,5 @@ export function decideFindings(
     }
   }
   slots[1] = ERR;
-  return { findings, explain, evaluated };
+  return { findings, evaluated };
 }

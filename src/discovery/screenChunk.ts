@@ -8,7 +8,7 @@ import type { RuleSubject } from '../rules/evaluate/ruleSubject.ts';
 import { policyById } from '../rules/policies/policyById.ts';
 import { decideFindings, type RuleSetKind } from './decideFindings.ts';
 import type { FindingKind } from '../db/schema.ts';
-import { conditionFindings, desiredFindings, explanationOf } from './findingRules.ts';
+import { explanationOf } from './findingRules.ts';
 import {
   planFindingChanges,
   type FindingChanges,
@@ -62,19 +62,9 @@ export async function screenChunk(
     if (!subject) continue;
     const findings: WantedFinding[] = [];
     for (const set of SETS) {
-      const pool = rules[set.rules];
-      const decided = decideFindings(pool, subject, set.kind, watchMargin);
+      const decided = decideFindings(rules[set.rules], subject, set.kind, watchMargin);
       results += decided.evaluated;
       findings.push(...decided.findings);
-      if (decided.explain.size === 0) continue;
-      // Policies with exceptions: decided by the explain path, explained already.
-      const explanation = explainSubject(pool, subject, decided.explain);
-      results += explanation.results.length;
-      const explained =
-        set.kind === 'pool'
-          ? desiredFindings(pool, explanation, { watchMargin })
-          : conditionFindings(explanation, set.kind);
-      findings.push(...explained.filter((f) => decided.explain.has(f.policyId)));
     }
     desired.set(household.id, { areaCode: household.area_code, findings });
   }

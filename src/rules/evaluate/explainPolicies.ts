@@ -445,6 +445,22 @@ function decide(
   return below;
 }
 
+/**
+ * A result's outcome once the policy's exceptions are weighed, from the criteria's outcome
+ * (`base`) — what `explainOne` concludes, without explaining: a screening run decides findings
+ * with it (src/discovery/decideFindings.ts).
+ */
+export function outcomeWithExceptions(
+  policy: PolicyDefinition,
+  slots: Value[],
+  base: PolicyResultOutcome,
+): PolicyResultOutcome {
+  if (policy.exceptions.length === 0) return base;
+  const states = new Map<PolicyException, CriterionState>();
+  for (const e of policy.exceptions) states.set(e, stateOf(e.when.run(slots)));
+  return decide(exceptionLevels(policy), 0, states, base).outcome;
+}
+
 const levelsOf = new WeakMap<PolicyDefinition, PolicyException[][]>();
 
 /** A policy's exceptions grouped by priority, highest first, worked out once per policy. */
