@@ -1,12 +1,13 @@
 import { residenceOf } from '../registry/persons/personDto.ts';
 import { sql, type Kysely } from 'kysely';
 import type { Database, FactRow, PortraitRefreshTable } from '../db/schema.ts';
-import { findFacts } from '../registry/facts/factRepository.ts';
+import { findFactsValidOn } from '../registry/facts/factRepository.ts';
 import {
   resolveFactsOn,
   type Authority,
   type IsEventVariable,
   type ResolvedFact,
+  type ResolvableFact,
 } from '../registry/facts/resolveFacts.ts';
 import type { EventFact, PersonInput } from './portraitBindings.ts';
 import type { HouseholdPortraitInput } from './computePortrait.ts';
@@ -24,8 +25,12 @@ interface SubjectFacts {
   events: EventFact[];
 }
 
-function group(facts: FactRow[], asOf: string, policy: FactPolicy): Map<string, SubjectFacts> {
-  const bySubject = new Map<string, FactRow[]>();
+function group(
+  facts: (ResolvableFact & Pick<FactRow, 'subject_id'>)[],
+  asOf: string,
+  policy: FactPolicy,
+): Map<string, SubjectFacts> {
+  const bySubject = new Map<string, ResolvableFact[]>();
   for (const fact of facts) {
     const list = bySubject.get(fact.subject_id) ?? [];
     list.push(fact);
@@ -57,9 +62,8 @@ async function factsOf(
   asOf: string,
   policy: FactPolicy,
 ): Promise<Map<string, SubjectFacts>> {
-  const rows: FactRow[] = [];
-  for (const part of inChunks(ids))
-    rows.push(...(await findFacts(db, { subjectType, subjectIds: part, validOn: asOf })));
+  const rows: (ResolvableFact & Pick<FactRow, 'subject_id'>)[] = [];
+  for (const part of inChunks(ids)) rows.push(...(await findFactsValidOn(db, subjectType, part, asOf)));
   return group(rows, asOf, policy);
 }
 

@@ -1,5 +1,6 @@
 import type { Insertable, Kysely } from 'kysely';
 import type { Database, FactRow, FactTable, SubjectType } from '../../db/schema.ts';
+import type { ResolvableFact } from './resolveFacts.ts';
 
 export async function insertFacts(db: Kysely<Database>, rows: Insertable<FactTable>[]): Promise<FactRow[]> {
   const inserted: FactRow[] = [];
@@ -23,6 +24,33 @@ export interface FactQuery {
   /** Only facts recorded by this instant: "what did we know then". */
   knownAt?: string | undefined;
   variables?: string[] | undefined;
+}
+
+/**
+ * The facts valid on a date of many subjects, with what resolving them reads and their subject
+ * (the portrait's and a screening run's read: thousands of subjects a chunk). In the index's
+ * order — subject, variable, validity start, id — so the database does not sort: each subject's
+ * facts come in the order `findFacts` gives one subject's.
+ */
+export async function findFactsValidOn(
+  db: Kysely<Database>,
+  subjectType: SubjectType,
+  subjectIds: string[],
+  on: string,
+): Promise<(ResolvableFact & Pick<FactRow, 'subject_id'>)[]> {
+  if (subjectIds.length === 0) return [];
+  return db
+    .selectFrom('facts')
+    .select(['id', 'subject_id', 'variable', 'value_json', 'source', 'observed_at', 'valid_from', 'valid_to'])
+    .where('subject_type', '=', subjectType)
+    .where('subject_id', 'in', subjectIds)
+    .where('valid_from', '<=', on)
+    .where((eb) => eb.or([eb('valid_to', 'is', null), eb('valid_to', '>', on)]))
+    .orderBy('subject_id')
+    .orderBy('variable')
+    .orderBy('valid_from')
+    .orderBy('id')
+    .execute();
 }
 
 /** Facts of one or more subjects, filtered in the database by validity and recording time. */

@@ -47,13 +47,19 @@ export const eventVariablesOf =
  * make the last settlement look like the person's medical cost. Whoever needs them sums or
  * counts them over a window from the facts themselves (the portrait does).
  */
+/** What resolving reads of a fact (the portrait's query reads no more). */
+export type ResolvableFact = Pick<
+  FactRow,
+  'id' | 'variable' | 'value_json' | 'source' | 'observed_at' | 'valid_from' | 'valid_to'
+>;
+
 export function resolveFactsOn(
-  facts: FactRow[],
+  facts: ResolvableFact[],
   date: string,
   authority?: Authority,
   isEvent?: IsEventVariable,
 ): ResolvedFact[] {
-  const byVariable = new Map<string, FactRow[]>();
+  const byVariable = new Map<string, ResolvableFact[]>();
   for (const fact of facts) {
     if (!isValidOn(fact, date) || isEvent?.(fact.variable)) continue;
     const list = byVariable.get(fact.variable) ?? [];
@@ -63,7 +69,7 @@ export function resolveFactsOn(
   const resolved: ResolvedFact[] = [];
   for (const [variable, list] of byVariable) {
     const authorities = authority?.(variable);
-    const rank = (f: FactRow) => (authorities?.has(f.source) ? 0 : 1);
+    const rank = (f: ResolvableFact) => (authorities?.has(f.source) ? 0 : 1);
     list.sort(
       (a, b) =>
         rank(a) - rank(b) ||
