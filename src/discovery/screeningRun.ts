@@ -64,10 +64,10 @@ export interface ScreeningRequest {
   chunkSize?: number;
 }
 
-/** Households per chunk: loaded, explained, compared and written together (one transaction). */
+/** Households per chunk: read, decided, compared and written together (one transaction). */
 const CHUNK = 250;
 
-/** From how many households a run starts screening threads (starting them takes about a second). */
+/** From how many households a run starts screening threads (starting them takes seconds). */
 const THREADED_FROM = 2_000;
 
 /**
@@ -82,10 +82,11 @@ export function runInProgress(): ScreeningRunTable | null {
 }
 
 /**
- * Starts a screening run: every household in scope (or the ones named) against the pool in
- * force, through the explain path, chunk by chunk (screenChunk.ts) — in screening threads when
- * the run is large — each chunk's findings compared with the stored ones and the changes
- * written with the run's progress in one transaction, by this thread. Returns at
+ * Starts a screening run: every household in scope (or the ones named) against the pool, the
+ * warnings and the models in force, chunk by chunk (screenChunk.ts: findings decided with the
+ * compiled closures, explained when written) — in screening threads when the run is large —
+ * each chunk's findings compared with the stored ones and the changes written with the run's
+ * progress in one transaction, by this thread. Returns at
  * once with the run on record; `done` settles when it ends (failed runs keep their error).
  */
 export async function startScreening(

@@ -19,6 +19,7 @@ export class ScreeningThreads {
   private readonly pending: Map<number, Pending>[];
   private seq = 0;
   private failure: Error | null = null;
+  private closing = false;
 
   private constructor(private readonly workers: Worker[]) {
     this.pending = workers.map(() => new Map<number, Pending>());
@@ -38,8 +39,10 @@ export class ScreeningThreads {
         else p.resolve(reply.result);
       });
       worker.on('error', fail);
+      // A thread that ends unasked is of no further use: what it was sent fails, and so does
+      // anything sent to it later (the next run starts new threads).
       worker.on('exit', (code) => {
-        if (waiting.size > 0) fail(new Error(`筛查线程意外退出（${String(code)}）`));
+        if (!this.closing) fail(new Error(`筛查线程意外退出（${String(code)}）`));
       });
     });
   }
@@ -110,6 +113,7 @@ export class ScreeningThreads {
 
   /** Ends every thread after the chunks it was sent, each closing its connection. */
   async close(): Promise<void> {
+    this.closing = true;
     await Promise.all(
       this.workers.map(
         (worker) =>
