@@ -11,7 +11,7 @@ import type { RuleSubject } from '../rules/evaluate/ruleSubject.ts';
 import type { PolicyDefinition } from '../rules/policies/policyDefinition.ts';
 import { policyById } from '../rules/policies/policyById.ts';
 import type { FindingKind } from '../db/schema.ts';
-import type { DesiredFinding } from './findingRules.ts';
+import { poolFindingKind, type DesiredFinding } from './findingRules.ts';
 
 /** What a rule set is for a run: the pool's gaps, reviews and watches, or a warning or model list. */
 export type RuleSetKind = 'pool' | 'warning' | 'model';
@@ -88,9 +88,8 @@ function decide(policy: PolicyDefinition, slots: Value[], watchMargin: number): 
 }
 
 /**
- * The finding a decision calls for (findingRules.ts `desiredFindings` for the pool: a gap, a
- * review unless the phase-out policy holds for the same subject, a watch; `conditionFindings`
- * for warnings and models: eligible), or null.
+ * The finding a decision calls for: `poolFindingKind` for the pool (as `desiredFindings` for an
+ * explanation), eligible for warnings and models (as `conditionFindings`), or null.
  */
 function kindOf(
   pool: RulePool,
@@ -102,17 +101,19 @@ function kindOf(
   watchMargin: number,
 ): FindingKind | null {
   if (set !== 'pool') return d.outcome === 'eligible' ? set : null;
-  if (d.outcome === 'eligible') return d.receiving === true ? null : 'gap';
-  if (d.outcome !== 'ineligible') return null;
-  if (d.receiving === true) {
-    const phaseOut = policy.phaseOut ? policyById(pool, policy.phaseOut) : undefined;
-    const continues =
-      phaseOut !== undefined &&
-      appliesIn(phaseOut, subject.region) &&
-      decide(phaseOut, slots, watchMargin).outcome === 'eligible';
-    return continues ? null : 'review';
-  }
-  return d.nearTheLine ? 'watch' : null;
+  return poolFindingKind(
+    d.outcome,
+    d.receiving,
+    () => d.nearTheLine,
+    () => {
+      const phaseOut = policy.phaseOut ? policyById(pool, policy.phaseOut) : undefined;
+      return (
+        phaseOut !== undefined &&
+        appliesIn(phaseOut, subject.region) &&
+        decide(phaseOut, slots, watchMargin).outcome === 'eligible'
+      );
+    },
+  );
 }
 
 function finding(

@@ -82,6 +82,23 @@ function nearTheLine(result: PolicyResult, margin: number): boolean {
 }
 
 /**
+ * The finding one pool result calls for, or null — the rule `desiredFindings` applies to an
+ * explanation and a screening run to its decisions (decideFindings.ts). `nearTheLine` and
+ * `phaseOutHolds` are asked only when the answer hangs on them.
+ */
+export function poolFindingKind(
+  outcome: PolicyResult['outcome'],
+  receiving: boolean | null,
+  nearTheLine: () => boolean,
+  phaseOutHolds: () => boolean,
+): FindingKind | null {
+  if (outcome === 'eligible') return receiving === true ? null : 'gap';
+  if (outcome !== 'ineligible') return null;
+  if (receiving === true) return phaseOutHolds() ? null : 'review';
+  return nearTheLine() ? 'watch' : null;
+}
+
+/**
  * The findings one household's explanation calls for ("policy finds people"):
  * - **gap**: eligible and not receiving it (no enrolment evidence says so);
  * - **review**: receiving it and no longer eligible — unless the policy's phase-out policy
@@ -100,17 +117,15 @@ export function desiredFindings(
   );
   const out: DesiredFinding[] = [];
   for (const result of explanation.results) {
-    let kind: FindingKind | null = null;
-    if (result.outcome === 'eligible' && result.receiving !== true) kind = 'gap';
-    else if (result.outcome === 'ineligible' && result.receiving === true) {
-      const phaseOut = policyById(pool, result.policyId)?.phaseOut;
-      if (!phaseOut || !eligible.has(`${phaseOut}|${result.subject}`)) kind = 'review';
-    } else if (
-      result.outcome === 'ineligible' &&
-      result.receiving !== true &&
-      nearTheLine(result, options.watchMargin)
-    )
-      kind = 'watch';
+    const kind = poolFindingKind(
+      result.outcome,
+      result.receiving,
+      () => nearTheLine(result, options.watchMargin),
+      () => {
+        const phaseOut = policyById(pool, result.policyId)?.phaseOut;
+        return phaseOut !== undefined && eligible.has(`${phaseOut}|${result.subject}`);
+      },
+    );
     if (!kind) continue;
     out.push({
       policyId: result.policyId,
