@@ -66,6 +66,24 @@ const key = (householdId: string, policyId: string, subject: string) =>
   `${householdId}|${policyId}|${subject}`;
 
 /**
+ * A finding found, changed or brought back is written with its explanation now: the wanted
+ * finding's, or an entry listed in `unexplained` for the run to fill in.
+ */
+function explainAnew(out: FindingChanges, householdId: string, d: WantedFinding, findingId: string): void {
+  const entry: FindingExplanationTable = {
+    finding_id: findingId,
+    explanation_json: d.explanation ? JSON.stringify(d.explanation) : '',
+    run_id: out.stamp.last_run_id,
+    pool_version: out.stamp.pool_version,
+    data_version: out.stamp.data_version,
+    explained_at: out.stamp.last_seen_at,
+  };
+  out.explanations.push(entry);
+  if (!d.explanation)
+    out.unexplained.push({ householdId, policyId: d.policyId, subject: d.subject, kind: d.kind, row: entry });
+}
+
+/**
  * What one run changes for the households it screened, given the findings stored for them and
  * the findings they call for now. A finding is the same across runs when its household, policy
  * and subject are (its identity); its kind may change (a gap that becomes a review), which is
@@ -129,36 +147,6 @@ export function planFindingChanges(
         found.kind === d.kind &&
         found.amount === d.amount &&
         found.amount_period === d.amountPeriod;
-      // A finding found, changed or brought back is written with its explanation now.
-      const explain = (findingId: string) => {
-        const entry: FindingExplanationTable = {
-          finding_id: findingId,
-          explanation_json: d.explanation ? JSON.stringify(d.explanation) : '',
-          run_id: stamp.runId,
-          pool_version: stamp.poolVersion,
-          data_version: stamp.dataVersion,
-          explained_at: stamp.at,
-        };
-        out.explanations.push(entry);
-        if (!d.explanation)
-          out.unexplained.push({
-            householdId,
-            policyId: d.policyId,
-            subject: d.subject,
-            kind: d.kind,
-            row: entry,
-          });
-      };
-      const refreshed = (findingId: string): Partial<FindingTable> => {
-        explain(findingId);
-        return {
-          area_code: areaCode,
-          pool_version: stamp.poolVersion,
-          data_version: stamp.dataVersion,
-          last_run_id: stamp.runId,
-          last_seen_at: stamp.at,
-        };
-      };
       if (!found) {
         const id = newId();
         const insert: Insertable<FindingTable> = {
@@ -173,16 +161,13 @@ export function planFindingChanges(
           assigned_to: null,
           amount: d.amount,
           amount_period: d.amountPeriod,
-          pool_version: stamp.poolVersion,
-          data_version: stamp.dataVersion,
+          ...out.stamp,
           first_run_id: stamp.runId,
-          last_run_id: stamp.runId,
           first_seen_at: stamp.at,
-          last_seen_at: stamp.at,
           updated_at: stamp.at,
         };
         out.inserts.push(insert);
-        explain(id);
+        explainAnew(out, householdId, d, id);
         event({ id, kind: d.kind }, 'found', null, 'new', null);
         out.counts.found++;
         out.counts.current++;
@@ -190,7 +175,10 @@ export function planFindingChanges(
       }
       if (found.status === 'resolved') {
         if (same) out.seen.push(found.id);
-        else out.updates.push({ id: found.id, change: refreshed(found.id) });
+        else {
+          explainAnew(out, householdId, d, found.id);
+          out.updates.push({ id: found.id, change: { area_code: areaCode, ...out.stamp } });
+        }
         continue;
       }
       if (same && found.status !== 'superseded') {
@@ -198,11 +186,14 @@ export function planFindingChanges(
         out.counts.current++;
         continue;
       }
-      const change: Partial<FindingTable> = Object.assign(refreshed(found.id), {
+      explainAnew(out, householdId, d, found.id);
+      const change: Partial<FindingTable> = {
+        area_code: areaCode,
+        ...out.stamp,
         kind: d.kind,
         amount: d.amount,
         amount_period: d.amountPeriod,
-      });
+      };
       if (found.status === 'superseded') {
         change.status = 'new';
         change.updated_at = stamp.at;
