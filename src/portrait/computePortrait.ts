@@ -56,14 +56,24 @@ function derive(
   }
 }
 
-function tagStates(tags: TagDefinition[], bindings: Record<string, unknown>): Record<string, TagState> {
+/** Each tag's three-valued state from what `evaluate` gives for it (either engine). */
+function tagStatesBy(
+  tags: TagDefinition[],
+  evaluate: (tag: TagDefinition) => unknown,
+): Record<string, TagState> {
   const states: Record<string, TagState> = {};
   for (const tag of tags) {
-    const result = tag.evaluate(bindings);
+    const result = evaluate(tag);
     states[tag.code] = result === true ? 'yes' : result === false ? 'no' : 'unknown';
   }
   return states;
 }
+
+const tagStates = (tags: TagDefinition[], bindings: Record<string, unknown>) =>
+  tagStatesBy(tags, (tag) => tag.evaluate(bindings));
+
+const tagStatesCompiled = (tags: TagDefinition[], slots: Value[]) =>
+  tagStatesBy(tags, (tag) => (tag.run ? tag.run(slots) : ERR));
 
 /**
  * The portrait of one hukou household and its members on a date, or of a person with no
@@ -155,15 +165,6 @@ function deriveCompiled(
   }
 }
 
-function tagStatesCompiled(tags: TagDefinition[], slots: Value[]): Record<string, TagState> {
-  const states: Record<string, TagState> = {};
-  for (const tag of tags) {
-    const result = tag.run ? tag.run(slots) : ERR;
-    states[tag.code] = result === true ? 'yes' : result === false ? 'no' : 'unknown';
-  }
-  return states;
-}
-
 /** computePortrait on the compiled closures: the same maps as Values, slots as TOP_LEVEL orders them. */
 function compiledPortrait(
   definitions: PortraitDefinitions,
@@ -216,18 +217,13 @@ function compiledPortrait(
       ),
     };
   }
+  // The dead keep their derived values (the household's history needs them) but carry no tags.
+  slots[0] = h;
   for (const member of living) {
     const portrait = persons.get(member.id);
-    if (portrait)
-      portrait.tags = tagStatesCompiled(personTags, [
-        h,
-        maps.get(member.id) ?? EMPTY_VALUE,
-        ERR,
-        ERR,
-        asOf,
-        ERR,
-        ERR,
-      ]);
+    if (!portrait) continue;
+    slots[1] = maps.get(member.id) ?? EMPTY_VALUE;
+    portrait.tags = tagStatesCompiled(personTags, slots);
   }
   return { household, persons };
 }
