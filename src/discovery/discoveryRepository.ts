@@ -210,21 +210,24 @@ export async function countFindings(db: Kysely<Database>, scope: DataScopeFilter
 }
 
 export async function findFinding(db: Kysely<Database>, id: string, scope: DataScopeFilter) {
-  return db
-    .selectFrom('findings')
-    .innerJoin('hukou_households', 'hukou_households.id', 'findings.household_id')
-    .leftJoin('persons', 'persons.id', 'findings.subject')
-    .leftJoin('finding_explanations', 'finding_explanations.finding_id', 'findings.id')
-    .select([
-      ...findingColumns,
-      'finding_explanations.explanation_json',
-      'finding_explanations.pool_version',
-      'finding_explanations.data_version',
-      'finding_explanations.explained_at',
-    ])
-    .where('findings.id', '=', id)
-    .where(inScope(db, 'findings.area_code', scope))
-    .executeTakeFirst();
+  return (
+    db
+      .selectFrom('findings')
+      .innerJoin('hukou_households', 'hukou_households.id', 'findings.household_id')
+      .leftJoin('persons', 'persons.id', 'findings.subject')
+      // Every finding has its explanation: written with it, in the same transaction.
+      .innerJoin('finding_explanations', 'finding_explanations.finding_id', 'findings.id')
+      .select([
+        ...findingColumns,
+        'finding_explanations.explanation_json',
+        'finding_explanations.pool_version',
+        'finding_explanations.data_version',
+        'finding_explanations.explained_at',
+      ])
+      .where('findings.id', '=', id)
+      .where(inScope(db, 'findings.area_code', scope))
+      .executeTakeFirst()
+  );
 }
 
 export async function findingEvents(db: Kysely<Database>, findingId: string) {

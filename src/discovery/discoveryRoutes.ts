@@ -485,7 +485,7 @@ export function registerDiscoveryRoutes(app: FastifyInstance, context: AppContex
       const events = await findingEvents(db, row.id);
       return {
         ...toFinding(row),
-        explanation: row.explanation_json === null ? null : (JSON.parse(row.explanation_json) as unknown),
+        explanation: JSON.parse(row.explanation_json) as unknown,
         poolVersion: row.pool_version,
         dataVersion: row.data_version,
         explainedAt: row.explained_at,
