@@ -3,9 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDatabase, type TestDatabase } from '../db/testing/eachDatabase.ts';
 import { testContext } from '../http/testing/buildTestApp.ts';
 import { importGeneratedCounty } from '../ingest/testing/importGeneratedCounty.ts';
-import { registeredSubjects } from '../rules/householdSubject.ts';
-import { explainSubject, type RulePool } from '../rules/evaluate/explainPolicies.ts';
-import type { RuleSubject } from '../rules/evaluate/ruleSubject.ts';
+import { screenedHouseholds, type ScreenedHousehold } from '../rules/householdSubject.ts';
+import { explainSubject, subjectValues, type RulePool } from '../rules/evaluate/explainPolicies.ts';
 import { conditionFindings, desiredFindings, type DesiredFinding } from './findingRules.ts';
 import { decideFindings, type RuleSetKind } from './decideFindings.ts';
 
@@ -22,12 +21,12 @@ const watchMargin = 0.1;
 describe('decided findings', () => {
   let test: TestDatabase & { dispose(): Promise<void> };
   let dir: string;
-  let subjects: RuleSubject[];
+  let households: ScreenedHousehold[];
   beforeAll(async () => {
     test = await openTestDatabase('sqlite');
     dir = await importGeneratedCounty(test, { households: 700, seed: 9, referenceDate: asOf });
-    const households = await test.db.selectFrom('hukou_households').select(['id', 'area_code']).execute();
-    subjects = [...(await registeredSubjects(testContext(test), households, asOf)).values()];
+    const rows = await test.db.selectFrom('hukou_households').select(['id', 'area_code']).execute();
+    households = [...(await screenedHouseholds(testContext(test), rows, asOf)).values()];
   }, 180_000);
   afterAll(async () => {
     await test.dispose();
@@ -43,9 +42,11 @@ describe('decided findings', () => {
     all: (e: ReturnType<typeof explainSubject>) => DesiredFinding[],
   ) => {
     const kinds = new Map<string, number>();
-    for (const subject of subjects) {
+    for (const household of households) {
+      const subject = household.subject();
       const whole = all(explainSubject(pool, subject));
-      const { findings } = decideFindings(pool, subject, set, watchMargin);
+      // Decided on the values a run reads (taken from the compiled portrait), explained on the subject.
+      const { findings } = decideFindings(pool, household.values(), set, watchMargin);
       expect(findings.map(key).sort()).toEqual(whole.map(key).sort());
       // A finding written is explained with its policy (and phase-out) alone, as a run does
       // (screenChunk.ts explainChanges): the same explanation as the whole set gives.
@@ -63,11 +64,21 @@ describe('decided findings', () => {
     return { kinds };
   };
 
+  it('read the values a run decides on exactly as the subject holds them', () => {
+    let members = 0;
+    for (const household of households) {
+      const values = household.values();
+      expect(values).toEqual(subjectValues(household.subject()));
+      members += values.members.length;
+    }
+    expect(members).toBeGreaterThan(households.length);
+  });
+
   it('decide in the pool exactly the gaps, reviews and watches its explanation calls for', () => {
     const { rules } = testContext(test);
     const pool = rules.pool;
     const { kinds } = compare(pool, 'pool', (e) => desiredFindings(pool, e, { watchMargin }));
-    expect(kinds.get('gap')).toBeGreaterThan(subjects.length);
+    expect(kinds.get('gap')).toBeGreaterThan(households.length);
     expect(kinds.get('watch')).toBeGreaterThan(0);
     expect(kinds.get('review')).toBeGreaterThan(0);
   });

@@ -2,12 +2,11 @@ import { ERR, relate, type Value } from '../rules/compile/compileCel.ts';
 import {
   appliesIn,
   outcomeWithExceptions,
-  personsFor,
-  subjectSlots,
+  policiesIn,
   type PolicyResultOutcome,
   type RulePool,
 } from '../rules/evaluate/explainPolicies.ts';
-import type { RuleSubject } from '../rules/evaluate/ruleSubject.ts';
+import type { SubjectValues } from '../rules/evaluate/ruleSubject.ts';
 import type { PolicyDefinition } from '../rules/policies/policyDefinition.ts';
 import { policyById } from '../rules/policies/policyById.ts';
 import type { FindingKind } from '../db/schema.ts';
@@ -95,7 +94,7 @@ function kindOf(
   pool: RulePool,
   policy: PolicyDefinition,
   set: RuleSetKind,
-  subject: RuleSubject,
+  region: string,
   slots: Value[],
   d: Decision,
   watchMargin: number,
@@ -109,7 +108,7 @@ function kindOf(
       const phaseOut = policy.phaseOut ? policyById(pool, policy.phaseOut) : undefined;
       return (
         phaseOut !== undefined &&
-        appliesIn(phaseOut, subject.region) &&
+        appliesIn(phaseOut, region) &&
         decide(phaseOut, slots, watchMargin).outcome === 'eligible'
       );
     },
@@ -143,33 +142,35 @@ function finding(
  */
 export function decideFindings(
   pool: RulePool,
-  subject: RuleSubject,
+  subject: SubjectValues,
   set: RuleSetKind,
   watchMargin: number,
 ): { findings: DecidedFinding[]; evaluated: number } {
-  const { slots, memberValues, deceasedValues } = subjectSlots(pool, subject);
+  const { region } = subject;
+  const { policies, paramTree } = policiesIn(pool, region, subject.asOf);
+  // h, p (per member), members, param, as_of, region: compileCel's TOP_LEVEL.
+  const slots: Value[] = [subject.household, ERR, subject.members, paramTree, subject.asOf, region];
   const findings: DecidedFinding[] = [];
   let evaluated = 0;
-  for (const policy of pool.policies) {
-    if (!appliesIn(policy, subject.region)) continue;
+  for (const policy of policies) {
     if (policy.entity === 'household') {
       slots[1] = ERR;
       evaluated++;
       const d = decide(policy, slots, watchMargin);
-      const kind = kindOf(pool, policy, set, subject, slots, d, watchMargin);
+      const kind = kindOf(pool, policy, set, region, slots, d, watchMargin);
       if (kind) findings.push(finding(policy, 'household', kind, set, d.amount));
       continue;
     }
-    const values = policy.persons === 'deceased' ? deceasedValues : memberValues;
-    const persons = personsFor(policy, subject);
-    for (let i = 0; i < persons.length; i++) {
+    const deceased = policy.persons === 'deceased';
+    const values = deceased ? subject.deceased : subject.members;
+    const ids = deceased ? subject.deceasedIds : subject.memberIds;
+    for (let i = 0; i < values.length; i++) {
       slots[1] = values[i] ?? ERR;
       evaluated++;
       const d = decide(policy, slots, watchMargin);
-      const kind = kindOf(pool, policy, set, subject, slots, d, watchMargin);
-      if (kind) findings.push(finding(policy, persons[i]?.id ?? '', kind, set, d.amount));
+      const kind = kindOf(pool, policy, set, region, slots, d, watchMargin);
+      if (kind) findings.push(finding(policy, ids[i] ?? '', kind, set, d.amount));
     }
   }
-  slots[1] = ERR;
   return { findings, evaluated };
 }

@@ -2,9 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { AppContext } from '../http/appContext.ts';
 import type { RulePool } from '../rules/evaluate/explainPolicies.ts';
 import { explainSubject } from '../rules/evaluate/explainPolicies.ts';
-import { registeredSubjects } from '../rules/householdSubject.ts';
+import { screenedHouseholds, type ScreenedHousehold } from '../rules/householdSubject.ts';
 import { findingsOfHouseholds } from './discoveryRepository.ts';
-import type { RuleSubject } from '../rules/evaluate/ruleSubject.ts';
 import { policyById } from '../rules/policies/policyById.ts';
 import { decideFindings, type RuleSetKind } from './decideFindings.ts';
 import type { FindingKind } from '../db/schema.ts';
@@ -54,15 +53,15 @@ export async function screenChunk(
   request: ChunkRequest,
 ): Promise<ChunkResult> {
   const { households, asOf, watchMargin } = request;
-  const subjects = await registeredSubjects(context, households, asOf);
+  const screened = await screenedHouseholds(context, households, asOf);
   const desired = new Map<string, { areaCode: string; findings: WantedFinding[] }>();
   let results = 0;
   for (const household of households) {
-    const subject = subjects.get(household.id);
-    if (!subject) continue;
+    const values = screened.get(household.id)?.values();
+    if (!values) continue;
     const findings: WantedFinding[] = [];
     for (const set of SETS) {
-      const decided = decideFindings(rules[set.rules], subject, set.kind, watchMargin);
+      const decided = decideFindings(rules[set.rules], values, set.kind, watchMargin);
       results += decided.evaluated;
       findings.push(...decided.findings);
     }
@@ -79,7 +78,7 @@ export async function screenChunk(
     dataVersion: request.dataVersion,
   };
   const changes = planFindingChanges(stored, desired, stamp, randomUUID);
-  explainChanges(rules, subjects, changes);
+  explainChanges(rules, screened, changes);
   return { changes, results };
 }
 
@@ -98,7 +97,7 @@ const SETS = [
  */
 export function explainChanges(
   rules: ScreeningRules,
-  subjects: Map<string, RuleSubject>,
+  households: ReadonlyMap<string, Pick<ScreenedHousehold, 'subject'>>,
   changes: FindingChanges,
 ): void {
   const byHousehold = new Map<string, Unexplained[]>();
@@ -108,7 +107,7 @@ export function explainChanges(
     else byHousehold.set(u.householdId, [u]);
   }
   for (const [householdId, list] of byHousehold) {
-    const subject = subjects.get(householdId);
+    const subject = households.get(householdId)?.subject();
     if (!subject) throw new Error(`筛查的户 ${householdId} 缺少规则主体`);
     for (const set of SETS) {
       const pool = rules[set.rules];

@@ -36,6 +36,13 @@ export interface PortraitResult {
   /** Null for a person without a household. */
   household: SubjectPortrait | null;
   persons: Map<string, SubjectPortrait>;
+  /**
+   * The compiled engine's maps the values were derived in — facts and registry fields as the
+   * compiled closures read them, and each derived value as computed (before the rounding of
+   * `values`) — given by the compiled engine only. A screening run turns them into the rules'
+   * values without building CEL maps again (householdSubject.ts `screenedHouseholds`).
+   */
+  compiled?: { household: Map<string, Value> | null; persons: Map<string, Map<string, Value>> };
 }
 
 function derive(
@@ -225,5 +232,9 @@ function compiledPortrait(
     slots[1] = maps.get(member.id) ?? EMPTY_VALUE;
     portrait.tags = tagStatesCompiled(personTags, slots);
   }
-  return { household, persons };
+  return {
+    household,
+    persons,
+    compiled: { household: input ? (h as Map<string, Value>) : null, persons: maps },
+  };
 }

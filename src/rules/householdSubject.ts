@@ -3,13 +3,20 @@ import type { DataScopeFilter } from '../access/scope/dataScope.ts';
 import { authorityOf } from '../ingest/feeds/loadFeeds.ts';
 import { eventVariablesOf } from '../registry/facts/resolveFacts.ts';
 import { requireHukouHousehold } from '../registry/households/hukouHouseholdService.ts';
-import { computePortrait } from '../portrait/computePortrait.ts';
-import { householdMap, personMap, toCel } from '../portrait/portraitBindings.ts';
+import {
+  computePortrait,
+  type HouseholdPortraitInput,
+  type PortraitResult,
+} from '../portrait/computePortrait.ts';
+import { householdMap, personMap, toCel, type PersonInput } from '../portrait/portraitBindings.ts';
 import { loadHouseholdInputs } from '../portrait/portraitRepository.ts';
 import { membersOfHousehold } from '../portrait/portraitQueries.ts';
 import { celList } from '@bufbuild/cel';
 import { addMonths } from '../portrait/celEnvironment.ts';
-import type { InputSource, RuleSubject } from './evaluate/ruleSubject.ts';
+import type { InputSource, RuleSubject, SubjectValues } from './evaluate/ruleSubject.ts';
+import { subjectValues } from './evaluate/explainPolicies.ts';
+import type { Value } from './compile/compileCel.ts';
+import type { FactValue, VariableCatalogue, VariableType } from '../registry/variables/variableCatalogue.ts';
 
 /**
  * How far back members who died are loaded, for `persons: deceased` policies (funeral aid).
@@ -17,6 +24,14 @@ import type { InputSource, RuleSubject } from './evaluate/ruleSubject.ts';
  * long after a death it applies; this only bounds what is loaded.
  */
 const DECEASED_WINDOW_MONTHS = 24;
+
+/** A household read for screening: its values for deciding, and its subject when explained. */
+export interface ScreenedHousehold {
+  /** As the compiled closures read them: no CEL maps, no sources (decideFindings.ts). */
+  values(): SubjectValues;
+  /** As the explanation reads it (built on first use: a run explains few households). */
+  subject(): RuleSubject;
+}
 
 /**
  * Registered hukou households as the rules see them: each one's area, facts and portrait, and
@@ -29,6 +44,24 @@ export async function registeredSubjects(
   households: { id: string; area_code: string }[],
   asOf: string,
 ): Promise<Map<string, RuleSubject>> {
+  const out = new Map<string, RuleSubject>();
+  for (const [id, screened] of await screenedHouseholds(context, households, asOf))
+    out.set(id, screened.subject());
+  return out;
+}
+
+/**
+ * The households of `registeredSubjects`, each either as a subject (CEL maps with sources, for
+ * the explanation) or as the compiled closures' values — the latter taken from the maps the
+ * compiled portrait derived its values in, with each derived value as the subject holds it
+ * (rounded as stored, integers truncated), so a screening run that explains nothing builds no
+ * CEL map (decideFindings.test.ts holds the two equal).
+ */
+export async function screenedHouseholds(
+  context: Pick<AppContext, 'db' | 'variables' | 'portrait' | 'feeds'>,
+  households: { id: string; area_code: string }[],
+  asOf: string,
+): Promise<Map<string, ScreenedHousehold>> {
   const { db, variables, portrait } = context;
   const policy = { authority: authorityOf(context.feeds), isEvent: eventVariablesOf(variables) };
   const inputs = await loadHouseholdInputs(
@@ -37,44 +70,116 @@ export async function registeredSubjects(
     asOf,
     policy,
   );
-  const personTypes = new Map(portrait.person.map((d) => [d.name, d.type]));
-  const householdTypes = new Map(portrait.household.map((d) => [d.name, d.type]));
-  const out = new Map<string, RuleSubject>();
+  const personTypes = typesOf(portrait.person);
+  const householdTypes = typesOf(portrait.household);
+  const since = addMonths(asOf, -DECEASED_WINDOW_MONTHS);
+  const out = new Map<string, ScreenedHousehold>();
   for (const household of households) {
     const input = inputs.get(household.id) ?? { facts: [], members: [], assistanceTypes: [] };
     const result = computePortrait(portrait, variables, input, null, asOf);
     const living = input.members.filter((m) => m.deathDate === null || m.deathDate > asOf);
-    const since = addMonths(asOf, -DECEASED_WINDOW_MONTHS);
     const recentlyDeceased = input.members.filter(
       (m) => m.deathDate !== null && m.deathDate <= asOf && m.deathDate > since,
     );
-    const toMember = (member: (typeof input.members)[number]) => {
-      const values = personMap(member, variables);
-      for (const [name, value] of Object.entries(result.persons.get(member.id)?.values ?? {}))
-        if (value !== null) values.set(name, toCel(personTypes.get(name), value));
-      const sources = new Map<string, InputSource>(
-        member.facts.map((f) => [f.variable, { source: f.source, observedAt: f.observedAt }]),
-      );
-      return { id: member.id, values, sources };
-    };
-    const members = living.map(toMember);
-    const deceased = recentlyDeceased.map(toMember);
-    const values = householdMap(input.facts, variables);
-    values.set('assistance_types', celList(input.assistanceTypes));
-    for (const [name, value] of Object.entries(result.household?.values ?? {}))
-      if (value !== null) values.set(name, toCel(householdTypes.get(name), value));
+    let subject: RuleSubject | undefined;
+    let values: SubjectValues | undefined;
+    const subjectOf = (): RuleSubject =>
+      (subject ??= ruleSubject(household.area_code, asOf, input, result, living, recentlyDeceased, {
+        variables,
+        personTypes,
+        householdTypes,
+      }));
     out.set(household.id, {
-      region: household.area_code,
-      asOf,
-      household: values,
-      householdSources: new Map(
-        input.facts.map((f) => [f.variable, { source: f.source, observedAt: f.observedAt }]),
-      ),
-      members,
-      deceased,
+      subject: subjectOf,
+      values: () => {
+        if (values) return values;
+        const compiled = result.compiled;
+        // The reference engine keeps no compiled maps: convert the subject's.
+        if (!compiled?.household) return (values = subjectValues(subjectOf()));
+        const member = (m: PersonInput): Value =>
+          withDerived(
+            compiled.persons.get(m.id) ?? new Map<string, Value>(),
+            result.persons.get(m.id)?.values,
+            personTypes,
+          );
+        values = {
+          region: household.area_code,
+          asOf,
+          household: withDerived(compiled.household, result.household?.values, householdTypes),
+          members: living.map(member),
+          memberIds: living.map((m) => m.id),
+          deceased: recentlyDeceased.map(member),
+          deceasedIds: recentlyDeceased.map((m) => m.id),
+        };
+        return values;
+      },
     });
   }
   return out;
+}
+
+const typesOf = (definitions: { name: string; type: VariableType }[]) =>
+  new Map(definitions.map((d) => [d.name, d.type]));
+
+/**
+ * A compiled portrait map with each derived value replaced by the value the subject holds: as
+ * stored (rounded to the fen) and, for integers, truncated as `toCel` makes a CEL int (+ 0: a
+ * CEL int has no negative zero). The map is the portrait's own, no longer read by it.
+ */
+function withDerived(
+  map: Map<string, Value>,
+  derived: Record<string, FactValue | null> | undefined,
+  types: ReadonlyMap<string, VariableType>,
+): Map<string, Value> {
+  if (derived)
+    for (const name in derived) {
+      const value = derived[name];
+      if (value === null || value === undefined) continue;
+      map.set(
+        name,
+        types.get(name) === 'integer' && typeof value === 'number' ? Math.trunc(value) + 0 : value,
+      );
+    }
+  return map;
+}
+
+function ruleSubject(
+  region: string,
+  asOf: string,
+  input: HouseholdPortraitInput,
+  result: PortraitResult,
+  living: PersonInput[],
+  recentlyDeceased: PersonInput[],
+  types: {
+    variables: VariableCatalogue;
+    personTypes: ReadonlyMap<string, VariableType>;
+    householdTypes: ReadonlyMap<string, VariableType>;
+  },
+): RuleSubject {
+  const { variables, personTypes, householdTypes } = types;
+  const toMember = (member: PersonInput) => {
+    const values = personMap(member, variables);
+    for (const [name, value] of Object.entries(result.persons.get(member.id)?.values ?? {}))
+      if (value !== null) values.set(name, toCel(personTypes.get(name), value));
+    const sources = new Map<string, InputSource>(
+      member.facts.map((f) => [f.variable, { source: f.source, observedAt: f.observedAt }]),
+    );
+    return { id: member.id, values, sources };
+  };
+  const values = householdMap(input.facts, variables);
+  values.set('assistance_types', celList(input.assistanceTypes));
+  for (const [name, value] of Object.entries(result.household?.values ?? {}))
+    if (value !== null) values.set(name, toCel(householdTypes.get(name), value));
+  return {
+    region,
+    asOf,
+    household: values,
+    householdSources: new Map(
+      input.facts.map((f) => [f.variable, { source: f.source, observedAt: f.observedAt }]),
+    ),
+    members: living.map(toMember),
+    deceased: recentlyDeceased.map(toMember),
+  };
 }
 
 /** One registered household, scope-checked (outside the caller's area it is not found), with member names. */

@@ -15,7 +15,7 @@ import type {
   PolicyException,
   PolicyOutcome,
 } from '../policies/policyDefinition.ts';
-import type { InputSource, RuleMember, RuleSubject } from './ruleSubject.ts';
+import type { InputSource, RuleMember, RuleSubject, SubjectValues } from './ruleSubject.ts';
 
 export type CriterionState = 'yes' | 'no' | 'unknown';
 export type PolicyResultOutcome = PolicyOutcome | 'unknown' | 'error';
@@ -690,6 +690,31 @@ function slotsFor(
     subject.region,
   ];
   return { slots, memberValues, deceasedValues };
+}
+
+/** A subject's values as the compiled closures read them (converted once per map). */
+export function subjectValues(subject: RuleSubject): SubjectValues {
+  return {
+    region: subject.region,
+    asOf: subject.asOf,
+    household: valuesOf(subject.household),
+    members: subject.members.map((m) => valuesOf(m.values)),
+    memberIds: subject.members.map((m) => m.id),
+    deceased: (subject.deceased ?? []).map((m) => valuesOf(m.values)),
+    deceasedIds: (subject.deceased ?? []).map((m) => m.id),
+  };
+}
+
+/**
+ * The policies of the pool that apply in an area, and the parameters in force there on a date,
+ * as the compiled closures read them (cached per area and date, see areaPlan).
+ */
+export function policiesIn(
+  pool: RulePool,
+  region: string,
+  asOf: string,
+): { policies: readonly PolicyDefinition[]; paramTree: Value } {
+  return areaPlan(pool, region, asOf);
 }
 
 /** The persons a person policy is run for: living members, or the recently deceased. */

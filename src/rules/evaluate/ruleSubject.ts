@@ -2,6 +2,7 @@ import { celList, celMap, type CelMap } from '@bufbuild/cel';
 import type { IsoDate } from '../../core/isoDate.ts';
 import { toCel, type CelInputValue } from '../../portrait/portraitBindings.ts';
 import type { FieldInfo, RuleVocabulary } from '../ruleVocabulary.ts';
+import type { Value } from '../compile/compileCel.ts';
 
 /** Where a value came from, for the explanation (department and date of the fact). */
 export interface InputSource {
@@ -28,6 +29,22 @@ export interface RuleSubject {
   members: RuleMember[];
   /** Members who died recently, for `persons: deceased` policies only (funeral aid). */
   deceased?: RuleMember[];
+}
+
+/**
+ * A household as the compiled closures read it, without the CEL maps and sources an explanation
+ * needs: what a screening run decides on (decideFindings.ts). Values are only read.
+ */
+export interface SubjectValues {
+  region: string;
+  asOf: IsoDate;
+  household: Value;
+  /** Living members, in the order of `memberIds`. */
+  members: Value[];
+  memberIds: string[];
+  /** Recently deceased members, for `persons: deceased` policies. */
+  deceased: Value[];
+  deceasedIds: string[];
 }
 
 /** Plain values (a YAML case, a phone self-check form) typed for CEL by the vocabulary. */
