@@ -2,12 +2,13 @@ import type { VariableCatalogue, FactValue } from '../registry/variables/variabl
 import type { ResolvedFact } from '../registry/facts/resolveFacts.ts';
 import type { PortraitDefinitions, TagDefinition, DerivedVariable } from './portraitDefinitions.ts';
 import { ERR, type Value } from '../rules/compile/compileCel.ts';
-import { toValue } from '../rules/compile/toValue.ts';
 import { celList, celMap, type CelMap } from '@bufbuild/cel';
 import {
   fromCel,
   householdMap,
+  householdValues,
   personMap,
+  personValues,
   type CelInputValue,
   type PersonInput,
 } from './portraitBindings.ts';
@@ -87,7 +88,8 @@ const tagStatesCompiled = (tags: TagDefinition[], slots: Value[]) =>
  * household (`household` null). Pure: the same inputs always give the same portrait, so the
  * stored portrait, the page and the tests agree. Runs the compiled closures (the rules' engine,
  * ADR 0019) when every definition compiled; `engine: 'reference'` runs @bufbuild/cel, which the
- * differential test holds equal.
+ * differential test holds equal. `tags: false` leaves the compiled engine's tags out (a
+ * screening run reads the values only).
  */
 export function computePortrait(
   definitions: PortraitDefinitions,
@@ -95,10 +97,10 @@ export function computePortrait(
   input: HouseholdPortraitInput | null,
   loneMember: PersonInput | null,
   asOf: string,
-  options: { engine?: 'compiled' | 'reference' } = {},
+  options: { engine?: 'compiled' | 'reference'; tags?: boolean } = {},
 ): PortraitResult {
   if (definitions.compiled && options.engine !== 'reference')
-    return compiledPortrait(definitions, catalogue, input, loneMember, asOf);
+    return compiledPortrait(definitions, catalogue, input, loneMember, asOf, options.tags ?? true);
   const members = input ? input.members : loneMember ? [loneMember] : [];
   const personTags = definitions.tags.filter((t) => t.entity === 'person');
   // Each map is wrapped for CEL once and grows as derived values are added: CEL reads the live
@@ -179,6 +181,7 @@ function compiledPortrait(
   input: HouseholdPortraitInput | null,
   loneMember: PersonInput | null,
   asOf: string,
+  withTags: boolean,
 ): PortraitResult {
   const members = input ? input.members : loneMember ? [loneMember] : [];
   const personTags = definitions.tags.filter((t) => t.entity === 'person');
@@ -187,7 +190,7 @@ function compiledPortrait(
   const maps = new Map<string, Map<string, Value>>();
   const persons = new Map<string, SubjectPortrait>();
   for (const member of members) {
-    const p = toValue(personMap(member, catalogue)) as Map<string, Value>;
+    const p = personValues(member, catalogue);
     const values: Record<string, FactValue | null> = {};
     slots[1] = p;
     deriveCompiled(definitions.person, p, slots, values);
@@ -201,9 +204,7 @@ function compiledPortrait(
   let household: SubjectPortrait | null = null;
   let h: Value = EMPTY_VALUE;
   if (input) {
-    const raw = householdMap(input.facts, catalogue);
-    raw.set('assistance_types', celList(input.assistanceTypes));
-    const hMap = toValue(raw) as Map<string, Value>;
+    const hMap = householdValues(input.facts, input.assistanceTypes, catalogue);
     h = hMap;
     const householdSlots: Value[] = [
       hMap,
@@ -218,20 +219,23 @@ function compiledPortrait(
     deriveCompiled(definitions.household, hMap, householdSlots, values);
     household = {
       values,
-      tags: tagStatesCompiled(
-        definitions.tags.filter((t) => t.entity === 'household'),
-        householdSlots,
-      ),
+      tags: withTags
+        ? tagStatesCompiled(
+            definitions.tags.filter((t) => t.entity === 'household'),
+            householdSlots,
+          )
+        : {},
     };
   }
   // The dead keep their derived values (the household's history needs them) but carry no tags.
   slots[0] = h;
-  for (const member of living) {
-    const portrait = persons.get(member.id);
-    if (!portrait) continue;
-    slots[1] = maps.get(member.id) ?? EMPTY_VALUE;
-    portrait.tags = tagStatesCompiled(personTags, slots);
-  }
+  if (withTags)
+    for (const member of living) {
+      const portrait = persons.get(member.id);
+      if (!portrait) continue;
+      slots[1] = maps.get(member.id) ?? EMPTY_VALUE;
+      portrait.tags = tagStatesCompiled(personTags, slots);
+    }
   return {
     household,
     persons,

@@ -1,6 +1,7 @@
 import type { FactValue, VariableCatalogue, VariableType } from '../registry/variables/variableCatalogue.ts';
 import type { ResolvedFact } from '../registry/facts/resolveFacts.ts';
 import { celList, celMap, type CelList, type CelMap } from '@bufbuild/cel';
+import type { Value } from '../rules/compile/compileCel.ts';
 
 /** A value as CEL sees it: ints are bigint (CEL int), money and measures JS numbers (CEL double); events a list. */
 export type CelInputValue = bigint | number | boolean | string | CelList | CelMap;
@@ -84,6 +85,55 @@ export function householdMap(
 ): Map<string, CelInputValue> {
   const map = new Map<string, CelInputValue>();
   for (const fact of facts) map.set(fact.variable, toCel(catalogue.get(fact.variable)?.type, fact.value));
+  return map;
+}
+
+/**
+ * A value as the compiled closures hold it (compileCel.ts `Value`): what `toCel` then `toValue`
+ * give, without the CEL int between — an integer truncated (+ 0: a CEL int has no negative zero).
+ */
+export function compiledValue(type: VariableType | undefined, value: FactValue): Value {
+  return type === 'integer' && typeof value === 'number' ? Math.trunc(value) + 0 : value;
+}
+
+/** `personMap` as the compiled closures read it (what `toValue(personMap(…))` gives), built directly. */
+export function personValues(person: PersonInput, catalogue: VariableCatalogue): Map<string, Value> {
+  const map = new Map<string, Value>([
+    ['sex', person.sex],
+    ['birth_date', person.birthDate],
+  ]);
+  if (person.deathDate) map.set('death_date', person.deathDate);
+  if (person.hukouAreaCode) map.set('hukou_area_code', person.hukouAreaCode);
+  if (person.residenceAreaCode) map.set('residence_area_code', person.residenceAreaCode);
+  if (person.relationship) map.set('relationship', person.relationship);
+  for (const fact of person.facts)
+    map.set(fact.variable, compiledValue(catalogue.get(fact.variable)?.type, fact.value));
+  for (const event of person.events) {
+    let list = map.get(event.variable) as Value[] | undefined;
+    if (!list) {
+      list = [];
+      map.set(event.variable, list);
+    }
+    list.push(
+      new Map<string, Value>([
+        ['on', event.on],
+        ['value', compiledValue(catalogue.get(event.variable)?.type, event.value)],
+      ]),
+    );
+  }
+  return map;
+}
+
+/** `householdMap` with the household's assistance types, as the compiled closures read them. */
+export function householdValues(
+  facts: ResolvedFact[],
+  assistanceTypes: string[],
+  catalogue: VariableCatalogue,
+): Map<string, Value> {
+  const map = new Map<string, Value>();
+  for (const fact of facts)
+    map.set(fact.variable, compiledValue(catalogue.get(fact.variable)?.type, fact.value));
+  map.set('assistance_types', [...assistanceTypes]);
   return map;
 }
 

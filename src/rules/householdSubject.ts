@@ -76,7 +76,7 @@ export async function screenedHouseholds(
   const out = new Map<string, ScreenedHousehold>();
   for (const household of households) {
     const input = inputs.get(household.id) ?? { facts: [], members: [], assistanceTypes: [] };
-    const result = computePortrait(portrait, variables, input, null, asOf);
+    const result = computePortrait(portrait, variables, input, null, asOf, { tags: false });
     const living = input.members.filter((m) => m.deathDate === null || m.deathDate > asOf);
     const recentlyDeceased = input.members.filter(
       (m) => m.deathDate !== null && m.deathDate <= asOf && m.deathDate > since,
