@@ -35,6 +35,7 @@ export interface Database {
   findings: FindingTable;
   finding_explanations: FindingExplanationTable;
   finding_events: FindingEventTable;
+  household_screenings: HouseholdScreeningTable;
   visit_plans: VisitPlanTable;
   visit_plan_items: VisitPlanItemTable;
 }
@@ -431,7 +432,10 @@ export interface FindingTable {
   assigned_to: string | null;
   amount: number | null;
   amount_period: string | null;
-  /** The versions of the run that last saw it (its explanation's are in finding_explanations). */
+  /**
+   * The run that last wrote it (found, changed, reappeared, superseded) and its versions; the
+   * run that last saw it unchanged is its household's (household_screenings).
+   */
   pool_version: string;
   data_version: string;
   first_run_id: string;
@@ -452,6 +456,19 @@ export interface FindingExplanationTable {
   pool_version: string;
   data_version: string;
   explained_at: string;
+}
+
+/** The last run that screened a hukou household (migration 0018, ADR 0023). */
+export interface HouseholdScreeningTable {
+  household_id: string;
+  run_id: string;
+  screened_at: string;
+  pool_version: string;
+  data_version: string;
+  /** Digest of the findings it called for then; null once staff changed one of its findings. */
+  findings_digest: string | null;
+  /** Its current findings (called for, not resolved) after that run. */
+  findings_current: number;
 }
 
 export interface FindingEventTable {

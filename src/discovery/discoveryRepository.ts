@@ -7,6 +7,7 @@ import type {
   FindingKind,
   FindingStatus,
   FindingTable,
+  HouseholdScreeningTable,
   ScreeningRunTable,
 } from '../db/schema.ts';
 import { insertChunked } from '../registry/insertChunked.ts';
@@ -104,6 +105,19 @@ export async function findingsOfHouseholds(
     .execute();
 }
 
+/** What the last run that screened these households found for them (digest and current count). */
+export async function screeningsOfHouseholds(
+  db: Kysely<Database>,
+  householdIds: string[],
+): Promise<Pick<HouseholdScreeningTable, 'household_id' | 'findings_digest' | 'findings_current'>[]> {
+  if (householdIds.length === 0) return [];
+  return db
+    .selectFrom('household_screenings')
+    .select(['household_id', 'findings_digest', 'findings_current'])
+    .where('household_id', 'in', householdIds)
+    .execute();
+}
+
 /** One chunk's changes and the run's progress, in one transaction. */
 export async function applyFindingChanges(
   db: Kysely<Database>,
@@ -130,11 +144,20 @@ export async function applyFindingChanges(
         .execute();
     for (const { id, change } of changes.updates)
       await trx.updateTable('findings').set(change).where('id', '=', id).execute();
-    for (let i = 0; i < changes.seen.length; i += 500)
+    for (let i = 0; i < changes.screenings.length; i += 100)
       await trx
-        .updateTable('findings')
-        .set(changes.stamp)
-        .where('id', 'in', changes.seen.slice(i, i + 500))
+        .insertInto('household_screenings')
+        .values(changes.screenings.slice(i, i + 100))
+        .onConflict((oc) =>
+          oc.column('household_id').doUpdateSet((eb) => ({
+            run_id: eb.ref('excluded.run_id'),
+            screened_at: eb.ref('excluded.screened_at'),
+            pool_version: eb.ref('excluded.pool_version'),
+            data_version: eb.ref('excluded.data_version'),
+            findings_digest: eb.ref('excluded.findings_digest'),
+            findings_current: eb.ref('excluded.findings_current'),
+          })),
+        )
         .execute();
     await insertChunked(trx, 'finding_events', changes.events, 80);
     await trx.updateTable('screening_runs').set(progress).where('id', '=', runId).execute();
@@ -162,7 +185,11 @@ const findingColumns = [
   'findings.amount',
   'findings.amount_period',
   'findings.first_seen_at',
-  'findings.last_seen_at',
+  // An open finding was last seen by its household's last screening (a run writes nothing for a
+  // finding it sees again unchanged); a resolved or superseded one when a run last wrote it.
+  sql<string>`coalesce(case when findings.status in ('new', 'assigned') then household_screenings.screened_at end, findings.last_seen_at)`.as(
+    'last_seen_at',
+  ),
   'findings.updated_at',
   'hukou_households.hukou_number',
   'persons.name as person_name',
@@ -180,6 +207,7 @@ export async function listFindings(
     .selectFrom('findings')
     .innerJoin('hukou_households', 'hukou_households.id', 'findings.household_id')
     .leftJoin('persons', 'persons.id', 'findings.subject')
+    .leftJoin('household_screenings', 'household_screenings.household_id', 'findings.household_id')
     .where(inScope(db, 'findings.area_code', scope));
   if (filter.kind) base = base.where('findings.kind', '=', filter.kind);
   if (filter.status === 'open') base = base.where('findings.status', 'in', ['new', 'assigned']);
@@ -215,6 +243,7 @@ export async function findFinding(db: Kysely<Database>, id: string, scope: DataS
       .selectFrom('findings')
       .innerJoin('hukou_households', 'hukou_households.id', 'findings.household_id')
       .leftJoin('persons', 'persons.id', 'findings.subject')
+      .leftJoin('household_screenings', 'household_screenings.household_id', 'findings.household_id')
       // Every finding has its explanation: written with it, in the same transaction.
       .innerJoin('finding_explanations', 'finding_explanations.finding_id', 'findings.id')
       .select([
@@ -251,7 +280,12 @@ export async function findingEvents(db: Kysely<Database>, findingId: string) {
     .execute();
 }
 
-/** A staff action: the finding's new status and its event, together. */
+/**
+ * A staff action: the finding's new status and its event, together — and its household's
+ * screening digest cleared, so the next run compares the household's findings in full rather
+ * than trusting what it found last time (a reopened finding no longer called for is superseded
+ * again, as before).
+ */
 export async function changeFinding(
   db: Kysely<Database>,
   id: string,
@@ -261,6 +295,13 @@ export async function changeFinding(
   await db.transaction().execute(async (trx) => {
     await trx.updateTable('findings').set(change).where('id', '=', id).execute();
     await trx.insertInto('finding_events').values(event).execute();
+    await trx
+      .updateTable('household_screenings')
+      .set({ findings_digest: null })
+      .where('household_id', '=', (eb) =>
+        eb.selectFrom('findings').select('findings.household_id').where('findings.id', '=', id),
+      )
+      .execute();
   });
 }
 
@@ -341,6 +382,7 @@ export async function latestWarnings(db: Kysely<Database>, scope: DataScopeFilte
     .selectFrom('findings')
     .innerJoin('hukou_households', 'hukou_households.id', 'findings.household_id')
     .leftJoin('persons', 'persons.id', 'findings.subject')
+    .leftJoin('household_screenings', 'household_screenings.household_id', 'findings.household_id')
     .select(findingColumns)
     .where('findings.kind', '=', 'warning')
     .where('findings.status', 'in', ['new', 'assigned'])

@@ -39,6 +39,7 @@ interface Finding {
   kind: string;
   status: string;
   resolution: string | null;
+  lastSeenAt: string;
 }
 
 describeEachDatabase('discovery routes', (getDb) => {
@@ -115,13 +116,26 @@ describeEachDatabase('discovery routes', (getDb) => {
       findingsSuperseded: 0,
       findingsCurrent: first.findingsCurrent,
     });
-    // …each marked seen by the second run (in one statement per chunk), none rewritten.
+    // …none written again (each still the first run's), each household's screening row the
+    // second run's, with the digest of what it called for; and the list shows them seen by it.
     const stamps = await getDb()
       .db.selectFrom('findings')
       .select(['last_run_id', 'updated_at', 'first_seen_at'])
       .execute();
-    expect(stamps.every((f) => f.last_run_id === second.id)).toBe(true);
+    expect(stamps.every((f) => f.last_run_id === first.id)).toBe(true);
     expect(stamps.every((f) => f.updated_at === f.first_seen_at)).toBe(true);
+    const screenings = await getDb()
+      .db.selectFrom('household_screenings')
+      .select(['household_id', 'run_id', 'screened_at', 'findings_digest'])
+      .execute();
+    expect(screenings).toHaveLength(households.length);
+    expect(screenings.every((r) => r.run_id === second.id && r.findings_digest !== null)).toBe(true);
+    const screenedAt = new Map(screenings.map((r) => [r.household_id, r.screened_at]));
+    const listed = (await app.inject({ method: 'GET', url: '/api/findings?limit=50' })).json<{
+      items: Finding[];
+    }>().items;
+    for (const f of listed)
+      expect(Date.parse(f.lastSeenAt)).toBe(Date.parse(screenedAt.get(f.householdId) ?? ''));
     // The export: every finding in scope, names and hukou numbers masked, the export audited.
     const exported = await app.inject({ method: 'GET', url: '/api/findings/export' });
     expect(exported.headers['content-type']).toContain('text/csv');
@@ -160,8 +174,32 @@ describeEachDatabase('discovery routes', (getDb) => {
     const twice = await act({ action: 'resolve', resolution: 'declined' });
     expect(twice.statusCode).toBe(409);
     expect(twice.json<ErrorBody>().error.code).toBe('FINDING_TRANSITION_INVALID');
-    // A run does not undo what staff decided.
-    await screen();
+    // A staff action clears the household's screening digest: the next run compares it in full.
+    const { db } = getDb();
+    const digestOf = async () =>
+      (
+        await db
+          .selectFrom('household_screenings')
+          .select('findings_digest')
+          .where('household_id', '=', finding?.householdId ?? '')
+          .executeTakeFirstOrThrow()
+      ).findings_digest;
+    expect(await digestOf()).toBeNull();
+    const open = async () =>
+      Number(
+        (
+          await db
+            .selectFrom('findings')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .where('status', 'in', ['new', 'assigned'])
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    // A run does not undo what staff decided; its current findings are exactly the open ones
+    // (those of households it skipped counted from their screening rows).
+    const run = await screen();
+    expect(run.findingsCurrent).toBe(await open());
+    expect(await digestOf()).not.toBeNull();
     const after = (await app.inject({ method: 'GET', url: `/api/findings/${finding?.id ?? ''}` })).json<
       Finding & { events: { action: string; note: string | null }[] }
     >();
@@ -198,6 +236,13 @@ describeEachDatabase('discovery routes', (getDb) => {
     // Every finding is in one township's count.
     expect(cockpit.byTownship.reduce((n, t) => n + t.n, 0)).toBe(cockpit.counts.reduce((n, c) => n + c.n, 0));
     expect(cockpit.byTownship.every((t) => /^\d{9}000$/.test(t.township))).toBe(true);
+    // Reopened (still called for): current again at the next run, which compares the household anew.
+    expect((await act({ action: 'reopen' })).json<Finding>().status).toBe('new');
+    const reopened = await screen();
+    expect(reopened.findingsCurrent).toBe(run.findingsCurrent + 1);
+    expect(reopened.findingsCurrent).toBe(await open());
+    // Back as it was for the tests that follow.
+    await act({ action: 'resolve', resolution: 'enrolled', note: '已纳入低保' });
   });
 
   it('runs one screening at a time, and shows a village worker only their village', async () => {
@@ -265,18 +310,16 @@ describeEachDatabase('discovery routes', (getDb) => {
     const started = await screenChanges(context, asOf);
     if (!started) throw new Error('an incremental run was expected');
     const run = await started.done;
-    // Exactly the one household, and its findings were all looked at by this run; no other's.
-    expect(run).toMatchObject({ status: 'completed', trigger: 'incremental', households_total: 1 });
-    const seen = await db
-      .selectFrom('findings')
-      .select(['household_id', 'last_run_id'])
-      .where('status', 'in', ['new', 'assigned'])
+    // Exactly the one household was screened by this run; every other's screening is the base's.
+    const screenings = await db
+      .selectFrom('household_screenings')
+      .select(['household_id', 'run_id'])
       .execute();
-    expect(seen.filter((f) => f.last_run_id === run.id).map((f) => f.household_id)).toEqual(
-      seen.filter((f) => f.household_id === household.household_id).map((f) => f.household_id),
-    );
+    expect(screenings.filter((r) => r.run_id === run.id).map((r) => r.household_id)).toEqual([
+      household.household_id,
+    ]);
     expect(
-      seen.filter((f) => f.household_id !== household.household_id).every((f) => f.last_run_id === base.id),
+      screenings.filter((r) => r.household_id !== household.household_id).every((r) => r.run_id === base.id),
     ).toBe(true);
     // Caught up: the next call has nothing to do.
     expect(await screenChanges(context, asOf)).toBeNull();

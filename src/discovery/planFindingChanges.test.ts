@@ -76,18 +76,18 @@ describe('planFindingChanges', () => {
     // Explained anew: the changed, the reappeared and the new finding — not the one only seen.
     expect(plan.explanations.map((e) => e.finding_id)).toEqual(['a', 'c', 'f1']);
     expect(plan.counts).toEqual({ found: 2, changed: 1, superseded: 1, current: 3 });
-    // The assigned finding stays assigned; a resolved one stays resolved but is marked seen
-    // (only the run's stamp: nothing else about it changed).
+    // The assigned finding stays assigned; a resolved one seen again stays resolved and is not
+    // written (its household's screening row says it was seen).
     const update = (id: string) => plan.updates.find((u) => u.id === id)?.change;
     expect(update('a')).toMatchObject({ amount: 900, last_run_id: 'run-2' });
     expect(update('a')?.status).toBeUndefined();
     expect(update('d')).toBeUndefined();
-    expect(plan.seen).toEqual(['d']);
+    expect(plan.explanations.map((e) => e.finding_id)).not.toContain('d');
     // Resolved and no longer called for: left alone.
     expect(update('e')).toBeUndefined();
   });
 
-  it('changes nothing but the last-seen stamp, for all at once, when a run finds the same', () => {
+  it('writes nothing for findings a run finds the same', () => {
     const plan = planFindingChanges(
       [stored('a', 'dibao', 'new', 'gap', 860), stored('d', 'tekun', 'resolved')],
       new Map([
@@ -105,7 +105,9 @@ describe('planFindingChanges', () => {
     expect(plan.events).toEqual([]);
     expect(plan.counts).toEqual({ found: 0, changed: 0, superseded: 0, current: 1 });
     expect(plan.updates).toEqual([]);
-    expect(plan.seen).toEqual(['a', 'd']);
+    expect(plan.inserts).toEqual([]);
+    expect(plan.explanations).toEqual([]);
+    // The stamp is what the run puts on what it does write.
     expect(plan.stamp).toEqual({
       last_run_id: 'run-2',
       last_seen_at: stamp.at,
@@ -124,7 +126,7 @@ describe('planFindingChanges', () => {
       newId,
     );
     // Same kind, amount and area: the explanation stays the snapshot of when it was found.
-    expect(plan.seen).toEqual(['a']);
+    expect(plan.explanations).toEqual([]);
     expect(plan.updates.find((u) => u.id === 'a')).toBeUndefined();
     expect(plan.events.map((e) => [e.finding_id, e.action])).toEqual([['b', 'superseded']]);
     // The same household seen under another area (it moved): rewritten, explained anew.
@@ -134,7 +136,6 @@ describe('planFindingChanges', () => {
       stamp,
       newId,
     );
-    expect(elsewhere.seen).toEqual([]);
     expect(elsewhere.updates[0]?.change).toMatchObject({ area_code: '371082002002' });
     expect(elsewhere.explanations).toEqual([
       {
@@ -170,7 +171,7 @@ describe('planFindingChanges', () => {
       ['h1', 'dibao', 'household'],
       ['h1', 'education_aid', 'household'],
     ]);
-    expect(plan.seen).toEqual(['d']);
+    expect(plan.updates.map((u) => u.id)).toEqual(['a']);
     // Each listed row is the very explanation that will be written, for the changed and the new one.
     expect(plan.explanations.map((e) => [e.finding_id, e.explanation_json])).toEqual([
       ['a', ''],

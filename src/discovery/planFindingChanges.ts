@@ -1,5 +1,10 @@
 import type { Insertable } from 'kysely';
-import type { FindingEventTable, FindingExplanationTable, FindingTable } from '../db/schema.ts';
+import type {
+  FindingEventTable,
+  FindingExplanationTable,
+  FindingTable,
+  HouseholdScreeningTable,
+} from '../db/schema.ts';
 import type { DecidedFinding } from './decideFindings.ts';
 import type { FindingExplanation } from './findingRules.ts';
 import { isOpen } from './findingLifecycle.ts';
@@ -47,14 +52,14 @@ export interface FindingChanges {
   /** Updates by id: what a run refreshes on a finding it sees again. */
   updates: { id: string; change: Partial<FindingTable> }[];
   /**
-   * Findings seen again as stored (kind, amount, area): only the run's stamp moves, written for
-   * all of them at once — a daily run that finds what the last one found writes one statement
-   * per chunk, not one per finding. Their explanation stays the snapshot of when they were
-   * found or last changed (ADR 0022).
+   * The run's stamp on what it writes. A finding seen again as stored (kind, amount, area) is not
+   * written at all: its household's screening row says which run saw it last (ADR 0023), and its
+   * explanation stays the snapshot of when it was found or last changed (ADR 0022).
    */
-  seen: string[];
   stamp: Pick<FindingTable, 'last_run_id' | 'last_seen_at' | 'pool_version' | 'data_version'>;
   events: Insertable<FindingEventTable>[];
+  /** Each screened household's row: the run, and the digest of what it called for (screenChunk.ts). */
+  screenings: HouseholdScreeningTable[];
   /** The explanations written (new, or replacing the finding's earlier one). */
   explanations: FindingExplanationTable[];
   counts: { found: number; changed: number; superseded: number; current: number };
@@ -88,8 +93,8 @@ function explainAnew(out: FindingChanges, householdId: string, d: WantedFinding,
  * the findings they call for now. A finding is the same across runs when its household, policy
  * and subject are (its identity); its kind may change (a gap that becomes a review), which is
  * recorded. Open findings no longer called for are superseded; superseded ones called for again
- * reappear; resolved ones stay resolved (staff decided; a run does not undo it) but are marked
- * seen. A finding's explanation is written with it when it is found, changes kind, amount or
+ * reappear; resolved ones stay resolved (staff decided; a run does not undo it); one seen again
+ * unchanged is not written. A finding's explanation is written with it when it is found, changes kind, amount or
  * area, or reappears — taken from the wanted finding if it came explained, else listed in
  * `unexplained` for the run to explain. Pure: the repository writes the result in the run's
  * transaction.
@@ -103,7 +108,7 @@ export function planFindingChanges(
   const out: FindingChanges = {
     inserts: [],
     updates: [],
-    seen: [],
+    screenings: [],
     stamp: {
       last_run_id: stamp.runId,
       last_seen_at: stamp.at,
@@ -174,15 +179,13 @@ export function planFindingChanges(
         continue;
       }
       if (found.status === 'resolved') {
-        if (same) out.seen.push(found.id);
-        else {
+        if (!same) {
           explainAnew(out, householdId, d, found.id);
           out.updates.push({ id: found.id, change: { area_code: areaCode, ...out.stamp } });
         }
         continue;
       }
       if (same && found.status !== 'superseded') {
-        out.seen.push(found.id);
         out.counts.current++;
         continue;
       }

@@ -3,7 +3,8 @@ import type { AppContext } from '../http/appContext.ts';
 import type { RulePool } from '../rules/evaluate/explainPolicies.ts';
 import { explainSubject } from '../rules/evaluate/explainPolicies.ts';
 import { screenedHouseholds, type ScreenedHousehold } from '../rules/householdSubject.ts';
-import { findingsOfHouseholds } from './discoveryRepository.ts';
+import { findingsOfHouseholds, screeningsOfHouseholds } from './discoveryRepository.ts';
+import { findingsDigest } from './findingsDigest.ts';
 import { policyById } from '../rules/policies/policyById.ts';
 import { decideFindings, type RuleSetKind } from './decideFindings.ts';
 import type { FindingKind } from '../db/schema.ts';
@@ -67,17 +68,55 @@ export async function screenChunk(
     }
     desired.set(household.id, { areaCode: household.area_code, findings });
   }
-  const stored = await findingsOfHouseholds(
-    context.db,
-    households.map((h) => h.id),
+  // A household that calls for what it called for at its last screening (same digest) has
+  // its findings stored already: nothing to read, compare or write but its screening row.
+  const previous = new Map(
+    (
+      await screeningsOfHouseholds(
+        context.db,
+        households.map((h) => h.id),
+      )
+    ).map((r) => [r.household_id, r]),
   );
+  const digests = new Map<string, string>();
+  const compared = new Map<string, { areaCode: string; findings: WantedFinding[] }>();
+  const current = new Map<string, number>();
+  for (const [householdId, wanted] of desired) {
+    const digest = findingsDigest(wanted.areaCode, wanted.findings);
+    digests.set(householdId, digest);
+    const last = previous.get(householdId);
+    if (last?.findings_digest === digest) current.set(householdId, last.findings_current);
+    else compared.set(householdId, wanted);
+  }
+  const stored = await findingsOfHouseholds(context.db, [...compared.keys()]);
   const stamp: RunStamp = {
     runId: request.runId,
     at: new Date().toISOString(),
     poolVersion: request.poolVersion,
     dataVersion: request.dataVersion,
   };
-  const changes = planFindingChanges(stored, desired, stamp, randomUUID);
+  const changes = planFindingChanges(stored, compared, stamp, randomUUID);
+  // Current after this run: what a compared household calls for, less what staff resolved.
+  const resolved = new Set(
+    stored.filter((f) => f.status === 'resolved').map((f) => `${f.household_id}|${f.policy_id}|${f.subject}`),
+  );
+  for (const [householdId, { findings }] of compared)
+    current.set(
+      householdId,
+      findings.filter((f) => !resolved.has(`${householdId}|${f.policyId}|${f.subject}`)).length,
+    );
+  for (const [householdId, n] of current) {
+    if (!compared.has(householdId)) changes.counts.current += n;
+    changes.screenings.push({
+      household_id: householdId,
+      run_id: stamp.runId,
+      screened_at: stamp.at,
+      pool_version: stamp.poolVersion,
+      data_version: stamp.dataVersion,
+      findings_digest: digests.get(householdId) ?? null,
+      findings_current: n,
+    });
+  }
   explainChanges(rules, screened, changes);
   return { changes, results };
 }

@@ -66,16 +66,26 @@ describeEachDatabase('screening threads', (getDb) => {
       found.every((f) => f.explanation_json.startsWith('{"result":') && f.explained_by === threaded.id),
     ).toBe(true);
 
-    // Seen again unchanged: stamped by the new run, the explanation kept from the first.
+    // Seen again unchanged: not written (the first run's, explanation and all); each
+    // household's screening row is the new run's.
     const again = await run({ threads: 2 });
-    expect(again).toMatchObject({ findings_new: 0, findings_changed: 0, findings_superseded: 0 });
+    expect(again).toMatchObject({
+      findings_new: 0,
+      findings_changed: 0,
+      findings_superseded: 0,
+      findings_current: threaded.findings_current,
+    });
     const seen = await findings();
-    expect(seen.every((f) => f.last_run_id === again.id && f.explained_by === threaded.id)).toBe(true);
+    expect(seen.every((f) => f.last_run_id === threaded.id && f.explained_by === threaded.id)).toBe(true);
+    const screenings = await db.selectFrom('household_screenings').select('run_id').execute();
+    expect(screenings).toHaveLength(households.length);
+    expect(screenings.every((r) => r.run_id === again.id)).toBe(true);
 
     // The run's own thread, from nothing, finds the same, explained byte for byte the same.
     await db.deleteFrom('finding_events').execute();
     await db.deleteFrom('finding_explanations').execute();
     await db.deleteFrom('findings').execute();
+    await db.deleteFrom('household_screenings').execute();
     const alone = await run({ threads: 0 });
     expect(alone).toMatchObject({
       status: 'completed',
