@@ -1,3 +1,4 @@
+import { paddedIds, selectArrays } from '../../db/dialects/selectArrays.ts';
 import type { Insertable, Kysely } from 'kysely';
 import type { Database, FactRow, FactTable, SubjectType } from '../../db/schema.ts';
 import type { ResolvableFact } from './resolveFacts.ts';
@@ -39,19 +40,41 @@ export async function findFactsValidOn(
   on: string,
 ): Promise<(ResolvableFact & Pick<FactRow, 'subject_id'>)[]> {
   if (subjectIds.length === 0) return [];
-  return db
+  const query = db
     .selectFrom('facts')
-    .select(['id', 'subject_id', 'variable', 'value_json', 'source', 'observed_at', 'valid_from', 'valid_to'])
+    .select(VALID_ON_COLUMNS)
     .where('subject_type', '=', subjectType)
-    .where('subject_id', 'in', subjectIds)
+    .where('subject_id', 'in', paddedIds(subjectIds))
     .where('valid_from', '<=', on)
     .where((eb) => eb.or([eb('valid_to', 'is', null), eb('valid_to', '>', on)]))
     .orderBy('subject_id')
     .orderBy('variable')
     .orderBy('valid_from')
     .orderBy('id')
-    .execute();
+    .compile();
+  // Arrays from the database, one object of a single shape per row here.
+  return (await selectArrays(db, query, VALID_ON_COLUMNS)).map((r) => ({
+    id: r[0] as number,
+    subject_id: r[1] as string,
+    variable: r[2] as string,
+    value_json: r[3] as string,
+    source: r[4] as string,
+    observed_at: r[5] as string,
+    valid_from: r[6] as string,
+    valid_to: r[7] as string | null,
+  }));
 }
+
+const VALID_ON_COLUMNS = [
+  'id',
+  'subject_id',
+  'variable',
+  'value_json',
+  'source',
+  'observed_at',
+  'valid_from',
+  'valid_to',
+] as const;
 
 /** Facts of one or more subjects, filtered in the database by validity and recording time. */
 export async function findFacts(db: Kysely<Database>, query: FactQuery): Promise<FactRow[]> {
