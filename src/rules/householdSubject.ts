@@ -8,7 +8,13 @@ import {
   type HouseholdPortraitInput,
   type PortraitResult,
 } from '../portrait/computePortrait.ts';
-import { householdMap, personMap, toCel, type PersonInput } from '../portrait/portraitBindings.ts';
+import {
+  compiledValue,
+  householdMap,
+  personMap,
+  toCel,
+  type PersonInput,
+} from '../portrait/portraitBindings.ts';
 import { loadHouseholdInputs } from '../portrait/portraitRepository.ts';
 import { membersOfHousehold } from '../portrait/portraitQueries.ts';
 import { celList } from '@bufbuild/cel';
@@ -100,12 +106,12 @@ export async function screenedHouseholds(
           withDerived(
             compiled.persons.get(m.id) ?? new Map<string, Value>(),
             result.persons.get(m.id)?.values,
-            personTypes,
+            portrait.person,
           );
         values = {
           region: household.area_code,
           asOf,
-          household: withDerived(compiled.household, result.household?.values, householdTypes),
+          household: withDerived(compiled.household, result.household?.values, portrait.household),
           members: living.map(member),
           memberIds: living.map((m) => m.id),
           deceased: recentlyDeceased.map(member),
@@ -123,22 +129,18 @@ const typesOf = (definitions: { name: string; type: VariableType }[]) =>
 
 /**
  * A compiled portrait map with each derived value replaced by the value the subject holds: as
- * stored (rounded to the fen) and, for integers, truncated as `toCel` makes a CEL int (+ 0: a
- * CEL int has no negative zero). The map is the portrait's own, no longer read by it.
+ * stored (rounded to the fen) and as the compiled closures read it (`compiledValue`). The map is
+ * the portrait's own, no longer read by it.
  */
 function withDerived(
   map: Map<string, Value>,
   derived: Record<string, FactValue | null> | undefined,
-  types: ReadonlyMap<string, VariableType>,
+  definitions: readonly { name: string; type: VariableType }[],
 ): Map<string, Value> {
   if (derived)
-    for (const name in derived) {
+    for (const { name, type } of definitions) {
       const value = derived[name];
-      if (value === null || value === undefined) continue;
-      map.set(
-        name,
-        types.get(name) === 'integer' && typeof value === 'number' ? Math.trunc(value) + 0 : value,
-      );
+      if (value !== null && value !== undefined) map.set(name, compiledValue(type, value));
     }
   return map;
 }
