@@ -45,37 +45,59 @@ export function fromCel(value: unknown): FactValue | undefined {
   return undefined;
 }
 
+/** How a person's bindings are made: CEL values (`personMap`) or the compiled closures' (`personValues`). */
+interface Binding<T> {
+  value(type: VariableType | undefined, value: FactValue): T;
+  /** One occurrence of an event variable: `{on, value}`. */
+  occurrence(on: string, value: T): T;
+  list(items: T[]): T;
+}
+
 /**
- * The person map `p`: registry fields, then each catalogue variable that holds. A variable
+ * The person's bindings: registry fields, then each catalogue variable that holds. A variable
  * nobody reported is absent, so reading it is an error that CEL's && and || treat as unknown.
  */
-export function personMap(person: PersonInput, catalogue: VariableCatalogue): Map<string, CelInputValue> {
-  const map = new Map<string, CelInputValue>([
-    ['sex', person.sex],
-    ['birth_date', person.birthDate],
+function personBindings<T>(
+  person: PersonInput,
+  catalogue: VariableCatalogue,
+  as: Binding<T>,
+): Map<string, T> {
+  const map = new Map<string, T>([
+    ['sex', as.value(undefined, person.sex)],
+    ['birth_date', as.value(undefined, person.birthDate)],
   ]);
-  if (person.deathDate) map.set('death_date', person.deathDate);
-  if (person.hukouAreaCode) map.set('hukou_area_code', person.hukouAreaCode);
-  if (person.residenceAreaCode) map.set('residence_area_code', person.residenceAreaCode);
-  if (person.relationship) map.set('relationship', person.relationship);
+  if (person.deathDate) map.set('death_date', as.value(undefined, person.deathDate));
+  if (person.hukouAreaCode) map.set('hukou_area_code', as.value(undefined, person.hukouAreaCode));
+  if (person.residenceAreaCode) map.set('residence_area_code', as.value(undefined, person.residenceAreaCode));
+  if (person.relationship) map.set('relationship', as.value(undefined, person.relationship));
   for (const fact of person.facts)
-    map.set(fact.variable, toCel(catalogue.get(fact.variable)?.type, fact.value));
+    map.set(fact.variable, as.value(catalogue.get(fact.variable)?.type, fact.value));
   // An event variable is the list of its occurrences, absent when there are none.
-  const events = new Map<string, CelInputValue[]>();
+  const events = new Map<string, T[]>();
   for (const event of person.events) {
     const list = events.get(event.variable) ?? [];
-    list.push(
-      celMap(
-        new Map<string, CelInputValue>([
-          ['on', event.on],
-          ['value', toCel(catalogue.get(event.variable)?.type, event.value)],
-        ]),
-      ),
-    );
+    list.push(as.occurrence(event.on, as.value(catalogue.get(event.variable)?.type, event.value)));
     events.set(event.variable, list);
   }
-  for (const [variable, list] of events) map.set(variable, celList(list));
+  for (const [variable, list] of events) map.set(variable, as.list(list));
   return map;
+}
+
+const AS_CEL: Binding<CelInputValue> = {
+  value: toCel,
+  occurrence: (on, value) =>
+    celMap(
+      new Map<string, CelInputValue>([
+        ['on', on],
+        ['value', value],
+      ]),
+    ),
+  list: (items) => celList(items),
+};
+
+/** The person map `p` as CEL reads it (`personBindings`). */
+export function personMap(person: PersonInput, catalogue: VariableCatalogue): Map<string, CelInputValue> {
+  return personBindings(person, catalogue, AS_CEL);
 }
 
 /** The household facts map `h` before derived variables are added. */
@@ -96,32 +118,19 @@ export function compiledValue(type: VariableType | undefined, value: FactValue):
   return type === 'integer' && typeof value === 'number' ? Math.trunc(value) + 0 : value;
 }
 
+const AS_VALUE: Binding<Value> = {
+  value: compiledValue,
+  occurrence: (on, value) =>
+    new Map<string, Value>([
+      ['on', on],
+      ['value', value],
+    ]),
+  list: (items) => items,
+};
+
 /** `personMap` as the compiled closures read it (what `toValue(personMap(…))` gives), built directly. */
 export function personValues(person: PersonInput, catalogue: VariableCatalogue): Map<string, Value> {
-  const map = new Map<string, Value>([
-    ['sex', person.sex],
-    ['birth_date', person.birthDate],
-  ]);
-  if (person.deathDate) map.set('death_date', person.deathDate);
-  if (person.hukouAreaCode) map.set('hukou_area_code', person.hukouAreaCode);
-  if (person.residenceAreaCode) map.set('residence_area_code', person.residenceAreaCode);
-  if (person.relationship) map.set('relationship', person.relationship);
-  for (const fact of person.facts)
-    map.set(fact.variable, compiledValue(catalogue.get(fact.variable)?.type, fact.value));
-  for (const event of person.events) {
-    let list = map.get(event.variable) as Value[] | undefined;
-    if (!list) {
-      list = [];
-      map.set(event.variable, list);
-    }
-    list.push(
-      new Map<string, Value>([
-        ['on', event.on],
-        ['value', compiledValue(catalogue.get(event.variable)?.type, event.value)],
-      ]),
-    );
-  }
-  return map;
+  return personBindings(person, catalogue, AS_VALUE);
 }
 
 /** `householdMap` with the household's assistance types, as the compiled closures read them. */
