@@ -20,7 +20,7 @@ import { membersOfHousehold } from '../portrait/portraitQueries.ts';
 import { celList } from '@bufbuild/cel';
 import { addMonths } from '../portrait/celEnvironment.ts';
 import type { InputSource, RuleSubject, SubjectValues } from './evaluate/ruleSubject.ts';
-import { subjectValues } from './evaluate/explainPolicies.ts';
+import { subjectValues, useValues } from './evaluate/explainPolicies.ts';
 import type { Value } from './compile/compileCel.ts';
 import type { FactValue, VariableCatalogue, VariableType } from '../registry/variables/variableCatalogue.ts';
 
@@ -89,12 +89,17 @@ export async function screenedHouseholds(
     );
     let subject: RuleSubject | undefined;
     let values: SubjectValues | undefined;
-    const subjectOf = (): RuleSubject =>
-      (subject ??= ruleSubject(household.area_code, asOf, input, result, living, recentlyDeceased, {
+    const subjectOf = (): RuleSubject => {
+      if (subject) return subject;
+      subject = ruleSubject(household.area_code, asOf, input, result, living, recentlyDeceased, {
         variables,
         personTypes,
         householdTypes,
-      }));
+      });
+      // Explaining it (a run explains what it writes) reuses the values it was decided on.
+      if (values) useValues(subject, values);
+      return subject;
+    };
     out.set(household.id, {
       subject: subjectOf,
       values: () => {

@@ -203,6 +203,9 @@ function buildAreaPlan(
   asOf: string,
   policyIds: ReadonlySet<string> | undefined,
 ): AreaPlan {
+  // A plan for some policies (a run explaining what it writes) takes the area's parameters from
+  // the whole pool's plan: looked up, and the tree converted, once per area and date.
+  const whole = policyIds ? areaPlan(pool, region, asOf) : undefined;
   const policies = pool.policies.filter(
     (policy) => (!policyIds || policyIds.has(policy.id)) && appliesIn(policy, region),
   );
@@ -216,9 +219,10 @@ function buildAreaPlan(
         const into = r.on !== 'p' ? household : policy.persons === 'deceased' ? deceased : living;
         into.set(r.ref, r);
       }
-      for (const name of expr.parameters) parameters[name] ??= parameterUsed(pool, name, region, asOf);
+      for (const name of expr.parameters)
+        parameters[name] ??= whole?.parameters[name] ?? parameterUsed(pool, name, region, asOf);
     }
-  const tree = toValue(pool.parameters.treeAt(region, asOf));
+  const tree = whole ? whole.paramTree : toValue(pool.parameters.treeAt(region, asOf));
   return {
     policies,
     paramTree: tree,
@@ -690,6 +694,23 @@ function slotsFor(
     subject.region,
   ];
   return { slots, memberValues, deceasedValues };
+}
+
+/**
+ * Lets explaining a subject use values already made for it — a screening run's, taken from the
+ * compiled portrait (householdSubject.ts; decideFindings.test.ts holds them equal to converting
+ * the subject's maps) — instead of converting its maps again.
+ */
+export function useValues(subject: RuleSubject, values: SubjectValues): void {
+  converted.set(subject.household, values.household);
+  subject.members.forEach((m, i) => {
+    const v = values.members[i];
+    if (v !== undefined) converted.set(m.values, v);
+  });
+  (subject.deceased ?? []).forEach((m, i) => {
+    const v = values.deceased[i];
+    if (v !== undefined) converted.set(m.values, v);
+  });
 }
 
 /** A subject's values as the compiled closures read them (converted once per map). */
