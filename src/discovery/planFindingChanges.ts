@@ -49,7 +49,7 @@ export interface RunStamp {
 
 export interface FindingChanges {
   inserts: Insertable<FindingTable>[];
-  /** Updates by id: what a run refreshes on a finding it sees again. */
+  /** Updates by id: a finding found again changed, brought back, or superseded. */
   updates: { id: string; change: Partial<FindingTable> }[];
   /**
    * The run's stamp on what it writes. A finding seen again as stored (kind, amount, area) is not
@@ -94,10 +94,10 @@ function explainAnew(out: FindingChanges, householdId: string, d: WantedFinding,
  * and subject are (its identity); its kind may change (a gap that becomes a review), which is
  * recorded. Open findings no longer called for are superseded; superseded ones called for again
  * reappear; resolved ones stay resolved (staff decided; a run does not undo it); one seen again
- * unchanged is not written. A finding's explanation is written with it when it is found, changes kind, amount or
- * area, or reappears — taken from the wanted finding if it came explained, else listed in
- * `unexplained` for the run to explain. Pure: the repository writes the result in the run's
- * transaction.
+ * unchanged is not written. A finding's explanation is written with it when it is found,
+ * changes kind, amount or area, or reappears — taken from the wanted finding if it came
+ * explained, else listed in `unexplained` for the run to explain. Pure: the repository writes
+ * the result in the run's transaction.
  */
 export function planFindingChanges(
   stored: StoredFinding[],
