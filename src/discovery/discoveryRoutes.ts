@@ -82,7 +82,11 @@ const findingSchema = {
     amount: { type: ['number', 'null'] },
     amountPeriod: { type: ['string', 'null'] },
     firstSeenAt: { type: 'string' },
-    lastSeenAt: { type: 'string' },
+    lastSeenAt: {
+      type: 'string',
+      description:
+        '最近一次筛查确认的时间：未办结的线索取其家庭最近一次筛查；已办结或已失效的取筛查最后写入它的时间 — When last seen: an open finding, its household’s last screening; a resolved or superseded one, when a run last wrote it',
+    },
     updatedAt: { type: 'string' },
   },
 } as const;
