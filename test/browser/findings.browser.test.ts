@@ -107,6 +107,10 @@ describe('findings (browser)', () => {
     expect(await panel.getByTestId('finding-explained-at').textContent()).toMatch(
       /^依据为 \d{4}\/\d{1,2}\/\d{1,2} [\d:]+ 发现或变化时的数据快照（政策库版本 [0-9a-f+]+）/,
     );
+    // …and when a screening run last confirmed it (its household's last screening).
+    expect(await panel.getByTestId('finding-last-seen').textContent()).toMatch(
+      /^最近一次筛查确认：\d{4}\/\d{1,2}\/\d{1,2} [\d:]+$/,
+    );
     const findingId = ((await panel.getAttribute('data-testid')) ?? '').replace('finding-panel-', '');
 
     await panel.getByTestId('claim-finding').click();

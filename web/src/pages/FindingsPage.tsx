@@ -46,6 +46,8 @@ interface Finding {
   amount: number | null;
   amountPeriod: 'monthly' | 'yearly' | 'once' | null;
   firstSeenAt: string;
+  /** An open finding: its household's last screening; otherwise when a run last wrote it. */
+  lastSeenAt: string;
 }
 
 interface FindingDetail extends Finding {
@@ -125,6 +127,9 @@ function FindingPanel({ id, onChanged }: { id: string; onChanged: () => void }) 
     <Space orientation="vertical" style={{ width: '100%' }} data-testid={`finding-panel-${f.id}`}>
       <Typography.Text type="secondary" data-testid="finding-explained-at">
         {t('findingExplainedAt', { at: when(f.explainedAt), version: f.poolVersion })}
+      </Typography.Text>
+      <Typography.Text type="secondary" data-testid="finding-last-seen">
+        {t('findingLastSeen', { at: when(f.lastSeenAt) })}
       </Typography.Text>
       <Explanation
         result={f.explanation.result}
@@ -382,6 +387,7 @@ export function FindingsPage() {
               `${t(statusKey[f.status])}${f.resolution ? `（${t(resolutionKey[f.resolution] ?? 'resolution')}）` : ''}`,
           },
           { title: t('firstSeen'), key: 'first', render: (_, f) => when(f.firstSeenAt) },
+          { title: t('lastSeen'), key: 'last', render: (_, f) => when(f.lastSeenAt) },
         ]}
       />
     </PageCard>
