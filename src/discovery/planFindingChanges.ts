@@ -63,6 +63,8 @@ export interface FindingChanges {
   /** The explanations written (new, or replacing the finding's earlier one). */
   explanations: FindingExplanationTable[];
   counts: { found: number; changed: number; superseded: number; current: number };
+  /** Current findings (called for, not resolved) of each household compared, after the run. */
+  currentByHousehold: Map<string, number>;
   /** Written findings whose explanation is still to be made; empty once explained. */
   unexplained: Unexplained[];
 }
@@ -118,6 +120,7 @@ export function planFindingChanges(
     events: [],
     explanations: [],
     counts: { found: 0, changed: 0, superseded: 0, current: 0 },
+    currentByHousehold: new Map(),
     unexplained: [],
   };
   const existing = new Map(stored.map((f) => [key(f.household_id, f.policy_id, f.subject), f]));
@@ -141,7 +144,8 @@ export function planFindingChanges(
       note,
     });
 
-  for (const [householdId, { areaCode, findings }] of desired)
+  for (const [householdId, { areaCode, findings }] of desired) {
+    let current = 0;
     for (const d of findings) {
       const k = key(householdId, d.policyId, d.subject);
       wanted.add(k);
@@ -175,7 +179,7 @@ export function planFindingChanges(
         explainAnew(out, householdId, d, id);
         event({ id, kind: d.kind }, 'found', null, 'new', null);
         out.counts.found++;
-        out.counts.current++;
+        current++;
         continue;
       }
       if (found.status === 'resolved') {
@@ -186,7 +190,7 @@ export function planFindingChanges(
         continue;
       }
       if (same && found.status !== 'superseded') {
-        out.counts.current++;
+        current++;
         continue;
       }
       explainAnew(out, householdId, d, found.id);
@@ -212,8 +216,11 @@ export function planFindingChanges(
         out.counts.changed++;
       }
       out.updates.push({ id: found.id, change });
-      out.counts.current++;
+      current++;
     }
+    out.currentByHousehold.set(householdId, current);
+    out.counts.current += current;
+  }
 
   for (const f of stored) {
     if (wanted.has(key(f.household_id, f.policy_id, f.subject)) || !isOpen(f.status)) continue;

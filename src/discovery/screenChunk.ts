@@ -80,13 +80,10 @@ export async function screenChunk(
   );
   const digests = new Map<string, string>();
   const compared = new Map<string, { areaCode: string; findings: WantedFinding[] }>();
-  const current = new Map<string, number>();
   for (const [householdId, wanted] of desired) {
     const digest = findingsDigest(wanted.areaCode, wanted.findings);
     digests.set(householdId, digest);
-    const last = previous.get(householdId);
-    if (last?.findings_digest === digest) current.set(householdId, last.findings_current);
-    else compared.set(householdId, wanted);
+    if (previous.get(householdId)?.findings_digest !== digest) compared.set(householdId, wanted);
   }
   const stored = await findingsOfHouseholds(context.db, [...compared.keys()]);
   const stamp: RunStamp = {
@@ -96,25 +93,21 @@ export async function screenChunk(
     dataVersion: request.dataVersion,
   };
   const changes = planFindingChanges(stored, compared, stamp, randomUUID);
-  // Current after this run: what a compared household calls for, less what staff resolved.
-  const resolved = new Set(
-    stored.filter((f) => f.status === 'resolved').map((f) => `${f.household_id}|${f.policy_id}|${f.subject}`),
-  );
-  for (const [householdId, { findings }] of compared)
-    current.set(
-      householdId,
-      findings.filter((f) => !resolved.has(`${householdId}|${f.policyId}|${f.subject}`)).length,
-    );
-  for (const [householdId, n] of current) {
-    if (!compared.has(householdId)) changes.counts.current += n;
+  for (const [householdId, digest] of digests) {
+    // Compared: as the plan counts it; unchanged: as its last screening counted it.
+    let current = changes.currentByHousehold.get(householdId);
+    if (current === undefined) {
+      current = previous.get(householdId)?.findings_current ?? 0;
+      changes.counts.current += current;
+    }
     changes.screenings.push({
       household_id: householdId,
       run_id: stamp.runId,
       screened_at: stamp.at,
       pool_version: stamp.poolVersion,
       data_version: stamp.dataVersion,
-      findings_digest: digests.get(householdId) ?? null,
-      findings_current: n,
+      findings_digest: digest,
+      findings_current: current,
     });
   }
   explainChanges(rules, screened, changes);
