@@ -3,6 +3,7 @@ import {
   appliesIn,
   outcomeWithExceptions,
   policiesIn,
+  slotsOf,
   type PolicyResultOutcome,
   type RulePool,
 } from '../rules/evaluate/explainPolicies.ts';
@@ -148,8 +149,7 @@ export function decideFindings(
 ): { findings: DecidedFinding[]; evaluated: number } {
   const { region } = subject;
   const { policies, paramTree } = policiesIn(pool, region, subject.asOf);
-  // h, p (per member), members, param, as_of, region: compileCel's TOP_LEVEL.
-  const slots: Value[] = [subject.household, ERR, subject.members, paramTree, subject.asOf, region];
+  const slots = slotsOf(subject, paramTree);
   const findings: DecidedFinding[] = [];
   let evaluated = 0;
   for (const policy of policies) {

@@ -683,17 +683,16 @@ function slotsFor(
   subject: RuleSubject,
   paramTree: Value,
 ): { slots: Value[]; memberValues: Value[]; deceasedValues: Value[] } {
-  const memberValues = subject.members.map((m) => valuesOf(m.values));
-  const deceasedValues = (subject.deceased ?? []).map((m) => valuesOf(m.values));
-  const slots: Value[] = [
-    valuesOf(subject.household),
-    ERR,
-    memberValues,
-    paramTree,
-    subject.asOf,
-    subject.region,
-  ];
-  return { slots, memberValues, deceasedValues };
+  const values = subjectValues(subject);
+  return { slots: slotsOf(values, paramTree), memberValues: values.members, deceasedValues: values.deceased };
+}
+
+/**
+ * A household's values as the compiled engine's slots, in the order of TOP_LEVEL (compileCel.ts):
+ * h, p (ERR here: set per member by the caller), members, param, as_of, region.
+ */
+export function slotsOf(values: SubjectValues, paramTree: Value): Value[] {
+  return [values.household, ERR, values.members, paramTree, values.asOf, values.region];
 }
 
 /**
