@@ -36,6 +36,12 @@ export const eventVariablesOf =
   (variable) =>
     catalogue.get(variable)?.temporal === 'event';
 
+/** What resolving reads of a fact (the portrait's query reads no more). */
+export type ResolvableFact = Pick<
+  FactRow,
+  'id' | 'variable' | 'value_json' | 'source' | 'observed_at' | 'valid_from' | 'valid_to'
+>;
+
 /**
  * Picks, per variable, the fact that holds on a date. Among those valid then, a fact from a
  * department that is the authority for the variable beats any other (the disabled persons'
@@ -47,12 +53,6 @@ export const eventVariablesOf =
  * make the last settlement look like the person's medical cost. Whoever needs them sums or
  * counts them over a window from the facts themselves (the portrait does).
  */
-/** What resolving reads of a fact (the portrait's query reads no more). */
-export type ResolvableFact = Pick<
-  FactRow,
-  'id' | 'variable' | 'value_json' | 'source' | 'observed_at' | 'valid_from' | 'valid_to'
->;
-
 export function resolveFactsOn(
   facts: ResolvableFact[],
   date: string,
@@ -68,31 +68,18 @@ export function resolveFactsOn(
   }
   const resolved: ResolvedFact[] = [];
   for (const [variable, list] of byVariable) {
-    const only = list.length === 1 ? list[0] : undefined;
-    if (only) {
-      // One fact (most variables): nothing to rank, nothing competing.
-      resolved.push({
-        variable,
-        value: JSON.parse(only.value_json) as FactValue,
-        source: only.source,
-        observedAt: only.observed_at,
-        validFrom: only.valid_from,
-        validTo: only.valid_to,
-        factId: only.id,
-        basis: 'latest',
-        competing: [],
-      });
-      continue;
-    }
     const authorities = authority?.(variable);
     const rank = (f: ResolvableFact) => (authorities?.has(f.source) ? 0 : 1);
-    list.sort(
-      (a, b) =>
-        rank(a) - rank(b) ||
-        (a.observed_at === b.observed_at ? b.id - a.id : a.observed_at < b.observed_at ? 1 : -1),
-    );
-    const [winner, ...rest] = list;
+    // One fact (most variables): nothing to rank, nothing competing.
+    if (list.length > 1)
+      list.sort(
+        (a, b) =>
+          rank(a) - rank(b) ||
+          (a.observed_at === b.observed_at ? b.id - a.id : a.observed_at < b.observed_at ? 1 : -1),
+      );
+    const winner = list[0];
     if (!winner) continue;
+    const rest = list.length > 1 ? list.slice(1) : NONE;
     const value = JSON.parse(winner.value_json) as FactValue;
     resolved.push({
       variable,
@@ -119,6 +106,8 @@ export function resolveFactsOn(
   }
   return resolved.sort((a, b) => byName.compare(a.variable, b.variable));
 }
+
+const NONE: readonly ResolvableFact[] = [];
 
 /** The order `localeCompare` gives, from one collator (a screening run sorts thousands a chunk). */
 const byName = new Intl.Collator();
