@@ -10,7 +10,7 @@ import type {
   HouseholdScreeningTable,
   ScreeningRunTable,
 } from '../db/schema.ts';
-import { insertChunked } from '../registry/insertChunked.ts';
+import { insertChunked, upsertChunked } from '../registry/insertChunked.ts';
 import type { FindingChanges, StoredFinding } from './planFindingChanges.ts';
 
 /** Screening runs, findings and their events: the only code of discovery that touches Kysely. */
@@ -128,37 +128,10 @@ export async function applyFindingChanges(
   await db.transaction().execute(async (trx) => {
     await insertChunked(trx, 'findings', changes.inserts, 40);
     // An explanation replaces the finding's earlier one (a finding changed or came back).
-    for (let i = 0; i < changes.explanations.length; i += 100)
-      await trx
-        .insertInto('finding_explanations')
-        .values(changes.explanations.slice(i, i + 100))
-        .onConflict((oc) =>
-          oc.column('finding_id').doUpdateSet((eb) => ({
-            explanation_json: eb.ref('excluded.explanation_json'),
-            run_id: eb.ref('excluded.run_id'),
-            pool_version: eb.ref('excluded.pool_version'),
-            data_version: eb.ref('excluded.data_version'),
-            explained_at: eb.ref('excluded.explained_at'),
-          })),
-        )
-        .execute();
+    await upsertChunked(trx, 'finding_explanations', 'finding_id', changes.explanations, 100);
     for (const { id, change } of changes.updates)
       await trx.updateTable('findings').set(change).where('id', '=', id).execute();
-    for (let i = 0; i < changes.screenings.length; i += 100)
-      await trx
-        .insertInto('household_screenings')
-        .values(changes.screenings.slice(i, i + 100))
-        .onConflict((oc) =>
-          oc.column('household_id').doUpdateSet((eb) => ({
-            run_id: eb.ref('excluded.run_id'),
-            screened_at: eb.ref('excluded.screened_at'),
-            pool_version: eb.ref('excluded.pool_version'),
-            data_version: eb.ref('excluded.data_version'),
-            findings_digest: eb.ref('excluded.findings_digest'),
-            findings_current: eb.ref('excluded.findings_current'),
-          })),
-        )
-        .execute();
+    await upsertChunked(trx, 'household_screenings', 'household_id', changes.screenings, 100);
     await insertChunked(trx, 'finding_events', changes.events, 80);
     await trx.updateTable('screening_runs').set(progress).where('id', '=', runId).execute();
   });
