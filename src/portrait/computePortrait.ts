@@ -202,10 +202,9 @@ function compiledPortrait(
   const living = members.filter((m) => !isDeparted(m));
 
   let household: SubjectPortrait | null = null;
-  let h: Value = EMPTY_VALUE;
+  let hMap: Map<string, Value> | null = null;
   if (input) {
-    const hMap = householdValues(input.facts, input.assistanceTypes, catalogue);
-    h = hMap;
+    hMap = householdValues(input.facts, input.assistanceTypes, catalogue);
     const householdSlots: Value[] = [
       hMap,
       ERR,
@@ -228,7 +227,7 @@ function compiledPortrait(
     };
   }
   // The dead keep their derived values (the household's history needs them) but carry no tags.
-  slots[0] = h;
+  slots[0] = hMap ?? EMPTY_VALUE;
   if (withTags)
     for (const member of living) {
       const portrait = persons.get(member.id);
@@ -239,6 +238,6 @@ function compiledPortrait(
   return {
     household,
     persons,
-    compiled: { household: input ? (h as Map<string, Value>) : null, persons: maps },
+    compiled: { household: hMap, persons: maps },
   };
 }
