@@ -8,11 +8,12 @@
  *      each household from the database, resolve its facts and compute its portrait, decide its
  *      findings against the pool, the warnings and the models (explaining those written), diff
  *      against the previous findings (the household's screening digest, and the stored findings
- *      where it moved, ADR 0023), write the changes and each household's screening row — first on an empty findings table, then five times again with nothing
- *      changed (the daily run's usual case), in screening threads as the server runs a county
- *      (ADR 0022; their start, timed alone, is counted once), and once more in the run's own
- *      thread alone (no screening threads, in the same run); the time 1,000,000 households would
- *      take at that rate, against the issue's 120 s;
+ *      where it moved, ADR 0023), write the changes and each household's screening row — first
+ *      on an empty findings table, then five times again with nothing changed (the daily run's
+ *      usual case), in screening threads as the server runs a county (ADR 0022; their start,
+ *      timed alone, is counted once), and once more in the run's own thread alone (no screening
+ *      threads, in the same run); the time 1,000,000 households would take at that rate,
+ *      against the issue's 120 s;
  *   3. where a run's time goes: loading the households as a run reads them, alone;
  *   4. what-if: the households as a columnar population repeated to BENCH_WHATIF_HOUSEHOLDS
  *      (default 1,000,000), Rongcheng's dibao standard +5 %, on the batch path in worker threads
