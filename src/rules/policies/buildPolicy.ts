@@ -8,6 +8,7 @@ import { ruleEnv } from '../ruleEnvironment.ts';
 import { compileCel, UnsupportedCel, type CompileScope, type StaticType } from '../compile/compileCel.ts';
 import { boundNames, referencedFields, referencedParameters } from '../ruleReferences.ts';
 import { typesOf, type RuleVocabulary } from '../ruleVocabulary.ts';
+import { suggest } from '../suggestName.ts';
 import type { YamlSource } from '../yamlSource.ts';
 import {
   hardshipCauses,
@@ -86,36 +87,6 @@ const RELATIONS: Record<string, Comparison['operator']> = {
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
-
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0] ?? 0;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const saved = row[j] ?? 0;
-      row[j] = Math.min((row[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-      previous = saved;
-    }
-  }
-  return row[b.length] ?? 0;
-}
-
-/** “did you mean …” from the names allowed there. */
-function suggest(name: string, names: Iterable<string>): string {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of names) {
-    const d = distance(name, candidate);
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return best !== undefined && bestDistance <= Math.max(2, Math.floor(name.length / 3))
-    ? `，是否应为“${best}”？`
-    : '';
-}
 
 /** A catalogue type as the compiler's static type (lists: event variables and code lists). */
 export const staticType = (type: string | undefined, list = false): StaticType =>
