@@ -33,6 +33,7 @@ import { loadPool } from '../src/rules/policies/loadPool.ts';
 import { loadWarnings } from '../src/discovery/loadWarnings.ts';
 import { loadDiscoveryModels } from '../src/discovery/loadDiscoveryModels.ts';
 import { PoolHolder } from '../src/rules/policies/poolHolder.ts';
+import { AssessmentModels } from '../src/assessment/assessmentModels.ts';
 
 const PERSONS = 300;
 const REQUESTS_PER_ROUND = Number(process.env.BENCH_REQUESTS ?? 400);
@@ -58,6 +59,7 @@ async function prepare(database: DatabaseHandle): Promise<{ context: AppContext;
     rules: new PoolHolder(() => loadPool(variables, portrait)),
     warnings: new PoolHolder(() => loadWarnings(variables, portrait)),
     models: new PoolHolder(() => loadDiscoveryModels(variables, portrait)),
+    assessment: new AssessmentModels(database.db, variables, portrait),
     settings: createSettingsProvider(database.db),
   };
   const personIds: string[] = [];

@@ -39,6 +39,7 @@ import { emptyTotals } from '../src/rules/batch/scenarioTotals.ts';
 import { policiesReading, simulateSnapshot, townshipsOf } from '../src/rules/batch/simulateSnapshot.ts';
 import { ScreeningWorkers } from '../src/rules/batch/screeningWorkers.ts';
 import { ScreeningThreads } from '../src/discovery/screeningThreads.ts';
+import { AssessmentModels } from '../src/assessment/assessmentModels.ts';
 import { databaseOptionsOf } from '../src/db/createDatabase.ts';
 
 const HOUSEHOLDS = Number(process.env.BENCH_HOUSEHOLDS ?? 5_000);
@@ -74,6 +75,7 @@ const context: ScreeningContext = {
   rules: new PoolHolder(() => pool),
   warnings: new PoolHolder(() => loadWarnings(variables, portrait)),
   models: new PoolHolder(() => loadDiscoveryModels(variables, portrait)),
+  assessment: new AssessmentModels(db, variables, portrait),
   settings: createSettingsProvider(db),
 };
 
@@ -106,6 +108,7 @@ const threadStart = async () => {
     pool,
     warnings: context.warnings.pool,
     models: context.models.pool,
+    assessment: await context.assessment.active(),
   });
   const ms = performance.now() - started;
   await threads.close();

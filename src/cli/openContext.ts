@@ -11,6 +11,7 @@ import { loadPool } from '../rules/policies/loadPool.ts';
 import { loadWarnings } from '../discovery/loadWarnings.ts';
 import { loadDiscoveryModels } from '../discovery/loadDiscoveryModels.ts';
 import { PoolHolder } from '../rules/policies/poolHolder.ts';
+import { AssessmentModels } from '../assessment/assessmentModels.ts';
 
 export interface ContextOverrides {
   databaseUrl?: string | undefined;
@@ -40,6 +41,7 @@ export async function openContext(overrides: ContextOverrides = {}, migrate = tr
     rules: new PoolHolder(() => loadPool(variables, portrait)),
     warnings: new PoolHolder(() => loadWarnings(variables, portrait)),
     models: new PoolHolder(() => loadDiscoveryModels(variables, portrait)),
+    assessment: new AssessmentModels(database.db, variables, portrait),
     settings: createSettingsProvider(database.db),
   };
 }

@@ -322,6 +322,72 @@ export const errorCatalogue = {
     zh: '审计日志暂时无法写入，涉及个人信息的操作已暂停，请稍后再试',
     en: 'The audit log cannot be written at the moment; operations on personal data are paused, try again later',
   },
+  ASSESSMENT_MODEL_INVALID: {
+    status: 422,
+    zh: '评估模型有 {count} 处问题，未保存也未启用',
+    en: 'The assessment model has {count} problem(s); it was neither saved nor activated',
+  },
+  ASSESSMENT_MODEL_NOT_FOUND: {
+    status: 404,
+    zh: '找不到评估模型 {id}',
+    en: 'Assessment model {id} not found',
+  },
+  ASSESSMENT_LABEL: {
+    status: 400,
+    zh: '应为中英文名称 { zh: …, en: … }，两者都不能为空',
+    en: 'Must be a name in Chinese and English { zh: …, en: … }, neither empty',
+  },
+  ASSESSMENT_DUPLICATE_ID: { status: 400, zh: '标识 {id} 重复', en: 'The id {id} is used twice' },
+  ASSESSMENT_NUMBER: {
+    status: 400,
+    zh: '“{value}”不是数：请写分数（如 1/3）或小数（如 0.25）',
+    en: '"{value}" is not a number: write a fraction (1/3) or a decimal (0.25)',
+  },
+  ASSESSMENT_K_RANGE: {
+    status: 400,
+    zh: '贫困临界值 k = {k}，应大于 0 且不超过 1',
+    en: 'The poverty cutoff k = {k} must be above 0 and at most 1',
+  },
+  ASSESSMENT_BAND_RANGE: {
+    status: 400,
+    zh: '分档线 {min} 应在 0 到 1 之间',
+    en: 'The band line {min} must lie between 0 and 1',
+  },
+  ASSESSMENT_WEIGHT_RANGE: {
+    status: 400,
+    zh: '权重 {weight} 应大于 0',
+    en: 'The weight {weight} must be above 0',
+  },
+  ASSESSMENT_WEIGHTS_SUM: {
+    status: 400,
+    zh: '各指标权重之和为 {sum}，应恰好为 1',
+    en: 'The indicator weights sum to {sum}; they must sum to exactly 1',
+  },
+  ASSESSMENT_CUTOFF: {
+    status: 400,
+    zh: '剥夺方向为 {direction} 的指标需要数值临界值 cutoff（flag 指标不设临界值）',
+    en: 'An indicator deprived {direction} needs a numeric cutoff (a flag has none)',
+  },
+  ASSESSMENT_EXPRESSION: {
+    status: 400,
+    zh: '指标取值表达式有误：{reason}',
+    en: 'The indicator value expression is wrong: {reason}',
+  },
+  ASSESSMENT_UNKNOWN_VARIABLE: {
+    status: 400,
+    zh: '引用了未知变量“{name}”{hint}',
+    en: 'Refers to an unknown variable "{name}"{hint}',
+  },
+  ASSESSMENT_VALUE_TYPE: {
+    status: 400,
+    zh: '指标取值应为 {expected}（number 为数值，boolean 为是/否），实际为 {actual}',
+    en: 'The indicator value must be {expected}; it is {actual}',
+  },
+  ASSESSMENT_CASE_FAILED: {
+    status: 400,
+    zh: '用例“{case}”不符：{reason}',
+    en: 'Case "{case}" fails: {reason}',
+  },
   INTERNAL: { status: 500, zh: '系统内部错误，请稍后再试', en: 'Internal error, please try again later' },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;
 

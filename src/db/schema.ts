@@ -36,6 +36,8 @@ export interface Database {
   finding_explanations: FindingExplanationTable;
   finding_events: FindingEventTable;
   household_screenings: HouseholdScreeningTable;
+  assessment_models: AssessmentModelTable;
+  household_assessments: HouseholdAssessmentTable;
   visit_plans: VisitPlanTable;
   visit_plan_items: VisitPlanItemTable;
 }
@@ -500,4 +502,39 @@ export interface VisitPlanItemTable {
   visited_at: string | null;
   visited_by: string | null;
   note: string | null;
+}
+
+/** Every version of a hardship assessment model (migration 0019, issue 7). */
+export interface AssessmentModelTable {
+  id: string;
+  version: number;
+  name_zh: string;
+  name_en: string;
+  /** The definition as written, JSON (src/assessment/checkAssessmentModel.ts). */
+  definition_json: string;
+  status: 'draft' | 'active' | 'retired';
+  created_by: string;
+  created_at: string;
+  activated_by: string | null;
+  activated_at: string | null;
+}
+
+/** A household's latest assessment under one model, by the run that made it. */
+export interface HouseholdAssessmentTable {
+  household_id: string;
+  model_id: string;
+  model_version: number;
+  area_code: string;
+  run_id: string;
+  as_of: string;
+  assessed_at: string;
+  /** Living members. */
+  population: number;
+  /** Exact fraction, e.g. '5/21'. */
+  score: string;
+  score_value: number;
+  poor: number;
+  band: string | null;
+  /** Each indicator's value in the model's order, null where missing, JSON. */
+  values_json: string;
 }

@@ -7,6 +7,7 @@ import type {
   FindingKind,
   FindingStatus,
   FindingTable,
+  HouseholdAssessmentTable,
   HouseholdScreeningTable,
   ScreeningRunTable,
 } from '../db/schema.ts';
@@ -122,6 +123,7 @@ export async function screeningsOfHouseholds(
 export async function applyFindingChanges(
   db: Kysely<Database>,
   changes: FindingChanges,
+  assessments: HouseholdAssessmentTable[],
   runId: string,
   progress: Updateable<ScreeningRunTable>,
 ): Promise<void> {
@@ -133,6 +135,7 @@ export async function applyFindingChanges(
       await trx.updateTable('findings').set(change).where('id', '=', id).execute();
     await upsertChunked(trx, 'household_screenings', 'household_id', changes.screenings, 100);
     await insertChunked(trx, 'finding_events', changes.events, 80);
+    await upsertChunked(trx, 'household_assessments', ['household_id', 'model_id'], assessments, 60);
     await trx.updateTable('screening_runs').set(progress).where('id', '=', runId).execute();
   });
 }

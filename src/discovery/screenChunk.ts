@@ -7,7 +7,10 @@ import { findingsOfHouseholds, screeningsOfHouseholds } from './discoveryReposit
 import { findingsDigest } from './findingsDigest.ts';
 import { policyById } from '../rules/policies/policyById.ts';
 import { decideFindings, type RuleSetKind } from './decideFindings.ts';
-import type { FindingKind } from '../db/schema.ts';
+import type { FindingKind, HouseholdAssessmentTable } from '../db/schema.ts';
+import type { ActiveModel } from '../assessment/assessmentModels.ts';
+import { assessChunk } from '../assessment/assessChunk.ts';
+import type { SubjectValues } from '../rules/evaluate/ruleSubject.ts';
 import { explanationOf } from './findingRules.ts';
 import {
   planFindingChanges,
@@ -22,6 +25,8 @@ export interface ScreeningRules {
   pool: RulePool;
   warnings: RulePool;
   models: RulePool;
+  /** The active hardship assessment models (issue 7), each household assessed by each. */
+  assessment: readonly ActiveModel[];
 }
 
 /** One chunk of a run: its households and what the run fixed for all of them. */
@@ -39,6 +44,8 @@ export interface ChunkResult {
   changes: FindingChanges;
   /** (policy, subject) pairs evaluated. */
   results: number;
+  /** Each household's assessment under each active model. */
+  assessments: HouseholdAssessmentTable[];
 }
 
 /**
@@ -56,10 +63,12 @@ export async function screenChunk(
   const { households, asOf, watchMargin } = request;
   const screened = await screenedHouseholds(context, households, asOf);
   const desired = new Map<string, { areaCode: string; findings: WantedFinding[] }>();
+  const assessed: { id: string; area_code: string; values: SubjectValues }[] = [];
   let results = 0;
   for (const household of households) {
     const values = screened.get(household.id)?.values();
     if (!values) continue;
+    assessed.push({ ...household, values });
     const findings: WantedFinding[] = [];
     for (const set of SETS) {
       const decided = decideFindings(rules[set.rules], values, set.kind, watchMargin);
@@ -111,7 +120,8 @@ export async function screenChunk(
     });
   }
   explainChanges(rules, screened, changes);
-  return { changes, results };
+  const assessments = assessChunk(rules.assessment, assessed, { runId: stamp.runId, asOf, at: stamp.at });
+  return { changes, results, assessments };
 }
 
 const setOf = (kind: FindingKind): RuleSetKind => (kind === 'warning' || kind === 'model' ? kind : 'pool');

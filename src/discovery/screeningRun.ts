@@ -42,7 +42,7 @@ export function decodeMarks(version: string): RegistryMarks | null {
 
 export type ScreeningContext = Pick<
   AppContext,
-  'db' | 'variables' | 'portrait' | 'feeds' | 'rules' | 'warnings' | 'models' | 'settings'
+  'db' | 'variables' | 'portrait' | 'feeds' | 'rules' | 'warnings' | 'models' | 'assessment' | 'settings'
 >;
 
 export interface ScreeningRequest {
@@ -139,7 +139,7 @@ async function screen(
   await insertRun(db, run);
   claim.run = run;
   const watchMargin = Number(await context.settings.value('discovery.watchMarginPercent')) / 100;
-  const rules: ScreeningRules = { pool, warnings, models };
+  const rules: ScreeningRules = { pool, warnings, models, assessment: await context.assessment.active() };
   const size = Math.max(1, request.chunkSize ?? CHUNK);
   const chunkOf = (i: number): ChunkRequest => ({
     households: households.slice(i, i + size),
@@ -154,14 +154,14 @@ async function screen(
     let threads: ScreeningThreads | null = null;
     try {
       threads = await startThreads(context, rules, households.length, request.threads);
-      const write = async (chunk: ChunkRequest, { changes, results }: ChunkResult) => {
+      const write = async (chunk: ChunkRequest, { changes, results, assessments }: ChunkResult) => {
         counts.done += chunk.households.length;
         counts.results += results;
         counts.found += changes.counts.found;
         counts.changed += changes.counts.changed;
         counts.superseded += changes.counts.superseded;
         counts.current += changes.counts.current;
-        await applyFindingChanges(db, changes, run.id, {
+        await applyFindingChanges(db, changes, assessments, run.id, {
           households_done: counts.done,
           results: counts.results,
           findings_new: counts.found,

@@ -7,6 +7,9 @@ import { loadPool } from '../rules/policies/loadPool.ts';
 import { loadWarnings } from './loadWarnings.ts';
 import { loadDiscoveryModels } from './loadDiscoveryModels.ts';
 import { screenChunk, type ChunkRequest, type ChunkResult } from './screenChunk.ts';
+import { activeKey, type ActiveModelSource } from '../assessment/assessmentModels.ts';
+import { checkAssessmentModel } from '../assessment/checkAssessmentModel.ts';
+import { ruleVocabulary } from '../rules/ruleVocabulary.ts';
 
 /** What the run's thread sends a screening thread: a chunk to screen, numbered, or the end. */
 export type ThreadRequest = { seq: number; chunk: ChunkRequest } | { close: true };
@@ -21,9 +24,10 @@ export type ThreadReply =
  * sent, one at a time in the order sent, answering with each chunk's changes for the run's
  * thread to write.
  */
-const { database, versions } = workerData as {
+const { database, versions, assessment } = workerData as {
   database: DatabaseOptions;
-  versions: { pool: string; warnings: string; models: string };
+  versions: { pool: string; warnings: string; models: string; assessment: string };
+  assessment: ActiveModelSource[];
 };
 const port = parentPort;
 if (!port) throw new Error('screeningThread runs as a worker thread');
@@ -33,6 +37,14 @@ const rules = {
   pool: loadPool(variables, portrait),
   warnings: loadWarnings(variables, portrait),
   models: loadDiscoveryModels(variables, portrait),
+  assessment: assessment.flatMap((source) => {
+    const checked = checkAssessmentModel(source.definition, {
+      vocabulary: ruleVocabulary(variables, portrait),
+      catalogue: variables,
+    });
+    // Left out, it fails the version check below with the run's key beside the thread's.
+    return checked.model ? [{ model: checked.model, version: source.version }] : [];
+  }),
 };
 const handle = createDatabase(database);
 const context = { db: handle.db, variables, portrait, feeds: loadFeeds(variables) };
@@ -41,6 +53,11 @@ if (mismatch)
   port.postMessage({
     seq: null,
     error: `筛查线程加载的规则版本 ${rules[mismatch].version} 与主线程 ${versions[mismatch]} 不一致`,
+  } satisfies ThreadReply);
+else if (activeKey(rules.assessment) !== versions.assessment)
+  port.postMessage({
+    seq: null,
+    error: `筛查线程编译的评估模型 ${activeKey(rules.assessment)} 与主线程 ${versions.assessment} 不一致`,
   } satisfies ThreadReply);
 else port.postMessage({ ready: true } satisfies ThreadReply);
 

@@ -4,6 +4,7 @@ import { nextMessage, tsWorker } from '../core/tsWorker.ts';
 import type { DatabaseOptions } from '../db/createDatabase.ts';
 import type { ChunkRequest, ChunkResult, ScreeningRules } from './screenChunk.ts';
 import type { ThreadReply, ThreadRequest } from './screeningThread.ts';
+import { activeKey, AssessmentModels } from '../assessment/assessmentModels.ts';
 
 interface Pending {
   resolve(result: ChunkResult): void;
@@ -60,9 +61,13 @@ export class ScreeningThreads {
       pool: rules.pool.version,
       warnings: rules.warnings.version,
       models: rules.models.version,
+      assessment: activeKey(rules.assessment),
     };
+    // The assessment models come from the database (users edit them): a thread is handed the
+    // definitions the run holds rather than reading them again, and compiles them itself.
+    const assessment = AssessmentModels.sources(rules.assessment);
     const workers = Array.from({ length: Math.max(1, threads) }, () =>
-      tsWorker(new URL('./screeningThread.ts', import.meta.url), { database, versions }),
+      tsWorker(new URL('./screeningThread.ts', import.meta.url), { database, versions, assessment }),
     );
     const replies = await Promise.allSettled(workers.map((w) => nextMessage<ThreadReply>(w)));
     const failed = replies
@@ -155,6 +160,7 @@ export async function acquireThreads(
     rules.pool.version,
     rules.warnings.version,
     rules.models.version,
+    activeKey(rules.assessment),
     count,
   ]);
   if (warm?.key !== key) {

@@ -14,6 +14,7 @@ import { registerPortraitRoutes } from '../portrait/portraitRoutes.ts';
 import { registerRuleRoutes } from '../rules/ruleRoutes.ts';
 import { registerDiscoveryRoutes } from '../discovery/discoveryRoutes.ts';
 import { registerVisitPlanRoutes } from '../discovery/visitPlanRoutes.ts';
+import { registerAssessmentRoutes } from '../assessment/assessmentRoutes.ts';
 import { registerSimulationRoutes } from '../discovery/simulationRoutes.ts';
 import { registerAuditRoutes } from '../access/audit/auditRoutes.ts';
 import { registerUserRoutes } from '../access/users/userRoutes.ts';
@@ -102,6 +103,8 @@ export async function buildApp({
         { name: 'ingest', description: '部门数据导入 Department feeds and imports' },
         { name: 'portrait', description: '人员与家庭画像 Portraits and tags' },
         { name: 'rules', description: '政策库与政策匹配 The welfare pool and policy matching' },
+        { name: 'discovery', description: '主动发现 Policy finds people' },
+        { name: 'assessment', description: '多维困难评估 Multidimensional hardship assessment' },
         { name: 'settings', description: '系统参数、安全策略与数据字典 Settings and code tables' },
         { name: 'system', description: '运行状态 System' },
       ],
@@ -136,6 +139,7 @@ export async function buildApp({
       registerDiscoveryRoutes(scope, context);
       registerVisitPlanRoutes(scope, context);
       registerSimulationRoutes(scope, context);
+      registerAssessmentRoutes(scope, context);
       done();
     },
     { prefix: '/api' },

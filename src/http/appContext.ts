@@ -8,6 +8,7 @@ import type { SettingsProvider } from '../settings/settingsService.ts';
 import type { FeedRegistry } from '../ingest/feeds/loadFeeds.ts';
 import type { PortraitDefinitions } from '../portrait/portraitDefinitions.ts';
 import type { PoolHolder } from '../rules/policies/poolHolder.ts';
+import type { AssessmentModels } from '../assessment/assessmentModels.ts';
 
 /** What every module's routes and services are built from; assembled once per app. */
 export interface AppContext {
@@ -26,6 +27,8 @@ export interface AppContext {
   warnings: PoolHolder;
   /** The discovery models (`models/`, X3): named lists, held like the pool. */
   models: PoolHolder;
+  /** Hardship assessment models (issue 7): every version in the database, the active ones assessed by each run. */
+  assessment: AssessmentModels;
   /** Settings in force, including the security policy and masking rules (src/settings). */
   settings: SettingsProvider;
 }

@@ -20,7 +20,8 @@ export interface AuditRouteConfig {
     | 'policy_pool'
     | 'finding'
     | 'screening_run'
-    | 'visit_plan';
+    | 'visit_plan'
+    | 'assessment_model';
   /** Read the subject id from the path (`:id` or `:code`) or from the response body's `id`. */
   subjectFrom: 'params' | 'response' | 'none';
   /**

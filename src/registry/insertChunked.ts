@@ -27,27 +27,29 @@ export async function insertChunked<T extends keyof Database>(
 }
 
 /**
- * `insertChunked` where a row may already be there: on a conflict on `key` (the primary key)
- * every other column the rows carry takes the new value — a snapshot replaced, a run's row per
- * household rewritten. Columns are the first row's, so the statement can't drift from the rows.
+ * `insertChunked` where a row may already be there: on a conflict on `key` (the primary key, one
+ * column or several) every other column the rows carry takes the new value — a snapshot
+ * replaced, a run's row per household rewritten. Columns are the first row's, so the statement
+ * can't drift from the rows.
  */
 export async function upsertChunked<T extends keyof Database>(
   db: Kysely<Database>,
   table: T,
-  key: keyof Database[T] & string,
+  key: (keyof Database[T] & string) | (keyof Database[T] & string)[],
   rows: Insertable<Database[T]>[],
   chunk: number,
 ): Promise<void> {
   const first = rows[0];
   if (!first) return;
-  const columns = Object.keys(first).filter((c) => c !== key);
+  const keys: string[] = Array.isArray(key) ? key : [key];
+  const columns = Object.keys(first).filter((c) => !keys.includes(c));
   for (let i = 0; i < rows.length; i += chunk)
     await db
       .insertInto(table)
       .values(rows.slice(i, i + chunk))
       .onConflict((oc) =>
         oc
-          .column(key as never)
+          .columns(keys as never)
           .doUpdateSet(
             (eb) => Object.fromEntries(columns.map((c) => [c, eb.ref(`excluded.${c}` as never)])) as never,
           ),

@@ -544,6 +544,39 @@ describeEachDatabase('scope matrix', (getDb) => {
         payload: { householdId: r.hukouId },
       }),
     ],
+    // Models hold no personal data; changing them is the county's (403 below it).
+    'GET /api/assessment/models': ['public', () => ({ method: 'GET', url: '/api/assessment/models' })],
+    'GET /api/assessment/models/:id/versions/:version': [
+      'public',
+      () => ({ method: 'GET', url: '/api/assessment/models/default_seven_dimensions/versions/1' }),
+    ],
+    'POST /api/assessment/models/preview': [
+      'refused',
+      () => ({ method: 'POST', url: '/api/assessment/models/preview', payload: { definition: {} } }),
+    ],
+    'POST /api/assessment/models': [
+      'refused',
+      () => ({ method: 'POST', url: '/api/assessment/models', payload: { definition: {} } }),
+    ],
+    'POST /api/assessment/models/:id/versions/:version/activate': [
+      'refused',
+      () => ({
+        method: 'POST',
+        url: '/api/assessment/models/default_seven_dimensions/versions/1/activate',
+        payload: {},
+      }),
+    ],
+    'GET /api/assessment/areas': [
+      'refused',
+      (r) => ({
+        method: 'GET',
+        url: `/api/assessment/areas?model=default_seven_dimensions&area=${r.villageCode}`,
+      }),
+    ],
+    'GET /api/hukou-households/:id/assessments': [
+      'refused',
+      (r) => ({ method: 'GET', url: `/api/hukou-households/${r.hukouId}/assessments` }),
+    ],
     'GET /api/findings/export': [
       'csv',
       (r) => ({ method: 'GET', url: `/api/findings/export?area=${r.villageCode}` }),

@@ -31,6 +31,8 @@ export const permissionCatalogue = {
   'discovery:finding:handle': '认领、办结发现线索',
   'discovery:run:start': '发起政策筛查',
   'discovery:visit:manage': '制定季度走访计划、登记走访',
+  'assessment:result:view': '查看多维困难评估结果',
+  'assessment:model:manage': '编辑、预览、启用多维困难评估模型',
 } as const;
 
 export type Permission = keyof typeof permissionCatalogue;
@@ -122,6 +124,9 @@ export const builtinRoles: RoleDefinition[] = [
       // Screening the whole county is the county's.
       'discovery:run:start',
       'discovery:visit:manage',
+      // Which model judges hardship is the county's decision.
+      'assessment:result:view',
+      'assessment:model:manage',
     ],
     dataScope: 'area_and_below',
   },
@@ -135,6 +140,7 @@ export const builtinRoles: RoleDefinition[] = [
       'discovery:finding:view',
       'discovery:finding:handle',
       'discovery:visit:manage',
+      'assessment:result:view',
     ],
     dataScope: 'area_and_below',
   },
@@ -148,6 +154,7 @@ export const builtinRoles: RoleDefinition[] = [
       'discovery:finding:view',
       'discovery:finding:handle',
       'discovery:visit:manage',
+      'assessment:result:view',
     ],
     dataScope: 'area_only',
   },

@@ -9,6 +9,8 @@ import { loadPool } from '../../rules/policies/loadPool.ts';
 import { loadWarnings } from '../../discovery/loadWarnings.ts';
 import { loadDiscoveryModels } from '../../discovery/loadDiscoveryModels.ts';
 import { PoolHolder } from '../../rules/policies/poolHolder.ts';
+import { AssessmentModels } from '../../assessment/assessmentModels.ts';
+import { loadAssessmentModels } from '../../assessment/loadAssessmentModels.ts';
 import { findArea } from '../../areas/areaRepository.ts';
 import { readCountyDivisions } from '../../areas/chinaDivision.ts';
 import { importAreaRecords } from '../../areas/importAreas.ts';
@@ -26,6 +28,7 @@ const portrait = loadPortraitDefinitions(variables);
 const rules = new PoolHolder(() => loadPool(variables, portrait));
 const warnings = new PoolHolder(() => loadWarnings(variables, portrait));
 const models = new PoolHolder(() => loadDiscoveryModels(variables, portrait));
+const shippedAssessment = loadAssessmentModels(variables, portrait);
 
 export function testContext(test: TestDatabase): AppContext {
   return {
@@ -39,6 +42,7 @@ export function testContext(test: TestDatabase): AppContext {
     rules,
     warnings,
     models,
+    assessment: new AssessmentModels(test.db, variables, portrait, () => shippedAssessment),
     // Tests sign administrators in without an authenticator; the TOTP test uses the real policy.
     settings: createSettingsProvider(test.db, { securityDefaults: demoSecurityPolicy }),
   };

@@ -1,0 +1,106 @@
+import type { Insertable, Kysely } from 'kysely';
+import type { AssessmentModelTable, Database, HouseholdAssessmentTable } from '../db/schema.ts';
+import { inScope, type DataScopeFilter } from '../access/scope/dataScope.ts';
+import { areaCodesWithin } from '../areas/areaRepository.ts';
+
+export type ModelVersionRow = AssessmentModelTable;
+
+export async function modelVersions(db: Kysely<Database>, id?: string): Promise<ModelVersionRow[]> {
+  let query = db.selectFrom('assessment_models').selectAll();
+  if (id !== undefined) query = query.where('id', '=', id);
+  return query.orderBy('id').orderBy('version').execute();
+}
+
+export async function modelVersion(
+  db: Kysely<Database>,
+  id: string,
+  version: number,
+): Promise<ModelVersionRow | undefined> {
+  return db
+    .selectFrom('assessment_models')
+    .selectAll()
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .executeTakeFirst();
+}
+
+export async function activeModelRows(db: Kysely<Database>): Promise<ModelVersionRow[]> {
+  return db
+    .selectFrom('assessment_models')
+    .selectAll()
+    .where('status', '=', 'active')
+    .orderBy('id')
+    .execute();
+}
+
+/** Adds the next version of a model (1 for a new one); the version number is returned. */
+export async function insertModelVersion(
+  db: Kysely<Database>,
+  row: Omit<Insertable<AssessmentModelTable>, 'version'>,
+): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const last = await trx
+      .selectFrom('assessment_models')
+      .select((eb) => eb.fn.max('version').as('v'))
+      .where('id', '=', row.id)
+      .executeTakeFirst();
+    const version = (last?.v ?? 0) + 1;
+    await trx
+      .insertInto('assessment_models')
+      .values({ ...row, version })
+      .execute();
+    return version;
+  });
+}
+
+/** Makes one version the model's active one; the one active before is retired. */
+export async function activateModelVersion(
+  db: Kysely<Database>,
+  id: string,
+  version: number,
+  by: string,
+  at: string,
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .updateTable('assessment_models')
+      .set({ status: 'retired' })
+      .where('id', '=', id)
+      .where('status', '=', 'active')
+      .execute();
+    await trx
+      .updateTable('assessment_models')
+      .set({ status: 'active', activated_by: by, activated_at: at })
+      .where('id', '=', id)
+      .where('version', '=', version)
+      .execute();
+  });
+}
+
+/** Households' latest results under a model, within the caller's scope (and an area's subtree). */
+export async function householdAssessmentRows(
+  db: Kysely<Database>,
+  modelId: string,
+  scope: DataScopeFilter,
+  areaCode: string | null,
+): Promise<HouseholdAssessmentTable[]> {
+  let query = db
+    .selectFrom('household_assessments')
+    .selectAll()
+    .where('model_id', '=', modelId)
+    .where(inScope(db, 'household_assessments.area_code', scope));
+  if (areaCode !== null) query = query.where('area_code', 'in', areaCodesWithin(db, areaCode));
+  return query.orderBy('household_id').execute();
+}
+
+export async function householdAssessments(
+  db: Kysely<Database>,
+  householdId: string,
+): Promise<HouseholdAssessmentTable[]> {
+  return db
+    .selectFrom('household_assessments')
+    .selectAll()
+    .where('household_id', '=', householdId)
+    .orderBy('model_id')
+    .execute();
+}
