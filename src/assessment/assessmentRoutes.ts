@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../http/appContext.ts';
 import { todayInChina } from '../core/isoDate.ts';
+import { formatMessage } from '../core/appError.ts';
+import { requestLanguage } from '../http/language.ts';
 import { requestScope } from '../http/accessHook.ts';
 import { requestedArea } from '../access/scope/requireAreaInScope.ts';
 import { uuidParams } from '../registry/registrySchemas.ts';
@@ -117,13 +119,24 @@ export function registerAssessmentRoutes(app: FastifyInstance, context: AppConte
         },
       },
     },
-    async (request) =>
-      previewModel(
+    async (request) => {
+      const { problems, preview } = await previewModel(
         context,
         request.body.definition,
         requestScope(request),
         request.body.asOf ?? todayInChina(),
-      ),
+      );
+      // Each problem as the error body's details are: where, its code, and what is wrong in words.
+      const lang = requestLanguage(request);
+      return {
+        problems: problems.map((p) => ({
+          path: p.path,
+          code: p.code,
+          message: formatMessage(p.code, lang, p.params),
+        })),
+        preview,
+      };
+    },
   );
 
   app.post<{ Body: { definition: unknown } }>(

@@ -2,6 +2,8 @@ import { FindingsPage } from '../pages/FindingsPage.tsx';
 import { CockpitPage } from '../pages/CockpitPage.tsx';
 import { VisitPlansPage } from '../pages/VisitPlansPage.tsx';
 import { SimulationPage } from '../pages/SimulationPage.tsx';
+import { AssessmentPage } from '../pages/AssessmentPage.tsx';
+import { AssessmentModelsPage } from '../pages/AssessmentModelsPage.tsx';
 import type { ReactNode } from 'react';
 // Icons whose SVG carries an empty <style> (LoginOutlined, for one) break the console's CSP.
 import {
@@ -26,6 +28,8 @@ import {
   DashboardOutlined,
   CarryOutOutlined,
   ExperimentOutlined,
+  RadarChartOutlined,
+  ControlOutlined,
 } from '@ant-design/icons';
 import type { MessageKey } from '../i18n/messages.ts';
 import { HomePage } from '../pages/HomePage.tsx';
@@ -114,6 +118,22 @@ export const consolePages: ConsolePage[] = [
     icon: <ExperimentOutlined />,
     permission: 'discovery:run:start',
     render: () => <SimulationPage />,
+  },
+  {
+    path: '/assessment',
+    label: 'assessment',
+    group: 'policies',
+    icon: <RadarChartOutlined />,
+    permission: 'assessment:result:view',
+    render: () => <AssessmentPage />,
+  },
+  {
+    path: '/assessment-models',
+    label: 'assessmentModels',
+    group: 'policies',
+    icon: <ControlOutlined />,
+    permission: 'assessment:model:manage',
+    render: () => <AssessmentModelsPage />,
   },
   {
     path: '/policies',

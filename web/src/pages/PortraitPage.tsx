@@ -33,6 +33,7 @@ import { useSession } from '../session/SessionContext.tsx';
 import { useLanguage } from '../i18n/LanguageContext.tsx';
 import { PageCard } from '../components/PageCard.tsx';
 import { useHashRoute } from '../layout/useHashRoute.ts';
+import { HouseholdAssessments } from './HouseholdAssessments.tsx';
 
 const ID_NUMBER = /^\d{17}[\dXx]$/;
 const pageSize = 20;
@@ -340,6 +341,7 @@ function PersonView({ id, go }: { id: string; go: (next: string) => void }) {
 
 function HouseholdView({ id, go }: { id: string; go: (next: string) => void }) {
   const { t } = useLanguage();
+  const { can } = useSession();
   const { data, loading, error } = useApi<HouseholdPortrait>(`/hukou-households/${id}/portrait`);
   const areaName = useAreaNames(data ? [data.household.areaCode] : []);
   if (!data)
@@ -423,6 +425,15 @@ function HouseholdView({ id, go }: { id: string; go: (next: string) => void }) {
           { key: 'tags', label: t('tagEvidence'), children: <TagsWithEvidence tags={data.tags} /> },
           { key: 'values', label: t('derivedValues'), children: <Values values={data.values} /> },
           { key: 'timeline', label: t('timeline'), children: <EventList events={data.timeline} /> },
+          ...(can('assessment:result:view')
+            ? [
+                {
+                  key: 'assessment',
+                  label: t('householdAssessment'),
+                  children: <HouseholdAssessments id={id} />,
+                },
+              ]
+            : []),
         ]}
       />
     </PageCard>
