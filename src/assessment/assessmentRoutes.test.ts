@@ -94,6 +94,19 @@ describeEachDatabase('assessment routes', (getDb) => {
       expect(county.total.dimensions.reduce((s, d) => s + d.contribution, 0)).toBeCloseTo(1, 12);
     }
     expect(county.bands.reduce((s, b) => s + b.households, 0)).toBe(households.length);
+    // A second run with nothing changed rewrites no assessment: each row keeps the run that wrote it.
+    const written = async () =>
+      (
+        await getDb()
+          .db.selectFrom('household_assessments')
+          .select(['household_id', 'model_id', 'run_id'])
+          .execute()
+      )
+        .map((r) => `${r.household_id}/${r.model_id}/${r.run_id}`)
+        .sort();
+    const before = await written();
+    expect((await screen()).status).toBe('completed');
+    expect(await written()).toEqual(before);
   });
 
   it('holds the stored results equal to judging each household’s portrait again, with reasons in words', async () => {

@@ -18,7 +18,7 @@ describe('findings digest', () => {
     expect(findingsDigest(area, [gap('tekun'), gap('dibao', 860)])).toBe(base);
   });
 
-  it('changes with anything a run compares: area, amount, kind, subject, a finding more or less', () => {
+  it('changes with anything a run compares: area, amount, kind, subject, a finding more or less, an assessment', () => {
     const others = [
       findingsDigest('371082001002', [gap('dibao', 860), gap('tekun')]),
       findingsDigest(area, [gap('dibao', 900), gap('tekun')]),
@@ -28,6 +28,8 @@ describe('findings digest', () => {
       findingsDigest(area, [gap('dibao', 860), gap('tekun'), gap('education_aid')]),
       findingsDigest(area, [{ ...gap('dibao', 860), amountPeriod: 'once' }, gap('tekun')]),
       findingsDigest(area, []),
+      findingsDigest(area, [gap('dibao', 860), gap('tekun')], 'default@1×3:[1,null]\n'),
+      findingsDigest(area, [gap('dibao', 860), gap('tekun')], 'default@2×3:[1,null]\n'),
     ];
     expect(new Set([base, ...others]).size).toBe(others.length + 1);
   });

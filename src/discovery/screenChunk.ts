@@ -87,20 +87,29 @@ export async function screenChunk(
       )
     ).map((r) => [r.household_id, r]),
   );
-  const digests = new Map<string, string>();
-  const compared = new Map<string, { areaCode: string; findings: WantedFinding[] }>();
-  for (const [householdId, wanted] of desired) {
-    const digest = findingsDigest(wanted.areaCode, wanted.findings);
-    digests.set(householdId, digest);
-    if (previous.get(householdId)?.findings_digest !== digest) compared.set(householdId, wanted);
-  }
-  const stored = await findingsOfHouseholds(context.db, [...compared.keys()]);
   const stamp: RunStamp = {
     runId: request.runId,
     at: new Date().toISOString(),
     poolVersion: request.poolVersion,
     dataVersion: request.dataVersion,
   };
+  // Each household's assessments join its digest: a household whose findings and assessments are
+  // both as last written has neither rewritten (an unchanged assessment keeps its row's date).
+  const assessments = assessChunk(rules.assessment, assessed, { runId: stamp.runId, asOf, at: stamp.at });
+  const assessedAs = new Map<string, string>();
+  for (const row of assessments)
+    assessedAs.set(
+      row.household_id,
+      `${assessedAs.get(row.household_id) ?? ''}${row.model_id}@${String(row.model_version)}×${String(row.population)}:${row.values_json}\n`,
+    );
+  const digests = new Map<string, string>();
+  const compared = new Map<string, { areaCode: string; findings: WantedFinding[] }>();
+  for (const [householdId, wanted] of desired) {
+    const digest = findingsDigest(wanted.areaCode, wanted.findings, assessedAs.get(householdId));
+    digests.set(householdId, digest);
+    if (previous.get(householdId)?.findings_digest !== digest) compared.set(householdId, wanted);
+  }
+  const stored = await findingsOfHouseholds(context.db, [...compared.keys()]);
   const changes = planFindingChanges(stored, compared, stamp, randomUUID);
   for (const [householdId, digest] of digests) {
     // Compared: as the plan counts it; unchanged: as its last screening counted it.
@@ -120,8 +129,7 @@ export async function screenChunk(
     });
   }
   explainChanges(rules, screened, changes);
-  const assessments = assessChunk(rules.assessment, assessed, { runId: stamp.runId, asOf, at: stamp.at });
-  return { changes, results, assessments };
+  return { changes, results, assessments: assessments.filter((row) => compared.has(row.household_id)) };
 }
 
 const setOf = (kind: FindingKind): RuleSetKind => (kind === 'warning' || kind === 'model' ? kind : 'pool');

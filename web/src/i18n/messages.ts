@@ -418,7 +418,8 @@ export const zh = {
   adjustedM0: '多维困难指数 M0',
   poorPersons: '多维困难人口',
   assessedHouseholds: '已评估家庭',
-  assessedAt: '评估于 {at}（随每次政策筛查更新）；模型第 {version} 版，k = {k}',
+  assessedAt:
+    '结果更新于 {at}（每次政策筛查都重新评估，结果有变化的家庭才重写）；模型第 {version} 版，k = {k}',
   assessmentPending: '{n} 户仍是旧版本模型的结果，下次筛查后按新版本计入',
   noAssessment: '尚无评估结果：发起一次政策筛查后，每户都会按启用的模型评估',
   areaTable: '各区域多维困难（点击区域进入下一级）',
@@ -893,7 +894,8 @@ export const en: Record<MessageKey, string> = {
   adjustedM0: 'Adjusted headcount M0',
   poorPersons: 'People in hardship',
   assessedHouseholds: 'Households assessed',
-  assessedAt: 'Assessed {at} (with every screening run); model version {version}, k = {k}',
+  assessedAt:
+    'Results as of {at} (every screening run assesses again; only changed results are rewritten); model version {version}, k = {k}',
   assessmentPending: '{n} households still carry an earlier version’s result; the next screening counts them',
   noAssessment: 'No results yet: a screening run assesses every household with the active models',
   areaTable: 'Hardship by area (click an area to go one level down)',
