@@ -50,6 +50,12 @@ export interface AssessmentModel {
   name: Label;
   summary: Label | null;
   reference: string;
+  /**
+   * Whether its judgement is the household's `h.hardship_poor`, `h.hardship_score` and
+   * `h.hardship_band`, which rules read (the discovery model of poor households that receive
+   * nothing): the first active model that says so, by id.
+   */
+  discovery: boolean;
   k: Rational;
   bands: AssessmentBand[];
   dimensions: AssessmentDimension[];

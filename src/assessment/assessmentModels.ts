@@ -29,6 +29,10 @@ export interface ActiveModelSource {
   definition: unknown;
 }
 
+/** The model whose judgement rules read as `h.hardship_*`: the first active one that says so. */
+export const discoveryModel = (models: readonly ActiveModel[]): AssessmentModel | null =>
+  models.find((m) => m.model.discovery)?.model ?? null;
+
 /** `id@version,…`: which models a run assessed with, and what its threads must hold. */
 export const activeKey = (models: readonly { model: { id: string }; version: number }[]): string =>
   models.map((m) => `${m.model.id}@${String(m.version)}`).join(',');

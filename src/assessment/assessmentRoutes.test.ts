@@ -226,6 +226,28 @@ describeEachDatabase('assessment routes', (getDb) => {
     // The preview read the same households as the run: the same figures.
     expect(after.total.H).toBeCloseTo(triedBody.total.H, 12);
     expect(after.total.H).toBeGreaterThanOrEqual(before.total.H);
+    // Discovery lists the households poor under the active version that are in no assistance case.
+    const context = testContext(getDb());
+    const [v2] = (await context.assessment.active()).filter((m) => m.model.id === MODEL);
+    if (!v2) throw new Error('version 2 not active');
+    const households = await getDb().db.selectFrom('hukou_households').select(['id', 'area_code']).execute();
+    const screened = await screenedHouseholds(context, households, asOf);
+    const poorUnassisted = households
+      .filter((h) => {
+        const values = screened.get(h.id)?.values() ?? never();
+        const types = (values.household as ReadonlyMap<string, unknown>).get('assistance_types');
+        return assessHousehold(v2.model, values).poor && Array.isArray(types) && types.length === 0;
+      })
+      .map((h) => h.id)
+      .sort();
+    expect(poorUnassisted.length).toBeGreaterThan(0);
+    const listed = await getDb()
+      .db.selectFrom('findings')
+      .select('household_id')
+      .where('policy_id', '=', 'multidimensional_poverty_unassisted')
+      .where('status', 'in', ['new', 'assigned'])
+      .execute();
+    expect(listed.map((f) => f.household_id).sort()).toEqual(poorUnassisted);
     const versions = (await app.inject({ method: 'GET', url: '/api/assessment/models' })).json<{
       models: { id: string; versions: { version: number; status: string }[] }[];
     }>();

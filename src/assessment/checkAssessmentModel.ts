@@ -6,7 +6,7 @@ import { compileCel, UnsupportedCel, type Compiled } from '../rules/compile/comp
 import { staticType } from '../rules/policies/buildPolicy.ts';
 import { ruleEnv } from '../rules/ruleEnvironment.ts';
 import { boundNames, referencedFields } from '../rules/ruleReferences.ts';
-import { typesOf, type RuleVocabulary } from '../rules/ruleVocabulary.ts';
+import { HARDSHIP_FIELDS, typesOf, type RuleVocabulary } from '../rules/ruleVocabulary.ts';
 import { suggest } from '../rules/suggestName.ts';
 import type { VariableCatalogue } from '../registry/variables/variableCatalogue.ts';
 import type {
@@ -25,7 +25,18 @@ export type At = (string | number)[];
 export type ModelProblem = FieldProblem & { at: At };
 
 const ID = /^[a-z][a-z0-9_]*$/;
-const MODEL_KEYS = ['id', 'name', 'summary', 'reference', 'unit', 'k', 'bands', 'dimensions', 'cases'];
+const MODEL_KEYS = [
+  'id',
+  'name',
+  'summary',
+  'reference',
+  'unit',
+  'discovery',
+  'k',
+  'bands',
+  'dimensions',
+  'cases',
+];
 const INDICATOR_KEYS = ['id', 'name', 'value', 'deprived', 'cutoff', 'unit', 'weight', 'reason'];
 const DIRECTIONS: Direction[] = ['below', 'above', 'flag'];
 const FREE_NAMES = new Set(['h', 'members', 'as_of']);
@@ -94,6 +105,8 @@ export function checkAssessmentModel(
   const reference = text(['reference'], definition.reference);
   if (definition.unit !== undefined && definition.unit !== 'household')
     problem(['unit'], 'FIELD_NOT_ALLOWED', { allowed: 'household' });
+  if (definition.discovery !== undefined && typeof definition.discovery !== 'boolean')
+    problem(['discovery'], 'FIELD_TYPE', { type: 'true / false' });
 
   const k = fraction(['k'], definition.k);
   if (k && (compare(k, ZERO) <= 0 || compare(k, ONE) > 0))
@@ -157,7 +170,8 @@ export function checkAssessmentModel(
         continue;
       }
       const fields = ref.on === 'h' ? vocabulary.household : vocabulary.person;
-      if (ref.on === 'p' || !fields.has(ref.field)) {
+      // A model's own judgement (h.hardship_*) cannot be one of its inputs.
+      if (ref.on === 'p' || !fields.has(ref.field) || HARDSHIP_FIELDS.has(ref.field)) {
         problem(at, 'ASSESSMENT_UNKNOWN_VARIABLE', {
           name: `${ref.on === 'member' ? 'm' : ref.on}.${ref.field}`,
           hint:
@@ -278,6 +292,7 @@ export function checkAssessmentModel(
     name,
     summary,
     reference,
+    discovery: definition.discovery === true,
     k,
     bands,
     dimensions,

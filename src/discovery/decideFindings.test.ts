@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDatabase, type TestDatabase } from '../db/testing/eachDatabase.ts';
 import { testContext } from '../http/testing/buildTestApp.ts';
 import { importGeneratedCounty } from '../ingest/testing/importGeneratedCounty.ts';
+import { discoveryModel } from '../assessment/assessmentModels.ts';
 import { screenedHouseholds, type ScreenedHousehold } from '../rules/householdSubject.ts';
 import { explainSubject, subjectValues, type RulePool } from '../rules/evaluate/explainPolicies.ts';
 import { conditionFindings, desiredFindings, type DesiredFinding } from './findingRules.ts';
@@ -26,7 +27,10 @@ describe('decided findings', () => {
     test = await openTestDatabase('sqlite');
     dir = await importGeneratedCounty(test, { households: 700, seed: 9, referenceDate: asOf });
     const rows = await test.db.selectFrom('hukou_households').select(['id', 'area_code']).execute();
-    households = [...(await screenedHouseholds(testContext(test), rows, asOf)).values()];
+    // With the discovery assessment model, as a run reads them: the hardship fields set in both.
+    const context = testContext(test);
+    const hardship = discoveryModel(await context.assessment.active());
+    households = [...(await screenedHouseholds(context, rows, asOf, { hardship })).values()];
   }, 180_000);
   afterAll(async () => {
     await test.dispose();

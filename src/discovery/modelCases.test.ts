@@ -15,11 +15,12 @@ const portrait = loadPortraitDefinitions(catalogue);
 const models = loadDiscoveryModels(catalogue, portrait);
 
 describe('the discovery models', () => {
-  it('are the four the issue names (X3), each with a cause and a department, no id shared with a policy or warning', () => {
+  it('are the four the issue names (X3) and the multidimensionally poor left unassisted (issue 7), each with a cause and a department, no id shared with a policy or warning', () => {
     expect(models.policies.map((m) => m.id).sort()).toEqual([
       'children_in_difficulty',
       'dibao_family_graduates',
       'major_illness_temporary_aid',
+      'multidimensional_poverty_unassisted',
       'unclaimed_disability_subsidies',
     ]);
     const taken = new Set(

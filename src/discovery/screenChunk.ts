@@ -8,7 +8,7 @@ import { findingsDigest } from './findingsDigest.ts';
 import { policyById } from '../rules/policies/policyById.ts';
 import { decideFindings, type RuleSetKind } from './decideFindings.ts';
 import type { FindingKind, HouseholdAssessmentTable } from '../db/schema.ts';
-import type { ActiveModel } from '../assessment/assessmentModels.ts';
+import { discoveryModel, type ActiveModel } from '../assessment/assessmentModels.ts';
 import { assessChunk } from '../assessment/assessChunk.ts';
 import type { SubjectValues } from '../rules/evaluate/ruleSubject.ts';
 import { explanationOf } from './findingRules.ts';
@@ -61,7 +61,9 @@ export async function screenChunk(
   request: ChunkRequest,
 ): Promise<ChunkResult> {
   const { households, asOf, watchMargin } = request;
-  const screened = await screenedHouseholds(context, households, asOf);
+  const screened = await screenedHouseholds(context, households, asOf, {
+    hardship: discoveryModel(rules.assessment),
+  });
   const desired = new Map<string, { areaCode: string; findings: WantedFinding[] }>();
   const assessed: { id: string; area_code: string; values: SubjectValues }[] = [];
   let results = 0;

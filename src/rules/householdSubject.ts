@@ -23,6 +23,10 @@ import type { InputSource, RuleSubject, SubjectValues } from './evaluate/ruleSub
 import { subjectValues, useValues } from './evaluate/explainPolicies.ts';
 import type { Value } from './compile/compileCel.ts';
 import type { FactValue, VariableCatalogue, VariableType } from '../registry/variables/variableCatalogue.ts';
+import { HARDSHIP_FIELDS } from './ruleVocabulary.ts';
+import type { AssessmentModel } from '../assessment/assessmentModel.ts';
+import { assessHousehold, type HouseholdAssessment } from '../assessment/assessHousehold.ts';
+import { discoveryModel } from '../assessment/assessmentModels.ts';
 
 /**
  * How far back members who died are loaded, for `persons: deceased` policies (funeral aid).
@@ -49,11 +53,21 @@ export async function registeredSubjects(
   context: Pick<AppContext, 'db' | 'variables' | 'portrait' | 'feeds'>,
   households: { id: string; area_code: string }[],
   asOf: string,
+  options: ScreeningOptions = {},
 ): Promise<Map<string, RuleSubject>> {
   const out = new Map<string, RuleSubject>();
-  for (const [id, screened] of await screenedHouseholds(context, households, asOf))
+  for (const [id, screened] of await screenedHouseholds(context, households, asOf, options))
     out.set(id, screened.subject());
   return out;
+}
+
+export interface ScreeningOptions {
+  /**
+   * The discovery assessment model (issue 7): its judgement of each household is set as
+   * `h.hardship_poor`, `h.hardship_score` and `h.hardship_band` (HARDSHIP_FIELDS) in both the
+   * values and the subject. Without it rules reading them find them missing.
+   */
+  hardship?: AssessmentModel | null;
 }
 
 /**
@@ -67,8 +81,10 @@ export async function screenedHouseholds(
   context: Pick<AppContext, 'db' | 'variables' | 'portrait' | 'feeds'>,
   households: { id: string; area_code: string }[],
   asOf: string,
+  options: ScreeningOptions = {},
 ): Promise<Map<string, ScreenedHousehold>> {
   const { db, variables, portrait } = context;
+  const model = options.hardship ?? null;
   const policy = { authority: authorityOf(context.feeds), isEvent: eventVariablesOf(variables) };
   const inputs = await loadHouseholdInputs(
     db,
@@ -87,46 +103,68 @@ export async function screenedHouseholds(
     const recentlyDeceased = input.members.filter(
       (m) => m.deathDate !== null && m.deathDate <= asOf && m.deathDate > since,
     );
-    let subject: RuleSubject | undefined;
-    let values: SubjectValues | undefined;
-    const subjectOf = (): RuleSubject => {
-      if (subject) return subject;
-      subject = ruleSubject(household.area_code, asOf, input, result, living, recentlyDeceased, {
+    // The subject as the registry gives it, before the assessment is set on it.
+    let base: RuleSubject | undefined;
+    const baseSubject = (): RuleSubject =>
+      (base ??= ruleSubject(household.area_code, asOf, input, result, living, recentlyDeceased, {
         variables,
         personTypes,
         householdTypes,
-      });
+      }));
+    let subject: RuleSubject | undefined;
+    let values: SubjectValues | undefined;
+    let hardship: HouseholdAssessment | null = null;
+    const valuesOf = (): SubjectValues => {
+      if (values) return values;
+      const compiled = result.compiled;
+      const member = (m: PersonInput): Value =>
+        withDerived(
+          compiled?.persons.get(m.id) ?? new Map<string, Value>(),
+          result.persons.get(m.id)?.values,
+          portrait.person,
+        );
+      // The reference engine keeps no compiled maps: convert the subject's.
+      const made: SubjectValues = compiled?.household
+        ? {
+            region: household.area_code,
+            asOf,
+            household: withDerived(compiled.household, result.household?.values, portrait.household),
+            members: living.map(member),
+            memberIds: living.map((m) => m.id),
+            deceased: recentlyDeceased.map(member),
+            deceasedIds: recentlyDeceased.map((m) => m.id),
+          }
+        : subjectValues(baseSubject());
+      if (model && made.household instanceof Map) {
+        // Judged on the values before its own fields are set: an indicator never reads them.
+        hardship = assessHousehold(model, made);
+        for (const [name, value] of hardshipValues(hardship)) made.household.set(name, value);
+      }
+      return (values = made);
+    };
+    const subjectOf = (): RuleSubject => {
+      if (subject) return subject;
+      const decided = valuesOf();
+      subject = baseSubject();
+      if (hardship)
+        for (const [name, value] of hardshipValues(hardship))
+          subject.household.set(name, toCel(HARDSHIP_FIELDS.get(name)?.type, value));
       // Explaining it (a run explains what it writes) reuses the values it was decided on.
-      if (values) useValues(subject, values);
+      useValues(subject, decided);
       return subject;
     };
-    out.set(household.id, {
-      subject: subjectOf,
-      values: () => {
-        if (values) return values;
-        const compiled = result.compiled;
-        // The reference engine keeps no compiled maps: convert the subject's.
-        if (!compiled?.household) return (values = subjectValues(subjectOf()));
-        const member = (m: PersonInput): Value =>
-          withDerived(
-            compiled.persons.get(m.id) ?? new Map<string, Value>(),
-            result.persons.get(m.id)?.values,
-            portrait.person,
-          );
-        values = {
-          region: household.area_code,
-          asOf,
-          household: withDerived(compiled.household, result.household?.values, portrait.household),
-          members: living.map(member),
-          memberIds: living.map((m) => m.id),
-          deceased: recentlyDeceased.map(member),
-          deceasedIds: recentlyDeceased.map((m) => m.id),
-        };
-        return values;
-      },
-    });
+    out.set(household.id, { subject: subjectOf, values: valuesOf });
   }
   return out;
+}
+
+/** The assessment as HARDSHIP_FIELDS: poor and score always, the band only when it has one. */
+function hardshipValues(a: HouseholdAssessment): [string, boolean | number | string][] {
+  return [
+    ['hardship_poor', a.poor],
+    ['hardship_score', a.scoreValue],
+    ...(a.band === null ? [] : [['hardship_band', a.band] as [string, string]]),
+  ];
 }
 
 const typesOf = (definitions: { name: string; type: VariableType }[]) =>
@@ -197,7 +235,9 @@ export async function registeredHouseholdSubject(
   asOf: string,
 ): Promise<{ subject: RuleSubject; household: { id: string; hukouNumber: string; areaCode: string } }> {
   const household = await requireHukouHousehold(context.db, householdId, scope);
-  const subject = (await registeredSubjects(context, [household], asOf)).get(household.id);
+  // Judged as a screening run judges it, hardship included.
+  const hardship = discoveryModel(await context.assessment.active());
+  const subject = (await registeredSubjects(context, [household], asOf, { hardship })).get(household.id);
   if (!subject) throw new Error('household subject missing');
   const names = new Map((await membersOfHousehold(context.db, householdId)).map((r) => [r.id, r.name]));
   for (const member of [...subject.members, ...(subject.deceased ?? [])])

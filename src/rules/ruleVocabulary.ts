@@ -17,6 +17,27 @@ export interface FieldInfo {
   list: boolean;
 }
 
+/**
+ * A household's multidimensional hardship as the discovery assessment model judges it (issue 7,
+ * `src/assessment`): set on the household when it is read for screening or explaining, so a
+ * rule can ask for households that are poor in many ways but receive nothing.
+ */
+export const HARDSHIP_FIELDS: ReadonlyMap<string, { type: VariableType; label: { zh: string; en: string } }> =
+  new Map([
+    [
+      'hardship_poor',
+      {
+        type: 'boolean',
+        label: { zh: '多维困难（评估模型认定）', en: 'Multidimensionally poor (assessment)' },
+      },
+    ],
+    [
+      'hardship_score',
+      { type: 'number', label: { zh: '多维剥夺得分', en: 'Multidimensional deprivation score' } },
+    ],
+    ['hardship_band', { type: 'code', label: { zh: '多维困难分档', en: 'Hardship band' } }],
+  ]);
+
 /** The fields rules may read of a person (`p`, each of `members`) and of a household (`h`). */
 export interface RuleVocabulary {
   person: ReadonlyMap<string, FieldInfo>;
@@ -54,6 +75,8 @@ export function ruleVocabulary(catalogue: VariableCatalogue, portrait: PortraitD
     person.set(d.name, { type: d.type, label: d.label, unit: d.unit ?? null, event: false, list: false });
   for (const d of portrait.household)
     household.set(d.name, { type: d.type, label: d.label, unit: d.unit ?? null, event: false, list: false });
+  for (const [name, { type, label }] of HARDSHIP_FIELDS)
+    household.set(name, { type, label, unit: null, event: false, list: false });
   return { person, household };
 }
 

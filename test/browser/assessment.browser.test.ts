@@ -92,14 +92,28 @@ describe('assessment (browser)', () => {
     await p.getByTestId('model-indicators').locator('tbody tr.ant-table-row').first().waitFor();
     expect(await p.getByTestId('weights-sum').textContent()).toBe('权重合计 1');
 
+    // The whole definition as JSON: an expression naming a variable nobody has is refused, with
+    // the near name suggested.
+    await p.getByText('高级：编辑完整定义').click();
+    const json = p.getByTestId('model-json');
+    const original = await json.inputValue();
+    await json.fill(original.replace('"h.monthly_income_per_capita"', '"h.monthly_income_per_capta"'));
+    await p.getByTestId('model-json-apply').click();
+    await p.getByTestId('model-preview').click();
+    await expect
+      .poll(async () => p.getByTestId('model-problems').textContent())
+      .toContain('引用了未知变量“h.monthly_income_per_capta”，是否应为“monthly_income_per_capita”？');
+    await json.fill(original);
+    await p.getByTestId('model-json-apply').click();
+
     // One weight doubled: the sum says so at once, and the server refuses it with where and why.
     const weight = p.getByTestId('weight-income_per_capita');
     await weight.fill('2/21');
     expect(await p.getByTestId('weights-sum').textContent()).toBe('权重合计 22/21，应恰好为 1');
     await p.getByTestId('model-preview').click();
-    const refused = p.getByTestId('model-problems');
-    await refused.waitFor();
-    expect(await refused.textContent()).toContain('各指标权重之和为 22/21，应恰好为 1');
+    await expect
+      .poll(async () => p.getByTestId('model-problems').textContent())
+      .toContain('各指标权重之和为 22/21，应恰好为 1');
 
     // Back to 1/21, and a lower poverty cutoff: tried, saved as version 2, activated.
     await weight.fill('1/21');

@@ -468,6 +468,11 @@ export const zh = {
   radarTitle: '各维度剥夺程度',
   noHouseholdAssessment: '该户尚未评估（下次政策筛查时评估）',
   createdBy: '创建人',
+  modelJson: '高级：编辑完整定义（维度、指标及其取值表达式、分档、用例）',
+  modelJsonHint:
+    '定义与 assessment/*.yaml 同构，JSON 格式。指标的 value 为 CEL 表达式，可读取家庭 h、成员 members、日期 as_of；修改后点“应用到草稿”，再校验并试算。',
+  modelJsonApply: '应用到草稿',
+  modelJsonInvalid: '不是有效的 JSON：{reason}',
   createdAt: '创建时间',
 } as const;
 
@@ -945,5 +950,11 @@ export const en: Record<MessageKey, string> = {
   radarTitle: 'Deprivation by dimension',
   noHouseholdAssessment: 'Not assessed yet (the next screening run assesses it)',
   createdBy: 'Created by',
+  modelJson:
+    'Advanced: edit the whole definition (dimensions, indicators and their expressions, bands, cases)',
+  modelJsonHint:
+    'The definition has the shape of assessment/*.yaml, as JSON. An indicator’s value is a CEL expression over the household h, its members and the date as_of; apply it to the draft, then check and try.',
+  modelJsonApply: 'Apply to the draft',
+  modelJsonInvalid: 'Not valid JSON: {reason}',
   createdAt: 'Created',
 };

@@ -4,6 +4,7 @@ import {
   App,
   Button,
   Card,
+  Collapse,
   Input,
   InputNumber,
   Popconfirm,
@@ -99,6 +100,13 @@ export function AssessmentModelsPage() {
     setDraft(source.data ? structuredClone(source.data.definition) : null);
   }, [source.data]);
   const [result, setResult] = useState<Preview | null>(null);
+  // The whole definition as JSON: dimensions, indicators and their expressions, bands, cases.
+  const [json, setJson] = useState('');
+  const [jsonError, setJsonError] = useState<string | null>(null);
+  useEffect(() => {
+    setJson(draft ? JSON.stringify(draft, null, 2) : '');
+    setJsonError(null);
+  }, [draft]);
   const [busy, setBusy] = useState(false);
   const indicators = useMemo(
     () => draft?.dimensions.flatMap((d) => d.indicators.map((i) => ({ ...i, dimension: d }))) ?? [],
@@ -288,6 +296,48 @@ export function AssessmentModelsPage() {
                       change(i.id, { weight: e.target.value });
                     }}
                   />
+                ),
+              },
+            ]}
+          />
+          <Collapse
+            style={{ marginTop: 12 }}
+            size="small"
+            items={[
+              {
+                key: 'json',
+                label: t('modelJson'),
+                children: (
+                  <>
+                    <Typography.Paragraph type="secondary">{t('modelJsonHint')}</Typography.Paragraph>
+                    <Input.TextArea
+                      data-testid="model-json"
+                      rows={16}
+                      style={{ fontFamily: 'monospace' }}
+                      value={json}
+                      onChange={(e) => {
+                        setJson(e.target.value);
+                      }}
+                    />
+                    {jsonError && <Typography.Text type="danger">{jsonError}</Typography.Text>}
+                    <div style={{ marginTop: 8 }}>
+                      <Button
+                        data-testid="model-json-apply"
+                        onClick={() => {
+                          try {
+                            setDraft(JSON.parse(json) as Definition);
+                            setResult(null);
+                          } catch (error) {
+                            setJsonError(
+                              t('modelJsonInvalid', { reason: error instanceof Error ? error.message : '' }),
+                            );
+                          }
+                        }}
+                      >
+                        {t('modelJsonApply')}
+                      </Button>
+                    </div>
+                  </>
                 ),
               },
             ]}
