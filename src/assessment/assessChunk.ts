@@ -2,8 +2,45 @@ import type { HouseholdAssessmentTable } from '../db/schema.ts';
 import type { SubjectValues } from '../rules/evaluate/ruleSubject.ts';
 import type { ActiveModel } from './assessmentModels.ts';
 import { indicatorValues } from './assessHousehold.ts';
-import { assessUnits } from './assessUnits.ts';
+import { assessUnits, DEPRIVED, MISSING } from './assessUnits.ts';
+import { areaCodePrefix, AREA_CODE_LENGTH } from '../areas/areaCode.ts';
 import { scoreText } from './countingPlan.ts';
+
+/**
+ * A township's totals under one model in one chunk (every household assessed, changed or not),
+ * summed by the run into its snapshot (`assessment_snapshots`).
+ */
+export interface AssessmentTally {
+  modelId: string;
+  modelVersion: number;
+  areaCode: string;
+  households: number;
+  population: number;
+  poor: number;
+  /** Σ persons × score over the poor. */
+  scoreSum: number;
+  censored: number[];
+  uncensored: number[];
+  missing: number[];
+}
+
+/** Adds one tally into another of the same model version and township. */
+export function addTally(into: AssessmentTally, t: AssessmentTally): void {
+  into.households += t.households;
+  into.population += t.population;
+  into.poor += t.poor;
+  into.scoreSum += t.scoreSum;
+  const add = (a: number[], b: number[]) => {
+    b.forEach((x, j) => {
+      a[j] = (a[j] ?? 0) + x;
+    });
+  };
+  add(into.censored, t.censored);
+  add(into.uncensored, t.uncensored);
+  add(into.missing, t.missing);
+}
+
+const townshipOf = (areaCode: string) => areaCodePrefix(areaCode, 'township').padEnd(AREA_CODE_LENGTH, '0');
 
 /**
  * A screening chunk's households assessed under every active model (issue 7): the values the
@@ -14,8 +51,9 @@ export function assessChunk(
   models: readonly ActiveModel[],
   households: readonly { id: string; area_code: string; values: SubjectValues }[],
   stamp: { runId: string; asOf: string; at: string },
-): HouseholdAssessmentTable[] {
+): { rows: HouseholdAssessmentTable[]; tallies: AssessmentTally[] } {
   const rows: HouseholdAssessmentTable[] = [];
+  const tallies = new Map<string, AssessmentTally>();
   for (const { model, version } of models) {
     const { plan } = model;
     const d = plan.indicators;
@@ -27,6 +65,40 @@ export function assessChunk(
     households.forEach((h, i) => {
       const score = assessed.scores[i] ?? 0;
       const band = assessed.bands[i] ?? -1;
+      const persons = h.values.members.length;
+      const poor = assessed.poor[i] === 1;
+      const township = townshipOf(h.area_code);
+      const key = `${model.id}|${township}`;
+      let tally = tallies.get(key);
+      if (!tally) {
+        const zeros = () => new Array<number>(d).fill(0);
+        tally = {
+          modelId: model.id,
+          modelVersion: version,
+          areaCode: township,
+          households: 0,
+          population: 0,
+          poor: 0,
+          scoreSum: 0,
+          censored: zeros(),
+          uncensored: zeros(),
+          missing: zeros(),
+        };
+        tallies.set(key, tally);
+      }
+      tally.households += 1;
+      tally.population += persons;
+      if (poor) {
+        tally.poor += persons;
+        tally.scoreSum += (persons * score) / plan.denominator;
+      }
+      for (let j = 0; j < d; j++) {
+        const state = assessed.deprived[i * d + j];
+        if (state === MISSING) tally.missing[j] = (tally.missing[j] ?? 0) + persons;
+        if (state !== DEPRIVED) continue;
+        tally.uncensored[j] = (tally.uncensored[j] ?? 0) + persons;
+        if (poor) tally.censored[j] = (tally.censored[j] ?? 0) + persons;
+      }
       rows.push({
         household_id: h.id,
         model_id: model.id,
@@ -35,7 +107,7 @@ export function assessChunk(
         run_id: stamp.runId,
         as_of: stamp.asOf,
         assessed_at: stamp.at,
-        population: h.values.members.length,
+        population: persons,
         score: scoreText(plan, score),
         score_value: score / plan.denominator,
         poor: assessed.poor[i] ?? 0,
@@ -46,5 +118,5 @@ export function assessChunk(
       });
     });
   }
-  return rows;
+  return { rows, tallies: [...tallies.values()] };
 }

@@ -1,5 +1,11 @@
 import type { Insertable, Kysely } from 'kysely';
-import type { AssessmentModelTable, Database, HouseholdAssessmentTable } from '../db/schema.ts';
+import type {
+  AssessmentModelTable,
+  AssessmentSnapshotTable,
+  Database,
+  HouseholdAssessmentTable,
+} from '../db/schema.ts';
+import { insertChunked } from '../registry/insertChunked.ts';
 import { inScope, type DataScopeFilter } from '../access/scope/dataScope.ts';
 import { areaCodesWithin } from '../areas/areaRepository.ts';
 
@@ -103,4 +109,31 @@ export async function householdAssessments(
     .where('household_id', '=', householdId)
     .orderBy('model_id')
     .execute();
+}
+
+/** A full run's totals by township and model. */
+export async function insertSnapshots(db: Kysely<Database>, rows: AssessmentSnapshotTable[]): Promise<void> {
+  await insertChunked(db, 'assessment_snapshots', rows, 40);
+}
+
+/**
+ * Every run's totals under a model for the townships in scope (and within an area), oldest
+ * first, each with the area the run screened (null: every household).
+ */
+export async function snapshotRows(
+  db: Kysely<Database>,
+  modelId: string,
+  scope: DataScopeFilter,
+  areaCode: string | null,
+): Promise<(AssessmentSnapshotTable & { run_area: string | null })[]> {
+  let query = db
+    .selectFrom('assessment_snapshots')
+    .innerJoin('screening_runs', 'screening_runs.id', 'assessment_snapshots.run_id')
+    .selectAll('assessment_snapshots')
+    .select('screening_runs.area_code as run_area')
+    .where('model_id', '=', modelId)
+    .where(inScope(db, 'assessment_snapshots.area_code', scope));
+  if (areaCode !== null)
+    query = query.where('assessment_snapshots.area_code', 'in', areaCodesWithin(db, areaCode));
+  return query.orderBy('taken_at').orderBy('assessment_snapshots.area_code').execute();
 }

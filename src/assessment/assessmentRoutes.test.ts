@@ -23,6 +23,8 @@ interface Measures {
 }
 interface AreaResult {
   model: { id: string; version: number; k: string; indicators: { id: string }[] };
+  history: { modelVersion: number; H: number; M0: number; population: number }[];
+  change: { H: { absolute: number }; M0: { absolute: number } } | null;
   areaCode: string | null;
   pending: number;
   total: Measures;
@@ -107,6 +109,13 @@ describeEachDatabase('assessment routes', (getDb) => {
     const before = await written();
     expect((await screen()).status).toBe('completed');
     expect(await written()).toEqual(before);
+    // Each full run keeps the county's totals: two periods, nothing changed between them.
+    const again = await areas();
+    expect(again.history.map((h) => h.modelVersion)).toEqual([1, 1]);
+    expect(again.history.at(-1)?.H).toBeCloseTo(again.total.H, 12);
+    expect(again.history.at(-1)?.M0).toBeCloseTo(again.total.M0, 12);
+    expect(again.history.at(-1)?.population).toBe(again.total.population);
+    expect([again.change?.H.absolute, again.change?.M0.absolute]).toEqual([0, 0]);
   });
 
   it('holds the stored results equal to judging each household’s portrait again, with reasons in words', async () => {
@@ -223,6 +232,9 @@ describeEachDatabase('assessment routes', (getDb) => {
     expect((await screen()).status).toBe('completed');
     const after = await areas();
     expect([after.pending, after.total.households]).toEqual([0, before.total.households]);
+    // The new version's first period: in the history, not yet compared with anything.
+    expect(after.history.map((h) => h.modelVersion)).toEqual([1, 1, 2]);
+    expect(after.change).toBeNull();
     // The preview read the same households as the run: the same figures.
     expect(after.total.H).toBeCloseTo(triedBody.total.H, 12);
     expect(after.total.H).toBeGreaterThanOrEqual(before.total.H);

@@ -10,10 +10,11 @@ import { requireHukouHousehold } from '../registry/households/hukouHouseholdServ
 import { screenedHouseholds } from '../rules/householdSubject.ts';
 import type { AssessmentModel } from './assessmentModel.ts';
 import type { ActiveModel } from './assessmentModels.ts';
-import { householdAssessmentRows, householdAssessments } from './assessmentRepository.ts';
+import { householdAssessmentRows, householdAssessments, snapshotRows } from './assessmentRepository.ts';
 import { assessRow, indicatorValues, type HouseholdAssessment } from './assessHousehold.ts';
 import { assessUnits, type Achievements } from './assessUnits.ts';
-import { decompose, povertyMeasures, type PovertyMeasures } from './povertyMeasures.ts';
+import { decompose, measureChange, povertyMeasures, type PovertyMeasures } from './povertyMeasures.ts';
+import type { AssessmentSnapshotTable } from '../db/schema.ts';
 import { formatRational, toNumber } from './rational.ts';
 
 type Context = Pick<AppContext, 'db' | 'variables' | 'portrait' | 'feeds' | 'assessment'>;
@@ -132,7 +133,24 @@ export async function areaAssessment(
   const groups = rows.map((r) => index.get(keyOf(r.area_code)) ?? 0);
   const { total, groups: parts } = decompose(model.plan, achievements, assessed, groups, codes.length);
   const names = new Map((await findAreas(context.db, codes)).map((a) => [a.code, a.name]));
+  // A run is a period of the area in view only if it screened all of it (a township's run is not
+  // the county's period).
+  const view = areaCode ?? (scope.kind === 'within' || scope.kind === 'only' ? scope.areaCode : null);
+  const covers = (runArea: string | null) =>
+    runArea === null || (view !== null && view.startsWith(areaCodePrefix(runArea)));
+  const history = historyOf(
+    model,
+    active.version,
+    (await snapshotRows(context.db, modelId, scope, areaCode)).filter((r) => covers(r.run_area)),
+  );
+  const [before, after] = history.filter((h) => h.modelVersion === active.version).slice(-2);
   return {
+    history,
+    // The latest full run against the one before it, under the same version.
+    change:
+      before && after
+        ? { from: before.asOf, to: after.asOf, ...measureChange(model.plan, before, after) }
+        : null,
     model: modelSummary(model, active.version),
     areaCode: base,
     assessedAt: rows.reduce<string | null>(
@@ -152,6 +170,59 @@ export async function areaAssessment(
       }))
       .sort((a, b) => b.M0 - a.M0 || a.code.localeCompare(b.code)),
   };
+}
+
+/** Each full run's totals over the townships in view, oldest first, as measures. */
+function historyOf(model: AssessmentModel, version: number, rows: AssessmentSnapshotTable[]) {
+  const runs = new Map<string, AssessmentSnapshotTable[]>();
+  for (const row of rows) runs.set(row.run_id, [...(runs.get(row.run_id) ?? []), row]);
+  return [...runs].map(([runId, parts]) => {
+    const sum = (f: (r: AssessmentSnapshotTable) => number) => parts.reduce((total, r) => total + f(r), 0);
+    const column = (json: (r: AssessmentSnapshotTable) => string) => {
+      const out: number[] = [];
+      for (const r of parts)
+        (JSON.parse(json(r)) as number[]).forEach((x, j) => {
+          out[j] = (out[j] ?? 0) + x;
+        });
+      return out;
+    };
+    const first = parts[0];
+    const N = sum((r) => r.population);
+    const q = sum((r) => r.poor);
+    const scoreSum = sum((r) => r.score_sum);
+    const ratio = (x: number) => (N > 0 ? x / N : 0);
+    const M0 = ratio(scoreSum);
+    const censored = column((r) => r.censored_json).map(ratio);
+    const measures: PovertyMeasures = {
+      units: sum((r) => r.households),
+      population: N,
+      poorUnits: 0,
+      poor: q,
+      H: ratio(q),
+      A: q > 0 ? scoreSum / q : 0,
+      M0,
+      M0Exact: null,
+      uncensored: column((r) => r.uncensored_json).map(ratio),
+      censored,
+      // Weights are the active version's: another version's runs show no contributions.
+      contributions:
+        first?.model_version !== version
+          ? []
+          : censored.map((h, j) =>
+              M0 > 0 ? (toNumber(model.indicators[j]?.weight ?? { num: 0n, den: 1n }) * h) / M0 : 0,
+            ),
+      missing: column((r) => r.missing_json).map(ratio),
+      M1: null,
+      M2: null,
+    };
+    return {
+      runId,
+      asOf: first?.as_of ?? '',
+      takenAt: first?.taken_at ?? '',
+      modelVersion: first?.model_version ?? 0,
+      ...measures,
+    };
+  });
 }
 
 function commonArea(codes: string[]): string | null {

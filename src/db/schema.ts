@@ -38,6 +38,7 @@ export interface Database {
   household_screenings: HouseholdScreeningTable;
   assessment_models: AssessmentModelTable;
   household_assessments: HouseholdAssessmentTable;
+  assessment_snapshots: AssessmentSnapshotTable;
   visit_plans: VisitPlanTable;
   visit_plan_items: VisitPlanItemTable;
 }
@@ -537,4 +538,21 @@ export interface HouseholdAssessmentTable {
   band: string | null;
   /** Each indicator's value in the model's order, null where missing, JSON. */
   values_json: string;
+}
+
+/** A full run's totals for one township under one model (persons, as H, A and M0 count them). */
+export interface AssessmentSnapshotTable {
+  run_id: string;
+  model_id: string;
+  model_version: number;
+  as_of: string;
+  taken_at: string;
+  area_code: string;
+  households: number;
+  population: number;
+  poor: number;
+  score_sum: number;
+  censored_json: string;
+  uncensored_json: string;
+  missing_json: string;
 }

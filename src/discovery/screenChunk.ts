@@ -9,7 +9,7 @@ import { policyById } from '../rules/policies/policyById.ts';
 import { decideFindings, type RuleSetKind } from './decideFindings.ts';
 import type { FindingKind, HouseholdAssessmentTable } from '../db/schema.ts';
 import { discoveryModel, type ActiveModel } from '../assessment/assessmentModels.ts';
-import { assessChunk } from '../assessment/assessChunk.ts';
+import { assessChunk, type AssessmentTally } from '../assessment/assessChunk.ts';
 import type { SubjectValues } from '../rules/evaluate/ruleSubject.ts';
 import { explanationOf } from './findingRules.ts';
 import {
@@ -44,8 +44,10 @@ export interface ChunkResult {
   changes: FindingChanges;
   /** (policy, subject) pairs evaluated. */
   results: number;
-  /** Each household's assessment under each active model. */
+  /** Each household's assessment under each active model, where it changed. */
   assessments: HouseholdAssessmentTable[];
+  /** Every household's assessment summed by model and township, for the run's snapshot. */
+  tallies: AssessmentTally[];
 }
 
 /**
@@ -97,7 +99,11 @@ export async function screenChunk(
   };
   // Each household's assessments join its digest: a household whose findings and assessments are
   // both as last written has neither rewritten (an unchanged assessment keeps its row's date).
-  const assessments = assessChunk(rules.assessment, assessed, { runId: stamp.runId, asOf, at: stamp.at });
+  const { rows: assessments, tallies } = assessChunk(rules.assessment, assessed, {
+    runId: stamp.runId,
+    asOf,
+    at: stamp.at,
+  });
   const assessedAs = new Map<string, string>();
   for (const row of assessments)
     assessedAs.set(
@@ -131,7 +137,12 @@ export async function screenChunk(
     });
   }
   explainChanges(rules, screened, changes);
-  return { changes, results, assessments: assessments.filter((row) => compared.has(row.household_id)) };
+  return {
+    changes,
+    results,
+    assessments: assessments.filter((row) => compared.has(row.household_id)),
+    tallies,
+  };
 }
 
 const setOf = (kind: FindingKind): RuleSetKind => (kind === 'warning' || kind === 'model' ? kind : 'pool');

@@ -6,6 +6,8 @@ import { databaseOptionsOf } from '../db/createDatabase.ts';
 import type { ScreeningRunTable } from '../db/schema.ts';
 import type { AppContext } from '../http/appContext.ts';
 import { screenChunk, type ChunkRequest, type ChunkResult, type ScreeningRules } from './screenChunk.ts';
+import { addTally, type AssessmentTally } from '../assessment/assessChunk.ts';
+import { insertSnapshots } from '../assessment/assessmentRepository.ts';
 import { acquireThreads, releaseThreads, type ScreeningThreads } from './screeningThreads.ts';
 import {
   applyFindingChanges,
@@ -151,10 +153,20 @@ async function screen(
   });
   const work = async (): Promise<ScreeningRunTable> => {
     const counts = { done: 0, results: 0, found: 0, changed: 0, superseded: 0, current: 0 };
+    const tallies = new Map<string, AssessmentTally>();
     let threads: ScreeningThreads | null = null;
     try {
       threads = await startThreads(context, rules, households.length, request.threads);
-      const write = async (chunk: ChunkRequest, { changes, results, assessments }: ChunkResult) => {
+      const write = async (
+        chunk: ChunkRequest,
+        { changes, results, assessments, tallies: t }: ChunkResult,
+      ) => {
+        for (const tally of t) {
+          const key = `${tally.modelId}|${tally.areaCode}`;
+          const into = tallies.get(key);
+          if (into) addTally(into, tally);
+          else tallies.set(key, tally);
+        }
         counts.done += chunk.households.length;
         counts.results += results;
         counts.found += changes.counts.found;
@@ -193,6 +205,27 @@ async function screen(
           if (head) await write(head.chunk, await head.result);
         }
       }
+      // A run of every household of an area is a period's picture of its hardship: totals by
+      // township (an incremental run's few households are not).
+      if (!request.householdIds)
+        await insertSnapshots(
+          db,
+          [...tallies.values()].map((t) => ({
+            run_id: run.id,
+            model_id: t.modelId,
+            model_version: t.modelVersion,
+            as_of: asOf,
+            taken_at: new Date().toISOString(),
+            area_code: t.areaCode,
+            households: t.households,
+            population: t.population,
+            poor: t.poor,
+            score_sum: t.scoreSum,
+            censored_json: JSON.stringify(t.censored),
+            uncensored_json: JSON.stringify(t.uncensored),
+            missing_json: JSON.stringify(t.missing),
+          })),
+        );
       await updateRun(db, run.id, { status: 'completed', finished_at: new Date().toISOString() });
     } catch (error) {
       await updateRun(db, run.id, {

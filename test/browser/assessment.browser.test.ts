@@ -62,6 +62,8 @@ describe('assessment (browser)', () => {
     expect(await p.getByTestId('assessment-M0').locator('.ant-statistic-content').textContent()).toMatch(
       /^0\.\d{4}$/,
     );
+    // The screening run kept the county's first period.
+    await p.getByTestId('assessment-history').locator('canvas').first().waitFor();
     const areas = p.getByTestId('assessment-areas');
     const township = areas.locator('[data-testid^="assessment-area-"]').first();
     const code = ((await township.getAttribute('data-testid')) ?? '').replace('assessment-area-', '');

@@ -7,7 +7,8 @@ import { columnTypes } from '../dialects/columnTypes.ts';
  * version of every model as written — a draft until activated, then active, then retired when
  * another version of the same model is activated — so a result always names the version it
  * used and that version can be read back. `household_assessments` holds each household's latest
- * result per model, written by the screening run that assessed it.
+ * result per model, written by the screening run that assessed it; `assessment_snapshots` each
+ * full run's totals per township, for the change between two periods.
  */
 const grants: Record<string, string[]> = {
   county_staff: ['assessment:result:view', 'assessment:model:manage'],
@@ -61,11 +62,39 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .on('household_assessments')
     .columns(['model_id', 'area_code'])
     .execute();
+  // Each full run's totals per township and model (summed from every household it assessed, not
+  // only the changed ones): the areas' history, for the change between two periods.
+  await db.schema
+    .createTable('assessment_snapshots')
+    .addColumn('run_id', 'text', (c) => c.notNull())
+    .addColumn('model_id', 'text', (c) => c.notNull())
+    .addColumn('model_version', 'integer', (c) => c.notNull())
+    .addColumn('as_of', t.date, (c) => c.notNull())
+    .addColumn('taken_at', t.timestamp, (c) => c.notNull())
+    // A township's code (the county's households without one are under the county's code).
+    .addColumn('area_code', t.binaryText, (c) => c.notNull())
+    .addColumn('households', 'integer', (c) => c.notNull())
+    .addColumn('population', 'integer', (c) => c.notNull())
+    .addColumn('poor', 'integer', (c) => c.notNull())
+    // Σ persons × score over the poor: M0 = score_sum / population.
+    .addColumn('score_sum', 'real', (c) => c.notNull())
+    // Per indicator, in the model version's order: persons poor and deprived, deprived, missing.
+    .addColumn('censored_json', 'text', (c) => c.notNull())
+    .addColumn('uncensored_json', 'text', (c) => c.notNull())
+    .addColumn('missing_json', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('assessment_snapshots_pk', ['run_id', 'model_id', 'area_code'])
+    .execute();
+  await db.schema
+    .createIndex('assessment_snapshots_model')
+    .on('assessment_snapshots')
+    .columns(['model_id', 'area_code'])
+    .execute();
   await grantToBuiltinRoles(db, grants);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   await revokeFromBuiltinRoles(db, grants);
+  await db.schema.dropTable('assessment_snapshots').execute();
   await db.schema.dropTable('household_assessments').execute();
   await db.schema.dropTable('assessment_models').execute();
 }

@@ -468,6 +468,8 @@ export const zh = {
   radarTitle: '各维度剥夺程度',
   noHouseholdAssessment: '该户尚未评估（下次政策筛查时评估）',
   createdBy: '创建人',
+  historyTitle: '各期变化（每次全量筛查留存一期；v 为模型版本）',
+  changeSince: '{to} 较 {from}：H {H} 个百分点，A {A} 个百分点，M0 {M0}',
   modelJson: '高级：编辑完整定义（维度、指标及其取值表达式、分档、用例）',
   modelJsonHint:
     '定义与 assessment/*.yaml 同构，JSON 格式。指标的 value 为 CEL 表达式，可读取家庭 h、成员 members、日期 as_of；修改后点“应用到草稿”，再校验并试算。',
@@ -950,6 +952,8 @@ export const en: Record<MessageKey, string> = {
   radarTitle: 'Deprivation by dimension',
   noHouseholdAssessment: 'Not assessed yet (the next screening run assesses it)',
   createdBy: 'Created by',
+  historyTitle: 'Periods (each full screening run keeps one; v is the model version)',
+  changeSince: '{to} against {from}: H {H} points, A {A} points, M0 {M0}',
   modelJson:
     'Advanced: edit the whole definition (dimensions, indicators and their expressions, bands, cases)',
   modelJsonHint:

@@ -52,8 +52,17 @@ export interface Measures {
   dimensions: { id: string; contribution: number }[];
 }
 
+interface Change {
+  before: number;
+  after: number;
+  absolute: number;
+  relative: number | null;
+}
+
 interface AreaResult {
   model: ModelSummary;
+  history: { runId: string; asOf: string; modelVersion: number; H: number; A: number; M0: number }[];
+  change: { from: string; to: string; H: Change; A: Change; M0: Change } | null;
   areaCode: string | null;
   assessedAt: string | null;
   pending: number;
@@ -143,6 +152,24 @@ export function AssessmentPage() {
       },
     ],
   };
+  const history: ChartOption = {
+    tooltip: { trigger: 'axis' },
+    legend: { data: ['H', 'M0'] },
+    grid: { left: 50, right: 50 },
+    xAxis: {
+      type: 'category',
+      data: (data?.history ?? []).map((h) => `${h.asOf} v${String(h.modelVersion)}`),
+    },
+    yAxis: [
+      { type: 'value', axisLabel: { formatter: (v: number) => percent(v) } },
+      { type: 'value', axisLabel: { formatter: (v: number) => v.toFixed(3) } },
+    ],
+    series: [
+      { name: 'H', type: 'line', data: (data?.history ?? []).map((h) => h.H) },
+      { name: 'M0', type: 'line', yAxisIndex: 1, data: (data?.history ?? []).map((h) => h.M0) },
+    ],
+  };
+  const points = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}`;
   const bandLabel = (band: string | null) =>
     band === null ? t('bandNone') : label(model?.bands.find((b) => b.id === band)?.label) || band;
 
@@ -224,6 +251,22 @@ export function AssessmentPage() {
           </Card>
         </Col>
       </Row>
+      {(data?.history.length ?? 0) > 0 && (
+        <Card size="small" title={t('historyTitle')} style={{ marginTop: 16 }}>
+          {data?.change && (
+            <Typography.Paragraph data-testid="assessment-change">
+              {t('changeSince', {
+                from: data.change.from,
+                to: data.change.to,
+                H: points(data.change.H.absolute),
+                A: points(data.change.A.absolute),
+                M0: `${data.change.M0.absolute >= 0 ? '+' : ''}${data.change.M0.absolute.toFixed(4)}`,
+              })}
+            </Typography.Paragraph>
+          )}
+          <EChart option={history} height={220} testId="assessment-history" />
+        </Card>
+      )}
       <Card size="small" title={t('areaTable')} style={{ marginTop: 16 }}>
         <Table
           rowKey="code"
