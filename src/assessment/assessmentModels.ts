@@ -92,19 +92,24 @@ export class AssessmentModels {
   async saveDraft(definition: unknown, by: string): Promise<{ id: string; version: number }> {
     const checked = this.check(definition);
     if (checked.model === null) throw invalid(checked.problems);
-    const { model } = checked;
-    const version = await insertModelVersion(this.db, {
+    // The shipped version 1 first, so a user's edit of a shipped model is its version 2.
+    await this.seed();
+    const version = await this.insertDraft(checked.model, by, new Date().toISOString());
+    return { id: checked.model.id, version };
+  }
+
+  private insertDraft(model: AssessmentModel, by: string, at: string): Promise<number> {
+    return insertModelVersion(this.db, {
       id: model.id,
       name_zh: model.name.zh,
       name_en: model.name.en,
       definition_json: JSON.stringify(model.definition),
       status: 'draft',
       created_by: by,
-      created_at: new Date().toISOString(),
+      created_at: at,
       activated_by: null,
       activated_at: null,
     });
-    return { id: model.id, version };
   }
 
   /**
@@ -138,17 +143,7 @@ export class AssessmentModels {
       for (const model of this.shipped()) {
         if (present.has(model.id)) continue;
         const now = new Date().toISOString();
-        const version = await insertModelVersion(this.db, {
-          id: model.id,
-          name_zh: model.name.zh,
-          name_en: model.name.en,
-          definition_json: JSON.stringify(model.definition),
-          status: 'draft',
-          created_by: 'system',
-          created_at: now,
-          activated_by: null,
-          activated_at: null,
-        });
+        const version = await this.insertDraft(model, 'system', now);
         await activateModelVersion(this.db, model.id, version, 'system', now);
       }
     })().catch((error: unknown) => {

@@ -137,3 +137,33 @@ export async function snapshotRows(
     query = query.where('assessment_snapshots.area_code', 'in', areaCodesWithin(db, areaCode));
   return query.orderBy('taken_at').orderBy('assessment_snapshots.area_code').execute();
 }
+
+/**
+ * Each hukou household's state for a portrait tag: 'yes' or 'unknown' (absent: no). A person tag
+ * holds for a household when it holds for a current member (yes before unknown).
+ */
+export async function householdTagStates(
+  db: Kysely<Database>,
+  tag: string,
+  entity: 'person' | 'household',
+): Promise<Map<string, 'yes' | 'unknown'>> {
+  const rows =
+    entity === 'household'
+      ? await db
+          .selectFrom('portrait_tags')
+          .select(['subject_id as household_id', 'state'])
+          .where('subject_type', '=', 'hukou_household')
+          .where('tag', '=', tag)
+          .execute()
+      : await db
+          .selectFrom('portrait_tags')
+          .innerJoin('hukou_members', 'hukou_members.person_id', 'portrait_tags.subject_id')
+          .select(['hukou_members.household_id as household_id', 'portrait_tags.state as state'])
+          .where('portrait_tags.subject_type', '=', 'person')
+          .where('portrait_tags.tag', '=', tag)
+          .where('hukou_members.left_on', 'is', null)
+          .execute();
+  const out = new Map<string, 'yes' | 'unknown'>();
+  for (const r of rows) if (out.get(r.household_id) !== 'yes') out.set(r.household_id, r.state);
+  return out;
+}

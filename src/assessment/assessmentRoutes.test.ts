@@ -24,6 +24,7 @@ interface Measures {
 interface AreaResult {
   model: { id: string; version: number; k: string; indicators: { id: string }[] };
   history: { modelVersion: number; H: number; M0: number; population: number }[];
+  byTag: { groups: (Measures & { state: string; populationShare: number })[] } | null;
   change: { H: { absolute: number }; M0: { absolute: number } } | null;
   areaCode: string | null;
   pending: number;
@@ -96,6 +97,27 @@ describeEachDatabase('assessment routes', (getDb) => {
       expect(county.total.dimensions.reduce((s, d) => s + d.contribution, 0)).toBeCloseTo(1, 12);
     }
     expect(county.bands.reduce((s, b) => s + b.households, 0)).toBe(households.length);
+    // Decomposed by a household tag instead: with it, without it, not known — adding up again.
+    const tagged = await getDb()
+      .db.selectFrom('portrait_tags')
+      .select(['tag', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('subject_type', '=', 'hukou_household')
+      .where('state', '=', 'yes')
+      .groupBy('tag')
+      .orderBy('tag')
+      .executeTakeFirst();
+    if (!tagged) throw new Error('the county has no household tag');
+    const byTag = (await areas(`&tag=${tagged.tag}`)).byTag;
+    expect(byTag?.groups.map((g) => g.state)).toEqual(['yes', 'no', 'unknown']);
+    expect(byTag?.groups[0]?.households).toBe(Number(tagged.n));
+    expect(byTag?.groups.reduce((s, g) => s + g.households, 0)).toBe(households.length);
+    expect(byTag?.groups.reduce((s, g) => s + g.populationShare * g.M0, 0)).toBeCloseTo(county.total.M0, 12);
+    const unknownTag = await app.inject({
+      method: 'GET',
+      url: `/api/assessment/areas?model=${MODEL}&tag=no_such_tag`,
+    });
+    expect(unknownTag.statusCode).toBe(404);
+
     // A second run with nothing changed rewrites no assessment: each row keeps the run that wrote it.
     const written = async () =>
       (

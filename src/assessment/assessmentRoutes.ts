@@ -189,7 +189,7 @@ export function registerAssessmentRoutes(app: FastifyInstance, context: AppConte
     },
   );
 
-  app.get<{ Querystring: { model: string; area?: string } }>(
+  app.get<{ Querystring: { model: string; area?: string; tag?: string } }>(
     '/assessment/areas',
     {
       config: {
@@ -207,6 +207,12 @@ export function registerAssessmentRoutes(app: FastifyInstance, context: AppConte
           properties: {
             model: modelId,
             area: { type: 'string', format: 'area-code', description: '该区划及以下（默认本人辖区）' },
+            tag: {
+              type: 'string',
+              pattern: '^[a-z][a-z0-9_]*$',
+              maxLength: 64,
+              description: '再按画像标签分解：有、无、未知（人员标签：有成员带此标签）',
+            },
           },
         },
         response: { 200: open },
@@ -215,7 +221,7 @@ export function registerAssessmentRoutes(app: FastifyInstance, context: AppConte
     async (request) => {
       const scope = requestScope(request);
       const area = await requestedArea(db, 'querystring.area', request.query.area, scope);
-      return areaAssessment(context, request.query.model, scope, area);
+      return areaAssessment(context, request.query.model, scope, area, request.query.tag ?? null);
     },
   );
 

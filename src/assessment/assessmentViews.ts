@@ -10,7 +10,12 @@ import { requireHukouHousehold } from '../registry/households/hukouHouseholdServ
 import { screenedHouseholds } from '../rules/householdSubject.ts';
 import type { AssessmentModel } from './assessmentModel.ts';
 import type { ActiveModel } from './assessmentModels.ts';
-import { householdAssessmentRows, householdAssessments, snapshotRows } from './assessmentRepository.ts';
+import {
+  householdAssessmentRows,
+  householdAssessments,
+  householdTagStates,
+  snapshotRows,
+} from './assessmentRepository.ts';
 import { assessRow, indicatorValues, type HouseholdAssessment } from './assessHousehold.ts';
 import { assessUnits, type Achievements } from './assessUnits.ts';
 import { decompose, measureChange, povertyMeasures, type PovertyMeasures } from './povertyMeasures.ts';
@@ -110,6 +115,7 @@ export async function areaAssessment(
   modelId: string,
   scope: DataScopeFilter,
   areaCode: string | null,
+  tag: string | null = null,
 ) {
   const active = activeOf(await context.assessment.active(), modelId);
   const { model } = active;
@@ -145,6 +151,7 @@ export async function areaAssessment(
   );
   const [before, after] = history.filter((h) => h.modelVersion === active.version).slice(-2);
   return {
+    byTag: tag === null ? null : await tagDecomposition(context, model, rows, achievements, assessed, tag),
     history,
     // The latest full run against the one before it, under the same version.
     change:
@@ -169,6 +176,33 @@ export async function areaAssessment(
         ...p,
       }))
       .sort((a, b) => b.M0 - a.M0 || a.code.localeCompare(b.code)),
+  };
+}
+
+/** The same households decomposed by a portrait tag: with it, without it, not known. */
+async function tagDecomposition(
+  context: Context,
+  model: AssessmentModel,
+  rows: HouseholdAssessmentTable[],
+  achievements: Achievements,
+  assessed: ReturnType<typeof assessUnits>,
+  tag: string,
+) {
+  const definition = context.portrait.tags.find((t) => t.code === tag);
+  if (!definition) throw new AppError('PORTRAIT_TAG_NOT_FOUND', { code: tag });
+  const states = await householdTagStates(context.db, tag, definition.entity);
+  const groupOf = { yes: 0, no: 1, unknown: 2 } as const;
+  const groups = rows.map((r) => groupOf[states.get(r.household_id) ?? 'no']);
+  const { groups: parts } = decompose(model.plan, achievements, assessed, groups, 3);
+  return {
+    tag,
+    label: definition.label,
+    entity: definition.entity,
+    groups: parts.map((p) => ({
+      ...p,
+      state: (['yes', 'no', 'unknown'] as const)[p.group],
+      households: p.units,
+    })),
   };
 }
 

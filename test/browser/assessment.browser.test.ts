@@ -64,6 +64,12 @@ describe('assessment (browser)', () => {
     );
     // The screening run kept the county's first period.
     await p.getByTestId('assessment-history').locator('canvas').first().waitFor();
+    // Decomposed by a portrait tag: with it, without it, not known.
+    await p.getByTestId('assessment-tag').click();
+    await p.locator('.ant-select-item-option').first().click();
+    await expect
+      .poll(async () => p.getByTestId('assessment-by-tag').locator('tbody tr.ant-table-row').count())
+      .toBe(3);
     const areas = p.getByTestId('assessment-areas');
     const township = areas.locator('[data-testid^="assessment-area-"]').first();
     const code = ((await township.getAttribute('data-testid')) ?? '').replace('assessment-area-', '');

@@ -27,22 +27,38 @@ echarts.use([
 
 export type ChartOption = echarts.EChartsCoreOption;
 
-/** An ECharts chart in a div: made once, given each new option, resized with the window, disposed. */
+/** What a click on a chart's item tells: the series' data index (a bar, a heat map cell). */
+export interface ChartClick {
+  dataIndex: number;
+  value: unknown;
+}
+
+/**
+ * An ECharts chart in a div: made once, given each new option, resized with the window, disposed.
+ * `onClick` hears clicks on the chart's items (drill-down).
+ */
 export function EChart({
   option,
   height = 280,
   testId,
+  onClick,
 }: {
   option: ChartOption;
   height?: number;
   testId?: string;
+  onClick?: (click: ChartClick) => void;
 }) {
   const element = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
+  const clicked = useRef(onClick);
+  clicked.current = onClick;
   useEffect(() => {
     if (!element.current) return;
     const made = echarts.init(element.current);
     chart.current = made;
+    made.on('click', (params: { dataIndex: number; value: unknown }) => {
+      clicked.current?.({ dataIndex: params.dataIndex, value: params.value });
+    });
     const resize = () => {
       made.resize();
     };

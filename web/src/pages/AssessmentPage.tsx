@@ -7,6 +7,7 @@ import {
   Empty,
   Row,
   Segmented,
+  Select,
   Space,
   Statistic,
   Table,
@@ -63,6 +64,14 @@ interface AreaResult {
   model: ModelSummary;
   history: { runId: string; asOf: string; modelVersion: number; H: number; A: number; M0: number }[];
   change: { from: string; to: string; H: Change; A: Change; M0: Change } | null;
+  byTag: {
+    tag: string;
+    groups: (Omit<Measures, 'dimensions'> & {
+      state: 'yes' | 'no' | 'unknown';
+      populationShare: number;
+      contribution: number;
+    })[];
+  } | null;
   areaCode: string | null;
   assessedAt: string | null;
   pending: number;
@@ -94,24 +103,30 @@ export function AssessmentPage() {
     chosen ?? active.find((m) => m.id === 'default_seven_dimensions')?.id ?? active[0]?.id ?? null;
   const [trail, setTrail] = useState<{ code: string; name: string }[]>([]);
   const area = trail.at(-1)?.code;
+  const [tag, setTag] = useState<string | null>(null);
+  const tags = useApi<{ tags: { code: string; entity: string; label: Label }[] }>('/portrait/definitions');
   const { data, error, loading } = useApi<AreaResult>(
-    modelId ? `/assessment/areas?model=${modelId}${area ? `&area=${area}` : ''}` : null,
+    modelId
+      ? `/assessment/areas?model=${modelId}${area ? `&area=${area}` : ''}${tag ? `&tag=${tag}` : ''}`
+      : null,
   );
   const model = data?.model;
   const indicatorNames = useMemo(() => (model?.indicators ?? []).map((i) => label(i.name)), [model, label]);
 
+  // M0 first, then each indicator's share of people poor and deprived: one scale, 0 to 1.
+  const columns = ['M0', ...indicatorNames];
   const heatmap: ChartOption = {
     tooltip: {
       position: 'top',
       formatter: (p: { value: [number, number, number] }) =>
-        `${data?.areas[p.value[1]]?.name ?? ''} · ${indicatorNames[p.value[0]] ?? ''}：${percent(p.value[2])}`,
+        `${data?.areas[p.value[1]]?.name ?? ''} · ${columns[p.value[0]] ?? ''}：${p.value[0] === 0 ? fixed(p.value[2]) : percent(p.value[2])}`,
     },
     grid: { left: 120, right: 20, top: 10, bottom: 120 },
-    xAxis: { type: 'category', data: indicatorNames, axisLabel: { rotate: 50, interval: 0 } },
+    xAxis: { type: 'category', data: columns, axisLabel: { rotate: 50, interval: 0 } },
     yAxis: { type: 'category', data: (data?.areas ?? []).map((a) => a.name || a.code) },
     visualMap: {
       min: 0,
-      max: Math.max(0.01, ...(data?.areas ?? []).flatMap((a) => a.censored)),
+      max: Math.max(0.01, ...(data?.areas ?? []).flatMap((a) => [a.M0, ...a.censored])),
       calculable: true,
       orient: 'horizontal',
       left: 'center',
@@ -121,7 +136,7 @@ export function AssessmentPage() {
     series: [
       {
         type: 'heatmap',
-        data: (data?.areas ?? []).flatMap((a, y) => a.censored.map((v, x) => [x, y, v])),
+        data: (data?.areas ?? []).flatMap((a, y) => [a.M0, ...a.censored].map((v, x) => [x, y, v])),
       },
     ],
   };
@@ -304,6 +319,52 @@ export function AssessmentPage() {
           ]}
         />
       </Card>
+      <Card
+        size="small"
+        title={t('decomposeByTag')}
+        style={{ marginTop: 16 }}
+        extra={
+          <Select
+            allowClear
+            showSearch={{ optionFilterProp: 'label' }}
+            style={{ width: 260 }}
+            placeholder={t('chooseTag')}
+            data-testid="assessment-tag"
+            value={tag ?? undefined}
+            onChange={(v: string | undefined) => {
+              setTag(v ?? null);
+            }}
+            options={(tags.data?.tags ?? []).map((x) => ({ value: x.code, label: label(x.label) }))}
+          />
+        }
+      >
+        {data?.byTag ? (
+          <Table
+            rowKey="state"
+            size="small"
+            pagination={false}
+            data-testid="assessment-by-tag"
+            dataSource={data.byTag.groups}
+            columns={[
+              {
+                title: t('portraitTags'),
+                key: 'state',
+                render: (_, g) =>
+                  t(g.state === 'yes' ? 'tagWith' : g.state === 'no' ? 'tagWithout' : 'tagUnknown'),
+              },
+              { title: t('households'), dataIndex: 'households' },
+              { title: t('population'), dataIndex: 'population' },
+              { title: t('poorPersons'), dataIndex: 'poor' },
+              { title: 'H', key: 'H', render: (_, g) => percent(g.H) },
+              { title: 'A', key: 'A', render: (_, g) => percent(g.A) },
+              { title: 'M0', key: 'M0', render: (_, g) => fixed(g.M0) },
+              { title: t('contributionShare'), key: 'c', render: (_, g) => percent(g.contribution) },
+            ]}
+          />
+        ) : (
+          <Typography.Text type="secondary">{t('decomposeByTagHint')}</Typography.Text>
+        )}
+      </Card>
       <Row gutter={[16, 16]} style={{ marginTop: 16 }}>
         <Col xs={24}>
           <Card size="small" title={t('heatmapTitle')}>
@@ -311,6 +372,12 @@ export function AssessmentPage() {
               option={heatmap}
               height={Math.max(260, 28 * (data?.areas.length ?? 0) + 140)}
               testId="assessment-heatmap"
+              onClick={({ value }) => {
+                // A township's row goes one level down, as in the table.
+                const area = Array.isArray(value) ? data?.areas[Number(value[1])] : undefined;
+                if (area?.code.endsWith('000'))
+                  setTrail([...trail, { code: area.code, name: area.name || area.code }]);
+              }}
             />
           </Card>
         </Col>
