@@ -100,7 +100,7 @@ describeEachDatabase('assessment routes', (getDb) => {
     // Decomposed by a household tag instead: with it, without it, not known — adding up again.
     const tagged = await getDb()
       .db.selectFrom('portrait_tags')
-      .select(['tag', (eb) => eb.fn.countAll<number>().as('n')])
+      .select(['tag', (eb) => eb.fn.countAll<number | string>().as('n')])
       .where('subject_type', '=', 'hukou_household')
       .where('state', '=', 'yes')
       .groupBy('tag')
