@@ -123,7 +123,8 @@ export function AssessmentPage() {
     },
     grid: { left: 120, right: 20, top: 10, bottom: 120 },
     xAxis: { type: 'category', data: columns, axisLabel: { rotate: 50, interval: 0 } },
-    yAxis: { type: 'category', data: (data?.areas ?? []).map((a) => a.name || a.code) },
+    // Top to bottom in the table's order (highest M0 first).
+    yAxis: { type: 'category', inverse: true, data: (data?.areas ?? []).map((a) => a.name || a.code) },
     visualMap: {
       min: 0,
       max: Math.max(0.01, ...(data?.areas ?? []).flatMap((a) => [a.M0, ...a.censored])),
