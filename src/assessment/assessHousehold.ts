@@ -3,7 +3,7 @@ import { ERR, type Value } from '../rules/compile/compileCel.ts';
 import { slotsOf } from '../rules/evaluate/explainPolicies.ts';
 import type { SubjectValues } from '../rules/evaluate/ruleSubject.ts';
 import type { AssessmentModel } from './assessmentModel.ts';
-import { assessUnits, DEPRIVED, MISSING } from './assessUnits.ts';
+import { assessUnits, bandOf, deprivationOf, DEPRIVED, MISSING } from './assessUnits.ts';
 import { scoreText } from './countingPlan.ts';
 
 /**
@@ -25,6 +25,28 @@ export function indicatorValues(
 
 const numeric = (v: Value): number =>
   typeof v === 'number' ? v : typeof v === 'boolean' ? (v ? 1 : 0) : Number.NaN;
+
+/**
+ * Only a household's score, poverty and band under a model — what rules read of it
+ * (`h.hardship_*`) — without the per-indicator detail and reasons `assessHousehold` builds.
+ */
+export function judgeHousehold(
+  model: AssessmentModel,
+  values: SubjectValues,
+): { poor: boolean; scoreValue: number; band: string | null } {
+  const { plan } = model;
+  const slots = slotsOf(values, ERR);
+  let score = 0;
+  model.indicators.forEach((indicator, j) => {
+    if (deprivationOf(plan, j, numeric(indicator.run(slots))) === DEPRIVED) score += plan.weights[j] ?? 0;
+  });
+  const band = bandOf(plan, score);
+  return {
+    poor: score >= plan.k,
+    scoreValue: score / plan.denominator,
+    band: band < 0 ? null : (plan.bandIds[band] ?? null),
+  };
+}
 
 /** One household's assessment as the portrait and the console show it. */
 export interface HouseholdAssessment {

@@ -25,7 +25,7 @@ import type { Value } from './compile/compileCel.ts';
 import type { FactValue, VariableCatalogue, VariableType } from '../registry/variables/variableCatalogue.ts';
 import { HARDSHIP_FIELDS } from './ruleVocabulary.ts';
 import type { AssessmentModel } from '../assessment/assessmentModel.ts';
-import { assessHousehold, type HouseholdAssessment } from '../assessment/assessHousehold.ts';
+import { judgeHousehold } from '../assessment/assessHousehold.ts';
 import { discoveryModel } from '../assessment/assessmentModels.ts';
 
 /**
@@ -113,7 +113,7 @@ export async function screenedHouseholds(
       }));
     let subject: RuleSubject | undefined;
     let values: SubjectValues | undefined;
-    let hardship: HouseholdAssessment | null = null;
+    let hardship: ReturnType<typeof judgeHousehold> | null = null;
     const valuesOf = (): SubjectValues => {
       if (values) return values;
       const compiled = result.compiled;
@@ -137,7 +137,7 @@ export async function screenedHouseholds(
         : subjectValues(baseSubject());
       if (model && made.household instanceof Map) {
         // Judged on the values before its own fields are set: an indicator never reads them.
-        hardship = assessHousehold(model, made);
+        hardship = judgeHousehold(model, made);
         for (const [name, value] of hardshipValues(hardship)) made.household.set(name, value);
       }
       return (values = made);
@@ -159,7 +159,7 @@ export async function screenedHouseholds(
 }
 
 /** The assessment as HARDSHIP_FIELDS: poor and score always, the band only when it has one. */
-function hardshipValues(a: HouseholdAssessment): [string, boolean | number | string][] {
+function hardshipValues(a: ReturnType<typeof judgeHousehold>): [string, boolean | number | string][] {
   return [
     ['hardship_poor', a.poor],
     ['hardship_score', a.scoreValue],
