@@ -6,9 +6,10 @@
  *      membership, facts valid on the date, assistance memberships) — no resolution, no rules;
  *   2. a full screening run end to end, exactly as the server runs it (`startScreening`): read
  *      each household from the database, resolve its facts and compute its portrait, decide its
- *      findings against the pool, the warnings and the models (explaining those written), diff
- *      against the previous findings (the household's screening digest, and the stored findings
- *      where it moved, ADR 0023), write the changes and each household's screening row — first
+ *      findings against the pool, the warnings and the models (explaining those written), assess
+ *      it under the active hardship models (issue 7, ADR 0024), diff against the previous
+ *      findings (the household's screening digest, and the stored findings where it moved, ADR
+ *      0023), write the changes and each household's screening row — first
  *      on an empty findings table, then five times again with nothing changed (the daily run's
  *      usual case), in screening threads as the server runs a county (ADR 0022; their start,
  *      timed alone, is counted once), and once more in the run's own thread alone (no screening

@@ -2,7 +2,8 @@ import type { HouseholdAssessmentTable } from '../db/schema.ts';
 import type { SubjectValues } from '../rules/evaluate/ruleSubject.ts';
 import type { ActiveModel } from './assessmentModels.ts';
 import { indicatorValues } from './assessHousehold.ts';
-import { assessUnits, DEPRIVED, MISSING } from './assessUnits.ts';
+import { assessUnits } from './assessUnits.ts';
+import { groupSums } from './povertyMeasures.ts';
 import { areaCodePrefix, AREA_CODE_LENGTH } from '../areas/areaCode.ts';
 import { scoreText } from './countingPlan.ts';
 
@@ -53,7 +54,12 @@ export function assessChunk(
   stamp: { runId: string; asOf: string; at: string },
 ): { rows: HouseholdAssessmentTable[]; tallies: AssessmentTally[] } {
   const rows: HouseholdAssessmentTable[] = [];
-  const tallies = new Map<string, AssessmentTally>();
+  const tallies: AssessmentTally[] = [];
+  // Townships in the chunk, each household's index among them: the tallies' groups.
+  const townships = [...new Set(households.map((h) => townshipOf(h.area_code)))];
+  const groupOf = new Map(townships.map((code, g) => [code, g]));
+  const groups = households.map((h) => groupOf.get(townshipOf(h.area_code)) ?? 0);
+  const populations = households.map((h) => h.values.members.length);
   for (const { model, version } of models) {
     const { plan } = model;
     const d = plan.indicators;
@@ -61,44 +67,27 @@ export function assessChunk(
     households.forEach((h, i) => {
       indicatorValues(model, h.values, values, i * d);
     });
-    const assessed = assessUnits(plan, { units: households.length, values });
+    const achievements = { units: households.length, values, populations };
+    const assessed = assessUnits(plan, achievements);
+    const s = groupSums(plan, achievements, assessed, groups, townships.length);
+    const column = (a: Float64Array, g: number) => Array.from(a.subarray(g * d, (g + 1) * d));
+    townships.forEach((areaCode, g) =>
+      tallies.push({
+        modelId: model.id,
+        modelVersion: version,
+        areaCode,
+        households: s.units[g] ?? 0,
+        population: s.population[g] ?? 0,
+        poor: s.poor[g] ?? 0,
+        scoreSum: (s.score[g] ?? 0) / plan.denominator,
+        censored: column(s.censored, g),
+        uncensored: column(s.uncensored, g),
+        missing: column(s.missing, g),
+      }),
+    );
     households.forEach((h, i) => {
       const score = assessed.scores[i] ?? 0;
       const band = assessed.bands[i] ?? -1;
-      const persons = h.values.members.length;
-      const poor = assessed.poor[i] === 1;
-      const township = townshipOf(h.area_code);
-      const key = `${model.id}|${township}`;
-      let tally = tallies.get(key);
-      if (!tally) {
-        const zeros = () => new Array<number>(d).fill(0);
-        tally = {
-          modelId: model.id,
-          modelVersion: version,
-          areaCode: township,
-          households: 0,
-          population: 0,
-          poor: 0,
-          scoreSum: 0,
-          censored: zeros(),
-          uncensored: zeros(),
-          missing: zeros(),
-        };
-        tallies.set(key, tally);
-      }
-      tally.households += 1;
-      tally.population += persons;
-      if (poor) {
-        tally.poor += persons;
-        tally.scoreSum += (persons * score) / plan.denominator;
-      }
-      for (let j = 0; j < d; j++) {
-        const state = assessed.deprived[i * d + j];
-        if (state === MISSING) tally.missing[j] = (tally.missing[j] ?? 0) + persons;
-        if (state !== DEPRIVED) continue;
-        tally.uncensored[j] = (tally.uncensored[j] ?? 0) + persons;
-        if (poor) tally.censored[j] = (tally.censored[j] ?? 0) + persons;
-      }
       rows.push({
         household_id: h.id,
         model_id: model.id,
@@ -107,7 +96,7 @@ export function assessChunk(
         run_id: stamp.runId,
         as_of: stamp.asOf,
         assessed_at: stamp.at,
-        population: persons,
+        population: populations[i] ?? 0,
         score: scoreText(plan, score),
         score_value: score / plan.denominator,
         poor: assessed.poor[i] ?? 0,
@@ -118,5 +107,5 @@ export function assessChunk(
       });
     });
   }
-  return { rows, tallies: [...tallies.values()] };
+  return { rows, tallies };
 }

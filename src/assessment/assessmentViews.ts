@@ -1,5 +1,5 @@
 import type { DataScopeFilter } from '../access/scope/dataScope.ts';
-import { areaCodePrefix, areaLevelOf, AREA_CODE_LENGTH } from '../areas/areaCode.ts';
+import { areaCodePrefix, areaLevelOf, areaLevels, AREA_CODE_LENGTH } from '../areas/areaCode.ts';
 import { findAreas } from '../areas/areaRepository.ts';
 import { AppError } from '../core/appError.ts';
 import type { Label } from '../core/label.ts';
@@ -99,9 +99,7 @@ const achievementsOf = (model: AssessmentModel, rows: HouseholdAssessmentTable[]
 
 /** The level below an area: a county's townships, a township's villages. */
 function childPrefix(code: string): (areaCode: string) => string {
-  const level = areaLevelOf(code);
-  const next =
-    level === 'province' ? 'city' : level === 'city' ? 'county' : level === 'county' ? 'township' : 'village';
+  const next = areaLevels[areaLevels.indexOf(areaLevelOf(code)) + 1] ?? 'village';
   return (areaCode) => areaCodePrefix(areaCode, next).padEnd(AREA_CODE_LENGTH, '0');
 }
 
@@ -265,7 +263,7 @@ function commonArea(codes: string[]): string | null {
   let prefix = first;
   for (const c of codes) while (!c.startsWith(prefix)) prefix = prefix.slice(0, -1);
   // Widen to a whole level: the first code whose level's prefix the rows share.
-  for (const level of ['village', 'township', 'county', 'city', 'province'] as const) {
+  for (const level of [...areaLevels].reverse()) {
     const candidate = areaCodePrefix(first, level);
     if (prefix.startsWith(candidate)) return candidate.padEnd(AREA_CODE_LENGTH, '0');
   }

@@ -41,7 +41,8 @@ export interface GroupMeasures extends PovertyMeasures {
   contribution: number;
 }
 
-interface Sums {
+/** A population's totals per group, in persons: what every measure is computed from. */
+export interface GroupSums {
   units: Float64Array;
   population: Float64Array;
   poorUnits: Float64Array;
@@ -56,15 +57,15 @@ interface Sums {
 }
 
 /** One pass over the population, summing per group (one group when `groups` is null). */
-function sums(
+export function groupSums(
   plan: CountingPlan,
   achievements: Achievements,
   assessment: Assessment,
   groups: ArrayLike<number> | null,
   groupCount: number,
-): Sums {
+): GroupSums {
   const d = plan.indicators;
-  const s: Sums = {
+  const s: GroupSums = {
     units: new Float64Array(groupCount),
     population: new Float64Array(groupCount),
     poorUnits: new Float64Array(groupCount),
@@ -115,7 +116,7 @@ function sums(
   return s;
 }
 
-function measuresOf(plan: CountingPlan, s: Sums, g: number): PovertyMeasures {
+function measuresOf(plan: CountingPlan, s: GroupSums, g: number): PovertyMeasures {
   const d = plan.indicators;
   const L = plan.denominator;
   const N = s.population[g] ?? 0;
@@ -146,13 +147,35 @@ function measuresOf(plan: CountingPlan, s: Sums, g: number): PovertyMeasures {
   };
 }
 
+/** The groups' totals added into one group: the whole, without a second pass. */
+function wholeOf(s: GroupSums, groupCount: number, d: number): GroupSums {
+  const add = (a: Float64Array, width: number) => {
+    const out = new Float64Array(width);
+    for (let g = 0; g < groupCount; g++)
+      for (let j = 0; j < width; j++) out[j] = (out[j] ?? 0) + (a[g * width + j] ?? 0);
+    return out;
+  };
+  return {
+    units: add(s.units, 1),
+    population: add(s.population, 1),
+    poorUnits: add(s.poorUnits, 1),
+    poor: add(s.poor, 1),
+    score: add(s.score, 1),
+    uncensored: add(s.uncensored, d),
+    censored: add(s.censored, d),
+    missing: add(s.missing, d),
+    gap1: add(s.gap1, 1),
+    gap2: add(s.gap2, 1),
+  };
+}
+
 /** The measures of the whole population. */
 export function povertyMeasures(
   plan: CountingPlan,
   achievements: Achievements,
   assessment: Assessment,
 ): PovertyMeasures {
-  return measuresOf(plan, sums(plan, achievements, assessment, null, 1), 0);
+  return measuresOf(plan, groupSums(plan, achievements, assessment, null, 1), 0);
 }
 
 /**
@@ -167,9 +190,8 @@ export function decompose(
   groups: ArrayLike<number>,
   groupCount: number,
 ): { total: PovertyMeasures; groups: GroupMeasures[] } {
-  const s = sums(plan, achievements, assessment, groups, groupCount);
-  const whole = sums(plan, achievements, assessment, null, 1);
-  const total = measuresOf(plan, whole, 0);
+  const s = groupSums(plan, achievements, assessment, groups, groupCount);
+  const total = measuresOf(plan, wholeOf(s, groupCount, plan.indicators), 0);
   return {
     total,
     groups: Array.from({ length: groupCount }, (_, g) => {
