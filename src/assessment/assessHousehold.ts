@@ -7,20 +7,34 @@ import { assessUnits, bandOf, deprivationOf, DEPRIVED, MISSING } from './assessU
 import { scoreText } from './countingPlan.ts';
 
 /**
- * Writes a household's achievements — each indicator's value on its portrait, in the plan's
- * column order — into `out` from `offset`: a number as it is, a flag as 1 or 0, NaN where the
- * value could not be read (a variable nobody reported: missing, not deprived).
+ * A household's achievements under a model — each indicator's value on its portrait, in the
+ * plan's column order: a number as it is, a flag as 1 or 0, NaN where the value could not be
+ * read (a variable nobody reported: missing, not deprived). Evaluated once per household and
+ * model: a screening run judges `h.hardship_*` before deciding and stores the same row after.
+ * Indicators never read `h.hardship_*`, so setting those on the values leaves the row true.
  */
+export function indicatorRow(model: AssessmentModel, values: SubjectValues): Float64Array {
+  let byModel = evaluated.get(values);
+  if (!byModel) evaluated.set(values, (byModel = new Map<AssessmentModel, Float64Array>()));
+  let row = byModel.get(model);
+  if (!row) {
+    const slots = slotsOf(values, ERR);
+    row = Float64Array.from(model.indicators, (indicator) => numeric(indicator.run(slots)));
+    byModel.set(model, row);
+  }
+  return row;
+}
+
+const evaluated = new WeakMap<SubjectValues, Map<AssessmentModel, Float64Array>>();
+
+/** `indicatorRow` written into `out` from `offset`. */
 export function indicatorValues(
   model: AssessmentModel,
   values: SubjectValues,
   out: Float64Array,
   offset: number,
 ): void {
-  const slots = slotsOf(values, ERR);
-  model.indicators.forEach((indicator, j) => {
-    out[offset + j] = numeric(indicator.run(slots));
-  });
+  out.set(indicatorRow(model, values), offset);
 }
 
 const numeric = (v: Value): number =>
@@ -35,10 +49,9 @@ export function judgeHousehold(
   values: SubjectValues,
 ): { poor: boolean; scoreValue: number; band: string | null } {
   const { plan } = model;
-  const slots = slotsOf(values, ERR);
   let score = 0;
-  model.indicators.forEach((indicator, j) => {
-    if (deprivationOf(plan, j, numeric(indicator.run(slots))) === DEPRIVED) score += plan.weights[j] ?? 0;
+  indicatorRow(model, values).forEach((x, j) => {
+    if (deprivationOf(plan, j, x) === DEPRIVED) score += plan.weights[j] ?? 0;
   });
   const band = bandOf(plan, score);
   return {
