@@ -34,6 +34,7 @@ import { loadWarnings } from '../src/discovery/loadWarnings.ts';
 import { loadDiscoveryModels } from '../src/discovery/loadDiscoveryModels.ts';
 import { PoolHolder } from '../src/rules/policies/poolHolder.ts';
 import { AssessmentModels } from '../src/assessment/assessmentModels.ts';
+import { createWorkOrders } from '../src/workorders/createWorkOrders.ts';
 
 const PERSONS = 300;
 const REQUESTS_PER_ROUND = Number(process.env.BENCH_REQUESTS ?? 400);
@@ -48,7 +49,7 @@ async function prepare(database: DatabaseHandle): Promise<{ context: AppContext;
   const villages = await listDescendants(database.db, county, { level: 'village' });
   const variables = loadVariableCatalogue();
   const portrait = loadPortraitDefinitions(variables);
-  const context: AppContext = {
+  const base: Omit<AppContext, 'workOrders'> = {
     config: { ...loadConfig({}), rateLimitPerMinute: 1_000_000 },
     database,
     db: database.db,
@@ -62,6 +63,7 @@ async function prepare(database: DatabaseHandle): Promise<{ context: AppContext;
     assessment: new AssessmentModels(database.db, variables, portrait),
     settings: createSettingsProvider(database.db),
   };
+  const context: AppContext = { ...base, workOrders: createWorkOrders(base) };
   const personIds: string[] = [];
   for (let i = 0; i < PERSONS; i++) {
     const village = villages[i % villages.length]?.code ?? null;

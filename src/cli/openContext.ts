@@ -12,6 +12,7 @@ import { loadWarnings } from '../discovery/loadWarnings.ts';
 import { loadDiscoveryModels } from '../discovery/loadDiscoveryModels.ts';
 import { PoolHolder } from '../rules/policies/poolHolder.ts';
 import { AssessmentModels } from '../assessment/assessmentModels.ts';
+import { createWorkOrders } from '../workorders/createWorkOrders.ts';
 
 export interface ContextOverrides {
   databaseUrl?: string | undefined;
@@ -30,18 +31,23 @@ export async function openContext(overrides: ContextOverrides = {}, migrate = tr
   if (migrate) await migrateToLatest(database.db);
   const variables = loadVariableCatalogue();
   const portrait = loadPortraitDefinitions(variables);
+  const cipher = loadFieldCipher(config.dataDir);
+  const rules = new PoolHolder(() => loadPool(variables, portrait));
+  const warnings = new PoolHolder(() => loadWarnings(variables, portrait));
+  const models = new PoolHolder(() => loadDiscoveryModels(variables, portrait));
   return {
     config,
     database,
     db: database.db,
-    cipher: loadFieldCipher(config.dataDir),
+    cipher,
     variables,
     feeds: loadFeeds(variables),
     portrait,
-    rules: new PoolHolder(() => loadPool(variables, portrait)),
-    warnings: new PoolHolder(() => loadWarnings(variables, portrait)),
-    models: new PoolHolder(() => loadDiscoveryModels(variables, portrait)),
+    rules,
+    warnings,
+    models,
     assessment: new AssessmentModels(database.db, variables, portrait),
+    workOrders: createWorkOrders({ db: database.db, rules, warnings, models, variables, cipher }),
     settings: createSettingsProvider(database.db),
   };
 }

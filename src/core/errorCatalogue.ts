@@ -388,6 +388,78 @@ export const errorCatalogue = {
     zh: '用例“{case}”不符：{reason}',
     en: 'Case "{case}" fails: {reason}',
   },
+  WORKORDER_NOT_FOUND: { status: 404, zh: '工单不存在或不在您的权限范围内', en: 'No such work order in your scope' },
+  WORKORDER_TRANSITION_INVALID: {
+    status: 409,
+    zh: '工单当前为“{status}”，不能{action}',
+    en: 'The work order is {status}; it cannot be {action}',
+  },
+  WORKORDER_FIELD_REQUIRED: {
+    status: 400,
+    zh: '{action}需要填写{field}',
+    en: 'To {action}, {field} is required',
+  },
+  WORKORDER_CONFLICT: {
+    status: 409,
+    zh: '工单已被他人更新（当前版本 {version}），请刷新后重试',
+    en: 'Someone else updated the work order (now version {version}); reload and try again',
+  },
+  WORKORDER_NOT_HANDLER: {
+    status: 403,
+    zh: '只有承办单位“{organisation}”的人员可以{action}',
+    en: 'Only staff of the handling organisation "{organisation}" may {action}',
+  },
+  WORKORDER_NOT_DISPATCHER: {
+    status: 403,
+    zh: '{action}需要派单权限',
+    en: 'To {action} you need the dispatch permission',
+  },
+  WORKORDER_PARTS_OPEN: {
+    status: 409,
+    zh: '协办单位尚有 {count} 项未完成（{organisations}），不能办结',
+    en: '{count} co-handler parts are not done ({organisations}); the order cannot be resolved',
+  },
+  WORKORDER_PART_NOT_FOUND: {
+    status: 404,
+    zh: '本单位在该工单中没有协办任务',
+    en: 'Your organisation has no part in this work order',
+  },
+  WORKORDER_ORGANISATION_UNKNOWN: {
+    status: 422,
+    zh: '单位“{organisation}”不存在',
+    en: 'No organisation "{organisation}"',
+  },
+  WORKORDER_NO_LEVEL_ABOVE: {
+    status: 409,
+    zh: '“{organisation}”已是最高一级，没有可升级的上级单位',
+    en: '"{organisation}" has no organisation above it to escalate to',
+  },
+  WORKORDER_FINDING_HAS_ORDER: {
+    status: 409,
+    zh: '该线索已有未关闭的工单',
+    en: 'This finding already has an open work order',
+  },
+  WORKORDER_SUBJECT_NOT_FOUND: {
+    status: 404,
+    zh: '线索或家庭不存在，或不在您的权限范围内',
+    en: 'No such finding or household in your scope',
+  },
+  WORKORDER_ATTACHMENT_INVALID: {
+    status: 400,
+    zh: '附件无效：{reason}',
+    en: 'The attachment is invalid: {reason}',
+  },
+  WORKORDER_ROUTING_INVALID: {
+    status: 400,
+    zh: '派单规则有误：{reason}',
+    en: 'The routing rules are wrong: {reason}',
+  },
+  CALENDAR_OVERRIDE_INVALID: {
+    status: 400,
+    zh: '日历调整无效：{reason}',
+    en: 'The calendar override is invalid: {reason}',
+  },
+  NOTIFICATION_NOT_FOUND: { status: 404, zh: '消息不存在', en: 'No such message' },
   INTERNAL: { status: 500, zh: '系统内部错误，请稍后再试', en: 'Internal error, please try again later' },
 } as const satisfies Record<string, { status: number; zh: string; en: string }>;
 

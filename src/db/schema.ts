@@ -41,6 +41,14 @@ export interface Database {
   assessment_snapshots: AssessmentSnapshotTable;
   visit_plans: VisitPlanTable;
   visit_plan_items: VisitPlanItemTable;
+  work_orders: WorkOrderTable;
+  work_order_events: WorkOrderEventTable;
+  work_order_parts: WorkOrderPartTable;
+  work_order_comments: WorkOrderCommentTable;
+  work_order_attachments: WorkOrderAttachmentTable;
+  calendar_overrides: CalendarOverrideTable;
+  notifications: NotificationTable;
+  notification_deliveries: NotificationDeliveryTable;
 }
 
 export type AreaLevel = 'province' | 'city' | 'county' | 'township' | 'village';
@@ -420,7 +428,8 @@ export interface ScreeningRunTable {
 /** 'model': a discovery model (X3) lists the subject; policy_id is the model's id. */
 export type FindingKind = 'gap' | 'review' | 'watch' | 'warning' | 'model';
 export type FindingStatus = 'new' | 'assigned' | 'resolved' | 'superseded';
-export type FindingResolution = 'enrolled' | 'not_eligible' | 'declined';
+/** 'referred': to a provider, by a work order (issue 8). */
+export type FindingResolution = 'enrolled' | 'not_eligible' | 'declined' | 'referred';
 
 /** A finding: one household (or member) and one policy, stable across runs, with a lifecycle. */
 export interface FindingTable {
@@ -555,4 +564,136 @@ export interface AssessmentSnapshotTable {
   censored_json: string;
   uncensored_json: string;
   missing_json: string;
+}
+
+export type WorkOrderSource = 'finding' | 'hotline' | 'manual' | 'application';
+export type WorkOrderPriority = 'urgent' | 'high' | 'normal' | 'low';
+export type WorkOrderStatus =
+  | 'created'
+  | 'dispatched'
+  | 'accepted'
+  | 'in_progress'
+  | 'paused'
+  | 'resolved'
+  | 'verified'
+  | 'closed'
+  | 'returned'
+  | 'cancelled';
+export type WorkOrderOutcome = 'enrolled' | 'referred' | 'not_eligible';
+
+/** A work order (issue 8, migration 0020): its current state; the events are its history. */
+export interface WorkOrderTable {
+  id: string;
+  source: WorkOrderSource;
+  type: string;
+  title: string;
+  description: string | null;
+  finding_id: string | null;
+  policy_id: string | null;
+  household_id: string | null;
+  person_id: string | null;
+  area_code: string;
+  organisation_id: string | null;
+  assignee_id: string | null;
+  dispatcher_org_id: string;
+  routing_rule_id: string | null;
+  priority: WorkOrderPriority;
+  status: WorkOrderStatus;
+  outcome: WorkOrderOutcome | null;
+  outcome_policy_id: string | null;
+  outcome_provider: string | null;
+  outcome_note: string | null;
+  caller_name: string | null;
+  caller_phone_enc: string | null;
+  sla_working_days: number;
+  clock_started_on: string | null;
+  due_on: string | null;
+  paused_since: string | null;
+  paused_working_days: Generated<number>;
+  near_due_notified: Generated<number>;
+  overdue: Generated<number>;
+  escalation_level: Generated<number>;
+  version: number;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+  resolved_at: string | null;
+  resolved_on: string | null;
+  closed_at: string | null;
+}
+
+export interface WorkOrderEventTable {
+  id: Generated<number>;
+  order_id: string;
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  from_status: WorkOrderStatus | null;
+  to_status: WorkOrderStatus;
+  organisation_id: string | null;
+  note: string | null;
+  detail_json: string | null;
+}
+
+export type WorkOrderPartStatus = 'pending' | 'accepted' | 'done';
+
+export interface WorkOrderPartTable {
+  order_id: string;
+  organisation_id: string;
+  task: string;
+  status: WorkOrderPartStatus;
+  note: string | null;
+  updated_by: string | null;
+  updated_at: string;
+}
+
+export interface WorkOrderCommentTable {
+  id: Generated<number>;
+  order_id: string;
+  at: string;
+  author: string;
+  body: string;
+}
+
+export interface WorkOrderAttachmentTable {
+  id: string;
+  order_id: string;
+  name: string;
+  content_type: string;
+  size: number;
+  content_base64: string;
+  uploaded_by: string;
+  uploaded_at: string;
+}
+
+export interface CalendarOverrideTable {
+  region_code: string;
+  day: string;
+  kind: 'holiday' | 'workday';
+  name: string;
+  created_by: string;
+  created_at: string;
+}
+
+export interface NotificationTable {
+  id: Generated<number>;
+  organisation_id: string | null;
+  user_id: string | null;
+  order_id: string | null;
+  kind: string;
+  title: string;
+  body: string | null;
+  created_at: string;
+  read_at: string | null;
+  read_by: string | null;
+}
+
+export interface NotificationDeliveryTable {
+  id: Generated<number>;
+  notification_id: number;
+  channel: string;
+  status: string;
+  recipients: number;
+  at: string;
 }

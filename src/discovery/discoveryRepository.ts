@@ -268,17 +268,41 @@ export async function changeFinding(
   change: Updateable<FindingTable>,
   event: Insertable<FindingEventTable>,
 ): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    await trx.updateTable('findings').set(change).where('id', '=', id).execute();
-    await trx.insertInto('finding_events').values(event).execute();
-    await trx
-      .updateTable('household_screenings')
-      .set({ findings_digest: null })
-      .where('household_id', '=', (eb) =>
-        eb.selectFrom('findings').select('findings.household_id').where('findings.id', '=', id),
-      )
-      .execute();
-  });
+  await db.transaction().execute((trx) => changeFindingWithin(trx, id, change, event));
+}
+
+/** changeFinding inside a caller's transaction (a work order resolved with its finding). */
+export async function changeFindingWithin(
+  trx: Kysely<Database>,
+  id: string,
+  change: Updateable<FindingTable>,
+  event: Insertable<FindingEventTable>,
+): Promise<void> {
+  await trx.updateTable('findings').set(change).where('id', '=', id).execute();
+  await trx.insertInto('finding_events').values(event).execute();
+  await trx
+    .updateTable('household_screenings')
+    .set({ findings_digest: null })
+    .where('household_id', '=', (eb) =>
+      eb.selectFrom('findings').select('findings.household_id').where('findings.id', '=', id),
+    )
+    .execute();
+}
+
+/** A household's open gap finding for a policy (the gap a work order's enrolment fills). */
+export async function openGapFinding(trx: Kysely<Database>, householdId: string, policyId: string) {
+  return trx
+    .selectFrom('findings')
+    .select(['id', 'status', 'kind'])
+    .where('household_id', '=', householdId)
+    .where('policy_id', '=', policyId)
+    .where('kind', '=', 'gap')
+    .where('status', 'in', ['new', 'assigned'])
+    .executeTakeFirst();
+}
+
+export async function findingStatus(trx: Kysely<Database>, id: string) {
+  return trx.selectFrom('findings').select(['id', 'status', 'kind']).where('id', '=', id).executeTakeFirst();
 }
 
 /** Findings in scope counted by township (the first nine digits of the area code), kind and status. */

@@ -19,7 +19,7 @@ const allowed: Record<FindingAction, readonly FindingStatus[]> = {
   reopen: ['resolved', 'superseded'],
 };
 
-export const resolutions: readonly FindingResolution[] = ['enrolled', 'not_eligible', 'declined'];
+export const resolutions: readonly FindingResolution[] = ['enrolled', 'not_eligible', 'declined', 'referred'];
 
 /** The status after an action, or an AppError naming the status and the action refused. */
 export function nextStatus(

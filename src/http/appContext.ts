@@ -9,6 +9,7 @@ import type { FeedRegistry } from '../ingest/feeds/loadFeeds.ts';
 import type { PortraitDefinitions } from '../portrait/portraitDefinitions.ts';
 import type { PoolHolder } from '../rules/policies/poolHolder.ts';
 import type { AssessmentModels } from '../assessment/assessmentModels.ts';
+import type { WorkOrders } from '../workorders/workOrders.ts';
 
 /** What every module's routes and services are built from; assembled once per app. */
 export interface AppContext {
@@ -29,6 +30,8 @@ export interface AppContext {
   models: PoolHolder;
   /** Hardship assessment models (issue 7): every version in the database, the active ones assessed by each run. */
   assessment: AssessmentModels;
+  /** Work orders (issue 8): routing, the lifecycle, clocks, the inbox. */
+  workOrders: WorkOrders;
   /** Settings in force, including the security policy and masking rules (src/settings). */
   settings: SettingsProvider;
 }

@@ -33,6 +33,10 @@ export const permissionCatalogue = {
   'discovery:visit:manage': '制定季度走访计划、登记走访',
   'assessment:result:view': '查看多维困难评估结果',
   'assessment:model:manage': '编辑、预览、启用多维困难评估模型',
+  'workorder:order:view': '查看工单与消息',
+  'workorder:order:handle': '接单、办理、回复工单',
+  'workorder:order:dispatch': '派发、转派、核验、关闭工单，登记来电',
+  'system:calendar:manage': '维护工作日历（地方节假日与调休）',
 } as const;
 
 export type Permission = keyof typeof permissionCatalogue;
@@ -87,7 +91,12 @@ export const builtinRoles: RoleDefinition[] = [
     code: 'system_admin',
     nameZh: '系统管理员',
     nameEn: 'System administrator',
-    permissions: ['system:user:manage', 'system:organisation:manage', 'system:config:manage'],
+    permissions: [
+      'system:user:manage',
+      'system:organisation:manage',
+      'system:config:manage',
+      'system:calendar:manage',
+    ],
     dataScope: 'all',
   },
   {
@@ -127,6 +136,9 @@ export const builtinRoles: RoleDefinition[] = [
       // Which model judges hardship is the county's decision.
       'assessment:result:view',
       'assessment:model:manage',
+      'workorder:order:view',
+      'workorder:order:handle',
+      'workorder:order:dispatch',
     ],
     dataScope: 'area_and_below',
   },
@@ -141,6 +153,9 @@ export const builtinRoles: RoleDefinition[] = [
       'discovery:finding:handle',
       'discovery:visit:manage',
       'assessment:result:view',
+      'workorder:order:view',
+      'workorder:order:handle',
+      'workorder:order:dispatch',
     ],
     dataScope: 'area_and_below',
   },
@@ -155,6 +170,8 @@ export const builtinRoles: RoleDefinition[] = [
       'discovery:finding:handle',
       'discovery:visit:manage',
       'assessment:result:view',
+      'workorder:order:view',
+      'workorder:order:handle',
     ],
     dataScope: 'area_only',
   },
@@ -171,6 +188,9 @@ export const builtinRoles: RoleDefinition[] = [
       // Only their own department's feeds (checked by the ingest routes).
       'ingest:import:view',
       'ingest:import:run',
+      // Orders routed to their department.
+      'workorder:order:view',
+      'workorder:order:handle',
     ],
     dataScope: 'area_and_below',
   },

@@ -18,6 +18,7 @@ import * as m0016 from './0016_residence_elsewhere.ts';
 import * as m0017 from './0017_finding_explanations.ts';
 import * as m0018 from './0018_household_screenings.ts';
 import * as m0019 from './0019_assessment.ts';
+import * as m0020 from './0020_work_orders.ts';
 
 /**
  * Every migration, in order. A static list rather than a folder scan, so migrations run the
@@ -43,4 +44,5 @@ export const migrations: Record<string, Migration> = {
   '0017_finding_explanations': m0017,
   '0018_household_screenings': m0018,
   '0019_assessment': m0019,
+  '0020_work_orders': m0020,
 };

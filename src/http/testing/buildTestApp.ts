@@ -10,6 +10,7 @@ import { loadWarnings } from '../../discovery/loadWarnings.ts';
 import { loadDiscoveryModels } from '../../discovery/loadDiscoveryModels.ts';
 import { PoolHolder } from '../../rules/policies/poolHolder.ts';
 import { AssessmentModels } from '../../assessment/assessmentModels.ts';
+import { createWorkOrders } from '../../workorders/createWorkOrders.ts';
 import { loadAssessmentModels } from '../../assessment/loadAssessmentModels.ts';
 import { findArea } from '../../areas/areaRepository.ts';
 import { readCountyDivisions } from '../../areas/chinaDivision.ts';
@@ -31,11 +32,12 @@ const models = new PoolHolder(() => loadDiscoveryModels(variables, portrait));
 const shippedAssessment = loadAssessmentModels(variables, portrait);
 
 export function testContext(test: TestDatabase): AppContext {
+  const cipher = testFieldCipher();
   return {
     config: loadConfig({}),
     database: test.handle,
     db: test.db,
-    cipher: testFieldCipher(),
+    cipher,
     variables,
     feeds,
     portrait,
@@ -43,6 +45,7 @@ export function testContext(test: TestDatabase): AppContext {
     warnings,
     models,
     assessment: new AssessmentModels(test.db, variables, portrait, () => shippedAssessment),
+    workOrders: createWorkOrders({ db: test.db, rules, warnings, models, variables, cipher }),
     // Tests sign administrators in without an authenticator; the TOTP test uses the real policy.
     settings: createSettingsProvider(test.db, { securityDefaults: demoSecurityPolicy }),
   };

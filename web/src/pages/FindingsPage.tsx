@@ -90,6 +90,7 @@ const resolutionKey: Record<string, MessageKey> = {
   enrolled: 'resolutionEnrolled',
   not_eligible: 'resolutionNotEligible',
   declined: 'resolutionDeclined',
+  referred: 'resolutionReferred',
 };
 const eventKey: Record<string, MessageKey> = {
   found: 'eventFound',

@@ -1,0 +1,268 @@
+import { AppError } from '../core/appError.ts';
+import type { WorkOrderOutcome, WorkOrderStatus } from '../db/schema.ts';
+
+/**
+ * The work order's lifecycle as a closed table (issue 8): what each action may start from, where it
+ * leads, what it needs, and who may take it. Everything that moves an order goes through
+ * `transition`, so an illegal state cannot be written; `replay` folds an order's recorded events
+ * back through the same table, so the history and the current state cannot disagree unnoticed.
+ */
+export type WorkOrderAction =
+  | 'dispatch'
+  | 'accept'
+  | 'start'
+  | 'pause'
+  | 'resume'
+  | 'resolve'
+  | 'verify'
+  | 'close'
+  | 'transfer'
+  | 'return'
+  | 'escalate'
+  | 'reopen'
+  | 'cancel';
+
+export const workOrderActions: readonly WorkOrderAction[] = [
+  'dispatch',
+  'accept',
+  'start',
+  'pause',
+  'resume',
+  'resolve',
+  'verify',
+  'close',
+  'transfer',
+  'return',
+  'escalate',
+  'reopen',
+  'cancel',
+];
+
+export const workOrderStatuses: readonly WorkOrderStatus[] = [
+  'created',
+  'dispatched',
+  'accepted',
+  'in_progress',
+  'paused',
+  'resolved',
+  'verified',
+  'closed',
+  'returned',
+  'cancelled',
+];
+
+export const workOrderOutcomes: readonly WorkOrderOutcome[] = ['enrolled', 'referred', 'not_eligible'];
+
+/** Who takes an action: staff of the handling organisation, or a dispatcher (the system escalates too). */
+export type Actor = 'handler' | 'dispatcher';
+
+interface Rule {
+  from: readonly WorkOrderStatus[];
+  to: WorkOrderStatus;
+  by: Actor;
+  /** A reason is required (transfer, return, pause, reopen, cancel): the history says why. */
+  reason: boolean;
+  /** A target organisation is required (dispatch, transfer). */
+  organisation: boolean;
+}
+
+const rules: Record<WorkOrderAction, Rule> = {
+  dispatch: {
+    from: ['created', 'returned'],
+    to: 'dispatched',
+    by: 'dispatcher',
+    reason: false,
+    organisation: true,
+  },
+  accept: { from: ['dispatched'], to: 'accepted', by: 'handler', reason: false, organisation: false },
+  start: { from: ['accepted'], to: 'in_progress', by: 'handler', reason: false, organisation: false },
+  // Waiting for the applicant (materials, a home visit arranged): the clock stops.
+  pause: {
+    from: ['accepted', 'in_progress'],
+    to: 'paused',
+    by: 'handler',
+    reason: true,
+    organisation: false,
+  },
+  resume: { from: ['paused'], to: 'in_progress', by: 'handler', reason: false, organisation: false },
+  resolve: {
+    from: ['accepted', 'in_progress'],
+    to: 'resolved',
+    by: 'handler',
+    reason: false,
+    organisation: false,
+  },
+  verify: { from: ['resolved'], to: 'verified', by: 'dispatcher', reason: false, organisation: false },
+  close: { from: ['verified'], to: 'closed', by: 'dispatcher', reason: false, organisation: false },
+  transfer: {
+    from: ['dispatched', 'accepted', 'in_progress'],
+    to: 'dispatched',
+    by: 'dispatcher',
+    reason: true,
+    organisation: true,
+  },
+  // Wrongly routed: back to the dispatcher, counted against the routing rule that sent it.
+  return: {
+    from: ['dispatched', 'accepted'],
+    to: 'returned',
+    by: 'handler',
+    reason: true,
+    organisation: false,
+  },
+  // To the organisation one level up (village → township → county), which handles or re-dispatches it.
+  escalate: {
+    from: ['dispatched', 'accepted', 'in_progress'],
+    to: 'dispatched',
+    by: 'dispatcher',
+    reason: true,
+    organisation: true,
+  },
+  // The dispatcher finds the result wanting, or the case comes back: the handler works on it again.
+  reopen: {
+    from: ['resolved', 'verified', 'closed'],
+    to: 'in_progress',
+    by: 'dispatcher',
+    reason: true,
+    organisation: false,
+  },
+  cancel: {
+    from: ['created', 'returned'],
+    to: 'cancelled',
+    by: 'dispatcher',
+    reason: true,
+    organisation: false,
+  },
+};
+
+export const statusWords: Record<WorkOrderStatus, string> = {
+  created: '待派发',
+  dispatched: '已派发',
+  accepted: '已接单',
+  in_progress: '办理中',
+  paused: '暂停（等待申请人）',
+  resolved: '已办结',
+  verified: '已核验',
+  closed: '已关闭',
+  returned: '已退回',
+  cancelled: '已撤销',
+};
+
+export const actionWords: Record<WorkOrderAction, string> = {
+  dispatch: '派发',
+  accept: '接单',
+  start: '开始办理',
+  pause: '暂停',
+  resume: '恢复办理',
+  resolve: '办结',
+  verify: '核验',
+  close: '关闭',
+  transfer: '转派',
+  return: '退回',
+  escalate: '升级',
+  reopen: '重新打开',
+  cancel: '撤销',
+};
+
+/** What an action carries besides its name. */
+export interface ActionInput {
+  action: WorkOrderAction;
+  note?: string | null;
+  organisationId?: string | null;
+  outcome?: WorkOrderOutcome | null;
+  outcomePolicyId?: string | null;
+  outcomeProvider?: string | null;
+}
+
+/** The part of an order the lifecycle decides. */
+export interface OrderState {
+  status: WorkOrderStatus;
+  organisationId: string | null;
+  outcome: WorkOrderOutcome | null;
+}
+
+export const actorOf = (action: WorkOrderAction): Actor => rules[action].by;
+export const allowedFrom = (action: WorkOrderAction): readonly WorkOrderStatus[] => rules[action].from;
+
+/** The actions open from a status: the buttons a page offers. */
+export function actionsFrom(status: WorkOrderStatus): WorkOrderAction[] {
+  return workOrderActions.filter((a) => rules[a].from.includes(status));
+}
+
+/** Open orders are the ones someone still has to act on; the clock runs on the handler's. */
+export const isOpen = (status: WorkOrderStatus): boolean =>
+  status !== 'closed' && status !== 'cancelled' && status !== 'verified';
+export const clockRuns = (status: WorkOrderStatus): boolean =>
+  status === 'dispatched' || status === 'accepted' || status === 'in_progress';
+
+const blank = (s: string | null | undefined) => !s || s.trim() === '';
+
+/** The state after an action, or an AppError that names the status, the action and what is missing. */
+export function transition(state: OrderState, input: ActionInput): OrderState {
+  const rule = rules[input.action];
+  const action = actionWords[input.action];
+  if (!rule.from.includes(state.status))
+    throw new AppError('WORKORDER_TRANSITION_INVALID', { status: statusWords[state.status], action });
+  if (rule.reason && blank(input.note))
+    throw new AppError('WORKORDER_FIELD_REQUIRED', { action, field: '原因' });
+  if (rule.organisation && blank(input.organisationId))
+    throw new AppError('WORKORDER_FIELD_REQUIRED', { action, field: '承办单位' });
+  let outcome = state.outcome;
+  if (input.action === 'resolve') {
+    if (!input.outcome) throw new AppError('WORKORDER_FIELD_REQUIRED', { action, field: '办理结果' });
+    // Each outcome names what it is about: the policy enrolled in, the provider, or why not eligible.
+    if (input.outcome === 'enrolled' && blank(input.outcomePolicyId))
+      throw new AppError('WORKORDER_FIELD_REQUIRED', { action, field: '纳入的政策' });
+    if (input.outcome === 'referred' && blank(input.outcomeProvider))
+      throw new AppError('WORKORDER_FIELD_REQUIRED', { action, field: '转介的服务机构' });
+    if (input.outcome === 'not_eligible' && blank(input.note))
+      throw new AppError('WORKORDER_FIELD_REQUIRED', { action, field: '不符合条件的原因' });
+    outcome = input.outcome;
+  }
+  if (input.action === 'reopen') outcome = null;
+  return {
+    status: rule.to,
+    organisationId: rule.organisation ? (input.organisationId ?? null) : state.organisationId,
+    outcome,
+  };
+}
+
+/** A recorded transition, as the events table keeps it. */
+export interface RecordedEvent {
+  seq: number;
+  action: string;
+  to_status: WorkOrderStatus;
+  organisation_id: string | null;
+  detail_json: string | null;
+  note: string | null;
+}
+
+/**
+ * An order's state replayed from its events through `transition`: the first is its creation
+ * (created, or dispatched when routed at once); each later one must be legal from the state
+ * before it, must land where it says, and must carry the next sequence number.
+ */
+export function replay(events: readonly RecordedEvent[]): OrderState {
+  const [first, ...rest] = events;
+  if (!first || first.seq !== 1 || first.action !== 'create')
+    throw new Error('history does not start with its creation');
+  let state: OrderState = { status: first.to_status, organisationId: first.organisation_id, outcome: null };
+  let seq = 1;
+  for (const e of rest) {
+    if (e.seq !== ++seq) throw new Error(`event ${e.seq} where ${seq} was expected`);
+    // A co-handler's part moves without moving the order.
+    if (e.action === 'part_accept' || e.action === 'part_done') {
+      if (e.to_status !== state.status) throw new Error(`event ${String(e.seq)} moves the order on a part`);
+      continue;
+    }
+    const detail = e.detail_json ? (JSON.parse(e.detail_json) as Partial<ActionInput>) : {};
+    state = transition(state, {
+      ...detail,
+      action: e.action as WorkOrderAction,
+      note: e.note ?? null,
+      organisationId: e.organisation_id,
+    });
+    if (state.status !== e.to_status)
+      throw new Error(`event ${e.seq} says ${e.to_status}, replay gives ${state.status}`);
+  }
+  return state;
+}
