@@ -26,6 +26,8 @@ import {
 } from '../access/users/setupAccounts.ts';
 import { migrateToLatest } from '../db/migrate.ts';
 import { loadDemoCounty } from '../demo/loadDemoCounty.ts';
+import { ensureAreaOrganisations } from '../access/users/areaOrganisations.ts';
+import { departmentsNamed } from '../workorders/routingRules.ts';
 import { startServer } from '../http/server.ts';
 import { normalizeAreaCode } from '../areas/areaCode.ts';
 import { startScreening } from '../discovery/screeningRun.ts';
@@ -336,6 +338,13 @@ program
         context.db,
         defaultSecurityPolicy,
         options.county.padEnd(12, '0'),
+      );
+      // Work is routed to every township and village and to the partner departments (issue 8).
+      const routed = new Set(departmentsNamed(context.workOrders.routing));
+      await ensureAreaOrganisations(
+        context.db,
+        options.county.padEnd(12, '0'),
+        context.variables.departments.filter((d) => routed.has(d.code)),
       );
       if (accounts.length > 0) printAccounts(accounts, true);
       else

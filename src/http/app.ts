@@ -1,3 +1,6 @@
+import { registerWorkOrderRoutes } from '../workorders/workOrderRoutes.ts';
+import { registerInboxRoutes } from '../workorders/inboxRoutes.ts';
+import { registerCalendarRoutes } from '../workorders/calendarRoutes.ts';
 import Fastify, { type FastifyInstance, type FastifySchema, type FastifyServerOptions } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -140,6 +143,9 @@ export async function buildApp({
       registerVisitPlanRoutes(scope, context);
       registerSimulationRoutes(scope, context);
       registerAssessmentRoutes(scope, context);
+      registerWorkOrderRoutes(scope, context);
+      registerInboxRoutes(scope, context);
+      registerCalendarRoutes(scope, context);
       done();
     },
     { prefix: '/api' },

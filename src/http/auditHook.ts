@@ -21,7 +21,10 @@ export interface AuditRouteConfig {
     | 'finding'
     | 'screening_run'
     | 'visit_plan'
-    | 'assessment_model';
+    | 'assessment_model'
+    | 'work_order'
+    | 'notification'
+    | 'calendar';
   /** Read the subject id from the path (`:id` or `:code`) or from the response body's `id`. */
   subjectFrom: 'params' | 'response' | 'none';
   /**

@@ -3,6 +3,8 @@ import type { AppContext } from './appContext.ts';
 import { buildApp } from './app.ts';
 import { startPortraitRefresher } from '../portrait/portraitRefresher.ts';
 import { startScreeningSchedule } from '../discovery/screeningSchedule.ts';
+import { startWorkOrderSchedule } from '../workorders/workOrderSchedule.ts';
+import { LoggingChannel } from '../workorders/notificationChannels.ts';
 
 export interface StartedServer {
   app: FastifyInstance;
@@ -36,10 +38,17 @@ export async function startServer(
   app.log.info({ warnings: warnings.policies.length, version: warnings.version }, 'warning rules loaded');
   app.log.info({ models: models.policies.length, version: models.version }, 'discovery models loaded');
   // Only a listening server refreshes in the background; tests and the CLI refresh explicitly.
+  context.workOrders.useChannels([
+    new LoggingChannel((entry, message) => {
+      app.log.info(entry, message);
+    }),
+  ]);
   background = [
     startPortraitRefresher(context, context.config.portraitRefreshMs, app.log),
     // Policy finds people: every household against the pool daily, and on changed facts (issue 6).
     startScreeningSchedule(context, app.log, { incrementalMs: context.config.screeningIncrementalMs }),
+    // Findings become work orders; clocks are watched (issue 8).
+    startWorkOrderSchedule(context.workOrders, app.log),
   ];
   const address = app.server.address();
   const actualPort = typeof address === 'object' && address !== null ? address.port : port;

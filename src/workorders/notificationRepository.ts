@@ -20,7 +20,7 @@ export async function listInbox(
     .where((eb) => eb.or([eb('user_id', '=', userId), eb('organisation_id', '=', organisationId)]))
     .where('read_at', 'is', null)
     .executeTakeFirstOrThrow();
-  return { rows, unread: Number(unread.n) };
+  return { rows, unread: unread.n };
 }
 
 /** Marks one message read for everyone it was addressed to; false when it is not in the user's inbox. */
@@ -66,7 +66,7 @@ export async function countOrganisationUsers(db: Kysely<Database>, organisationI
     .where('organisation_id', '=', organisationId)
     .where('disabled', '=', 0)
     .executeTakeFirstOrThrow();
-  return Number(r.n);
+  return r.n;
 }
 
 export async function deliveriesRecorded(

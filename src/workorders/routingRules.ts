@@ -34,6 +34,8 @@ export interface RoutingRules {
   nearDueWorkingDays: number;
   /** Escalate an overdue order to the organisation one level up, once per overdue spell. */
   escalateOverdue: boolean;
+  /** For orders made by hand or from a call without a time limit of their own. */
+  defaultSlaWorkingDays: number;
 }
 
 export interface RoutingProblem {
@@ -156,7 +158,7 @@ export function checkRoutingRules(
     problem('escalateOverdue', '应为 true 或 false');
   return problems.length
     ? { rules: null, problems }
-    : { rules: { rules, nearDueWorkingDays, escalateOverdue }, problems };
+    : { rules: { rules, nearDueWorkingDays, escalateOverdue, defaultSlaWorkingDays: defaultSla }, problems };
 }
 
 export interface RoutableFinding {
@@ -260,4 +262,12 @@ export function organisationAbove(
     case 'bureau':
       return null;
   }
+}
+
+/** The departments the rules send work to (lead or co-handler): the organisations a county needs. */
+export function departmentsNamed(rules: RoutingRules): string[] {
+  const named = new Set<string>();
+  for (const r of rules.rules)
+    for (const t of [r.to, ...r.coHandlers.map((c) => c.to)]) if ('department' in t) named.add(t.department);
+  return [...named].sort();
 }

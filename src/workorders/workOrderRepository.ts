@@ -61,7 +61,7 @@ async function insertNotifications(
       .values(notifications.slice(i, i + 200))
       .returning('id')
       .execute();
-    ids.push(...rows.map((r) => Number(r.id)));
+    ids.push(...rows.map((r) => r.id));
   }
   return ids;
 }
@@ -284,7 +284,7 @@ export async function listOrders(
     .clearSelect()
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
-  return { rows, total: Number(total.n) };
+  return { rows, total: total.n };
 }
 
 export async function orderEvents(db: Kysely<Database>, orderId: string) {
@@ -393,10 +393,11 @@ export async function findingsWithoutOrder(db: Kysely<Database>, scope: DataScop
     ])
     .where('findings.status', 'in', ['new', 'assigned'])
     .where(inScope(db, 'findings.area_code', scope))
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('work_orders')
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('work_orders')
             .select('work_orders.id')
             .whereRef('work_orders.finding_id', '=', 'findings.id')
             .where('work_orders.status', 'not in', ['closed', 'cancelled']),
@@ -489,7 +490,7 @@ export async function countByOrganisation(db: Kysely<Database>, scope: DataScope
       'work_orders.overdue',
     ])
     .execute();
-  return rows.map((r) => ({ ...r, n: Number(r.n) }));
+  return rows.map((r) => ({ ...r, n: r.n }));
 }
 
 /** Resolved orders in a period by organisation, with those resolved by their due date: the on-time rate. */
@@ -510,7 +511,7 @@ export async function resolvedOnTime(db: Kysely<Database>, scope: DataScopeFilte
     .where(inScope(db, 'work_orders.area_code', scope))
     .groupBy(['work_orders.organisation_id', 'organisations.name'])
     .execute();
-  return rows.map((r) => ({ ...r, resolved: Number(r.resolved), on_time: Number(r.on_time) }));
+  return rows.map((r) => ({ ...r, resolved: r.resolved, on_time: r.on_time }));
 }
 
 /** Returns (wrongly routed) per routing rule, beside how many orders each rule routed. */
@@ -529,8 +530,8 @@ export async function returnsByRule(db: Kysely<Database>, scope: DataScopeFilter
     .execute();
   return rows.map((r) => ({
     rule: r.routing_rule_id ?? '',
-    routed: Number(r.routed),
-    returned: Number(r.returned ?? 0),
+    routed: r.routed,
+    returned: r.returned,
   }));
 }
 

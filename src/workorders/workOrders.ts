@@ -101,7 +101,7 @@ export class WorkOrders {
   readonly #db: Kysely<Database>;
   readonly #routing: () => RoutingRules;
   readonly #ruleInfo: (policyId: string) => RuleInfo | null;
-  readonly #channels: readonly NotificationChannel[];
+  #channels: readonly NotificationChannel[];
   readonly #cipher: FieldCipher;
   #calendar: Promise<WorkingCalendar> | null = null;
   #organisations: { at: number; list: Promise<OrganisationRef[]> } | null = null;
@@ -122,6 +122,15 @@ export class WorkOrders {
 
   get routing(): RoutingRules {
     return this.#routing();
+  }
+
+  /** The channels messages leave by (the server gives the logging channel its logger). */
+  useChannels(channels: readonly NotificationChannel[]): void {
+    this.#channels = channels;
+  }
+
+  get defaultSla(): number {
+    return this.#routing().defaultSlaWorkingDays;
   }
 
   ruleInfo(policyId: string): RuleInfo | null {

@@ -7,6 +7,14 @@ export async function insertOrganisation(db: Kysely<Database>, row: Organisation
   await db.insertInto('organisations').values(row).execute();
 }
 
+export async function insertOrganisations(db: Kysely<Database>, rows: OrganisationTable[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += 200)
+    await db
+      .insertInto('organisations')
+      .values(rows.slice(i, i + 200))
+      .execute();
+}
+
 export async function findOrganisation(db: Kysely<Database>, id: string) {
   return db.selectFrom('organisations').selectAll().where('id', '=', id).executeTakeFirst();
 }
