@@ -733,8 +733,11 @@ export class WorkOrders {
     const today = todayInChina(now);
     const routing = this.routing;
     const calendar = await this.calendar();
-    // The national calendar bounds the query; each order's own area decides (a regional holiday only adds days).
-    const horizon = calendar.addWorkingDays(today, routing.nearDueWorkingDays + 1, '000000000000');
+    // A bound for the query in calendar days, wide enough for the longest holiday (Spring Festival's
+    // nine days) around the near-due allowance; each order's own area's calendar then decides.
+    const horizon = new Date(Date.parse(today) + (routing.nearDueWorkingDays * 2 + 14) * 86_400_000)
+      .toISOString()
+      .slice(0, 10);
     const rows = await runningOrdersDueBy(this.#db, horizon);
     const organisations = await this.organisations();
     let nearDue = 0;
