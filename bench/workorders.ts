@@ -163,6 +163,7 @@ class Recorder {
       text = String(error);
     }
     (this.latencies[action] ??= []).push(performance.now() - started);
+    if (process.env.BENCH_DEBUG && performance.now() - started > 1000) console.log('slow', action, Math.round(started - this.deadline), Math.round(performance.now() - started), status);
     if (status === expected) return JSON.parse(text) as T;
     if (status === 409) this.conflicts++;
     this.error(action, status, text);

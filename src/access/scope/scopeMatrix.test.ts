@@ -33,10 +33,12 @@ interface Resident {
   householdId: string;
   findingId: string;
   visitPlanId: string;
+  orderId: string;
+  notificationId: number;
 }
 
 type Probe = (r: Resident) => InjectOptions;
-type Expectation = 'refused' | 'list' | 'csv' | 'public';
+type Expectation = 'refused' | 'list' | 'csv' | 'public' | 'bulk';
 
 describeEachDatabase('scope matrix', (getDb) => {
   let app: FastifyInstance;
@@ -139,6 +141,59 @@ describeEachDatabase('scope matrix', (getDb) => {
           note: null,
         })
         .execute();
+      // A work order on the finding, and a message about it to the village's committee.
+      const orderId = randomUUID();
+      await db
+        .insertInto('work_orders')
+        .values({
+          id: orderId,
+          source: 'finding',
+          type: 'gap',
+          title: '应享未享：最低生活保障',
+          description: null,
+          finding_id: findingId,
+          policy_id: 'dibao',
+          household_id: hukou.id,
+          person_id: null,
+          area_code: villageCode,
+          organisation_id: null,
+          assignee_id: null,
+          dispatcher_org_id: 'test',
+          routing_rule_id: 'gap_village',
+          priority: 'normal',
+          status: 'created',
+          outcome: null,
+          outcome_policy_id: null,
+          outcome_provider: null,
+          outcome_note: null,
+          caller_name: null,
+          caller_phone_enc: null,
+          sla_working_days: 10,
+          clock_started_on: null,
+          due_on: null,
+          paused_since: null,
+          version: 1,
+          created_by: 'test',
+          created_at: at,
+          updated_at: at,
+          resolved_at: null,
+          resolved_on: null,
+          closed_at: null,
+        })
+        .execute();
+      const notification = await db
+        .insertInto('notifications')
+        .values({
+          organisation_id: `committee-${villageCode}`,
+          user_id: null,
+          order_id: orderId,
+          kind: 'dispatched',
+          title: '新工单',
+          body: null,
+          created_at: at,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
       return {
         personId: person.id,
         idNumber,
@@ -147,6 +202,8 @@ describeEachDatabase('scope matrix', (getDb) => {
         householdId: household.id,
         findingId,
         visitPlanId,
+        orderId,
+        notificationId: notification.id,
       };
     };
     residents.own = await make(village.code, 1);
@@ -586,6 +643,95 @@ describeEachDatabase('scope matrix', (getDb) => {
       'refused',
       (r) => ({ method: 'POST', url: `/api/findings/${r.findingId}/actions`, payload: { action: 'assign' } }),
     ],
+    // Work orders (issue 8): every order-specific route refuses an order outside the scope.
+    'GET /api/work-orders': [
+      'refused',
+      (r) => ({ method: 'GET', url: `/api/work-orders?areaCode=${r.villageCode}` }),
+    ],
+    // Counts within the caller's scope only (checked below); no order outside it is named.
+    'GET /api/work-orders/board': ['public', () => ({ method: 'GET', url: '/api/work-orders/board' })],
+    'GET /api/work-orders/sla': ['public', () => ({ method: 'GET', url: '/api/work-orders/sla' })],
+    // Organisations are not personal data: any dispatcher picks from them.
+    'GET /api/work-orders/organisations': [
+      'public',
+      () => ({ method: 'GET', url: '/api/work-orders/organisations' }),
+    ],
+    'GET /api/work-orders/:id': ['refused', (r) => ({ method: 'GET', url: `/api/work-orders/${r.orderId}` })],
+    'POST /api/work-orders': [
+      'refused',
+      (r) => ({
+        method: 'POST',
+        url: '/api/work-orders',
+        payload: { source: 'manual', title: '越权', areaCode: r.villageCode },
+      }),
+    ],
+    'POST /api/work-orders/:id/actions': [
+      'refused',
+      (r) => ({
+        method: 'POST',
+        url: `/api/work-orders/${r.orderId}/actions`,
+        payload: { action: 'cancel', note: 'x' },
+      }),
+    ],
+    'POST /api/work-orders/bulk-dispatch': [
+      'bulk',
+      (r) => ({
+        method: 'POST',
+        url: '/api/work-orders/bulk-dispatch',
+        payload: { ids: [r.orderId], organisationId: '00000000-0000-4000-8000-000000000000' },
+      }),
+    ],
+    // Routes only the findings in the caller's own scope (a village worker may not at all).
+    'POST /api/work-orders/route-findings': [
+      'public',
+      () => ({ method: 'POST', url: '/api/work-orders/route-findings', payload: {} }),
+    ],
+    'POST /api/work-orders/:id/parts': [
+      'refused',
+      (r) => ({ method: 'POST', url: `/api/work-orders/${r.orderId}/parts`, payload: { status: 'done' } }),
+    ],
+    'POST /api/work-orders/:id/comments': [
+      'refused',
+      (r) => ({ method: 'POST', url: `/api/work-orders/${r.orderId}/comments`, payload: { body: 'x' } }),
+    ],
+    'POST /api/work-orders/:id/attachments': [
+      'refused',
+      (r) => ({
+        method: 'POST',
+        url: `/api/work-orders/${r.orderId}/attachments`,
+        payload: { name: 'a.pdf', contentType: 'application/pdf', contentBase64: 'JVBERi0=' },
+      }),
+    ],
+    'GET /api/work-orders/:id/attachments/:attachmentId': [
+      'refused',
+      (r) => ({ method: 'GET', url: `/api/work-orders/${r.orderId}/attachments/${r.orderId}` }),
+    ],
+    // The caller's own inbox only (checked below).
+    'GET /api/inbox': ['public', () => ({ method: 'GET', url: '/api/inbox' })],
+    'POST /api/inbox/:id/read': [
+      'refused',
+      (r) => ({ method: 'POST', url: `/api/inbox/${String(r.notificationId)}/read`, payload: {} }),
+    ],
+    'GET /api/work-calendar': [
+      'public',
+      (r) => ({ method: 'GET', url: `/api/work-calendar?year=2026&areaCode=${r.villageCode}` }),
+    ],
+    'GET /api/work-calendar/overrides': [
+      'public',
+      () => ({ method: 'GET', url: '/api/work-calendar/overrides' }),
+    ],
+    'POST /api/work-calendar/overrides': [
+      'refused',
+      (r) => ({
+        method: 'POST',
+        url: '/api/work-calendar/overrides',
+        payload: { regionCode: r.villageCode, day: '2026-12-01', kind: 'holiday', name: 'x' },
+      }),
+    ],
+    'DELETE /api/work-calendar/overrides/:regionCode/:day': [
+      'refused',
+      (r) => ({ method: 'DELETE', url: `/api/work-calendar/overrides/${r.villageCode}/2026-12-01` }),
+    ],
   };
 
   it('covers every registered API route', async () => {
@@ -602,6 +748,12 @@ describeEachDatabase('scope matrix', (getDb) => {
       const res = await inject(probe(outsider));
       if (expectation === 'refused') {
         expect([400, 403, 404], `${route}: ${res.body}`).toContain(res.statusCode);
+      } else if (expectation === 'bulk') {
+        // Refused whole (no permission), or each order outside the scope reported as not found.
+        if (res.statusCode !== 403) {
+          expect(res.statusCode, route).toBe(200);
+          expect(res.json<{ dispatched: number }>().dispatched, route).toBe(0);
+        }
       } else if (expectation === 'csv') {
         // An export of an area outside the scope: the header and nothing else.
         expect(res.statusCode, route).toBe(200);
@@ -637,6 +789,17 @@ describeEachDatabase('scope matrix', (getDb) => {
     expect(county.json<{ items: { id: string }[] }>().items.map((p) => p.id)).toEqual([
       residents.own.personId,
     ]);
+    // Work orders: their own village's only, in the list and on the board.
+    const orders = await asVillage({ method: 'GET', url: '/api/work-orders' });
+    expect(orders.json<{ items: { id: string }[] }>().items.map((o) => o.id)).toEqual([
+      residents.own.orderId,
+    ]);
+    const board = await asVillage({ method: 'GET', url: '/api/work-orders/board' });
+    expect(
+      board.json<{ organisations: { open: number }[] }>().organisations.reduce((n, o) => n + o.open, 0),
+    ).toBe(1);
+    const inbox = await asVillage({ method: 'GET', url: '/api/inbox' });
+    expect(inbox.json<{ items: unknown[] }>().items).toEqual([]);
   });
 
   it('a township worker sees all its villages and nothing beyond', async () => {

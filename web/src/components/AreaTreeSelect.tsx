@@ -60,6 +60,25 @@ export function AreaTreeSelect({
       return [...current, ...children.items.filter((c) => !known.has(c.code)).map((c) => toNode(c, parentCode))];
     });
   };
+  // A value below the root shows its name: the levels between are opened for it.
+  const rootId = nodes.find((n) => n.pId === null)?.id;
+  const valueKnown = value === undefined || nodes.some((n) => n.id === value);
+  useEffect(() => {
+    if (!rootId || valueKnown || !value) return;
+    let live = true;
+    void api<Area & { ancestors: Area[] }>('GET', `/areas/${value}`)
+      .then(async (area) => {
+        const chain = area.ancestors.map((a) => a.code);
+        const from = chain.indexOf(rootId);
+        if (from < 0) return;
+        for (const code of chain.slice(from)) if (live) await loadChildren(code);
+      })
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+    // loadChildren only sets state: the chain is opened once per value.
+  }, [rootId, value, valueKnown]);
   return (
     <TreeSelect
       data-testid={testId}

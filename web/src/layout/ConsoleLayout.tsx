@@ -11,10 +11,12 @@ import { AreaScopeSwitch } from './AreaScopeSwitch.tsx';
 import { LanguageSwitch } from './LanguageSwitch.tsx';
 import { ChangePasswordForm } from '../components/ChangePasswordForm.tsx';
 import { useHashRoute } from './useHashRoute.ts';
+import { InboxBell } from '../components/InboxBell.tsx';
 
 const groupLabel: Record<MenuGroup, MessageKey> = {
   registry: 'groupRegistry',
   policies: 'groupPolicies',
+  workorders: 'groupWorkOrders',
   data: 'groupData',
   system: 'groupSystem',
   security: 'groupSecurity',
@@ -30,12 +32,20 @@ export function ConsoleLayout({ onPasswordChanged }: { onPasswordChanged: () => 
   const [changing, setChanging] = useState(false);
   if (!principal) return null;
 
-  const visible = consolePages.filter((p) => p.permission === null || can(p.permission));
+  const visible = consolePages.filter((p) => !p.hidden && (p.permission === null || can(p.permission)));
   const items: MenuProps['items'] = [];
   for (const page of visible.filter((p) => p.group === null)) {
     items.push({ key: page.path, icon: page.icon, label: t(page.label) });
   }
-  for (const group of ['registry', 'policies', 'data', 'system', 'security', 'audit'] as MenuGroup[]) {
+  for (const group of [
+    'registry',
+    'policies',
+    'workorders',
+    'data',
+    'system',
+    'security',
+    'audit',
+  ] as MenuGroup[]) {
     const pages = visible.filter((p) => p.group === group);
     if (pages.length === 0) continue;
     items.push({
@@ -50,6 +60,15 @@ export function ConsoleLayout({ onPasswordChanged }: { onPasswordChanged: () => 
   const pagePath = path.split('?')[0] ?? path;
   const page = consolePages.find((p) => p.path === pagePath);
   const allowed = page && (page.permission === null || can(page.permission));
+
+  // The phone pages draw their own narrow frame, without the menu (a village worker's phone).
+  if (page?.bare) {
+    return allowed ? (
+      <>{page.render()}</>
+    ) : (
+      <Result status="403" title={t('noPermission')} data-testid="no-permission" />
+    );
+  }
 
   const accountMenu: MenuProps['items'] = [
     { key: 'password', label: t('changePassword') },
@@ -87,6 +106,11 @@ export function ConsoleLayout({ onPasswordChanged }: { onPasswordChanged: () => 
             {principal.systemName || t('appName')}
           </Typography.Text>
           <Space size="middle">
+            <InboxBell
+              onOpen={() => {
+                navigate('/inbox');
+              }}
+            />
             <AreaScopeSwitch />
             <LanguageSwitch />
             <Dropdown menu={{ items: accountMenu, onClick: ({ key }) => void onAccount(key) }}>

@@ -4,6 +4,12 @@ import { VisitPlansPage } from '../pages/VisitPlansPage.tsx';
 import { SimulationPage } from '../pages/SimulationPage.tsx';
 import { AssessmentPage } from '../pages/AssessmentPage.tsx';
 import { AssessmentModelsPage } from '../pages/AssessmentModelsPage.tsx';
+import { WorkOrdersPage } from '../pages/WorkOrdersPage.tsx';
+import { WorkBoardPage } from '../pages/WorkBoardPage.tsx';
+import { WorkSlaPage } from '../pages/WorkSlaPage.tsx';
+import { InboxPage } from '../pages/InboxPage.tsx';
+import { WorkCalendarPage } from '../pages/WorkCalendarPage.tsx';
+import { MobileInboxPage, MobileWorkOrdersPage } from '../pages/MobileWorkOrdersPage.tsx';
 import type { ReactNode } from 'react';
 // Icons whose SVG carries an empty <style> (LoginOutlined, for one) break the console's CSP.
 import {
@@ -30,6 +36,12 @@ import {
   ExperimentOutlined,
   RadarChartOutlined,
   ControlOutlined,
+  ProfileOutlined,
+  ProjectOutlined,
+  FieldTimeOutlined,
+  MailOutlined,
+  MobileOutlined,
+  CalendarOutlined,
 } from '@ant-design/icons';
 import type { MessageKey } from '../i18n/messages.ts';
 import { HomePage } from '../pages/HomePage.tsx';
@@ -49,7 +61,7 @@ import { PoliciesPage } from '../pages/PoliciesPage.tsx';
 import { PolicyMatchPage } from '../pages/PolicyMatchPage.tsx';
 import { PolicyTrialPage } from '../pages/PolicyTrialPage.tsx';
 
-export type MenuGroup = 'registry' | 'policies' | 'data' | 'system' | 'security' | 'audit';
+export type MenuGroup = 'registry' | 'policies' | 'workorders' | 'data' | 'system' | 'security' | 'audit';
 
 export interface ConsolePage {
   path: string;
@@ -59,6 +71,10 @@ export interface ConsolePage {
   /** The permission the page's API needs; the menu shows the page only to its holders. */
   permission: string | null;
   render: () => ReactNode;
+  /** A phone page (`#/m/…`): drawn in its own narrow frame, without the console's menu and header. */
+  bare?: boolean;
+  /** Reached by links only, not listed in the menu. */
+  hidden?: boolean;
 }
 
 /** Every console page; the menu is this list filtered by the user's permissions. */
@@ -160,6 +176,57 @@ export const consolePages: ConsolePage[] = [
     render: () => <PolicyMatchPage />,
   },
   {
+    path: '/work-orders',
+    label: 'workOrders',
+    group: 'workorders',
+    icon: <ProfileOutlined />,
+    permission: 'workorder:order:view',
+    render: () => <WorkOrdersPage />,
+  },
+  {
+    path: '/work-board',
+    label: 'workBoard',
+    group: 'workorders',
+    icon: <ProjectOutlined />,
+    permission: 'workorder:order:view',
+    render: () => <WorkBoardPage />,
+  },
+  {
+    path: '/work-sla',
+    label: 'workSla',
+    group: 'workorders',
+    icon: <FieldTimeOutlined />,
+    permission: 'workorder:order:view',
+    render: () => <WorkSlaPage />,
+  },
+  {
+    path: '/inbox',
+    label: 'inbox',
+    group: 'workorders',
+    icon: <MailOutlined />,
+    permission: 'workorder:order:view',
+    render: () => <InboxPage />,
+  },
+  {
+    path: '/m/work-orders',
+    label: 'mobileWork',
+    group: 'workorders',
+    icon: <MobileOutlined />,
+    permission: 'workorder:order:handle',
+    bare: true,
+    render: () => <MobileWorkOrdersPage />,
+  },
+  {
+    path: '/m/inbox',
+    label: 'inbox',
+    group: 'workorders',
+    icon: <MailOutlined />,
+    permission: 'workorder:order:view',
+    bare: true,
+    hidden: true,
+    render: () => <MobileInboxPage />,
+  },
+  {
     path: '/imports',
     label: 'importData',
     group: 'data',
@@ -214,6 +281,14 @@ export const consolePages: ConsolePage[] = [
     icon: <SettingOutlined />,
     permission: 'system:config:manage',
     render: () => <SettingsPage group="system" />,
+  },
+  {
+    path: '/work-calendar',
+    label: 'workCalendar',
+    group: 'system',
+    icon: <CalendarOutlined />,
+    permission: 'system:calendar:manage',
+    render: () => <WorkCalendarPage />,
   },
   {
     path: '/roles',

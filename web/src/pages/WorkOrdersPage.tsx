@@ -295,6 +295,7 @@ export function WorkOrdersPage() {
   const overdue = params.get('overdue') === '1';
   const page = Number(params.get('page') ?? '1') || 1;
   const openId = params.get('id');
+  const rule = params.get('rule');
   const [selected, setSelected] = useState<WorkOrder[]>([]);
   const [bulk, setBulk] = useState(false);
   const [hotline, setHotline] = useState(false);
@@ -317,6 +318,7 @@ export function WorkOrdersPage() {
   if (source) q.set('source', source);
   if (overdue) q.set('overdue', 'true');
   if (organisationId) q.set('organisationId', organisationId);
+  if (rule) q.set('routingRuleId', rule);
   const list = useApi<{ items: WorkOrder[]; total: number }>(`/work-orders?${q.toString()}`);
   // The counts on the tabs: what waits for me, for dispatch and for verification.
   const mineCount = useApi<{ total: number }>(
@@ -471,6 +473,24 @@ export function WorkOrdersPage() {
               size="small"
               onClick={() => {
                 set({ organisationId: null });
+              }}
+            >
+              {t('woClearFilter')}
+            </Button>
+          }
+        />
+      )}
+      {rule && (
+        <Alert
+          type="info"
+          showIcon
+          style={{ marginBottom: 12 }}
+          title={t('woFilteredByRule', { rule })}
+          action={
+            <Button
+              size="small"
+              onClick={() => {
+                set({ rule: null });
               }}
             >
               {t('woClearFilter')}

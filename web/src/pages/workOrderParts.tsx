@@ -53,6 +53,7 @@ import {
   type OrderStatus,
   type WorkOrder,
 } from './workOrderModel.ts';
+import './workOrders.css';
 
 export function StatusTag({ status }: { status: OrderStatus }) {
   const { t } = useLanguage();
