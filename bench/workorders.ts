@@ -605,6 +605,7 @@ async function measure(label: string, database: DatabaseHandle): Promise<Databas
   const auditBefore = await countAuditRecords(db);
   const loadStart = os.loadavg()[0] ?? 0;
   connections = 0;
+  const elu = { server: performance.eventLoopUtilization(), clients: clientThread.performance.eventLoopUtilization() };
   const { result: w } = await ask(
     {
       kind: 'workload',
@@ -617,6 +618,10 @@ async function measure(label: string, database: DatabaseHandle): Promise<Databas
     'workload',
   );
   const workloadConnections = connections;
+  const busy = {
+    server: performance.eventLoopUtilization(elu.server).utilization,
+    clients: clientThread.performance.eventLoopUtilization(elu.clients).utilization,
+  };
   await flushAudit(db);
   const audited = (await countAuditRecords(db)) - auditBefore;
   const loadEnd = os.loadavg()[0] ?? 0;
@@ -637,7 +642,9 @@ async function measure(label: string, database: DatabaseHandle): Promise<Databas
       `(${fmt(w.creations)} create+dispatch × 2 + ${fmt(w.transitions)} actions); ${fmt(w.closed)} orders closed end to end = ${fmt(w.closed / wallS, 1)}/s; ` +
       `${fmt(audited)} audit records`,
   );
-  console.log(`  errors ${w.errors.length}, conflicts (409) ${w.conflicts}`);
+  console.log(
+    `  event loop busy: server thread ${fmt(busy.server * 100)} %, clients' thread ${fmt(busy.clients * 100)} %; errors ${w.errors.length}, conflicts (409) ${w.conflicts}`,
+  );
   for (const e of w.errors.slice(0, 10)) console.log(`    ${e.action} → ${e.status}: ${e.detail}`);
   console.log('  action            |       n |  p50 ms |  p95 ms |  p99 ms');
   const row = (name: string, p: ReturnType<typeof percentiles>) => {

@@ -57,7 +57,10 @@ export function AreaTreeSelect({
     const children = await api<{ items: Area[] }>('GET', `/areas/${parentCode}/children`);
     setNodes((current) => {
       const known = new Set(current.map((n) => n.id));
-      return [...current, ...children.items.filter((c) => !known.has(c.code)).map((c) => toNode(c, parentCode))];
+      return [
+        ...current,
+        ...children.items.filter((c) => !known.has(c.code)).map((c) => toNode(c, parentCode)),
+      ];
     });
   };
   // A value below the root shows its name: the levels between are opened for it.

@@ -47,7 +47,13 @@ export function InboxBell({ onOpen }: { onOpen: () => void }) {
   return (
     <Tooltip title={t('inbox')}>
       <Badge count={unread} size="small" overflowCount={99} data-testid="inbox-badge" data-unread={unread}>
-        <Button type="text" icon={<BellOutlined />} aria-label={t('inbox')} onClick={onOpen} data-testid="inbox-bell" />
+        <Button
+          type="text"
+          icon={<BellOutlined />}
+          aria-label={t('inbox')}
+          onClick={onOpen}
+          data-testid="inbox-bell"
+        />
       </Badge>
     </Tooltip>
   );

@@ -29,6 +29,12 @@ export function useOrganisations(): OrganisationRef[] {
   return list;
 }
 
+interface OrganisationOption {
+  value: string;
+  label: string;
+  search: string;
+}
+
 const kindKey: Record<string, MessageKey> = {
   bureau: 'kind_bureau',
   township_office: 'kind_township_office',
@@ -62,7 +68,7 @@ export function OrganisationSelect({
   const { t } = useLanguage();
   const organisations = useOrganisations();
   return (
-    <Select<string>
+    <Select<string, OrganisationOption>
       data-testid={testId}
       value={value ?? undefined}
       onChange={(v) => onChange?.(v)}

@@ -57,7 +57,13 @@ export function InboxPage({ mobile = false }: { mobile?: boolean }) {
       title={
         <Space>
           {t('inbox')}
-          <Badge count={count} overflowCount={999} data-testid="inbox-unread" data-unread={count} showZero={false} />
+          <Badge
+            count={count}
+            overflowCount={999}
+            data-testid="inbox-unread"
+            data-unread={count}
+            showZero={false}
+          />
         </Space>
       }
       error={unread.error ?? recent.error}
@@ -98,7 +104,9 @@ export function InboxPage({ mobile = false }: { mobile?: boolean }) {
               <Space orientation="vertical" size={2}>
                 <Space size={6} wrap>
                   {m.readAt === null && <Badge status="processing" />}
-                  <Tag color={inboxKindColor[m.kind] ?? 'blue'}>{t(inboxKindKey[m.kind] ?? 'woMsgOther')}</Tag>
+                  <Tag color={inboxKindColor[m.kind] ?? 'blue'}>
+                    {t(inboxKindKey[m.kind] ?? 'woMsgOther')}
+                  </Tag>
                   <Typography.Text strong={m.readAt === null}>{m.title}</Typography.Text>
                 </Space>
                 {m.body && <Typography.Text type="secondary">{m.body}</Typography.Text>}
@@ -122,11 +130,7 @@ export function InboxPage({ mobile = false }: { mobile?: boolean }) {
                   </Button>
                 )}
                 {m.readAt === null && (
-                  <Button
-                    size="small"
-                    data-testid="mark-read"
-                    onClick={() => void markRead([m.id])}
-                  >
+                  <Button size="small" data-testid="mark-read" onClick={() => void markRead([m.id])}>
                     {t('woMarkRead')}
                   </Button>
                 )}

@@ -1,4 +1,16 @@
-import { Alert, Badge, Button, Card, Collapse, Descriptions, Empty, Segmented, Space, Spin, Typography } from 'antd';
+import {
+  Alert,
+  Badge,
+  Button,
+  Card,
+  Collapse,
+  Descriptions,
+  Empty,
+  Segmented,
+  Space,
+  Spin,
+  Typography,
+} from 'antd';
 import { LeftOutlined, ReloadOutlined } from '@ant-design/icons';
 import { useApi } from '../api/useApi.ts';
 import { useAreaNames } from '../api/useAreaNames.ts';
@@ -6,7 +18,13 @@ import { useLanguage } from '../i18n/LanguageContext.tsx';
 import { when } from '../i18n/dates.ts';
 import { useHashRoute } from '../layout/useHashRoute.ts';
 import { MobileShell } from '../components/MobileShell.tsx';
-import { outcomeKey, sourceKey, type OrderDetail, type OrderStatus, type WorkOrder } from './workOrderModel.ts';
+import {
+  outcomeKey,
+  sourceKey,
+  type OrderDetail,
+  type OrderStatus,
+  type WorkOrder,
+} from './workOrderModel.ts';
 import {
   ClockTag,
   OrderActions,
@@ -58,7 +76,15 @@ function OrderCard({ order, areaName, onOpen }: { order: WorkOrder; areaName: st
   );
 }
 
-function MobileList({ tab, setTab, open }: { tab: Tab; setTab: (tab: Tab) => void; open: (id: string) => void }) {
+function MobileList({
+  tab,
+  setTab,
+  open,
+}: {
+  tab: Tab;
+  setTab: (tab: Tab) => void;
+  open: (id: string) => void;
+}) {
   const { t } = useLanguage();
   const list = useApi<{ items: WorkOrder[]; total: number }>(mineQuery(tab, 100));
   const waiting = useApi<{ total: number }>(mineQuery('waiting', 1));
@@ -153,7 +179,9 @@ function MobileOrder({ id, back }: { id: string; back: () => void }) {
                 ...(order.hukouNumber
                   ? [{ key: 'household', label: t('hukouNumber'), children: order.hukouNumber }]
                   : []),
-                ...(order.policyName ? [{ key: 'policy', label: t('woPolicy'), children: order.policyName }] : []),
+                ...(order.policyName
+                  ? [{ key: 'policy', label: t('woPolicy'), children: order.policyName }]
+                  : []),
                 ...(order.callerName || order.callerPhone
                   ? [
                       {

@@ -25,7 +25,14 @@ const kindKey: Record<string, MessageKey> = {
   partner: 'kind_partner',
 };
 /** The board's columns: where each organisation's orders stand. */
-const columnsShown: OrderStatus[] = ['dispatched', 'accepted', 'in_progress', 'paused', 'returned', 'resolved'];
+const columnsShown: OrderStatus[] = [
+  'dispatched',
+  'accepted',
+  'in_progress',
+  'paused',
+  'returned',
+  'resolved',
+];
 const chartColours: Partial<Record<OrderStatus, string>> = {
   dispatched: '#1677ff',
   accepted: '#13c2c2',
@@ -56,7 +63,11 @@ export function WorkBoardPage() {
     .reduce((n, r) => n + (r.counts.created ?? 0) + (r.counts.returned ?? 0), 0);
   const returned = all.reduce((n, r) => n + (r.counts.returned ?? 0), 0);
   const open = (r: BoardRow) => {
-    go(r.organisationId ? `/work-orders?tab=all&organisationId=${r.organisationId}` : '/work-orders?tab=dispatch');
+    go(
+      r.organisationId
+        ? `/work-orders?tab=all&organisationId=${r.organisationId}`
+        : '/work-orders?tab=dispatch',
+    );
   };
   const busiest = useMemo(
     () =>
@@ -153,7 +164,9 @@ export function WorkBoardPage() {
             key: 'name',
             render: (_, r) => (
               <Space size={4}>
-                <Typography.Link data-testid="board-organisation">{r.name ?? t('woUnassigned')}</Typography.Link>
+                <Typography.Link data-testid="board-organisation">
+                  {r.name ?? t('woUnassigned')}
+                </Typography.Link>
                 {r.kind && kindKey[r.kind] && <Tag>{t(kindKey[r.kind] ?? 'kind_partner')}</Tag>}
               </Space>
             ),

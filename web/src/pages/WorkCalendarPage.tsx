@@ -144,11 +144,21 @@ export function WorkCalendarPage() {
                 ]}
               />
             </Form.Item>
-            <Form.Item name="name" label={t('calName')} rules={[{ required: true, whitespace: true, max: 50 }]}>
+            <Form.Item
+              name="name"
+              label={t('calName')}
+              rules={[{ required: true, whitespace: true, max: 50 }]}
+            >
               <Input maxLength={50} placeholder={t('calNameHint')} data-testid="override-name" />
             </Form.Item>
             <Form.Item>
-              <Button type="primary" htmlType="submit" icon={<PlusOutlined />} loading={busy} data-testid="add-override">
+              <Button
+                type="primary"
+                htmlType="submit"
+                icon={<PlusOutlined />}
+                loading={busy}
+                data-testid="add-override"
+              >
                 {t('calAdd')}
               </Button>
             </Form.Item>
@@ -182,7 +192,7 @@ export function WorkCalendarPage() {
                         title={t('calDeleteConfirm', { region: areaName(o.regionCode), day: o.day })}
                         okText={t('woDelete')}
                         cancelText={t('cancel')}
-                        onConfirm={() => remove(o)}
+                        onConfirm={() => void remove(o)}
                       >
                         <Button size="small" danger icon={<DeleteOutlined />} data-testid="delete-override">
                           {t('woDelete')}

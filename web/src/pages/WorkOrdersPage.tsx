@@ -143,7 +143,11 @@ function HotlineDialog({ onClose, onCreated }: { onClose: () => void; onCreated:
           <Input.TextArea rows={3} maxLength={2000} />
         </Form.Item>
         <Form.Item name="areaCode" label={t('woArea')} rules={[{ required: true }]}>
-          <AreaTreeSelect rootCode={principal?.areaCode ?? ''} testId="hotline-area" style={{ width: '100%' }} />
+          <AreaTreeSelect
+            rootCode={principal?.areaCode ?? ''}
+            testId="hotline-area"
+            style={{ width: '100%' }}
+          />
         </Form.Item>
         {source === 'hotline' && (
           <Space wrap style={{ width: '100%' }}>
@@ -425,7 +429,7 @@ export function WorkOrdersPage() {
           style={{ width: 130 }}
           placeholder={t('woAnyPriority')}
           value={priority ?? undefined}
-          onChange={(v) => {
+          onChange={(v: OrderPriority | undefined) => {
             set({ priority: v ?? null });
           }}
           options={priorities.map((p) => ({ value: p, label: t(priorityKey[p]) }))}
@@ -435,7 +439,7 @@ export function WorkOrdersPage() {
           style={{ width: 130 }}
           placeholder={t('woAnySource')}
           value={source ?? undefined}
-          onChange={(v) => {
+          onChange={(v: OrderSource | undefined) => {
             set({ source: v ?? null });
           }}
           options={sources.map((s) => ({ value: s, label: t(sourceKey[s]) }))}

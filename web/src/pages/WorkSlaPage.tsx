@@ -1,5 +1,17 @@
 import { useMemo, useState } from 'react';
-import { Card, Col, DatePicker, Empty, Progress, Row, Segmented, Space, Statistic, Table, Typography } from 'antd';
+import {
+  Card,
+  Col,
+  DatePicker,
+  Empty,
+  Progress,
+  Row,
+  Segmented,
+  Space,
+  Statistic,
+  Table,
+  Typography,
+} from 'antd';
 import type { Dayjs } from 'dayjs';
 import { query } from '../api/client.ts';
 import { useApi } from '../api/useApi.ts';
@@ -55,7 +67,11 @@ export function WorkSlaPage() {
   const resolved = (data?.byOrganisation ?? []).reduce((n, r) => n + r.resolved, 0);
   const onTime = (data?.byOrganisation ?? []).reduce((n, r) => n + r.onTime, 0);
   const rated = useMemo(
-    () => (data?.byOrganisation ?? []).filter((r) => r.rate !== null).slice(0, 20).reverse(),
+    () =>
+      (data?.byOrganisation ?? [])
+        .filter((r) => r.rate !== null)
+        .slice(0, 20)
+        .reverse(),
     [data],
   );
   const option = useMemo<ChartOption>(
@@ -205,9 +221,17 @@ export function WorkSlaPage() {
             style: { cursor: 'pointer' },
           })}
           columns={[
-            { title: t('woTitle'), key: 'title', render: (_, o) => <Typography.Link>{o.title}</Typography.Link> },
+            {
+              title: t('woTitle'),
+              key: 'title',
+              render: (_, o) => <Typography.Link>{o.title}</Typography.Link>,
+            },
             { title: t('status'), key: 'status', render: (_, o) => <StatusTag status={o.status} /> },
-            { title: t('priority'), key: 'priority', render: (_, o) => <PriorityTag priority={o.priority} /> },
+            {
+              title: t('priority'),
+              key: 'priority',
+              render: (_, o) => <PriorityTag priority={o.priority} />,
+            },
             { title: t('woHandler'), key: 'handler', render: (_, o) => o.organisationName ?? '—' },
             { title: t('woDueOn'), key: 'due', render: (_, o) => <ClockTag order={o} /> },
             { title: t('woEscalations'), dataIndex: 'escalationLevel', align: 'right' },

@@ -285,7 +285,15 @@ export const reasonKey: Partial<Record<OrderAction, MessageKey>> = {
   cancel: 'woReasonCancel',
 };
 /** The actions that move the work on (primary buttons), and those that turn it back (danger). */
-export const forwardActions: OrderAction[] = ['dispatch', 'accept', 'start', 'resume', 'resolve', 'verify', 'close'];
+export const forwardActions: OrderAction[] = [
+  'dispatch',
+  'accept',
+  'start',
+  'resume',
+  'resolve',
+  'verify',
+  'close',
+];
 export const backActions: OrderAction[] = ['return', 'cancel'];
 
 export const inboxKindKey: Record<string, MessageKey> = {

@@ -17,7 +17,13 @@ import {
   Upload,
 } from 'antd';
 import type { DescriptionsProps } from 'antd';
-import { DeleteOutlined, DownloadOutlined, PaperClipOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
+import {
+  DeleteOutlined,
+  DownloadOutlined,
+  PaperClipOutlined,
+  PlusOutlined,
+  UploadOutlined,
+} from '@ant-design/icons';
 import { api, ApiError, download } from '../api/client.ts';
 import { errorText, useApi } from '../api/useApi.ts';
 import { useAreaNames } from '../api/useAreaNames.ts';
@@ -310,7 +316,8 @@ function ActionDialog({
       if (values.outcome === 'referred') body.outcomeProvider = values.outcomeProvider?.trim();
     }
     const co = (values.coHandlers ?? []).filter((c) => c.organisationId && c.task?.trim());
-    if (co.length) body.coHandlers = co.map((c) => ({ organisationId: c.organisationId, task: c.task?.trim() }));
+    if (co.length)
+      body.coHandlers = co.map((c) => ({ organisationId: c.organisationId, task: c.task?.trim() }));
     const done = await onSubmit(action, body);
     setBusy(false);
     if (done) onClose();
@@ -345,7 +352,11 @@ function ActionDialog({
         )}
         {needs.organisation && (
           <Form.Item name="organisationId" label={t('woTargetOrganisation')} rules={[{ required: true }]}>
-            <OrganisationSelect testId="action-organisation" exclude={order.organisationId} style={{ width: '100%' }} />
+            <OrganisationSelect
+              testId="action-organisation"
+              exclude={order.organisationId}
+              style={{ width: '100%' }}
+            />
           </Form.Item>
         )}
         {needs.outcome && (
@@ -589,9 +600,7 @@ export function OrderComments({ order, onChanged }: { order: OrderDetail; onChan
   };
   return (
     <Space orientation="vertical" style={{ width: '100%' }} data-testid="order-comments">
-      {order.comments.length === 0 && (
-        <Typography.Text type="secondary">{t('woNoComments')}</Typography.Text>
-      )}
+      {order.comments.length === 0 && <Typography.Text type="secondary">{t('woNoComments')}</Typography.Text>}
       {order.comments.map((c) => (
         <div key={c.id} data-testid="order-comment">
           <Typography.Text strong>{c.authorName ?? t('woSystem')}</Typography.Text>{' '}
@@ -628,7 +637,7 @@ function base64Of(file: File): Promise<string> {
   return new Promise((resolve, reject) => {
     const reader = new FileReader();
     reader.onload = () => {
-      resolve(String(reader.result).replace(/^data:[^,]*,/, ''));
+      resolve(typeof reader.result === 'string' ? reader.result.replace(/^data:[^,]*,/, '') : '');
     };
     reader.onerror = () => {
       reject(reader.error ?? new Error('read failed'));
