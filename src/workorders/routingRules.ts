@@ -222,7 +222,8 @@ export function organisationFor(
         )
         .sort((a, b) => areaCodePrefix(b.area_code).length - areaCodePrefix(a.area_code).length)[0] ?? null
     );
-  const order = levels.slice(0, levels.indexOf(target.level) + 1).reverse();
+  // From the target level upwards: village, township, county.
+  const order = levels.slice(levels.indexOf(target.level));
   const areaLevel = areaLevelOf(areaCode);
   for (const level of order) {
     // A township's household has no village: start at the level the subject's area has.
