@@ -605,6 +605,9 @@ async function measure(label: string, database: DatabaseHandle): Promise<Databas
   const auditBefore = await countAuditRecords(db);
   const loadStart = os.loadavg()[0] ?? 0;
   connections = 0;
+  const inspector = await import('node:inspector/promises');
+  const session = new inspector.Session();
+  if (process.env.BENCH_PROFILE) { session.connect(); await session.post('Profiler.enable'); await session.post('Profiler.start'); }
   const elu = { server: performance.eventLoopUtilization(), clients: clientThread.performance.eventLoopUtilization() };
   const { result: w } = await ask(
     {
@@ -618,6 +621,7 @@ async function measure(label: string, database: DatabaseHandle): Promise<Databas
     'workload',
   );
   const workloadConnections = connections;
+  if (process.env.BENCH_PROFILE) { const { profile } = await session.post('Profiler.stop'); fs.writeFileSync(`/tmp/wo-${database.dialect}.cpuprofile`, JSON.stringify(profile)); }
   const busy = {
     server: performance.eventLoopUtilization(elu.server).utilization,
     clients: clientThread.performance.eventLoopUtilization(elu.clients).utilization,
