@@ -10,6 +10,17 @@ import {
 } from './workOrderRepository.ts';
 
 const dayKinds = ['holiday', 'workday'] as const;
+const ok = { type: 'object', properties: { ok: { type: 'boolean' } } } as const;
+const dayInfo = {
+  type: 'object',
+  properties: {
+    day: { type: 'string' },
+    working: { type: 'boolean' },
+    name: { type: ['string', 'null'] },
+    source: { type: 'string' },
+    covered: { type: 'boolean' },
+  },
+} as const;
 
 /**
  * The working-day calendar (issue 8): the statutory holidays and make-up workdays of a year as one
@@ -35,6 +46,17 @@ export function registerCalendarRoutes(app: FastifyInstance, context: AppContext
             areaCode: { type: 'string', pattern: '^\\d{12}$' },
           },
         },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              year: { type: 'integer' },
+              areaCode: { type: 'string' },
+              covered: { type: 'boolean' },
+              days: { type: 'array', items: dayInfo },
+            },
+          },
+        },
       },
     },
     async (request) => {
@@ -58,7 +80,26 @@ export function registerCalendarRoutes(app: FastifyInstance, context: AppContext
     '/work-calendar/overrides',
     {
       config: { access: 'session' },
-      schema: { tags: ['workorders'], summary: '地方节假日与调休（管理员维护）— Regional overrides' },
+      schema: {
+        tags: ['workorders'],
+        summary: '地方节假日与调休（管理员维护）— Regional overrides',
+        response: {
+          200: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                regionCode: { type: 'string' },
+                day: { type: 'string' },
+                kind: { type: 'string' },
+                name: { type: 'string' },
+                createdBy: { type: 'string' },
+                createdAt: { type: 'string' },
+              },
+            },
+          },
+        },
+      },
     },
     async () =>
       (await listCalendarOverrides(db)).map((r) => ({
@@ -92,6 +133,7 @@ export function registerCalendarRoutes(app: FastifyInstance, context: AppContext
             name: { type: 'string', minLength: 1, maxLength: 50 },
           },
         },
+        response: { 201: ok },
       },
     },
     async (request, reply) => {
@@ -131,6 +173,7 @@ export function registerCalendarRoutes(app: FastifyInstance, context: AppContext
             day: { type: 'string', format: 'date' },
           },
         },
+        response: { 200: ok },
       },
     },
     async (request) => {

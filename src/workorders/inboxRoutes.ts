@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { AppError } from '../core/appError.ts';
 import type { AppContext } from '../http/appContext.ts';
 import { pagingProperties } from '../registry/registrySchemas.ts';
-import { listInbox, markRead } from './notificationRepository.ts';
+import { listInbox, markAllRead, markRead } from './notificationRepository.ts';
 import { listOrganisationRefs } from './workOrderRepository.ts';
 
 const notificationSchema = {
@@ -77,6 +77,7 @@ export function registerInboxRoutes(app: FastifyInstance, context: AppContext): 
         summary: '标记消息已读 — Mark a message read',
         params: { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1 } } },
         body: { type: 'object', additionalProperties: false, properties: {} },
+        response: { 200: { type: 'object', properties: { ok: { type: 'boolean' } } } },
       },
     },
     async (request) => {
@@ -85,6 +86,31 @@ export function registerInboxRoutes(app: FastifyInstance, context: AppContext): 
       if (!(await markRead(db, request.params.id, p.userId, p.organisationId, new Date().toISOString())))
         throw new AppError('NOTIFICATION_NOT_FOUND');
       return { ok: true };
+    },
+  );
+
+  app.post(
+    '/inbox/read-all',
+    {
+      config: {
+        access: 'workorder:order:view',
+        audit: {
+          action: 'workorder.notification.read_all',
+          subjectType: 'notification',
+          subjectFrom: 'none',
+        },
+      },
+      schema: {
+        tags: ['workorders'],
+        summary: '全部标为已读 — Mark every message read',
+        body: { type: 'object', additionalProperties: false, properties: {} },
+        response: { 200: { type: 'object', properties: { marked: { type: 'integer' } } } },
+      },
+    },
+    async (request) => {
+      const p = request.principal;
+      if (!p) throw new AppError('AUTH_REQUIRED');
+      return { marked: await markAllRead(db, p.userId, p.organisationId, new Date().toISOString()) };
     },
   );
 

@@ -49,6 +49,22 @@ export async function markRead(
   return row !== undefined;
 }
 
+/** Marks every unread message of the user's inbox read; returns how many. */
+export async function markAllRead(
+  db: Kysely<Database>,
+  userId: string,
+  organisationId: string,
+  at: string,
+): Promise<number> {
+  const r = await db
+    .updateTable('notifications')
+    .set({ read_at: at, read_by: userId })
+    .where((eb) => eb.or([eb('user_id', '=', userId), eb('organisation_id', '=', organisationId)]))
+    .where('read_at', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
 export async function notificationsByIds(db: Kysely<Database>, ids: readonly number[]) {
   if (ids.length === 0) return [];
   return db

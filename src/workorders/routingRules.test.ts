@@ -109,11 +109,16 @@ describe('routing rules', () => {
   });
 
   it('escalates one level up: village → township → bureau; a department → the bureau; none above the bureau', () => {
-    const [bureau, town, village, housing] = orgs;
-    expect(organisationAbove(village!, orgs)?.id).toBe('town');
-    expect(organisationAbove(town!, orgs)?.id).toBe('bureau');
-    expect(organisationAbove(housing!, orgs)?.id).toBe('bureau');
-    expect(organisationAbove(bureau!, orgs)).toBeNull();
+    const [bureau, town, village, housing] = orgs as [
+      OrganisationRef,
+      OrganisationRef,
+      OrganisationRef,
+      OrganisationRef,
+    ];
+    expect(organisationAbove(village, orgs)?.id).toBe('town');
+    expect(organisationAbove(town, orgs)?.id).toBe('bureau');
+    expect(organisationAbove(housing, orgs)?.id).toBe('bureau');
+    expect(organisationAbove(bureau, orgs)).toBeNull();
     // A village whose township has no office goes straight to the bureau.
     expect(organisationAbove(org('v2', 'village_committee', '371082199201'), orgs)?.id).toBe('bureau');
   });

@@ -6,13 +6,7 @@ import { ensureAreaOrganisations } from '../access/users/areaOrganisations.ts';
 import { AppError } from '../core/appError.ts';
 import type { WorkOrderStatus } from '../db/schema.ts';
 import { findOrder } from './workOrderRepository.ts';
-import {
-  actorOf,
-  replay,
-  workOrderActions,
-  workOrderStatuses,
-  type RecordedEvent,
-} from './workOrderLifecycle.ts';
+import { actorOf, replay, workOrderActions, workOrderStatuses } from './workOrderLifecycle.ts';
 import type { WorkOrders } from './workOrders.ts';
 
 /**
@@ -80,10 +74,10 @@ describeEachDatabase('work-order histories (property)', (getDb) => {
             if (!row) throw new Error('order vanished');
             const target = organisations[s.org % organisations.length]?.id ?? home.id;
             const actor =
-              s.who === 'handler'
-                ? { userId: 'handler', organisationId: row.organisation_id, canDispatch: false }
-                : s.who === 'stranger'
-                  ? { userId: 'stranger', organisationId: 'someone-else', canDispatch: false }
+              s.who === 'stranger'
+                ? { userId: 'stranger', organisationId: 'someone-else', canDispatch: false }
+                : actorOf(s.action) === 'handler'
+                  ? { userId: 'handler', organisationId: row.organisation_id, canDispatch: false }
                   : { userId: 'dispatcher', organisationId: null, canDispatch: true };
             try {
               await workOrders.act(
@@ -120,7 +114,7 @@ describeEachDatabase('work-order histories (property)', (getDb) => {
             .execute();
           expect(workOrderStatuses).toContain(stored?.status as WorkOrderStatus);
           expect(events).toHaveLength(stored?.version ?? -1);
-          const state = replay(events as RecordedEvent[]);
+          const state = replay(events);
           expect(state).toMatchObject({ status: stored?.status, organisationId: stored?.organisation_id });
         },
       ),

@@ -170,7 +170,7 @@ describe('work-order lifecycle', () => {
   });
 
   it('refuses a history with a gap, a repeat or a step that does not land where it says', () => {
-    const base: RecordedEvent[] = [
+    const base: [RecordedEvent, RecordedEvent, RecordedEvent] = [
       {
         seq: 1,
         action: 'create',
@@ -197,12 +197,12 @@ describe('work-order lifecycle', () => {
       },
     ];
     expect(replay(base).status).toBe('accepted');
-    expect(() => replay([base[0]!, base[2]!])).toThrow(/expected/);
-    expect(() => replay([...base, { ...base[2]!, seq: 3 }])).toThrow(/expected/);
-    expect(() => replay([base[0]!, base[1]!, { ...base[2]!, to_status: 'closed' }])).toThrow(
+    expect(() => replay([base[0], base[2]])).toThrow(/expected/);
+    expect(() => replay([...base, { ...base[2], seq: 3 }])).toThrow(/expected/);
+    expect(() => replay([base[0], base[1], { ...base[2], to_status: 'closed' }])).toThrow(
       /replay gives accepted/,
     );
-    expect(() => replay([base[0]!, base[1]!, { ...base[2]!, action: 'close' }])).toThrow(AppError);
+    expect(() => replay([base[0], base[1], { ...base[2], action: 'close' }])).toThrow(AppError);
     expect(() => replay(base.slice(1))).toThrow(/creation/);
   });
 });

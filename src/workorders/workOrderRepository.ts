@@ -1,4 +1,4 @@
-import { sql, type Insertable, type Kysely, type Transaction, type Updateable } from 'kysely';
+import { sql, type Insertable, type Kysely, type SqlBool, type Transaction, type Updateable } from 'kysely';
 import type { DataScopeFilter } from '../access/scope/dataScope.ts';
 import { inScope } from '../access/scope/dataScope.ts';
 import { AppError } from '../core/appError.ts';
@@ -225,7 +225,10 @@ export interface OrderFilter {
   source?: string;
   type?: string;
   priority?: string;
-  overdue?: boolean;
+  /** Running orders past their due date on this day (true), or every other order (false). */
+  overdue?: { asOf: string; is: boolean };
+  /** Orders this organisation dispatched (its queue to dispatch and verify). */
+  dispatcherOrgId?: string;
   areaCode?: string;
   findingId?: string;
   routingRuleId?: string;
@@ -256,7 +259,11 @@ function filtered(db: Kysely<Database>, filter: OrderFilter, scope: DataScopeFil
   if (filter.type) q = q.where('work_orders.type', '=', filter.type);
   if (filter.priority)
     q = q.where('work_orders.priority', '=', filter.priority as WorkOrderTable['priority']);
-  if (filter.overdue !== undefined) q = q.where('work_orders.overdue', '=', filter.overdue ? 1 : 0);
+  if (filter.overdue) {
+    const late = sql<SqlBool>`(${sql.ref('work_orders.status')} in ('dispatched', 'accepted', 'in_progress') and ${sql.ref('work_orders.due_on')} < ${filter.overdue.asOf})`;
+    q = q.where(filter.overdue.is ? late : sql<SqlBool>`not ${late}`);
+  }
+  if (filter.dispatcherOrgId) q = q.where('work_orders.dispatcher_org_id', '=', filter.dispatcherOrgId);
   if (filter.areaCode)
     q = q.where(inScope(db, 'work_orders.area_code', { kind: 'within', areaCode: filter.areaCode }));
   if (filter.findingId) q = q.where('work_orders.finding_id', '=', filter.findingId);
@@ -275,6 +282,8 @@ export async function listOrders(
     .orderBy(
       sql`case work_orders.priority when 'urgent' then 0 when 'high' then 1 when 'normal' then 2 else 3 end`,
     )
+    // Orders without a due date last on both databases (SQLite sorts nulls first, PostgreSQL last).
+    .orderBy(sql`case when work_orders.due_on is null then 1 else 0 end`)
     .orderBy('work_orders.due_on')
     .orderBy('work_orders.id')
     .limit(paging.limit)
@@ -468,8 +477,12 @@ export async function runningOrdersDueBy(db: Kysely<Database>, by: string) {
     .execute();
 }
 
-/** Orders in scope counted by handling organisation and status: the dispatch board's columns. */
-export async function countByOrganisation(db: Kysely<Database>, scope: DataScopeFilter) {
+/**
+ * Orders in scope counted by handling organisation and status, with how many of them are running
+ * past their due date on `asOf`: the dispatch board's columns.
+ */
+export async function countByOrganisation(db: Kysely<Database>, scope: DataScopeFilter, asOf: string) {
+  const late = sql<number>`sum(case when work_orders.status in ('dispatched', 'accepted', 'in_progress') and work_orders.due_on < ${asOf} then 1 else 0 end)`;
   const rows = await db
     .selectFrom('work_orders')
     .leftJoin('organisations', 'organisations.id', 'work_orders.organisation_id')
@@ -478,8 +491,8 @@ export async function countByOrganisation(db: Kysely<Database>, scope: DataScope
       'organisations.name as organisation_name',
       'organisations.kind as organisation_kind',
       'work_orders.status',
-      'work_orders.overdue',
       (eb) => eb.fn.countAll<number>().as('n'),
+      late.as('late'),
     ])
     .where(inScope(db, 'work_orders.area_code', scope))
     .groupBy([
@@ -487,10 +500,9 @@ export async function countByOrganisation(db: Kysely<Database>, scope: DataScope
       'organisations.name',
       'organisations.kind',
       'work_orders.status',
-      'work_orders.overdue',
     ])
     .execute();
-  return rows.map((r) => ({ ...r, n: r.n }));
+  return rows;
 }
 
 /** Resolved orders in a period by organisation, with those resolved by their due date: the on-time rate. */

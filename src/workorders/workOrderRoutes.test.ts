@@ -15,7 +15,7 @@ import { flushAudit } from '../access/audit/auditWriter.ts';
 import { testFieldCipher } from '../core/fieldCipher.ts';
 import type { ErrorBody } from '../http/errorHandler.ts';
 import { departmentsNamed } from './routingRules.ts';
-import { replay, type RecordedEvent } from './workOrderLifecycle.ts';
+import { replay } from './workOrderLifecycle.ts';
 import { systemActor } from './workOrders.ts';
 
 /** A Monday: the clocks count from a working day. */
@@ -51,6 +51,8 @@ const planted: Record<string, string> = {
 
 describeEachDatabase('work orders', (getDb) => {
   let app: FastifyInstance;
+  /** The county worker (buildTestApp signs the app's inject in as county staff). */
+  let county: Inject;
   let dir: string;
   const users = new Map<string, Inject>();
 
@@ -63,6 +65,7 @@ describeEachDatabase('work orders', (getDb) => {
       detail: 'snapshot',
     });
     app = await buildTestApp(test);
+    county = (options) => app.inject(options);
     const context = testContext(test);
     const routed = new Set(departmentsNamed(context.workOrders.routing));
     await ensureAreaOrganisations(
@@ -128,7 +131,7 @@ describeEachDatabase('work orders', (getDb) => {
       .select(['status', 'organisation_id', 'version'])
       .where('id', '=', id)
       .executeTakeFirstOrThrow();
-    const state = replay(events as RecordedEvent[]);
+    const state = replay(events);
     expect(state.status).toBe(stored.status);
     expect(state.organisationId).toBe(stored.organisation_id);
     expect(events.length).toBe(stored.version);
@@ -212,16 +215,16 @@ describeEachDatabase('work orders', (getDb) => {
     expect(order).toMatchObject({
       status: 'dispatched',
       organisationId: village.id,
-      clock: expect.any(String),
     });
+    expect(typeof order.clock).toBe('string');
     expect(order.routingRuleId).toMatch(/^warning_/);
-    expect(order.dueOn! > asOf || order.dueOn! > '2026-01-01').toBe(true);
+    expect(order.dueOn).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(order.hukouNumber).toContain('*');
 
     // The county cannot act for the village; the village worker can.
-    const county = await act(app.inject, order.id, { action: 'accept' });
-    expect(county.status).toBe(403);
-    expect(county.error.code).toBe('WORKORDER_NOT_HANDLER');
+    const refused = await act(county, order.id, { action: 'accept' });
+    expect(refused.status).toBe(403);
+    expect(refused.error.code).toBe('WORKORDER_NOT_HANDLER');
     const worker = await userOf(village.id, 'village_worker');
     const inbox = (await worker({ method: 'GET', url: '/api/inbox?unread=true&limit=200' })).json<{
       items: { orderId: string; kind: string }[];
@@ -234,7 +237,7 @@ describeEachDatabase('work orders', (getDb) => {
     // A second click with the version it had seen is refused, not applied twice.
     const stale = await act(worker, order.id, { action: 'accept', version: order.version });
     expect(stale.status).toBe(409);
-    expect(['WORKORDER_CONFLICT', 'WORKORDER_TRANSITION_INVALID']).toContain(stale.error.code);
+    expect(stale.error.code).toBe('WORKORDER_CONFLICT');
     expect((await act(worker, order.id, { action: 'start' })).status).toBe(200);
     // Where the rule names a co-handler (a department), it does its part before the lead can resolve.
     for (const part of (await detail(worker, order.id)).parts) {
@@ -291,9 +294,9 @@ describeEachDatabase('work orders', (getDb) => {
       items: { orderId: string; kind: string }[];
     }>();
     expect(countyInbox.items.some((n) => n.orderId === order.id && n.kind === 'resolved')).toBe(true);
-    expect((await act(app.inject, order.id, { action: 'verify' })).status).toBe(200);
-    expect((await act(app.inject, order.id, { action: 'close' })).status).toBe(200);
-    const done = await detail(app.inject, order.id);
+    expect((await act(county, order.id, { action: 'verify' })).status).toBe(200);
+    expect((await act(county, order.id, { action: 'close' })).status).toBe(200);
+    const done = await detail(county, order.id);
     expect(done.events.filter((e) => e.action.startsWith('part_'))).toHaveLength(done.parts.length * 2);
     expect(done.events.map((e) => e.action).filter((a) => !a.startsWith('part_'))).toEqual([
       'create',
@@ -348,7 +351,7 @@ describeEachDatabase('work orders', (getDb) => {
     });
     expect(o.status).toBe('dispatched');
     // Not from this status; a reason missing; an unknown action value.
-    const close = await act(app.inject, o.id, { action: 'close' });
+    const close = await act(county, o.id, { action: 'close' });
     expect(close.status).toBe(409);
     expect(close.error.code).toBe('WORKORDER_TRANSITION_INVALID');
     expect(close.error.message).toContain('已派发');
@@ -395,7 +398,7 @@ describeEachDatabase('work orders', (getDb) => {
         .status,
     ).toBe(200);
     // The dispatcher finds it wanting and reopens it; it comes back to the handler.
-    const reopened = await act(app.inject, o.id, { action: 'reopen', note: '请补充转介回执' });
+    const reopened = await act(county, o.id, { action: 'reopen', note: '请补充转介回执' });
     expect(reopened.order).toMatchObject({ status: 'in_progress', outcome: null });
     await eventsReplay(o.id);
 
@@ -432,7 +435,7 @@ describeEachDatabase('work orders', (getDb) => {
     // The returned order is dispatched; the live one is transferred with the reason given.
     expect(bulk.json()).toMatchObject({ received: 2, dispatched: 2, failed: [] });
     // Escalation goes one level up: the township's order to the county's bureau.
-    const escalated = await act(app.inject, o.id, { action: 'escalate', note: '乡镇无法协调' });
+    const escalated = await act(county, o.id, { action: 'escalate', note: '乡镇无法协调' });
     expect(escalated.status, JSON.stringify(escalated.error)).toBe(200);
     const bureau = await organisation('bureau', '371082000000');
     expect(escalated.order).toMatchObject({
@@ -440,7 +443,7 @@ describeEachDatabase('work orders', (getDb) => {
       escalationLevel: 1,
       status: 'dispatched',
     });
-    const top = await act(app.inject, o.id, { action: 'escalate', note: '再升级' });
+    const top = await act(county, o.id, { action: 'escalate', note: '再升级' });
     expect(top.error.code).toBe('WORKORDER_NO_LEVEL_ABOVE');
     await eventsReplay(o.id);
     await eventsReplay(anyRouted.id);
@@ -544,6 +547,24 @@ describeEachDatabase('work orders', (getDb) => {
     expect(deliveries.length).toBeGreaterThan(0);
     expect(new Set(deliveries.map((d) => `${d.channel}:${d.status}`))).toEqual(new Set(['log:logged']));
     await eventsReplay(id);
+    // Lists and the board say it is overdue from its due date, whether or not the sweep ran.
+    const late = (await county({ method: 'GET', url: '/api/work-orders?overdue=true&limit=200' })).json<{
+      items: { id: string; overdue: boolean }[];
+    }>();
+    expect(late.items.find((o) => o.id === id)?.overdue).toBe(true);
+    const board = (await county({ method: 'GET', url: '/api/work-orders/board' })).json<{
+      organisations: { organisationId: string; overdue: number; open: number }[];
+    }>();
+    expect(board.organisations.find((o) => o.organisationId === township.id)?.overdue).toBeGreaterThanOrEqual(
+      1,
+    );
+    // The county's inbox empties at once.
+    const read = await county({ method: 'POST', url: '/api/inbox/read-all', payload: {} });
+    expect(read.statusCode).toBe(200);
+    const unread = (await county({ method: 'GET', url: '/api/inbox?unread=true' })).json<{
+      unread: number;
+    }>();
+    expect(unread.unread).toBe(0);
   });
 
   it('honours a regional holiday the administrator adds, and keeps a caller’s phone encrypted and masked', async () => {
@@ -613,7 +634,7 @@ describeEachDatabase('work orders', (getDb) => {
     expect(row.due_on).toBe('2026-12-02');
     expect(row.caller_phone_enc).not.toContain('13812345678');
     expect(testFieldCipher().decrypt(row.caller_phone_enc ?? '')).toBe('13812345678');
-    const d = await detail(app.inject, id);
+    const d = await detail(county, id);
     expect(d.callerPhone).toBe('138****5678');
     // Attachments: the bytes must be what the type says.
     const fake = await app.inject({

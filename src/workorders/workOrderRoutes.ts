@@ -35,6 +35,8 @@ import {
 } from './workOrderRepository.ts';
 import type { WorkActor } from './workOrders.ts';
 
+const open = { type: 'object', additionalProperties: true } as const;
+const ok = { type: 'object', properties: { ok: { type: 'boolean' } } } as const;
 const priorities: WorkOrderPriority[] = ['urgent', 'high', 'normal', 'low'];
 /** Attachments are photos and scans of a household's papers: a few megabytes at most. */
 const ATTACHMENT_LIMIT = 2 * 1024 * 1024;
@@ -98,7 +100,7 @@ const attachmentParams = {
 } as const;
 
 interface ListQuery {
-  box?: 'mine' | 'all';
+  box?: 'mine' | 'dispatching' | 'all';
   status?: WorkOrderStatus[];
   organisationId?: string;
   source?: string;
@@ -167,7 +169,9 @@ export function registerWorkOrderRoutes(app: FastifyInstance, context: AppContex
       dueOn: r.due_on,
       clock: clockState(r.status, r, today, r.area_code, calendar, workOrders.routing.nearDueWorkingDays),
       workingDaysLeft: workingDaysLeft(r, today, r.area_code, calendar),
-      overdue: r.overdue === 1,
+      // Running past its due date today (the sweep's flag only says it was alerted).
+      overdue:
+        ['dispatched', 'accepted', 'in_progress'].includes(r.status) && r.due_on !== null && r.due_on < today,
       escalationLevel: r.escalation_level,
       version: r.version,
       createdAt: r.created_at,
@@ -197,7 +201,8 @@ export function registerWorkOrderRoutes(app: FastifyInstance, context: AppContex
           type: 'object',
           additionalProperties: false,
           properties: {
-            box: { type: 'string', enum: ['mine', 'all'], default: 'all' },
+            // mine: my organisation handles or co-handles it; dispatching: my organisation dispatched it.
+            box: { type: 'string', enum: ['mine', 'dispatching', 'all'], default: 'all' },
             status: { type: 'array', items: { type: 'string', enum: workOrderStatuses } },
             organisationId: { type: 'string', format: 'uuid' },
             source: { type: 'string', enum: ['finding', 'hotline', 'manual', 'application'] },
@@ -229,7 +234,8 @@ export function registerWorkOrderRoutes(app: FastifyInstance, context: AppContex
         ...(q.source ? { source: q.source } : {}),
         ...(q.type ? { type: q.type } : {}),
         ...(q.priority ? { priority: q.priority } : {}),
-        ...(q.overdue !== undefined ? { overdue: q.overdue } : {}),
+        ...(q.box === 'dispatching' ? { dispatcherOrgId: request.principal?.organisationId ?? '-' } : {}),
+        ...(q.overdue !== undefined ? { overdue: { asOf: todayInChina(), is: q.overdue } } : {}),
         ...(q.areaCode ? { areaCode: q.areaCode } : {}),
         ...(q.routingRuleId ? { routingRuleId: q.routingRuleId } : {}),
         ...(q.findingId ? { findingId: q.findingId } : {}),
@@ -272,7 +278,7 @@ export function registerWorkOrderRoutes(app: FastifyInstance, context: AppContex
       },
     },
     async (request) => {
-      const rows = await countByOrganisation(db, requestScope(request));
+      const rows = await countByOrganisation(db, requestScope(request), todayInChina());
       const byOrg = new Map<
         string,
         {
@@ -295,10 +301,9 @@ export function registerWorkOrderRoutes(app: FastifyInstance, context: AppContex
           overdue: 0,
         };
         o.counts[r.status] = (o.counts[r.status] ?? 0) + r.n;
-        if (!['closed', 'cancelled', 'verified'].includes(r.status)) {
-          o.open += r.n;
-          if (r.overdue) o.overdue += r.n;
-        }
+        // Open is the handler's own work; returned and resolved orders wait for the dispatcher.
+        if (['dispatched', 'accepted', 'in_progress', 'paused'].includes(r.status)) o.open += r.n;
+        o.overdue += r.late;
         byOrg.set(key, o);
       }
       return {
@@ -342,6 +347,7 @@ export function registerWorkOrderRoutes(app: FastifyInstance, context: AppContex
                 },
               },
               overdue: { type: 'array', items: orderSchema },
+              overdueTotal: { type: 'integer' },
               returnsByRule: {
                 type: 'array',
                 items: {
@@ -369,12 +375,10 @@ export function registerWorkOrderRoutes(app: FastifyInstance, context: AppContex
       const start = new Date(Date.parse(`${from}T00:00:00+08:00`)).toISOString();
       const end = new Date(Date.parse(`${to}T00:00:00+08:00`) + 86_400_000).toISOString();
       const resolved = await resolvedOnTime(db, scope, start, end);
-      const overdue = await listOrders(
-        db,
-        { overdue: true, status: ['dispatched', 'accepted', 'in_progress', 'paused'] },
-        scope,
-        { limit: 200, offset: 0 },
-      );
+      const overdue = await listOrders(db, { overdue: { asOf: today, is: true } }, scope, {
+        limit: 200,
+        offset: 0,
+      });
       const names = new Map(workOrders.routing.rules.map((r) => [r.id, r.name]));
       return {
         from,
@@ -389,6 +393,8 @@ export function registerWorkOrderRoutes(app: FastifyInstance, context: AppContex
           }))
           .sort((a, b) => (a.rate ?? 1) - (b.rate ?? 1)),
         overdue: await Promise.all(overdue.rows.map((r) => toOrder(r, today))),
+        // The list shows the first 200 (most urgent first); the total counts them all.
+        overdueTotal: overdue.total,
         returnsByRule: (await returnsByRule(db, scope))
           .map((r) => ({
             ...r,
@@ -412,6 +418,7 @@ export function registerWorkOrderRoutes(app: FastifyInstance, context: AppContex
         summary:
           '一张工单：状态、时限、协办、处理经过、留言、附件，以及当前用户可做的操作 — One work order with its timeline',
         params: uuidParams,
+        response: { 200: open },
       },
     },
     async (request) => {
@@ -520,6 +527,7 @@ export function registerWorkOrderRoutes(app: FastifyInstance, context: AppContex
             coHandlers: coHandlersSchema,
           },
         },
+        response: { 201: orderSchema },
       },
     },
     async (request, reply) => {
@@ -620,6 +628,26 @@ export function registerWorkOrderRoutes(app: FastifyInstance, context: AppContex
             note: { type: 'string', maxLength: 1000 },
           },
         },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              received: { type: 'integer' },
+              dispatched: { type: 'integer' },
+              failed: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    id: { type: 'string' },
+                    code: { type: 'string' },
+                    message: { type: 'string' },
+                  },
+                },
+              },
+            },
+          },
+        },
       },
     },
     async (request) => {
@@ -657,6 +685,17 @@ export function registerWorkOrderRoutes(app: FastifyInstance, context: AppContex
         summary:
           '按派单规则把尚无工单的线索生成工单（服务运行时每分钟自动执行）— Route findings without an order',
         body: { type: 'object', additionalProperties: false, properties: {} },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              considered: { type: 'integer' },
+              created: { type: 'integer' },
+              dispatched: { type: 'integer' },
+              unrouted: { type: 'integer' },
+            },
+          },
+        },
       },
     },
     async (request) => workOrders.routeFindings(requestScope(request)),
@@ -682,6 +721,7 @@ export function registerWorkOrderRoutes(app: FastifyInstance, context: AppContex
             note: { type: 'string', maxLength: 1000 },
           },
         },
+        response: { 200: ok },
       },
     },
     async (request) => {
@@ -713,6 +753,7 @@ export function registerWorkOrderRoutes(app: FastifyInstance, context: AppContex
           required: ['body'],
           properties: { body: { type: 'string', minLength: 1, maxLength: 2000 } },
         },
+        response: { 200: ok },
       },
     },
     async (request) => {
@@ -744,6 +785,17 @@ export function registerWorkOrderRoutes(app: FastifyInstance, context: AppContex
               type: 'string',
               minLength: 1,
               maxLength: Math.ceil((ATTACHMENT_LIMIT * 4) / 3) + 4,
+            },
+          },
+        },
+        response: {
+          201: {
+            type: 'object',
+            properties: {
+              id: { type: 'string' },
+              name: { type: 'string' },
+              contentType: { type: 'string' },
+              size: { type: 'integer' },
             },
           },
         },
@@ -798,6 +850,7 @@ export function registerWorkOrderRoutes(app: FastifyInstance, context: AppContex
         tags: ['workorders'],
         summary: '下载附件 — Download an attachment',
         params: attachmentParams,
+        response: { 200: { type: 'string', format: 'binary' } },
       },
     },
     async (request, reply) => {

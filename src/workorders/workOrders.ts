@@ -461,6 +461,9 @@ export class WorkOrders {
   ): Promise<void> {
     const action = input.action;
     const words = actionWords[action];
+    // Acting on an order someone moved since the caller looked is a conflict, whatever the action.
+    if (expectedVersion !== undefined && expectedVersion !== row.version)
+      throw new AppError('WORKORDER_CONFLICT', { version: row.version });
     if (actor.userId !== 'system') {
       if (actorOf(action) === 'handler') {
         if (!row.organisation_id || actor.organisationId !== row.organisation_id)
@@ -531,9 +534,14 @@ export class WorkOrders {
       case 'pause':
         change.paused_since = today;
         break;
-      case 'resume':
-        Object.assign(change, resumeClock(row, today, row.area_code, calendar));
+      case 'resume': {
+        const resumed = resumeClock(row, today, row.area_code, calendar);
+        Object.assign(change, resumed);
+        // A due date moved past today may be near or past again later: alert again then.
+        if (resumed.due_on && resumed.due_on >= today)
+          Object.assign(change, { near_due_notified: 0, overdue: 0 });
         break;
+      }
       case 'resolve':
         change.outcome = next.outcome;
         change.outcome_policy_id = input.outcome === 'enrolled' ? (input.outcomePolicyId ?? null) : null;

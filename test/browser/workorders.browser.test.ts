@@ -203,15 +203,24 @@ describe('work orders (browser)', () => {
     });
     const history = await events(id);
     expect(history.map((e) => e.action)).toEqual(['create', 'dispatch', 'accept', 'start', 'resolve']);
-    expect(replay(history)).toEqual({ status: 'resolved', organisationId: org.village, outcome: 'not_eligible' });
+    expect(replay(history)).toEqual({
+      status: 'resolved',
+      organisationId: org.village,
+      outcome: 'not_eligible',
+    });
 
     // The county (the dispatcher) is asked to verify it: its bell counts the message, its inbox shows it.
     await p.getByTestId('mobile-account').click();
     await p.getByRole('menuitem', { name: '退出登录' }).click();
     await p.setViewportSize({ width: 1280, height: 800 });
+    // The county works at its desk: the console, not the phone page the last user left open.
+    await p.evaluate("window.location.hash = '#/'");
     await signInAs(p, 'county');
+    await p.getByTestId('welcome').waitFor();
     await p.getByTestId('inbox-bell').waitFor();
-    await expect.poll(async () => Number(await p.getByTestId('inbox-badge').getAttribute('data-unread'))).toBeGreaterThan(0);
+    await expect
+      .poll(async () => Number(await p.getByTestId('inbox-badge').getAttribute('data-unread')))
+      .toBeGreaterThan(0);
     await p.getByTestId('inbox-bell').click();
     const message = p.getByTestId('inbox-item').filter({ hasText: `待核验：${title}` });
     await message.waitFor();
@@ -223,7 +232,7 @@ describe('work orders (browser)', () => {
     await expect.poll(() => detail.getAttribute('data-status')).toBe('resolved');
     expect(await detail.getByTestId('action-verify').isVisible()).toBe(true);
     expect(await detail.getByTestId('action-reopen').isVisible()).toBe(true);
-  });
+  }, 120_000);
 
   it('lets the county bulk-dispatch two new orders to a township office and read an order’s timeline', async () => {
     const first = '来电：李某某咨询临时救助申请';
@@ -233,7 +242,7 @@ describe('work orders (browser)', () => {
     const p = await open('county');
     expect(await menuLabels(p)).toEqual(expect.arrayContaining(['工单', '派单看板', '时效看板', '消息']));
     expect(await menuLabels(p)).not.toContain('工作日历');
-    await p.getByRole('menuitem', { name: '工单', exact: true }).click();
+    await p.getByRole('menuitem', { name: '工单' }).click();
     await p.getByTestId('order-tabs').getByText('待派发').click();
     const table = p.getByTestId('orders-table');
     const rowA = table.locator('tr.ant-table-row', { hasText: first });
@@ -278,7 +287,36 @@ describe('work orders (browser)', () => {
     await detail.getByTestId('comment-input').fill('请尽快入户核实');
     await detail.getByTestId('comment-send').click();
     await detail.getByTestId('order-comment').filter({ hasText: '请尽快入户核实' }).waitFor();
-  });
+
+    // Someone else moves the order while it is open here: acting on the version shown is refused
+    // with the server's words, and the order is shown as it is now.
+    if (!app) throw new Error('no app');
+    const county = injectAs(app, await signIn(app, 'county'));
+    const moved = await county({
+      method: 'POST',
+      url: `/api/work-orders/${a}/actions`,
+      payload: {
+        action: 'transfer',
+        organisationId: org.village,
+        note: '改由村委会入户核实',
+        version: (await orderRow(a)).version,
+      },
+    });
+    expect(moved.statusCode, moved.body).toBe(200);
+    const seen = await orderRow(a);
+    await detail.getByTestId('action-transfer').click();
+    const transfer = p.getByRole('dialog').filter({ hasText: '转派原因' });
+    await pickOrganisation(p, transfer.getByTestId('action-organisation'), org.villageName);
+    await transfer.getByTestId('action-note').fill('乡镇人手不足');
+    await transfer.getByRole('button', { name: /转\s*派/ }).click();
+    await p.locator('.ant-message').getByText('工单已被他人更新').waitFor();
+    await transfer.waitFor({ state: 'hidden' });
+    await expect
+      .poll(async () => (await detail.getByTestId('order-fields').textContent()) ?? '')
+      .toContain(org.villageName);
+    expect(await detail.getByTestId('timeline-item').last().textContent()).toContain('改由村委会入户核实');
+    expect(await orderRow(a)).toEqual(seen);
+  }, 120_000);
 
   it('shows the dispatch board and the SLA dashboard with the orders’ organisations', async () => {
     // One of the township's orders is past its due date (as the clock's sweep marks it).
@@ -293,8 +331,8 @@ describe('work orders (browser)', () => {
     const board = p.getByTestId('board-table');
     const townRow = board.locator('tr.ant-table-row', { hasText: org.townName });
     await townRow.waitFor();
-    // Two bulk-dispatched by the test before, and the late one.
-    expect(await townRow.getByTestId('board-open-count').textContent()).toBe('3');
+    // One bulk-dispatched by the test before (the other moved on to the village), and the late one.
+    expect(await townRow.getByTestId('board-open-count').textContent()).toBe('2');
     expect(await townRow.getByTestId('board-overdue-count').textContent()).toBe('1');
     await p.getByTestId('chart-board').locator('canvas').first().waitFor();
     // A click opens that organisation's orders.
@@ -302,7 +340,7 @@ describe('work orders (browser)', () => {
     await p.getByTestId('organisation-filter').waitFor();
     expect(p.url()).toContain(`organisationId=${org.town}`);
     const rows = p.getByTestId('orders-table').locator('tr.ant-table-row');
-    await expect.poll(() => rows.count()).toBe(3);
+    await expect.poll(() => rows.count()).toBe(2);
     expect(new Set(await rows.locator('td:nth-child(5)').allTextContents())).toEqual(new Set([org.townName]));
     const lateRow = rows.filter({ hasText: '孙某某' });
     expect(await lateRow.getByTestId('order-clock').getAttribute('data-clock')).toBe('overdue');
@@ -353,7 +391,9 @@ describe('work orders (browser)', () => {
     await message.getByTestId('mark-read').click();
     await expect.poll(() => message.getAttribute('data-read')).toBe('yes');
     await expect.poll(unread).toBe(before - 1);
-    await expect.poll(async () => Number(await p.getByTestId('inbox-badge').getAttribute('data-unread'))).toBe(before - 1);
+    await expect
+      .poll(async () => Number(await p.getByTestId('inbox-badge').getAttribute('data-unread')))
+      .toBe(before - 1);
     const row = await test.db
       .selectFrom('notifications')
       .select(['read_at', 'kind'])
@@ -387,7 +427,9 @@ describe('work orders (browser)', () => {
       .select('name')
       .where('code', '=', '371082000000')
       .executeTakeFirstOrThrow();
-    await expect.poll(async () => (await form.getByTestId('override-region').textContent()) ?? '').toContain(county.name);
+    await expect
+      .poll(async () => (await form.getByTestId('override-region').textContent()) ?? '')
+      .toContain(county.name);
     const date = form.getByPlaceholder('请选择日期');
     await date.click();
     await date.fill(day);
@@ -413,7 +455,10 @@ describe('work orders (browser)', () => {
     expect(await listed.textContent()).toContain('放假');
 
     await row.getByTestId('delete-override').click();
-    await p.locator('.ant-popconfirm').getByRole('button', { name: /删\s*除/ }).click();
+    await p
+      .locator('.ant-popconfirm')
+      .getByRole('button', { name: /删\s*除/ })
+      .click();
     await expect.poll(() => row.count()).toBe(0);
     expect(
       await test.db
@@ -424,4 +469,53 @@ describe('work orders (browser)', () => {
         .executeTakeFirst(),
     ).toBeUndefined();
   });
+  it('registers a hotline call dispatched at once, with the caller’s phone masked, and attaches a photo', async () => {
+    const title = '来电：吴某某反映孩子因病辍学';
+    const p = await open('county');
+    await p.getByRole('menuitem', { name: '工单' }).click();
+    await p.getByTestId('new-hotline').click();
+    const dialog = p.getByRole('dialog').filter({ hasText: '登记来电 / 新建工单' });
+    const form = dialog.getByTestId('hotline-form');
+    await form.getByLabel('标题').fill(title);
+    await form.getByLabel('情况描述').fill('孩子患白血病休学，家庭医疗负担重');
+    await form.getByLabel('来电人').fill('吴某某');
+    await form.getByLabel('来电电话').fill('13912345678');
+    await pickOrganisation(p, form.getByTestId('hotline-organisation'), org.villageName);
+    await dialog.getByRole('button', { name: /登\s*记/ }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    // The new order opens at once, dispatched to the village with its clock running.
+    const detail = p.getByTestId('order-detail');
+    await expect.poll(() => detail.getAttribute('data-status')).toBe('dispatched');
+    expect(await p.getByTestId('order-title').textContent()).toBe(title);
+    const fields = (await detail.getByTestId('order-fields').textContent()) ?? '';
+    expect(fields).toContain(org.villageName);
+    expect(fields).toContain('吴某某 · 139****5678');
+    const id = (await detail.getAttribute('data-order')) ?? '';
+    const row = await test.db
+      .selectFrom('work_orders')
+      .select(['source', 'status', 'organisation_id', 'caller_phone_enc', 'due_on'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ source: 'hotline', status: 'dispatched', organisation_id: org.village });
+    expect(row.due_on).not.toBeNull();
+    // Stored encrypted, never as typed.
+    expect(row.caller_phone_enc).not.toContain('13912345678');
+
+    // A photo of the papers goes with it (a PNG's signature, as the server checks the content).
+    const png = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=',
+      'base64',
+    );
+    await detail
+      .getByTestId('order-attachments')
+      .locator('input[type=file]')
+      .setInputFiles({ name: '病历.png', mimeType: 'image/png', buffer: png });
+    await detail.getByTestId('order-attachment').filter({ hasText: '病历.png' }).waitFor();
+    const stored = await test.db
+      .selectFrom('work_order_attachments')
+      .select(['name', 'content_type', 'size'])
+      .where('order_id', '=', id)
+      .execute();
+    expect(stored).toEqual([{ name: '病历.png', content_type: 'image/png', size: png.length }]);
+  }, 120_000);
 });

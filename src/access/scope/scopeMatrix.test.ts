@@ -708,6 +708,11 @@ describeEachDatabase('scope matrix', (getDb) => {
     ],
     // The caller's own inbox only (checked below).
     'GET /api/inbox': ['public', () => ({ method: 'GET', url: '/api/inbox' })],
+    // The caller's own messages only.
+    'POST /api/inbox/read-all': [
+      'public',
+      () => ({ method: 'POST', url: '/api/inbox/read-all', payload: {} }),
+    ],
     'POST /api/inbox/:id/read': [
       'refused',
       (r) => ({ method: 'POST', url: `/api/inbox/${String(r.notificationId)}/read`, payload: {} }),
@@ -795,9 +800,10 @@ describeEachDatabase('scope matrix', (getDb) => {
       residents.own.orderId,
     ]);
     const board = await asVillage({ method: 'GET', url: '/api/work-orders/board' });
-    expect(
-      board.json<{ organisations: { open: number }[] }>().organisations.reduce((n, o) => n + o.open, 0),
-    ).toBe(1);
+    const counted = board
+      .json<{ organisations: { counts: Record<string, number> }[] }>()
+      .organisations.flatMap((o) => Object.values(o.counts));
+    expect(counted.reduce((n, c) => n + c, 0)).toBe(1);
     const inbox = await asVillage({ method: 'GET', url: '/api/inbox' });
     expect(inbox.json<{ items: unknown[] }>().items).toEqual([]);
   });

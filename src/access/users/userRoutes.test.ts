@@ -219,7 +219,12 @@ describeEachDatabase('user and role administration', (getDb) => {
     });
     expect(roles.find((r) => r.code === 'system_admin')).toMatchObject({
       nameZh: '系统管理员（荣成）',
-      permissions: ['system:user:manage', 'system:organisation:manage', 'system:config:manage'],
+      permissions: [
+        'system:user:manage',
+        'system:organisation:manage',
+        'system:config:manage',
+        'system:calendar:manage',
+      ],
     });
   });
 

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import {
   App,
   Button,
@@ -135,7 +135,7 @@ export function OrderTimeline({ order }: { order: OrderDetail }) {
               </Space>
               <div>
                 <Typography.Text type="secondary">
-                  {when(e.at)} · {e.actorName ?? t('woSystem')}
+                  {when(e.at)} · {e.actor === 'system' ? t('woSystem') : (e.actorName ?? e.actor)}
                 </Typography.Text>
               </div>
               {e.detail?.outcomeProvider && (
@@ -294,6 +294,11 @@ function ActionDialog({
   const policies = useApi<{ items: PolicyItem[] }>(
     action === 'resolve' && can('rules:policy:view') ? '/policies' : null,
   );
+  // A finding's own policy is the likely enrolment: chosen beforehand when it is one of the pool's.
+  const suggested = (policies.data?.items ?? []).some((p) => p.id === order.policyId) ? order.policyId : null;
+  useEffect(() => {
+    if (suggested && !form.getFieldValue('outcomePolicyId')) form.setFieldValue('outcomePolicyId', suggested);
+  }, [suggested, form]);
   if (!action || !needs) return null;
   const words = t(actionKey[action]);
   const noteLabel =
@@ -342,9 +347,6 @@ function ActionDialog({
         form={form}
         layout="vertical"
         size={large ? 'large' : 'middle'}
-        initialValues={{
-          ...(action === 'resolve' && order.policyId ? { outcomePolicyId: order.policyId } : {}),
-        }}
         onFinish={(v) => void submit(v)}
       >
         {action === 'escalate' && (
@@ -464,8 +466,9 @@ export function OrderActions({
       return true;
     } catch (e) {
       void message.error(errorText(e));
-      if (e instanceof ApiError && e.code === 'WORKORDER_CONFLICT') {
-        // Someone changed it meanwhile: show it as it is now; the user decides again.
+      // Someone changed it meanwhile (a newer version, or a status this action no longer fits):
+      // show it as it is now, and the user decides again.
+      if (e instanceof ApiError && e.status === 409) {
         onChanged();
         return true;
       }
