@@ -36,10 +36,12 @@ export function InboxPage({ mobile = false }: { mobile?: boolean }) {
     recent.reload();
     inboxChanged();
   };
-  const markRead = async (ids: number[]) => {
+  /** One message, or (null) every unread one in a single request. */
+  const markRead = async (ids: number[] | null) => {
     setBusy(true);
     try {
-      for (const id of ids) await api('POST', `/inbox/${String(id)}/read`, {});
+      if (ids === null) await api('POST', '/inbox/read-all', {});
+      else for (const id of ids) await api('POST', `/inbox/${String(id)}/read`, {});
       reload();
     } catch (e) {
       void message.error(errorText(e));
@@ -82,7 +84,7 @@ export function InboxPage({ mobile = false }: { mobile?: boolean }) {
             disabled={unreadItems.length === 0}
             loading={busy}
             data-testid="mark-all-read"
-            onClick={() => void markRead(unreadItems.map((m) => m.id))}
+            onClick={() => void markRead(null)}
           >
             {t('woMarkAllRead')}
           </Button>
