@@ -388,7 +388,11 @@ export const errorCatalogue = {
     zh: '用例“{case}”不符：{reason}',
     en: 'Case "{case}" fails: {reason}',
   },
-  WORKORDER_NOT_FOUND: { status: 404, zh: '工单不存在或不在您的权限范围内', en: 'No such work order in your scope' },
+  WORKORDER_NOT_FOUND: {
+    status: 404,
+    zh: '工单不存在或不在您的权限范围内',
+    en: 'No such work order in your scope',
+  },
   WORKORDER_TRANSITION_INVALID: {
     status: 409,
     zh: '工单当前为“{status}”，不能{action}',
@@ -397,7 +401,7 @@ export const errorCatalogue = {
   WORKORDER_FIELD_REQUIRED: {
     status: 400,
     zh: '{action}需要填写{field}',
-    en: 'To {action}, {field} is required',
+    en: 'Before the order can be {action}, {field} is required',
   },
   WORKORDER_CONFLICT: {
     status: 409,
@@ -407,12 +411,12 @@ export const errorCatalogue = {
   WORKORDER_NOT_HANDLER: {
     status: 403,
     zh: '只有承办单位“{organisation}”的人员可以{action}',
-    en: 'Only staff of the handling organisation "{organisation}" may {action}',
+    en: 'Only staff of the handling organisation "{organisation}" may have the order {action}',
   },
   WORKORDER_NOT_DISPATCHER: {
     status: 403,
     zh: '{action}需要派单权限',
-    en: 'To {action} you need the dispatch permission',
+    en: 'Only a dispatcher may have the order {action}',
   },
   WORKORDER_PARTS_OPEN: {
     status: 409,

@@ -59,7 +59,10 @@ describe('work-order lifecycle', () => {
       return null;
     })();
     expect(error?.code).toBe('WORKORDER_TRANSITION_INVALID');
-    expect(error?.params).toEqual({ status: '待派发', action: '关闭' });
+    expect(error?.params).toEqual({
+      status: { zh: '待派发', en: 'waiting to be dispatched' },
+      action: { zh: '关闭', en: 'closed' },
+    });
   });
 
   it('asks for what each action needs: a reason, a handler, an outcome and what it is about', () => {

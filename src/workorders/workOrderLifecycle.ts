@@ -1,4 +1,5 @@
 import { AppError } from '../core/appError.ts';
+import type { Label } from '../core/label.ts';
 import type { WorkOrderOutcome, WorkOrderStatus } from '../db/schema.ts';
 
 /**
@@ -134,34 +135,45 @@ const rules: Record<WorkOrderAction, Rule> = {
   },
 };
 
-export const statusWords: Record<WorkOrderStatus, string> = {
-  created: '待派发',
-  dispatched: '已派发',
-  accepted: '已接单',
-  in_progress: '办理中',
-  paused: '暂停（等待申请人）',
-  resolved: '已办结',
-  verified: '已核验',
-  closed: '已关闭',
-  returned: '已退回',
-  cancelled: '已撤销',
+/** Statuses, actions and the fields actions need, in both languages: error messages name them. */
+export const statusWords: Record<WorkOrderStatus, Label> = {
+  created: { zh: '待派发', en: 'waiting to be dispatched' },
+  dispatched: { zh: '已派发', en: 'dispatched' },
+  accepted: { zh: '已接单', en: 'accepted' },
+  in_progress: { zh: '办理中', en: 'in progress' },
+  paused: { zh: '暂停（等待申请人）', en: 'paused (waiting for the applicant)' },
+  resolved: { zh: '已办结', en: 'resolved' },
+  verified: { zh: '已核验', en: 'verified' },
+  closed: { zh: '已关闭', en: 'closed' },
+  returned: { zh: '已退回', en: 'returned' },
+  cancelled: { zh: '已撤销', en: 'cancelled' },
 };
 
-export const actionWords: Record<WorkOrderAction, string> = {
-  dispatch: '派发',
-  accept: '接单',
-  start: '开始办理',
-  pause: '暂停',
-  resume: '恢复办理',
-  resolve: '办结',
-  verify: '核验',
-  close: '关闭',
-  transfer: '转派',
-  return: '退回',
-  escalate: '升级',
-  reopen: '重新打开',
-  cancel: '撤销',
+export const actionWords: Record<WorkOrderAction, Label> = {
+  dispatch: { zh: '派发', en: 'dispatched' },
+  accept: { zh: '接单', en: 'accepted' },
+  start: { zh: '开始办理', en: 'started' },
+  pause: { zh: '暂停', en: 'paused' },
+  resume: { zh: '恢复办理', en: 'resumed' },
+  resolve: { zh: '办结', en: 'resolved' },
+  verify: { zh: '核验', en: 'verified' },
+  close: { zh: '关闭', en: 'closed' },
+  transfer: { zh: '转派', en: 'transferred' },
+  return: { zh: '退回', en: 'returned' },
+  escalate: { zh: '升级', en: 'escalated' },
+  reopen: { zh: '重新打开', en: 'reopened' },
+  cancel: { zh: '撤销', en: 'cancelled' },
 };
+
+export const fieldWords = {
+  reason: { zh: '原因', en: 'a reason' },
+  organisation: { zh: '承办单位', en: 'the handling organisation' },
+  outcome: { zh: '办理结果', en: 'the outcome' },
+  policy: { zh: '纳入的政策', en: 'the policy enrolled in' },
+  poolPolicy: { zh: '政策库中的政策', en: 'a policy of the welfare pool' },
+  provider: { zh: '转介的服务机构', en: 'the provider referred to' },
+  ineligible: { zh: '不符合条件的原因', en: 'why it is not eligible' },
+} satisfies Record<string, Label>;
 
 /** What an action carries besides its name. */
 export interface ActionInput {
@@ -203,19 +215,19 @@ export function transition(state: OrderState, input: ActionInput): OrderState {
   if (!rule.from.includes(state.status))
     throw new AppError('WORKORDER_TRANSITION_INVALID', { status: statusWords[state.status], action });
   if (rule.reason && blank(input.note))
-    throw new AppError('WORKORDER_FIELD_REQUIRED', { action, field: '原因' });
+    throw new AppError('WORKORDER_FIELD_REQUIRED', { action, field: fieldWords.reason });
   if (rule.organisation && blank(input.organisationId))
-    throw new AppError('WORKORDER_FIELD_REQUIRED', { action, field: '承办单位' });
+    throw new AppError('WORKORDER_FIELD_REQUIRED', { action, field: fieldWords.organisation });
   let outcome = state.outcome;
   if (input.action === 'resolve') {
-    if (!input.outcome) throw new AppError('WORKORDER_FIELD_REQUIRED', { action, field: '办理结果' });
+    if (!input.outcome) throw new AppError('WORKORDER_FIELD_REQUIRED', { action, field: fieldWords.outcome });
     // Each outcome names what it is about: the policy enrolled in, the provider, or why not eligible.
     if (input.outcome === 'enrolled' && blank(input.outcomePolicyId))
-      throw new AppError('WORKORDER_FIELD_REQUIRED', { action, field: '纳入的政策' });
+      throw new AppError('WORKORDER_FIELD_REQUIRED', { action, field: fieldWords.policy });
     if (input.outcome === 'referred' && blank(input.outcomeProvider))
-      throw new AppError('WORKORDER_FIELD_REQUIRED', { action, field: '转介的服务机构' });
+      throw new AppError('WORKORDER_FIELD_REQUIRED', { action, field: fieldWords.provider });
     if (input.outcome === 'not_eligible' && blank(input.note))
-      throw new AppError('WORKORDER_FIELD_REQUIRED', { action, field: '不符合条件的原因' });
+      throw new AppError('WORKORDER_FIELD_REQUIRED', { action, field: fieldWords.ineligible });
     outcome = input.outcome;
   }
   if (input.action === 'reopen') outcome = null;

@@ -5,6 +5,7 @@ import { AppError } from '../core/appError.ts';
 import type {
   CalendarOverrideTable,
   Database,
+  FindingKind,
   NotificationTable,
   WorkOrderEventTable,
   WorkOrderPartTable,
@@ -389,8 +390,16 @@ export async function findAttachment(db: Kysely<Database>, orderId: string, id: 
 }
 
 /** Findings without an open order: the ones routing may turn into work. */
-export async function findingsWithoutOrder(db: Kysely<Database>, scope: DataScopeFilter, limit: number) {
-  return db
+/** Findings of the kinds given without an open order, in id order after a cursor (a page at a time). */
+export async function findingsWithoutOrder(
+  db: Kysely<Database>,
+  scope: DataScopeFilter,
+  kinds: readonly FindingKind[],
+  after: string | null,
+  limit: number,
+) {
+  if (kinds.length === 0) return [];
+  let q = db
     .selectFrom('findings')
     .select([
       'findings.id',
@@ -401,7 +410,10 @@ export async function findingsWithoutOrder(db: Kysely<Database>, scope: DataScop
       'findings.kind',
     ])
     .where('findings.status', 'in', ['new', 'assigned'])
-    .where(inScope(db, 'findings.area_code', scope))
+    .where('findings.kind', 'in', [...kinds])
+    .where(inScope(db, 'findings.area_code', scope));
+  if (after) q = q.where('findings.id', '>', after);
+  return q
     .where((eb) =>
       eb.not(
         eb.exists(

@@ -193,17 +193,26 @@ describeEachDatabase('work orders', (getDb) => {
     if (!chosen) return;
     const ledgerBefore = await cockpit();
 
-    // Routing: every finding a rule matches becomes an order, once.
-    const routed = await app.inject({ method: 'POST', url: '/api/work-orders/route-findings', payload: {} });
+    // Routing: every finding a rule matches becomes an order, once — here in pages of seven.
+    const paged = await testContext(getDb()).workOrders.routeFindings({ kind: 'all' }, new Date(), 7);
+    expect(paged.created).toBeGreaterThan(7);
+    expect(paged.created + paged.unrouted).toBe(paged.considered);
+    const made = await db
+      .selectFrom('work_orders')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    expect(made.n).toBe(paged.created);
+    // Every open finding of a routed kind now has its order; watches are not dispatched.
+    const open = await db
+      .selectFrom('findings')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('status', 'in', ['new', 'assigned'])
+      .where('kind', '!=', 'watch')
+      .executeTakeFirstOrThrow();
+    expect(open.n).toBe(paged.created + paged.unrouted);
+    const routed = await county({ method: 'POST', url: '/api/work-orders/route-findings', payload: {} });
     expect(routed.statusCode, routed.body).toBe(200);
-    const counts = routed.json<{ considered: number; created: number; dispatched: number }>();
-    expect(counts.created).toBeGreaterThan(0);
-    const again = (
-      await app.inject({ method: 'POST', url: '/api/work-orders/route-findings', payload: {} })
-    ).json<{
-      created: number;
-    }>();
-    expect(again.created).toBe(0);
+    expect(routed.json<{ created: number }>().created).toBe(0);
     const listed = (
       await app.inject({ method: 'GET', url: `/api/work-orders?findingId=${chosen.warningId}` })
     ).json<{ items: Order[]; total: number }>();

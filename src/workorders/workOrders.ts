@@ -27,6 +27,7 @@ import {
 import { clockState, resumeClock, startClock } from './workOrderClock.ts';
 import {
   actionWords,
+  fieldWords,
   actorOf,
   transition,
   type ActionInput,
@@ -176,9 +177,33 @@ export class WorkOrders {
   async routeFindings(
     scope: DataScopeFilter,
     now = new Date(),
-    limit = 5_000,
+    pageSize = 2_000,
   ): Promise<{ considered: number; created: number; dispatched: number; unrouted: number }> {
-    const findings = await findingsWithoutOrder(this.#db, scope, limit);
+    const routing = this.routing;
+    // Only kinds some rule routes are read (watches are not dispatched); a page at a time, each
+    // page's orders in one transaction, so a large first pass neither holds a county in memory
+    // nor stalls on findings no rule matches.
+    const kinds = [...new Set(routing.rules.flatMap((r) => r.kinds))];
+    const totals = { considered: 0, created: 0, dispatched: 0, unrouted: 0 };
+    let after: string | null = null;
+    for (;;) {
+      const page = await findingsWithoutOrder(this.#db, scope, kinds, after, pageSize);
+      const routed = await this.#routePage(page, routing, now);
+      totals.considered += page.length;
+      totals.created += routed.created;
+      totals.dispatched += routed.dispatched;
+      totals.unrouted += routed.unrouted;
+      const last = page.at(-1);
+      if (!last || page.length < pageSize) return totals;
+      after = last.id;
+    }
+  }
+
+  async #routePage(
+    findings: Awaited<ReturnType<typeof findingsWithoutOrder>>,
+    routing: RoutingRules,
+    now: Date,
+  ): Promise<{ created: number; dispatched: number; unrouted: number }> {
     const organisations = await this.organisations();
     const calendar = await this.calendar();
     const at = now.toISOString();
@@ -189,7 +214,6 @@ export class WorkOrders {
     const notes: Insertable<NotificationTable>[] = [];
     let unrouted = 0;
     let dispatched = 0;
-    const routing = this.routing;
     for (const f of findings) {
       const info = this.#ruleInfo(f.policy_id);
       const rule = routeOf(routing, {
@@ -285,7 +309,7 @@ export class WorkOrders {
     }
     const ids = await insertOrders(this.#db, orders, events, parts, notes);
     await deliverNotifications(this.#db, this.#channels, ids);
-    return { considered: findings.length, created: orders.length, dispatched, unrouted };
+    return { created: orders.length, dispatched, unrouted };
   }
 
   #ruleParts(rule: RoutingRule, areaCode: string, organisations: readonly OrganisationRef[], leadId: string) {
@@ -483,7 +507,7 @@ export class WorkOrders {
     if (action === 'resolve' && input.outcome === 'enrolled') {
       const info = input.outcomePolicyId ? this.#ruleInfo(input.outcomePolicyId) : null;
       if (!info?.enrollable)
-        throw new AppError('WORKORDER_FIELD_REQUIRED', { action: words, field: '政策库中的政策' });
+        throw new AppError('WORKORDER_FIELD_REQUIRED', { action: words, field: fieldWords.poolPolicy });
     }
     if (action === 'resolve') {
       const open = (await orderParts(this.#db, row.id)).filter((p) => p.status !== 'done');
@@ -674,8 +698,15 @@ export class WorkOrders {
     if (!allowed || !live)
       throw new AppError('WORKORDER_TRANSITION_INVALID', {
         status:
-          mine.status === 'done' ? '协办已完成' : mine.status === 'accepted' ? '协办已接收' : '协办待接收',
-        action: status === 'accepted' ? '接收协办' : '完成协办',
+          mine.status === 'done'
+            ? { zh: '协办已完成', en: 'part done' }
+            : mine.status === 'accepted'
+              ? { zh: '协办已接收', en: 'part accepted' }
+              : { zh: '协办待接收', en: 'part pending' },
+        action:
+          status === 'accepted'
+            ? { zh: '接收协办', en: 'accepted as a part' }
+            : { zh: '完成协办', en: 'done as a part' },
       });
     const at = now.toISOString();
     const notes =
