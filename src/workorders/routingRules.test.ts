@@ -59,10 +59,23 @@ describe('routing rules', () => {
       expect.arrayContaining(['disabled_federation', 'emergency_management', 'housing', 'medical_security']),
     );
     // Each kind of finding has a rule, so nothing the screening raises is left without a handler by accident.
-    for (const kind of ['gap', 'review', 'warning', 'model'] as const)
+    for (const kind of ['review', 'warning', 'model'] as const)
       expect(
         routeOf(shipped, { kind, policyId: 'x', department: null, areaCode: '371082101201' }),
       ).not.toBeNull();
+    // Gaps in social assistance are dispatched; a bus-fare concession stays a finding (tens of
+    // thousands in a county would drown the villages).
+    expect(
+      routeOf(shipped, { kind: 'gap', policyId: 'dibao', department: null, areaCode: '371082101201' })?.id,
+    ).toBe('gap_basic_assistance');
+    expect(
+      routeOf(shipped, {
+        kind: 'gap',
+        policyId: 'bus_fare_concession',
+        department: null,
+        areaCode: '371082101201',
+      }),
+    ).toBeNull();
     // Watches (near the line) are followed on the visit plans, not dispatched.
     expect(
       routeOf(shipped, { kind: 'watch', policyId: 'dibao', department: null, areaCode: '371082101201' }),

@@ -674,4 +674,45 @@ describeEachDatabase('work orders', (getDb) => {
         .statusCode,
     ).toBe(200);
   });
+
+  it('makes an order by hand from a finding the rules leave alone, once', async () => {
+    const db = getDb().db;
+    // A gap the rules do not dispatch (a livelihood service, not social assistance).
+    const finding = await db
+      .selectFrom('findings')
+      .select(['id', 'area_code'])
+      .where('kind', '=', 'gap')
+      .where('status', '=', 'new')
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb.selectFrom('work_orders').select('id').whereRef('work_orders.finding_id', '=', 'findings.id'),
+          ),
+        ),
+      )
+      .executeTakeFirstOrThrow();
+    const left = await county({
+      method: 'POST',
+      url: '/api/work-orders/from-finding',
+      payload: { findingId: finding.id },
+    });
+    expect(left.statusCode, left.body).toBe(201);
+    // No rule: it waits for the dispatcher.
+    expect(left.json<Order>()).toMatchObject({
+      status: 'created',
+      findingId: finding.id,
+      organisationId: null,
+    });
+    const twice = await county({
+      method: 'POST',
+      url: '/api/work-orders/from-finding',
+      payload: { findingId: finding.id },
+    });
+    expect(twice.statusCode).toBe(409);
+    expect(twice.json<ErrorBody>().error.code).toBe('WORKORDER_FINDING_HAS_ORDER');
+    const village = await organisation('village_committee', finding.area_code);
+    const sent = await act(county, left.json<Order>().id, { action: 'dispatch', organisationId: village.id });
+    expect(sent.order).toMatchObject({ status: 'dispatched', organisationId: village.id });
+    await eventsReplay(left.json<Order>().id);
+  });
 });

@@ -8,6 +8,7 @@ import type { AppContext } from '../http/appContext.ts';
 import { requestScope } from '../http/accessHook.ts';
 import { requireAreaInScope } from '../access/scope/requireAreaInScope.ts';
 import { findHukouHousehold } from '../registry/households/householdRepository.ts';
+import { findFinding } from '../discovery/discoveryRepository.ts';
 import { pagingProperties, uuidParams } from '../registry/registrySchemas.ts';
 import { clockState, workingDaysLeft } from './workOrderClock.ts';
 import {
@@ -552,6 +553,52 @@ export function registerWorkOrderRoutes(app: FastifyInstance, context: AppContex
           callerPhone: b.callerPhone ?? null,
           coHandlers: b.coHandlers ?? [],
         },
+        actorOfRequest(request),
+      );
+      const row = await findOrder(db, id, scope);
+      if (!row) throw new AppError('WORKORDER_NOT_FOUND');
+      return reply.code(201).send(await toOrder(row, todayInChina()));
+    },
+  );
+
+  app.post<{ Body: { findingId: string; organisationId?: string; priority?: WorkOrderPriority } }>(
+    '/work-orders/from-finding',
+    {
+      config: {
+        access: 'workorder:order:dispatch',
+        audit: {
+          action: 'workorder.create_from_finding',
+          subjectType: 'work_order',
+          subjectFrom: 'response',
+        },
+      },
+      schema: {
+        tags: ['workorders'],
+        summary:
+          '由线索生成工单：派给指定单位，未指定时按派单规则 — Make an order from a finding, to the organisation named or where its rule sends it',
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['findingId'],
+          properties: {
+            findingId: { type: 'string', format: 'uuid' },
+            organisationId: { type: 'string', format: 'uuid' },
+            priority: { type: 'string', enum: priorities },
+          },
+        },
+        response: { 201: orderSchema },
+      },
+    },
+    async (request, reply) => {
+      const scope = requestScope(request);
+      const finding = await findFinding(db, request.body.findingId, scope);
+      if (!finding) throw new AppError('WORKORDER_SUBJECT_NOT_FOUND');
+      if (finding.status !== 'new' && finding.status !== 'assigned')
+        throw new AppError('WORKORDER_SUBJECT_NOT_FOUND');
+      const id = await workOrders.createFromFinding(
+        finding,
+        request.body.organisationId ?? null,
+        request.body.priority ?? null,
         actorOfRequest(request),
       );
       const row = await findOrder(db, id, scope);

@@ -415,6 +415,84 @@ export class WorkOrders {
     };
   }
 
+  /**
+   * An order made by hand from a finding the rules do not dispatch (or one whose order was
+   * closed): to the organisation named, else where its rule would send it, else left for the
+   * dispatcher; refused while the finding has an open order.
+   */
+  async createFromFinding(
+    finding: {
+      id: string;
+      household_id: string;
+      policy_id: string;
+      subject: string;
+      area_code: string;
+      kind: FindingKind;
+    },
+    organisationId: string | null,
+    priority: WorkOrderPriority | null,
+    actor: WorkActor,
+    now = new Date(),
+  ): Promise<string> {
+    if (await hasOpenOrderForFinding(this.#db, finding.id)) throw new AppError('WORKORDER_FINDING_HAS_ORDER');
+    const organisations = await this.organisations();
+    const info = this.#ruleInfo(finding.policy_id);
+    const rule = routeOf(this.routing, {
+      kind: finding.kind,
+      policyId: finding.policy_id,
+      department: info?.department ?? null,
+      areaCode: finding.area_code,
+    });
+    const dispatcher =
+      actor.organisationId ?? organisationFor({ level: 'county' }, finding.area_code, organisations)?.id;
+    if (!dispatcher) throw new AppError('WORKORDER_ORGANISATION_UNKNOWN', { organisation: '—' });
+    const at = now.toISOString();
+    const id = timeOrderedId(now.getTime());
+    const order = this.#newOrderRow(id, {
+      source: 'finding',
+      type: finding.kind,
+      title: `${kindWords[finding.kind]}：${info?.name ?? finding.policy_id}`,
+      description: rule?.name ?? null,
+      finding_id: finding.id,
+      policy_id: finding.policy_id,
+      household_id: finding.household_id,
+      person_id: finding.subject === 'household' ? null : finding.subject,
+      area_code: finding.area_code,
+      dispatcher_org_id: dispatcher,
+      routing_rule_id: organisationId ? null : (rule?.id ?? null),
+      priority: priority ?? rule?.priority ?? 'normal',
+      sla_working_days: rule?.slaWorkingDays ?? this.defaultSla,
+      created_by: actor.userId,
+      at,
+    });
+    await insertOrders(
+      this.#db,
+      [order],
+      [this.#event(id, 1, actor.userId, 'create', null, 'created', null, '由线索生成', at)],
+      [],
+      [],
+    );
+    const lead =
+      organisationId ?? (rule ? organisationFor(rule.to, finding.area_code, organisations)?.id : undefined);
+    if (lead) {
+      const row = await findOrder(this.#db, id, { kind: 'all' });
+      if (!row) throw new AppError('WORKORDER_NOT_FOUND');
+      const coHandlers =
+        rule && !organisationId ? this.#ruleParts(rule, finding.area_code, organisations, lead) : [];
+      await this.act(
+        row,
+        {
+          action: 'dispatch',
+          organisationId: lead,
+          coHandlers: coHandlers.map((c) => ({ organisationId: c.id, task: c.task })),
+        },
+        actor,
+        now,
+      );
+    }
+    return id;
+  }
+
   /** An order from a hotline call or made by hand; dispatched at once when an organisation is named. */
   async create(input: NewOrder, actor: WorkActor, now = new Date()): Promise<string> {
     const organisations = await this.organisations();

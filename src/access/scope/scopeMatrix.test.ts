@@ -665,6 +665,10 @@ describeEachDatabase('scope matrix', (getDb) => {
         payload: { source: 'manual', title: '越权', areaCode: r.villageCode },
       }),
     ],
+    'POST /api/work-orders/from-finding': [
+      'refused',
+      (r) => ({ method: 'POST', url: '/api/work-orders/from-finding', payload: { findingId: r.findingId } }),
+    ],
     'POST /api/work-orders/:id/actions': [
       'refused',
       (r) => ({
