@@ -167,6 +167,22 @@ describe('findings (browser)', () => {
     );
     const panel = await openFirstFinding(p);
     await expectEveryCriterionHeld(panel);
+    // A dispatcher makes a work order from it (issue 8): routed by its rule, opened in the orders page.
+    const findingId = ((await panel.getAttribute('data-testid')) ?? '').replace('finding-panel-', '');
+    await panel.getByTestId('finding-to-order').click();
+    await expect
+      .poll(
+        async () =>
+          (
+            await test.db
+              .selectFrom('work_orders')
+              .select(['status', 'routing_rule_id'])
+              .where('finding_id', '=', findingId)
+              .executeTakeFirst()
+          )?.routing_rule_id,
+      )
+      .toBe('model_lists');
+    await expect.poll(() => p.url()).toContain('#/work-orders');
   });
 
   it('shows the cockpit: open findings, the ledger, charts, and a warning that leads to the household', async () => {

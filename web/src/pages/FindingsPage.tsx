@@ -203,6 +203,26 @@ function FindingPanel({ id, onChanged }: { id: string; onChanged: () => void }) 
           </Button>
         )}
       </Space>
+      {can('workorder:order:dispatch') && open && (
+        <Space>
+          <Button
+            data-testid="finding-to-order"
+            onClick={() => {
+              // Where the routing rules would send it, or to the dispatcher's queue; an open order is refused.
+              api<{ id: string }>('POST', '/work-orders/from-finding', { findingId: id })
+                .then((order) => {
+                  void message.success(t('findingOrderMade'));
+                  go(`/work-orders?tab=all&id=${order.id}`);
+                })
+                .catch((e: unknown) => {
+                  void message.error(e instanceof ApiError ? e.message : String(e));
+                });
+            }}
+          >
+            {t('findingToOrder')}
+          </Button>
+        </Space>
+      )}
     </Space>
   );
 }
