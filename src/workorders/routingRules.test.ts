@@ -14,6 +14,7 @@ import {
   organisationAbove,
   organisationFor,
   routeOf,
+  routingCandidates,
   type OrganisationRef,
 } from './routingRules.ts';
 
@@ -80,6 +81,16 @@ describe('routing rules', () => {
     expect(
       routeOf(shipped, { kind: 'watch', policyId: 'dibao', department: null, areaCode: '371082101201' }),
     ).toBeNull();
+  });
+
+  it('reads only the findings some rule may route', () => {
+    const c = routingCandidates(shipped);
+    expect(c.anyPolicy).toEqual(['model', 'review', 'warning']);
+    expect(c.policies.map((p) => p.kind)).toEqual(['gap']);
+    expect(c.policies[0]?.ids).toEqual(
+      expect.arrayContaining(['dibao', 'medical_premium_tekun', 'rent_subsidy']),
+    );
+    expect(c.policies[0]?.ids).not.toContain('bus_fare_concession');
   });
 
   it('routes by the first matching rule: a specific warning before the catch-all', () => {

@@ -272,3 +272,31 @@ export function departmentsNamed(rules: RoutingRules): string[] {
     for (const t of [r.to, ...r.coHandlers.map((c) => c.to)]) if ('department' in t) named.add(t.department);
   return [...named].sort();
 }
+
+/**
+ * The findings the rules could route, for the query that looks for them: a kind with a rule for
+ * any policy, or only the policies its rules list (so the gaps of a service nobody dispatches are
+ * not read again on every pass).
+ */
+export function routingCandidates(rules: RoutingRules): {
+  anyPolicy: FindingKind[];
+  policies: { kind: FindingKind; ids: string[] }[];
+} {
+  const anyPolicy = new Set<FindingKind>();
+  const listed = new Map<FindingKind, Set<string>>();
+  for (const r of rules.rules)
+    for (const kind of r.kinds) {
+      if (!r.policies) anyPolicy.add(kind);
+      else {
+        const ids = listed.get(kind) ?? new Set<string>();
+        for (const id of r.policies) ids.add(id);
+        listed.set(kind, ids);
+      }
+    }
+  return {
+    anyPolicy: [...anyPolicy].sort(),
+    policies: [...listed]
+      .filter(([kind]) => !anyPolicy.has(kind))
+      .map(([kind, ids]) => ({ kind, ids: [...ids].sort() })),
+  };
+}

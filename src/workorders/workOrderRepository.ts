@@ -390,15 +390,21 @@ export async function findAttachment(db: Kysely<Database>, orderId: string, id: 
 }
 
 /** Findings without an open order: the ones routing may turn into work. */
-/** Findings of the kinds given without an open order, in id order after a cursor (a page at a time). */
+/** Which findings some rule may route: kinds any policy of which a rule takes, and kinds' listed policies. */
+export interface RoutingCandidates {
+  anyPolicy: readonly FindingKind[];
+  policies: readonly { kind: FindingKind; ids: readonly string[] }[];
+}
+
+/** Findings some rule may route without an open order, in id order after a cursor (a page at a time). */
 export async function findingsWithoutOrder(
   db: Kysely<Database>,
   scope: DataScopeFilter,
-  kinds: readonly FindingKind[],
+  candidates: RoutingCandidates,
   after: string | null,
   limit: number,
 ) {
-  if (kinds.length === 0) return [];
+  if (candidates.anyPolicy.length === 0 && candidates.policies.length === 0) return [];
   let q = db
     .selectFrom('findings')
     .select([
@@ -410,7 +416,14 @@ export async function findingsWithoutOrder(
       'findings.kind',
     ])
     .where('findings.status', 'in', ['new', 'assigned'])
-    .where('findings.kind', 'in', [...kinds])
+    .where((eb) =>
+      eb.or([
+        ...(candidates.anyPolicy.length ? [eb('findings.kind', 'in', [...candidates.anyPolicy])] : []),
+        ...candidates.policies.map((c) =>
+          eb.and([eb('findings.kind', '=', c.kind), eb('findings.policy_id', 'in', [...c.ids])]),
+        ),
+      ]),
+    )
     .where(inScope(db, 'findings.area_code', scope));
   if (after) q = q.where('findings.id', '>', after);
   return q

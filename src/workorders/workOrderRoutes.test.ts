@@ -14,7 +14,7 @@ import { findAuditRecords } from '../access/audit/auditRepository.ts';
 import { flushAudit } from '../access/audit/auditWriter.ts';
 import { testFieldCipher } from '../core/fieldCipher.ts';
 import type { ErrorBody } from '../http/errorHandler.ts';
-import { departmentsNamed } from './routingRules.ts';
+import { departmentsNamed, routeOf } from './routingRules.ts';
 import { replay } from './workOrderLifecycle.ts';
 import { systemActor } from './workOrders.ts';
 
@@ -202,14 +202,26 @@ describeEachDatabase('work orders', (getDb) => {
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .executeTakeFirstOrThrow();
     expect(made.n).toBe(paged.created);
-    // Every open finding of a routed kind now has its order; watches are not dispatched.
-    const open = await db
+    // Every open finding a rule routes now has its order; the others (watches, gaps in services
+    // nobody dispatches) have none.
+    const context = testContext(getDb());
+    const all = await db
       .selectFrom('findings')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('status', 'in', ['new', 'assigned'])
-      .where('kind', '!=', 'watch')
-      .executeTakeFirstOrThrow();
-    expect(open.n).toBe(paged.created + paged.unrouted);
+      .leftJoin('work_orders', 'work_orders.finding_id', 'findings.id')
+      .select(['findings.kind', 'findings.policy_id', 'findings.area_code', 'work_orders.id as order_id'])
+      .where('findings.status', 'in', ['new', 'assigned'])
+      .execute();
+    const mismatched = all.filter((f) => {
+      const rule = routeOf(context.workOrders.routing, {
+        kind: f.kind,
+        policyId: f.policy_id,
+        department: context.workOrders.ruleInfo(f.policy_id)?.department ?? null,
+        areaCode: f.area_code,
+      });
+      return (rule !== null) !== (f.order_id !== null);
+    });
+    expect(mismatched).toEqual([]);
+    expect(all.filter((f) => f.order_id === null).length).toBeGreaterThan(0);
     const routed = await county({ method: 'POST', url: '/api/work-orders/route-findings', payload: {} });
     expect(routed.statusCode, routed.body).toBe(200);
     expect(routed.json<{ created: number }>().created).toBe(0);

@@ -20,6 +20,7 @@ import {
   organisationAbove,
   organisationFor,
   routeOf,
+  routingCandidates,
   type OrganisationRef,
   type RoutingRule,
   type RoutingRules,
@@ -180,14 +181,15 @@ export class WorkOrders {
     pageSize = 2_000,
   ): Promise<{ considered: number; created: number; dispatched: number; unrouted: number }> {
     const routing = this.routing;
-    // Only kinds some rule routes are read (watches are not dispatched); a page at a time, each
+    // Only findings some rule may route are read (watches, gaps in services nobody dispatches are
+    // not); a page at a time, each
     // page's orders in one transaction, so a large first pass neither holds a county in memory
     // nor stalls on findings no rule matches.
-    const kinds = [...new Set(routing.rules.flatMap((r) => r.kinds))];
+    const candidates = routingCandidates(routing);
     const totals = { considered: 0, created: 0, dispatched: 0, unrouted: 0 };
     let after: string | null = null;
     for (;;) {
-      const page = await findingsWithoutOrder(this.#db, scope, kinds, after, pageSize);
+      const page = await findingsWithoutOrder(this.#db, scope, candidates, after, pageSize);
       const routed = await this.#routePage(page, routing, now);
       totals.considered += page.length;
       totals.created += routed.created;
