@@ -492,6 +492,27 @@ describeEachDatabase('work orders', (getDb) => {
       items: { orderId: string }[];
     }>();
     expect(inbox.items.every((n) => n.orderId !== o.id)).toBe(true);
+    // An unknown handler is refused before anything is written.
+    const before = await db
+      .selectFrom('work_orders')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    const unknown = await county({
+      method: 'POST',
+      url: '/api/work-orders',
+      payload: {
+        source: 'manual',
+        title: '未知单位',
+        areaCode: a.area_code,
+        organisationId: '00000000-0000-4000-8000-000000000000',
+      },
+    });
+    expect(unknown.statusCode).toBe(422);
+    const after = await db
+      .selectFrom('work_orders')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    expect(after.n).toBe(before.n);
     // A village worker cannot dispatch.
     const made = await stranger({
       method: 'POST',

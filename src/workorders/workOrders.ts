@@ -437,6 +437,8 @@ export class WorkOrders {
     now = new Date(),
   ): Promise<string> {
     if (await hasOpenOrderForFinding(this.#db, finding.id)) throw new AppError('WORKORDER_FINDING_HAS_ORDER');
+    // Checked before the order is written, so a refused dispatch leaves nothing behind.
+    if (organisationId) await this.#organisation(organisationId);
     const organisations = await this.organisations();
     const info = this.#ruleInfo(finding.policy_id);
     const rule = routeOf(this.routing, {
@@ -535,7 +537,13 @@ export class WorkOrders {
         at,
       ),
     ];
+    // Everything the dispatch will need is checked before the order is written: a refused
+    // dispatch must not leave an undispatched order behind (the create and the dispatch are two
+    // transactions).
     for (const c of input.coHandlers) await this.#organisation(c.organisationId);
+    if (input.organisationId) await this.#organisation(input.organisationId);
+    if (input.organisationId && !actor.canDispatch)
+      throw new AppError('WORKORDER_NOT_DISPATCHER', { action: actionWords.dispatch });
     await insertOrders(this.#db, [order], events, [], []);
     if (input.organisationId) {
       const row = await findOrder(this.#db, id, { kind: 'all' });
