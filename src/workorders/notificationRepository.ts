@@ -95,11 +95,3 @@ export async function deliveriesRecorded(
       .values(rows.slice(i, i + 200))
       .execute();
 }
-
-export async function deliveriesOf(db: Kysely<Database>, notificationId: number) {
-  return db
-    .selectFrom('notification_deliveries')
-    .selectAll()
-    .where('notification_id', '=', notificationId)
-    .execute();
-}

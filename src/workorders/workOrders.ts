@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { Insertable, Kysely, Updateable } from 'kysely';
 import type { DataScopeFilter } from '../access/scope/dataScope.ts';
 import { AppError } from '../core/appError.ts';
@@ -924,15 +923,6 @@ export class WorkOrders {
 
   async #notify(n: Insertable<NotificationTable>): Promise<void> {
     await deliverNotifications(this.#db, this.#channels, [await insertNotification(this.#db, n)]);
-  }
-
-  /** Whether a finding already has an open order (the findings page offers "make an order" otherwise). */
-  hasOpenOrder(findingId: string): Promise<boolean> {
-    return hasOpenOrderForFinding(this.#db, findingId);
-  }
-
-  newId(): string {
-    return randomUUID();
   }
 }
 
