@@ -36,6 +36,17 @@ export function todayInChina(now: Date = new Date()): IsoDate {
   return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
 }
 
+/**
+ * A period of Beijing civil days as instants: from 00:00 on `from` to 24:00 on `to` (exclusive),
+ * for comparing with stored timestamps.
+ */
+export function chinaDaysAsInstants(from: IsoDate, to: IsoDate): { start: string; end: string } {
+  return {
+    start: new Date(Date.parse(`${from}T00:00:00+08:00`)).toISOString(),
+    end: new Date(Date.parse(`${to}T00:00:00+08:00`) + 86_400_000).toISOString(),
+  };
+}
+
 /** Whole years between a birth date and a date, as counted for age limits. */
 export function ageOn(birthDate: IsoDate, on: IsoDate): number {
   const years = Number(on.slice(0, 4)) - Number(birthDate.slice(0, 4));

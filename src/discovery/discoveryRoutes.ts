@@ -13,7 +13,7 @@ import { hardshipCauses, policyCategories } from '../rules/policies/policyDefini
 import { policyById } from '../rules/policies/policyById.ts';
 import { nextStatus, resolutions, type FindingAction } from './findingLifecycle.ts';
 import { byDepartmentAndCause, outcomesLedger } from './outcomesLedger.ts';
-import { todayInChina } from '../core/isoDate.ts';
+import { chinaDaysAsInstants, todayInChina } from '../core/isoDate.ts';
 import {
   type FindingFilter,
   changeFinding,
@@ -352,9 +352,7 @@ export function registerDiscoveryRoutes(app: FastifyInstance, context: AppContex
       const today = todayInChina();
       const from = request.query.from ?? `${today.slice(0, 4)}-01-01`;
       const to = request.query.to ?? today;
-      // Beijing-time days: from 00:00 on `from` to the end of `to`.
-      const start = new Date(Date.parse(`${from}T00:00:00+08:00`)).toISOString();
-      const end = new Date(Date.parse(`${to}T00:00:00+08:00`) + 24 * 3600_000).toISOString();
+      const { start, end } = chinaDaysAsInstants(from, to);
       const { byDepartment, byCause } = byDepartmentAndCause(await countFindingsByRule(db, scope), policyOf);
       const ledger = outcomesLedger(await filledGaps(db, scope, start, end));
       const found = await countGapsFound(db, scope, start, end);

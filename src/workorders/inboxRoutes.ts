@@ -25,7 +25,11 @@ export function registerInboxRoutes(app: FastifyInstance, context: AppContext): 
   app.get<{ Querystring: { unread?: boolean; limit: number; offset: number } }>(
     '/inbox',
     {
-      config: { access: 'workorder:order:view' },
+      config: {
+        access: 'workorder:order:view',
+        // Messages name the policy or warning behind an order (a serious illness, a disability).
+        audit: { action: 'workorder.inbox.view', subjectType: 'notification', subjectFrom: 'none' },
+      },
       schema: {
         tags: ['workorders'],
         summary: '我的消息：派单、协办、即将超期、超期、退回、待核验 — My inbox',

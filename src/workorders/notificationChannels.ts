@@ -57,12 +57,12 @@ export async function deliverNotifications(
     recipients: number;
     at: string;
   }[] = [];
+  // A routing pass sends thousands of messages to a few hundred organisations: count each once.
+  const staff = new Map<string, number>();
   for (const row of rows) {
-    const recipients = row.user_id
-      ? 1
-      : row.organisation_id
-        ? await countOrganisationUsers(db, row.organisation_id)
-        : 0;
+    const org = row.organisation_id;
+    if (org && !staff.has(org)) staff.set(org, await countOrganisationUsers(db, org));
+    const recipients = row.user_id ? 1 : org ? (staff.get(org) ?? 0) : 0;
     const n: OutgoingNotification = {
       id: row.id,
       organisationId: row.organisation_id,

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../core/appError.ts';
-import { todayInChina } from '../core/isoDate.ts';
+import { chinaDaysAsInstants, todayInChina } from '../core/isoDate.ts';
 import { maskKeeping } from '../core/masking.ts';
 import { timeOrderedId } from '../core/timeOrderedId.ts';
 import type { WorkOrderOutcome, WorkOrderPriority, WorkOrderStatus } from '../db/schema.ts';
@@ -142,6 +142,14 @@ export function registerWorkOrderRoutes(app: FastifyInstance, context: AppContex
 
   const toOrder = async (r: OrderRow, today: string) => {
     const calendar = await workOrders.calendar();
+    const clock = clockState(
+      r.status,
+      r,
+      today,
+      r.area_code,
+      calendar,
+      workOrders.routing.nearDueWorkingDays,
+    );
     return {
       id: r.id,
       source: r.source,
@@ -168,11 +176,10 @@ export function registerWorkOrderRoutes(app: FastifyInstance, context: AppContex
       slaWorkingDays: r.sla_working_days,
       clockStartedOn: r.clock_started_on,
       dueOn: r.due_on,
-      clock: clockState(r.status, r, today, r.area_code, calendar, workOrders.routing.nearDueWorkingDays),
+      clock,
       workingDaysLeft: workingDaysLeft(r, today, r.area_code, calendar),
-      // Running past its due date today (the sweep's flag only says it was alerted).
-      overdue:
-        ['dispatched', 'accepted', 'in_progress'].includes(r.status) && r.due_on !== null && r.due_on < today,
+      // The clock's own verdict (the sweep's flag only says it was alerted).
+      overdue: clock === 'overdue',
       escalationLevel: r.escalation_level,
       version: r.version,
       createdAt: r.created_at,
@@ -318,7 +325,11 @@ export function registerWorkOrderRoutes(app: FastifyInstance, context: AppContex
   app.get<{ Querystring: { from?: string; to?: string } }>(
     '/work-orders/sla',
     {
-      config: { access: 'workorder:order:view' },
+      config: {
+        access: 'workorder:order:view',
+        // It lists overdue orders, each about a household: recorded like the orders list.
+        audit: { action: 'workorder.sla.view', subjectType: 'work_order', subjectFrom: 'none' },
+      },
       schema: {
         tags: ['workorders'],
         summary:
@@ -372,9 +383,7 @@ export function registerWorkOrderRoutes(app: FastifyInstance, context: AppContex
       const today = todayInChina();
       const to = request.query.to ?? today;
       const from = request.query.from ?? `${today.slice(0, 4)}-01-01`;
-      // Beijing days to instants: from 00:00 on `from` to 24:00 on `to`.
-      const start = new Date(Date.parse(`${from}T00:00:00+08:00`)).toISOString();
-      const end = new Date(Date.parse(`${to}T00:00:00+08:00`) + 86_400_000).toISOString();
+      const { start, end } = chinaDaysAsInstants(from, to);
       const resolved = await resolvedOnTime(db, scope, start, end);
       const overdue = await listOrders(db, { overdue: { asOf: today, is: true } }, scope, {
         limit: 200,
