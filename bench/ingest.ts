@@ -24,7 +24,13 @@ import { loadVariableCatalogue } from '../src/registry/variables/variableCatalog
 import { loadFeeds } from '../src/ingest/feeds/loadFeeds.ts';
 import { generateCountyFeeds } from '../src/generator/generateCountyFeeds.ts';
 import { importFeedDirectory } from '../src/ingest/imports/importFeedDirectory.ts';
-import { postgresLimit, sqliteLimit, type LimitResult } from './ingestLimit.ts';
+import {
+  postgresLimit,
+  sqliteLimit,
+  sqliteWriteSetLimit,
+  type LimitResult,
+  type WriteSetResult,
+} from './ingestLimit.ts';
 
 const envNumber = (name: string, fallback: number): number => {
   const value = Number(process.env[name] ?? fallback);
@@ -129,6 +135,8 @@ interface Round {
   limit: LimitResult;
   /** The same into a copy with the primary key and indexes of `facts`. */
   limitIndexed: LimitResult;
+  /** SQLite: every row the import wrote, again, into indexed copies of its tables. */
+  writeSet?: WriteSetResult;
   rss: number;
   /** Bytes on disk after the import (SQLite: file + WAL; PostgreSQL: the schema's relations). */
   dbBytes: number;
@@ -229,7 +237,15 @@ for (let r = 0; r < ROUNDS; r++) {
         const received = sum(done.imports, (i) => i.received);
         const limit = (indexed: boolean) =>
           sqliteLimit(file, { rows: received, batch: BATCH, chunk: CHUNK, indexed });
-        round = { ...done, dbBytes, limit: limit(false), limitIndexed: limit(true) };
+        // As many transactions as the import committed: one per batch of each file.
+        const batches = sum(done.imports, (i) => Math.ceil(i.received / BATCH));
+        round = {
+          ...done,
+          dbBytes,
+          limit: limit(false),
+          limitIndexed: limit(true),
+          writeSet: sqliteWriteSetLimit(file, batches),
+        };
       } finally {
         await sqlite.close();
         fs.rmSync(dbDir, { recursive: true, force: true });
@@ -276,7 +292,16 @@ for (let r = 0; r < ROUNDS; r++) {
         `(CPU ${round.cpuSeconds.toFixed(1)} s, ${fmt(received / round.cpuSeconds)} records per CPU second) ` +
         `(${fmt(received / round.seconds)}/s); limit ${fmt(round.limit.rows)} rows in ${round.limit.seconds.toFixed(2)} s ` +
         `(${fmt(round.limit.rows / round.limit.seconds)}/s), indexed ${round.limitIndexed.seconds.toFixed(2)} s ` +
-        `(${fmt(round.limitIndexed.rows / round.limitIndexed.seconds)}/s); peak RSS ${mib(round.rss)}; ` +
+        `(${fmt(round.limitIndexed.rows / round.limitIndexed.seconds)}/s)` +
+        (round.writeSet
+          ? `, write set ${fmt(Object.values(round.writeSet.rows).reduce((a, b) => a + b, 0))} rows in ` +
+            `${round.writeSet.seconds.toFixed(2)} s (${fmt(received / round.writeSet.seconds)} records/s: ` +
+            Object.entries(round.writeSet.rows)
+              .map(([t, n]) => `${t} ${fmt(n)}`)
+              .join(', ') +
+            ')'
+          : '') +
+        `; peak RSS ${mib(round.rss)}; ` +
         `database ${mib(round.dbBytes)}; load average ${(os.loadavg()[0] ?? 0).toFixed(1)}`,
     );
     // The rate over time: does it hold as the database grows?
@@ -324,11 +349,12 @@ console.log(
     `SQLite background writer ${WRITER ? 'on' : 'off'}), ` +
     `median of ${ROUNDS} round${ROUNDS > 1 ? 's' : ''}; limit = the same number of plain rows ` +
     `(the import's facts) by multi-row INSERT (${CHUNK} rows) into an unindexed copy of facts, one transaction per batch; ` +
-    `indexed = the same into a copy with the primary key and indexes of facts`,
+    `indexed = the same into a copy with the primary key and indexes of facts; write set (SQLite) = every row ` +
+    `the import inserted, into indexed copies of its tables, by prepared single-row INSERTs in as many transactions as it committed`,
 );
 console.log(
   'database              |   records | accepted | rejected | dupl. |   persons |     facts | import s | records/s |' +
-    ' limit s |  limit rows/s | ours/limit | indexed s | indexed rows/s | ours/indexed | 23 M at this rate | peak RSS | database',
+    ' limit s |  limit rows/s | ours/limit | indexed s | indexed rows/s | ours/indexed | write set s | write set records/s | ours/write set | 23 M at this rate | peak RSS | database',
 );
 for (const [name, rounds] of results) {
   const last = rounds.at(-1);
@@ -340,6 +366,13 @@ for (const [name, rounds] of results) {
   const limitRate = last.limit.rows / limitSeconds;
   const indexedRate = last.limitIndexed.rows / median(rounds.map((r) => r.limitIndexed.seconds));
   const hours = XUHUI_RECORDS / rate / 3600;
+  const writeSets = rounds.flatMap((r) => (r.writeSet ? [r.writeSet.seconds] : []));
+  const writeSetSeconds = writeSets.length > 0 ? median(writeSets) : undefined;
+  const writeSetColumns =
+    writeSetSeconds === undefined
+      ? `${'—'.padStart(11)} | ${'—'.padStart(19)} | ${'—'.padStart(14)} | `
+      : `${writeSetSeconds.toFixed(2).padStart(11)} | ${fmt(received / writeSetSeconds).padStart(19)} | ` +
+        `${((rate / (received / writeSetSeconds)) * 100).toFixed(1).padStart(12)} % | `;
   console.log(
     `${labels[name as keyof typeof labels].padEnd(21)} | ${fmt(received).padStart(9)} | ` +
       `${fmt(sum(last.imports, (i) => i.accepted)).padStart(8)} | ${fmt(sum(last.imports, (i) => i.rejected)).padStart(8)} | ` +
@@ -348,7 +381,7 @@ for (const [name, rounds] of results) {
       `${limitSeconds.toFixed(2).padStart(7)} | ${fmt(limitRate).padStart(13)} | ` +
       `${((rate / limitRate) * 100).toFixed(1).padStart(8)} % | ` +
       `${(last.limitIndexed.rows / indexedRate).toFixed(2).padStart(9)} | ${fmt(indexedRate).padStart(14)} | ` +
-      `${((rate / indexedRate) * 100).toFixed(1).padStart(10)} % | ${hours.toFixed(1).padStart(15)} h | ` +
+      `${((rate / indexedRate) * 100).toFixed(1).padStart(10)} % | ${writeSetColumns}${hours.toFixed(1).padStart(15)} h | ` +
       `${mib(Math.max(...rounds.map((r) => r.rss)))} | ${mib(last.dbBytes)}`,
   );
 }

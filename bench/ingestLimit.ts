@@ -181,3 +181,113 @@ export async function postgresLimit(
     await client.end();
   }
 }
+
+/** Tables an import writes rows into (bulkWrite's inserts in `writeBatch`), in its order. */
+export const IMPORT_TABLES = [
+  'persons',
+  'hukou_households',
+  'hukou_members',
+  'facts',
+  'ingest_keys',
+  'import_rejects',
+  'link_reviews',
+] as const;
+
+export interface WriteSetResult {
+  /** Rows inserted, per table. */
+  rows: Record<string, number>;
+  seconds: number;
+  transactions: number;
+}
+
+/**
+ * SQLite: the limit for everything an import writes, not just its facts. Every row the import
+ * inserted into the tables it writes is inserted again into a copy of its table made from the
+ * table's own DDL with all its indexes and constraints, by the prepared single-row INSERT the
+ * importer itself uses, in as many transactions as the import committed batches — each holding
+ * an equal slice of every table, in the order the import wrote them (facts by id, record keys
+ * by hash within a slice, as the importer sorts them). Reads are not timed. What it leaves out
+ * is on the import's side too: interpreting rows, look-ups, hashing and encryption. Updates
+ * (persons moved, memberships ended, the import's own row) are not replayed.
+ */
+export function sqliteWriteSetLimit(file: string, transactions: number): WriteSetResult {
+  const raw = new SqliteDatabase(file);
+  try {
+    for (const pragma of SQLITE_PRAGMAS) raw.pragma(pragma);
+    const copies: { table: string; list: string; rows: unknown[][] }[] = [];
+    for (const table of IMPORT_TABLES) {
+      raw.exec(`drop table if exists "${table}_bench"`);
+      const ddl = raw
+        .prepare('select type, name, sql from sqlite_master where tbl_name = ? and sql is not null')
+        .all(table) as { type: string; name: string; sql: string }[];
+      ddl.sort((a, b) => Number(b.type === 'table') - Number(a.type === 'table'));
+      for (const d of ddl) {
+        const renamed = (
+          d.type === 'index' ? d.sql.replace(`"${d.name}"`, `"${d.name}_bench"`) : d.sql
+        ).replace(`"${table}"`, `"${table}_bench"`);
+        if (!renamed.includes(`"${table}_bench"`)) throw new Error(`cannot copy ${d.name}: ${d.sql}`);
+        raw.exec(renamed);
+      }
+      // A generated integer key (facts, hukou_members, …) is left to the copy to number.
+      const serial = (
+        raw.prepare(`select name, type, pk from pragma_table_info(?)`).all(table) as {
+          name: string;
+          type: string;
+          pk: number;
+        }[]
+      ).find((c) => c.pk === 1 && c.name === 'id' && c.type.toLowerCase() === 'integer');
+      const columns = (raw.prepare(`select * from "${table}" limit 0`).columns() as { name: string }[])
+        .map((c) => c.name)
+        .filter((name) => name !== serial?.name);
+      const list = columns.map((c) => `"${c}"`).join(', ');
+      const order = serial ? 'order by id' : table === 'ingest_keys' ? 'order by import_id, line' : '';
+      const rows = raw.prepare(`select ${list} from "${table}" ${order}`).raw().all() as unknown[][];
+      copies.push({ table, list, rows });
+    }
+    const statements = copies.map((c) =>
+      raw.prepare(
+        `insert into "${c.table}_bench" (${c.list}) values (${c.list
+          .split(', ')
+          .map(() => '?')
+          .join(', ')})`,
+      ),
+    );
+    const hashColumn = copies
+      .find((c) => c.table === 'ingest_keys')
+      ?.list.split(', ')
+      .indexOf('"record_hash"');
+    const slice = (rows: unknown[][], n: number) =>
+      rows.slice(
+        Math.floor((rows.length * n) / transactions),
+        Math.floor((rows.length * (n + 1)) / transactions),
+      );
+    let seconds = 0;
+    for (let n = 0; n < transactions; n++) {
+      const parts = copies.map((c) => {
+        const part = slice(c.rows, n);
+        if (c.table === 'ingest_keys' && hashColumn !== undefined && hashColumn >= 0)
+          part.sort((a, b) => (String(a[hashColumn]) < String(b[hashColumn]) ? -1 : 1));
+        return part;
+      });
+      const started = performance.now();
+      raw.transaction(() => {
+        parts.forEach((part, i) => {
+          const statement = statements[i];
+          if (statement) for (const row of part) statement.run(row);
+        });
+      })();
+      seconds += (performance.now() - started) / 1000;
+    }
+    const rows: Record<string, number> = {};
+    for (const c of copies) {
+      const count = raw.prepare(`select count(*) as n from "${c.table}_bench"`).get() as { n: number };
+      if (count.n !== c.rows.length)
+        throw new Error(`${c.table}_bench has ${count.n} rows, not ${c.rows.length}`);
+      rows[c.table] = c.rows.length;
+    }
+    for (const c of [...copies].reverse()) raw.exec(`drop table "${c.table}_bench"`);
+    return { rows, seconds, transactions };
+  } finally {
+    raw.close();
+  }
+}

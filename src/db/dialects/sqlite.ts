@@ -10,6 +10,12 @@ import type { Database } from '../schema.ts';
  * default in SQLite and must be switched on for every connection.
  */
 export const SQLITE_PRAGMAS: readonly string[] = [
+  // 16 KiB pages for a new database (an existing file keeps the size it was made with; in WAL
+  // mode only a VACUUM outside WAL could change it). A bulk import of random-keyed rows dirties
+  // a page per row either way, and larger pages mean fewer of them, shallower B-trees and less
+  // WAL per row: the demo county's import took about 13 % less time than with 4 KiB pages
+  // (ADR 0026, docs/benchmarks.md). Must come before the journal mode.
+  'page_size = 16384',
   'journal_mode = WAL',
   'foreign_keys = ON',
   'busy_timeout = 5000',
@@ -18,10 +24,12 @@ export const SQLITE_PRAGMAS: readonly string[] = [
   'synchronous = NORMAL',
   // A bulk import dirties index pages all over the file; with SQLite's default checkpoint every
   // 1,000 WAL pages each batch's pages were copied back to the database (and fsynced) at its
-  // own commit. 16,384 pages (64 MiB of WAL) lets a page rewritten by several batches be
-  // copied once (a profile with 100,000 pages showed commit time halved; 16,384 keeps the WAL
-  // file bounded — not separately measured).
+  // own commit. 16,384 pages (256 MiB of WAL at 16 KiB pages) lets a page rewritten by several
+  // batches be copied once (a profile with 100,000 pages showed commit time halved).
   'wal_autocheckpoint = 16384',
+  // Once a checkpoint has copied it back, the WAL file is cut to 64 MiB rather than keeping
+  // the largest size a bulk import ever grew it to.
+  'journal_size_limit = 67108864',
   // Page cache up to 256 MiB per connection, taken only as pages are read: a county's fact
   // and key indexes outgrow the default of 16 MB, and every miss is a read from the OS.
   'cache_size = -262144',
