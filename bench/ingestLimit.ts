@@ -205,17 +205,18 @@ export interface WriteSetResult {
  * inserted into the tables it writes is inserted again into a copy of its table made from the
  * table's own DDL with all its indexes and constraints, by the prepared single-row INSERT the
  * importer itself uses, in as many transactions as the import committed batches — each holding
- * an equal slice of every table, in the order the import wrote them (facts by id, record keys
- * by hash within a slice, as the importer sorts them). Reads are not timed. What it leaves out
- * is on the import's side too: interpreting rows, look-ups, hashing and encryption. Updates
- * (persons moved, memberships ended, the import's own row) are not replayed.
+ * an equal share of every table, in the order the import wrote them (by rowid; record keys by
+ * import and line, then sorted by hash within a transaction, as the importer sorts them). Rows
+ * are read a transaction's share at a time (reads not timed), so memory stays flat at any
+ * scale. What it leaves out is on the import's side too: interpreting rows, look-ups, hashing
+ * and encryption. Updates (persons moved, memberships ended, the import's own row) are not
+ * replayed.
  */
 export function sqliteWriteSetLimit(file: string, transactions: number): WriteSetResult {
   const raw = new SqliteDatabase(file);
   try {
     for (const pragma of SQLITE_PRAGMAS) raw.pragma(pragma);
-    const copies: { table: string; list: string; rows: unknown[][] }[] = [];
-    for (const table of IMPORT_TABLES) {
+    const copies = IMPORT_TABLES.map((table) => {
       raw.exec(`drop table if exists "${table}_bench"`);
       const ddl = raw
         .prepare('select type, name, sql from sqlite_master where tbl_name = ? and sql is not null')
@@ -229,51 +230,55 @@ export function sqliteWriteSetLimit(file: string, transactions: number): WriteSe
         raw.exec(renamed);
       }
       // A generated integer key (facts, hukou_members, …) is left to the copy to number.
-      const serial = (
-        raw.prepare(`select name, type, pk from pragma_table_info(?)`).all(table) as {
-          name: string;
-          type: string;
-          pk: number;
-        }[]
-      ).find((c) => c.pk === 1 && c.name === 'id' && c.type.toLowerCase() === 'integer');
-      const columns = (raw.prepare(`select * from "${table}" limit 0`).columns() as { name: string }[])
-        .map((c) => c.name)
-        .filter((name) => name !== serial?.name);
+      const info = raw.prepare('select name, type, pk from pragma_table_info(?)').all(table) as {
+        name: string;
+        type: string;
+        pk: number;
+      }[];
+      const serial = info.find((c) => c.pk === 1 && c.name === 'id' && c.type.toLowerCase() === 'integer');
+      const columns = info.map((c) => c.name).filter((name) => name !== serial?.name);
       const list = columns.map((c) => `"${c}"`).join(', ');
-      const order = serial ? 'order by id' : table === 'ingest_keys' ? 'order by import_id, line' : '';
-      const rows = raw.prepare(`select ${list} from "${table}" ${order}`).raw().all() as unknown[][];
-      copies.push({ table, list, rows });
-    }
-    const statements = copies.map((c) =>
-      raw.prepare(
-        `insert into "${c.table}_bench" (${c.list}) values (${c.list
-          .split(', ')
-          .map(() => '?')
-          .join(', ')})`,
-      ),
-    );
-    const hashColumn = copies
-      .find((c) => c.table === 'ingest_keys')
-      ?.list.split(', ')
-      .indexOf('"record_hash"');
-    const slice = (rows: unknown[][], n: number) =>
-      rows.slice(
-        Math.floor((rows.length * n) / transactions),
-        Math.floor((rows.length * (n + 1)) / transactions),
+      const total = (raw.prepare(`select count(*) as n from "${table}"`).get() as { n: number }).n;
+      // Read in the order written, after a cursor: the rowid, or (import, line) for the record
+      // keys (a table without rowid). The cursor's columns come first in each row read.
+      const keyed = table === 'ingest_keys';
+      const read = raw
+        .prepare(
+          keyed
+            ? `select import_id, line, ${list} from "${table}" where (import_id, line) > (?, ?)
+                order by import_id, line limit ?`
+            : `select rowid, ${list} from "${table}" where rowid > ? order by rowid limit ?`,
+        )
+        .raw();
+      const cursorWidth = keyed ? 2 : 1;
+      let cursor: unknown[] = keyed ? ['', -1] : [0];
+      let taken = 0;
+      const hash = columns.indexOf('record_hash');
+      const next = (n: number): unknown[][] => {
+        // This transaction's share: the rows up to its end, rounded down.
+        const want = Math.floor((total * (n + 1)) / transactions) - taken;
+        if (want <= 0) return [];
+        const rows = read.all(...cursor, want) as unknown[][];
+        const last = rows.at(-1);
+        if (last) cursor = last.slice(0, cursorWidth);
+        taken += rows.length;
+        const values = rows.map((r) => r.slice(cursorWidth));
+        if (keyed) values.sort((a, b) => (String(a[hash]) < String(b[hash]) ? -1 : 1));
+        return values;
+      };
+      const insert = raw.prepare(
+        `insert into "${table}_bench" (${list}) values (${columns.map(() => '?').join(', ')})`,
       );
+      return { table, total, next, insert };
+    });
     let seconds = 0;
     for (let n = 0; n < transactions; n++) {
-      const parts = copies.map((c) => {
-        const part = slice(c.rows, n);
-        if (c.table === 'ingest_keys' && hashColumn !== undefined && hashColumn >= 0)
-          part.sort((a, b) => (String(a[hashColumn]) < String(b[hashColumn]) ? -1 : 1));
-        return part;
-      });
+      const parts = copies.map((c) => c.next(n));
       const started = performance.now();
       raw.transaction(() => {
         parts.forEach((part, i) => {
-          const statement = statements[i];
-          if (statement) for (const row of part) statement.run(row);
+          const insert = copies[i]?.insert;
+          if (insert) for (const row of part) insert.run(row);
         });
       })();
       seconds += (performance.now() - started) / 1000;
@@ -281,9 +286,8 @@ export function sqliteWriteSetLimit(file: string, transactions: number): WriteSe
     const rows: Record<string, number> = {};
     for (const c of copies) {
       const count = raw.prepare(`select count(*) as n from "${c.table}_bench"`).get() as { n: number };
-      if (count.n !== c.rows.length)
-        throw new Error(`${c.table}_bench has ${count.n} rows, not ${c.rows.length}`);
-      rows[c.table] = c.rows.length;
+      if (count.n !== c.total) throw new Error(`${c.table}_bench has ${count.n} rows, not ${c.total}`);
+      rows[c.table] = c.total;
     }
     for (const c of [...copies].reverse()) raw.exec(`drop table "${c.table}_bench"`);
     return { rows, seconds, transactions };

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { describeEachDatabase } from './testing/eachDatabase.ts';
@@ -97,6 +98,29 @@ describe('sqlite file database', () => {
     const fk = await sql<{ foreign_keys: number }>`pragma foreign_keys`.execute(handle.db);
     expect(mode.rows[0]?.journal_mode).toBe('wal');
     expect(fk.rows[0]?.foreign_keys).toBe(1);
+    await handle.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('makes new files with 16 KiB pages and refuses a backup with other pages by name', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhulian-pages-'));
+    const handle = createDatabase({ sqliteFile: path.join(dir, 'z.db') });
+    await migrateToLatest(handle.db);
+    const size = await sql<{ page_size: number }>`pragma page_size`.execute(handle.db);
+    expect(size.rows[0]?.page_size).toBe(16384);
+    // A backup of a database made before 16 KiB pages: the 4 KiB file SQLite makes by default.
+    const old = new SqliteDatabase(path.join(dir, 'old.db'));
+    old.pragma('page_size = 4096');
+    old.exec('create table t (x)');
+    old.close();
+    await expect(handle.restore(path.join(dir, 'old.db'))).rejects.toThrow(
+      'backup file has 4096-byte pages and the database 16384-byte pages',
+    );
+    // Nothing was touched: the database still answers with its own tables.
+    const tables = await sql<{
+      n: number;
+    }>`select count(*) as n from sqlite_master where name = 'areas'`.execute(handle.db);
+    expect(tables.rows[0]?.n).toBe(1);
     await handle.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });

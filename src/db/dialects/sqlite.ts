@@ -60,6 +60,15 @@ export async function restoreSqlite(raw: SqliteDatabase.Database, source: string
   try {
     const check = from.pragma('integrity_check', { simple: true });
     if (check !== 'ok') throw new Error(`backup file is damaged: ${String(check)}`);
+    // SQLite copies pages as they are into a database in WAL mode, so the sizes must agree (a
+    // backup of a database made before 16 KiB pages, restored into a new one, would otherwise
+    // fail with "attempt to write a readonly database").
+    const sizes = [from.pragma('page_size', { simple: true }), raw.pragma('page_size', { simple: true })];
+    if (sizes[0] !== sizes[1])
+      throw new Error(
+        `backup file has ${String(sizes[0])}-byte pages and the database ${String(sizes[1])}-byte pages: ` +
+          'stop the service and put the backup file in place of the database file instead',
+      );
     // The backup API copies into the live file under SQLite's own locks, so connections
     // that have it open see either the old or the restored database, never a mixture.
     await from.backup(raw.name);
