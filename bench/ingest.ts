@@ -49,8 +49,12 @@ const REFERENCE_DATE = process.env.BENCH_REFERENCE_DATE ?? todayInChina();
 // BENCH_DATABASES=sqlite or =postgres runs one of them; both by default.
 // (BENCH_ONLY is the same: BENCH_ONLY=sqlite for the full-scale run.)
 const databases = (process.env.BENCH_ONLY ?? process.env.BENCH_DATABASES ?? 'sqlite,postgres').split(',');
-/** BENCH_WRITER=on writes SQLite batches on a background connection (ADR 0015; off by default, as in the importer). */
-const WRITER = process.env.BENCH_WRITER === 'on';
+/**
+ * BENCH_WRITER=on or =off forces SQLite's background writer (ADR 0015) one way; unset, the
+ * importer decides as it does for anyone (on for a folder of 8 MiB or more, ADR 0026).
+ */
+const WRITER =
+  process.env.BENCH_WRITER === 'on' ? true : process.env.BENCH_WRITER === 'off' ? false : undefined;
 /** Seconds between lines of the rate over time (the cumulative records and records/s). */
 const TICK = envNumber('BENCH_TICK', 30);
 const PG_URL = process.env.ZHULIAN_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -165,7 +169,7 @@ async function importRound(
   const imports = await importFeedDirectory({ db, cipher, variables, feeds }, feedDir, {
     startedBy: 'bench',
     batchSize: BATCH,
-    backgroundWriter: WRITER,
+    ...(WRITER === undefined ? {} : { backgroundWriter: WRITER }),
     onStart: (row) => {
       before += current;
       current = 0;
@@ -346,7 +350,7 @@ for (const i of first?.imports ?? []) {
 console.log('');
 console.log(
   `Ingest of ${fmt(HOUSEHOLDS)} households end to end (importFeedDirectory, 14 files, batch ${fmt(BATCH)}, ` +
-    `SQLite background writer ${WRITER ? 'on' : 'off'}), ` +
+    `SQLite background writer ${WRITER === undefined ? 'as the importer decides (one for the folder from 8 MiB)' : WRITER ? 'on' : 'off'}), ` +
     `median of ${ROUNDS} round${ROUNDS > 1 ? 's' : ''}; limit = the same number of plain rows ` +
     `(the import's facts) by multi-row INSERT (${CHUNK} rows) into an unindexed copy of facts, one transaction per batch; ` +
     `indexed = the same into a copy with the primary key and indexes of facts; write set (SQLite) = every row ` +

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ImportTable } from '../../db/schema.ts';
 import type { FeedRegistry } from '../feeds/loadFeeds.ts';
-import { importFile, type ImportFileOptions } from './importFile.ts';
+import { importFile, WRITER_FROM_BYTES, type ImportFileOptions } from './importFile.ts';
+import { openSqliteWriter } from '../../db/dialects/sqliteWriter.ts';
 import type { IngestContext } from './runImport.ts';
 
 /**
@@ -22,9 +23,24 @@ export async function importFeedDirectory(
     .sort(
       (a, b) => Number(b.feed.createsPersons) - Number(a.feed.createsPersons) || a.name.localeCompare(b.name),
     );
+  // One background writer for the whole folder when its files are large (or when asked): its
+  // connection's page cache stays warm from one file to the next (ADR 0026).
+  const bytes = files.reduce((n, f) => n + fs.statSync(path.join(dir, f.name)).size, 0);
+  const wanted = options.backgroundWriter ?? bytes >= WRITER_FROM_BYTES;
+  const writer = wanted === true ? openSqliteWriter(context.db) : wanted === false ? undefined : wanted;
   const results: ImportTable[] = [];
-  for (const { name, feed } of files) {
-    results.push(await importFile(context, feed, path.join(dir, name), { ...options, fileName: name }));
+  try {
+    for (const { name, feed } of files) {
+      results.push(
+        await importFile(context, feed, path.join(dir, name), {
+          ...options,
+          fileName: name,
+          backgroundWriter: writer ?? false,
+        }),
+      );
+    }
+  } finally {
+    if (writer !== wanted) await writer?.close();
   }
   return results;
 }

@@ -14,7 +14,7 @@ import type { FeedDefinition } from '../feeds/feedDefinition.ts';
 import { interpretRow, type InterpretedRow, type RowProblem } from '../rows/interpretRow.ts';
 import { chooseLink, type LinkCandidate } from './chooseLink.ts';
 import { buildAfterImport } from './buildAfterImport.ts';
-import { openSqliteWriter } from '../../db/dialects/sqliteWriter.ts';
+import { openSqliteWriter, type SqliteWriter } from '../../db/dialects/sqliteWriter.ts';
 import type { SourceRecord } from '../readers/readFeedFile.ts';
 
 export type { SourceRecord };
@@ -66,10 +66,11 @@ export interface RunImportOptions {
   onStart?: (row: ImportTable) => void;
   /**
    * On a SQLite file, write batches on a background connection while the next one is prepared
-   * (ADR 0015). Off by default: on the shared two-core machine it gained 3 % of wall time for
-   * 20 % more CPU; it needs a core to itself to pay.
+   * (ADR 0015): `true` opens one for this import, a writer given is used and left open (one for
+   * a whole folder keeps its page cache warm, ADR 0026). Off by default here; `importFile` and
+   * `importFeedDirectory` turn it on for large files.
    */
-  backgroundWriter?: boolean;
+  backgroundWriter?: boolean | SqliteWriter;
   /** Area codes a new person may live in (the areas we hold); required for population feeds. */
   heldAreaCodes?: ReadonlySet<string>;
 }
@@ -198,7 +199,12 @@ async function continueImport(
   // while the next one is read and interpreted (ADR 0015). At most one batch is in flight: the
   // next one waits for its commit before it is sent, so batches commit in order, one
   // transaction each, as before. Without one, each batch is written before the next is read.
-  const writer = options.backgroundWriter === true ? openSqliteWriter(db) : undefined;
+  // A writer given by the caller (one for a whole folder, its page cache warm) stays open.
+  const given = typeof options.backgroundWriter === 'object' ? options.backgroundWriter : undefined;
+  const writer = given ?? (options.backgroundWriter === true ? openSqliteWriter(db) : undefined);
+  const closeWriter = async () => {
+    if (!given) await writer?.close();
+  };
   let inFlight: { done: Promise<void>; hashes: Set<string> } | undefined;
   // What has committed, for the audit record of a failed import.
   let committedReceived = state.received;
@@ -271,7 +277,7 @@ async function continueImport(
     // it stay, the import says why it stopped, and the caller gets the error. A batch still
     // being written finishes (or fails) first: the main connection must not write meanwhile.
     await settle().catch(() => undefined);
-    await writer?.close();
+    await closeWriter();
     const code = error instanceof AppError ? error.code : 'INTERNAL';
     const message =
       error instanceof AppError
@@ -295,7 +301,7 @@ async function continueImport(
     });
     throw error;
   }
-  await writer?.close();
+  await closeWriter();
   const finished = now();
   await updateImport(db, state.id, { status: 'completed', updated_at: finished, finished_at: finished });
   await recordAudit(db, {

@@ -1,0 +1,67 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readCountyDivisions } from '../../areas/chinaDivision.ts';
+import { importAreaRecords } from '../../areas/importAreas.ts';
+import { testFieldCipher } from '../../core/fieldCipher.ts';
+import { createDatabase } from '../../db/createDatabase.ts';
+import { migrateToLatest } from '../../db/migrate.ts';
+import { generateCountyFeeds } from '../../generator/generateCountyFeeds.ts';
+import { loadVariableCatalogue } from '../../registry/variables/variableCatalogue.ts';
+import { loadFeeds } from '../feeds/loadFeeds.ts';
+import { registryChecksum } from '../testing/registryChecksum.ts';
+import { importFeedDirectory } from './importFeedDirectory.ts';
+
+const root = fs.mkdtempSync(path.join(os.tmpdir(), 'zhulian-folder-'));
+const cipher = testFieldCipher();
+const variables = loadVariableCatalogue();
+const feeds = loadFeeds(variables);
+
+/** Imports the generated folder into a new SQLite file; the registry's digest and the imports. */
+async function importInto(name: string, backgroundWriter: boolean, batchSize: number) {
+  const database = createDatabase({ sqliteFile: path.join(root, name, 'z.db') });
+  try {
+    await migrateToLatest(database.db);
+    await importAreaRecords(database.db, readCountyDivisions('371082'), '2023-12-31');
+    const imports = await importFeedDirectory(
+      { db: database.db, cipher, variables, feeds },
+      path.join(root, 'gen', 'feeds'),
+      { startedBy: 'test', backgroundWriter, batchSize },
+    );
+    return { imports, checksum: await registryChecksum(database.db, cipher) };
+  } finally {
+    await database.close();
+  }
+}
+
+// On a SQLite file a folder's batches may be written by one background connection shared by
+// all its files (ADR 0026): the registry must be the one the main connection alone builds.
+describe('importing a folder with one background writer for all its files', { timeout: 180_000 }, () => {
+  beforeAll(async () => {
+    await generateCountyFeeds({
+      countyCode: '371082',
+      households: 300,
+      seed: 5,
+      outDir: path.join(root, 'gen'),
+      referenceDate: '2026-11-01',
+    });
+  }, 120_000);
+  afterAll(() => {
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it('builds the same registry, with the same counts, as writing on the main connection', async () => {
+    // Small batches, so every file has several batches in flight one after another.
+    const plain = await importInto('plain', false, 700);
+    const shared = await importInto('shared', true, 700);
+    expect(plain.imports.length).toBeGreaterThanOrEqual(14);
+    expect(
+      shared.imports.map((i) => [i.feed_id, i.status, i.received, i.accepted, i.rejected, i.duplicate]),
+    ).toEqual(
+      plain.imports.map((i) => [i.feed_id, i.status, i.received, i.accepted, i.rejected, i.duplicate]),
+    );
+    for (const i of shared.imports) expect(i.received).toBe(i.accepted + i.rejected + i.duplicate);
+    expect(shared.checksum).toBe(plain.checksum);
+  });
+});
