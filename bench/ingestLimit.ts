@@ -40,26 +40,30 @@ const placeholders = (columns: number, rows: number, numbered: boolean): string 
   return out.join(', ');
 };
 
+/** SQLite: `<table>_bench`, empty, from the table's and its indexes' own DDL, renamed (the table first). */
+function copyTableWithIndexes(raw: SqliteDatabase.Database, table: string): void {
+  const ddl = raw
+    .prepare('select type, name, sql from sqlite_master where tbl_name = ? and sql is not null')
+    .all(table) as { type: string; name: string; sql: string }[];
+  ddl.sort((a, b) => Number(b.type === 'table') - Number(a.type === 'table'));
+  for (const d of ddl) {
+    const renamed = (d.type === 'index' ? d.sql.replace(`"${d.name}"`, `"${d.name}_bench"`) : d.sql).replace(
+      `"${table}"`,
+      `"${table}_bench"`,
+    );
+    if (!renamed.includes(`"${table}_bench"`)) throw new Error(`cannot copy ${d.name}: ${d.sql}`);
+    raw.exec(renamed);
+  }
+}
+
 /** SQLite: a second better-sqlite3 connection to the same file, with the app's pragmas. */
 export function sqliteLimit(file: string, options: LimitOptions): LimitResult {
   const raw = new SqliteDatabase(file);
   try {
     for (const pragma of SQLITE_PRAGMAS) raw.pragma(pragma);
     raw.exec('drop table if exists facts_bench');
-    if (options.indexed) {
-      // The table's and its indexes' own DDL, renamed (the table first).
-      const ddl = raw
-        .prepare("select type, name, sql from sqlite_master where tbl_name = 'facts' and sql is not null")
-        .all() as { type: string; name: string; sql: string }[];
-      ddl.sort((a, b) => Number(b.type === 'table') - Number(a.type === 'table'));
-      for (const d of ddl) {
-        const renamed = (
-          d.type === 'index' ? d.sql.replace(`"${d.name}"`, `"${d.name}_bench"`) : d.sql
-        ).replace('"facts"', '"facts_bench"');
-        if (!renamed.includes('"facts_bench"')) throw new Error(`cannot copy ${d.name}: ${d.sql}`);
-        raw.exec(renamed);
-      }
-    } else raw.exec('create table facts_bench as select * from facts where 1 = 0');
+    if (options.indexed) copyTableWithIndexes(raw, 'facts');
+    else raw.exec('create table facts_bench as select * from facts where 1 = 0');
     const columns = raw
       .prepare('select * from facts limit 0')
       .columns()
@@ -218,17 +222,7 @@ export function sqliteWriteSetLimit(file: string, transactions: number): WriteSe
     for (const pragma of SQLITE_PRAGMAS) raw.pragma(pragma);
     const copies = IMPORT_TABLES.map((table) => {
       raw.exec(`drop table if exists "${table}_bench"`);
-      const ddl = raw
-        .prepare('select type, name, sql from sqlite_master where tbl_name = ? and sql is not null')
-        .all(table) as { type: string; name: string; sql: string }[];
-      ddl.sort((a, b) => Number(b.type === 'table') - Number(a.type === 'table'));
-      for (const d of ddl) {
-        const renamed = (
-          d.type === 'index' ? d.sql.replace(`"${d.name}"`, `"${d.name}_bench"`) : d.sql
-        ).replace(`"${table}"`, `"${table}_bench"`);
-        if (!renamed.includes(`"${table}_bench"`)) throw new Error(`cannot copy ${d.name}: ${d.sql}`);
-        raw.exec(renamed);
-      }
+      copyTableWithIndexes(raw, table);
       // A generated integer key (facts, hukou_members, …) is left to the copy to number.
       const info = raw.prepare('select name, type, pk from pragma_table_info(?)').all(table) as {
         name: string;

@@ -7,6 +7,7 @@ import { timeOrderedId } from '../core/timeOrderedId.ts';
 import type {
   Database,
   FindingKind,
+  FindingTable,
   NotificationTable,
   WorkOrderEventTable,
   WorkOrderPartTable,
@@ -82,6 +83,14 @@ export interface NewOrder {
   callerName: string | null;
   callerPhone: string | null;
   coHandlers: { organisationId: string; task: string }[];
+}
+
+/** Who dispatches an order made by this actor: their own organisation, else the area's bureau. */
+function dispatcherOf(actor: WorkActor, areaCode: string, organisations: OrganisationRef[]): string {
+  const dispatcher =
+    actor.organisationId ?? organisationFor({ level: 'county' }, areaCode, organisations)?.id;
+  if (!dispatcher) throw new AppError('WORKORDER_ORGANISATION_UNKNOWN', { organisation: '—' });
+  return dispatcher;
 }
 
 const kindWords: Record<FindingKind, string> = {
@@ -422,14 +431,7 @@ export class WorkOrders {
    * dispatcher; refused while the finding has an open order.
    */
   async createFromFinding(
-    finding: {
-      id: string;
-      household_id: string;
-      policy_id: string;
-      subject: string;
-      area_code: string;
-      kind: FindingKind;
-    },
+    finding: Pick<FindingTable, 'id' | 'household_id' | 'policy_id' | 'subject' | 'area_code' | 'kind'>,
     organisationId: string | null,
     priority: WorkOrderPriority | null,
     actor: WorkActor,
@@ -446,9 +448,7 @@ export class WorkOrders {
       department: info?.department ?? null,
       areaCode: finding.area_code,
     });
-    const dispatcher =
-      actor.organisationId ?? organisationFor({ level: 'county' }, finding.area_code, organisations)?.id;
-    if (!dispatcher) throw new AppError('WORKORDER_ORGANISATION_UNKNOWN', { organisation: '—' });
+    const dispatcher = dispatcherOf(actor, finding.area_code, organisations);
     const at = now.toISOString();
     const id = timeOrderedId(now.getTime());
     const order = this.#newOrderRow(id, {
@@ -478,17 +478,12 @@ export class WorkOrders {
     const lead =
       organisationId ?? (rule ? organisationFor(rule.to, finding.area_code, organisations)?.id : undefined);
     if (lead) {
-      const row = await findOrder(this.#db, id, { kind: 'all' });
-      if (!row) throw new AppError('WORKORDER_NOT_FOUND');
       const coHandlers =
         rule && !organisationId ? this.#ruleParts(rule, finding.area_code, organisations, lead) : [];
-      await this.act(
-        row,
-        {
-          action: 'dispatch',
-          organisationId: lead,
-          coHandlers: coHandlers.map((c) => ({ organisationId: c.id, task: c.task })),
-        },
+      await this.#dispatchNew(
+        id,
+        lead,
+        coHandlers.map((c) => ({ organisationId: c.id, task: c.task })),
         actor,
         now,
       );
@@ -499,9 +494,7 @@ export class WorkOrders {
   /** An order from a hotline call or made by hand; dispatched at once when an organisation is named. */
   async create(input: NewOrder, actor: WorkActor, now = new Date()): Promise<string> {
     const organisations = await this.organisations();
-    const dispatcher =
-      actor.organisationId ?? organisationFor({ level: 'county' }, input.areaCode, organisations)?.id;
-    if (!dispatcher) throw new AppError('WORKORDER_ORGANISATION_UNKNOWN', { organisation: '—' });
+    const dispatcher = dispatcherOf(actor, input.areaCode, organisations);
     const at = now.toISOString();
     const id = timeOrderedId(now.getTime());
     const order = this.#newOrderRow(id, {
@@ -544,17 +537,21 @@ export class WorkOrders {
     if (input.organisationId && !actor.canDispatch)
       throw new AppError('WORKORDER_NOT_DISPATCHER', { action: actionWords.dispatch });
     await insertOrders(this.#db, [order], events, [], []);
-    if (input.organisationId) {
-      const row = await findOrder(this.#db, id, { kind: 'all' });
-      if (!row) throw new AppError('WORKORDER_NOT_FOUND');
-      await this.act(
-        row,
-        { action: 'dispatch', organisationId: input.organisationId, coHandlers: input.coHandlers },
-        actor,
-        now,
-      );
-    }
+    if (input.organisationId) await this.#dispatchNew(id, input.organisationId, input.coHandlers, actor, now);
     return id;
+  }
+
+  /** Dispatches an order just written (its own transaction, through the lifecycle like any other). */
+  async #dispatchNew(
+    id: string,
+    organisationId: string,
+    coHandlers: NewOrder['coHandlers'],
+    actor: WorkActor,
+    now: Date,
+  ): Promise<void> {
+    const row = await findOrder(this.#db, id, { kind: 'all' });
+    if (!row) throw new AppError('WORKORDER_NOT_FOUND');
+    await this.act(row, { action: 'dispatch', organisationId, coHandlers }, actor, now);
   }
 
   /**
