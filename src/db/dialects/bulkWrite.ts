@@ -35,7 +35,8 @@ function insertSql(db: Kysely<Database>, table: keyof Database, columns: string[
 
 function columnsOf(rows: readonly object[]): string[] {
   const columns = new Set<string>();
-  for (const row of rows) for (const key of Object.keys(row)) columns.add(key);
+  // for…in rather than Object.keys: no array per row, and an ingest batch has 20,000 of them.
+  for (const row of rows) for (const key in row) columns.add(key);
   return [...columns];
 }
 

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { hash as digestOf, randomUUID } from 'node:crypto';
 import { timeOrderedId } from '../../core/timeOrderedId.ts';
 import os from 'node:os';
 import type { Insertable, Kysely } from 'kysely';
@@ -114,10 +114,11 @@ function workerGone(row: ImportTable): boolean {
  */
 function recordHash(feed: FeedDefinition, record: Record<string, string>): string {
   // One string hashed in one call (the same bytes as feeding the parts one by one, so keys
-  // stored before stay valid): each call into the hash is a native round trip.
+  // stored before stay valid): each call into the hash is a native round trip, and the one-shot
+  // `hash` makes no Hash object (a third of the time per record of createHash/update/digest).
   let text = feed.id;
   for (const column of feed.columns) text += '\u0001' + (record[column.column] ?? '');
-  return createHash('sha256').update(text).digest('hex').slice(0, 32);
+  return digestOf('sha256', text, 'hex').slice(0, 32);
 }
 
 /**
@@ -205,7 +206,9 @@ async function continueImport(
   const closeWriter = async () => {
     if (!given) await writer?.close();
   };
-  let inFlight: { done: Promise<void>; hashes: Set<string> } | undefined;
+  // `touchesPersons`: whether the batch writes persons or hukou rows, the only tables the
+  // look-up of link candidates by name reads (facts and record keys are not among them).
+  let inFlight: { done: Promise<void>; hashes: Set<string>; touchesPersons: boolean } | undefined;
   // What has committed, for the audit record of a failed import.
   let committedReceived = state.received;
   const settle = async () => {
@@ -219,7 +222,7 @@ async function continueImport(
     if (batch.length === 0) return;
     const outcome = await processBatch(context, options, state, batch, today, households, persons, {
       hashes: inFlight?.hashes,
-      settle,
+      settleForPersons: () => (inFlight?.touchesPersons ? settle() : Promise.resolve()),
     });
     const last = batch[batch.length - 1]?.line ?? state.checkpoint_line;
     const change = {
@@ -252,7 +255,18 @@ async function continueImport(
     });
     // Handled when settled; until then a failure must not count as unhandled.
     done.catch(() => undefined);
-    inFlight = { done, hashes: new Set(outcome.writes.keys.map((k) => k.record_hash)) };
+    const w = outcome.writes;
+    inFlight = {
+      done,
+      hashes: new Set(w.keys.map((k) => k.record_hash)),
+      touchesPersons:
+        w.persons.length +
+          w.personUpdates.length +
+          w.hukouHouseholds.length +
+          w.hukouMembers.length +
+          w.hukouMemberEnds.length >
+        0,
+    };
     if (!writer) await settle();
   };
 
@@ -339,8 +353,11 @@ async function processBatch(
   today: IsoDate,
   households: Map<string, string>,
   persons: Map<string, string>,
-  /** The batch being written meanwhile: its record hashes, and a way to wait for its commit. */
-  pending: { hashes: Set<string> | undefined; settle: () => Promise<void> },
+  /**
+   * The batch being written meanwhile: its record hashes, and a way to wait for its commit when
+   * it writes persons or hukou rows (a no-op when it writes neither).
+   */
+  pending: { hashes: Set<string> | undefined; settleForPersons: () => Promise<void> },
 ): Promise<BatchOutcome> {
   const { db, cipher, variables } = context;
   const { feed } = options;
@@ -418,8 +435,10 @@ async function processBatch(
       fresh.filter((r) => !r.row.keys.idNumber && r.row.keys.name).map((r) => r.row.keys.name ?? ''),
     ),
   ];
-  // Candidates by name must include persons (and hukou members) the batch in flight creates.
-  if (names.length > 0) await pending.settle();
+  // Candidates by name must include persons (and hukou members) the batch in flight creates or
+  // changes. Only a population feed's batches write those; waiting for every feed's batch
+  // serialised the look-ups with the writer's commits (a ninth of a county's import, ADR 0027).
+  if (names.length > 0) await pending.settleForPersons();
   const candidatesByName = new Map<string, LinkCandidate[]>();
   for (const c of await findPersonsByNames(db, names)) {
     const list = candidatesByName.get(c.name) ?? [];

@@ -6,6 +6,6 @@ const CHECK_CHARS = '10X98765432';
 export function computeCheckDigit(first17: string): string {
   if (!/^\d{17}$/.test(first17)) throw new Error(`expected 17 digits, got "${first17}"`);
   let sum = 0;
-  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * (WEIGHTS[i] ?? 0);
+  for (let i = 0; i < 17; i++) sum += (first17.charCodeAt(i) - 48) * (WEIGHTS[i] ?? 0);
   return CHECK_CHARS[sum % 11] ?? '';
 }
