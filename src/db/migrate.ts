@@ -9,16 +9,7 @@ import { migrations } from './migrations/index.ts';
  * deployment, or a parallel test) would be taken as already migrated.
  */
 export async function migrateToLatest<T>(db: Kysely<T>): Promise<string[]> {
-  let migrationTableSchema: string | undefined;
-  if (dialectOf(db) === 'postgres') {
-    const result = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
-    migrationTableSchema = result.rows[0]?.schema;
-  }
-  const migrator = new Migrator({
-    db,
-    provider: { getMigrations: () => Promise.resolve(migrations) },
-    ...(migrationTableSchema ? { migrationTableSchema } : {}),
-  });
+  const migrator = await migratorFor(db);
   const result: MigrationResultSet = await migrator.migrateToLatest();
   const failed = result.results?.find((r) => r.status === 'Error');
   if (result.error !== undefined) {
@@ -27,4 +18,18 @@ export async function migrateToLatest<T>(db: Kysely<T>): Promise<string[]> {
     throw new Error(`migration failed${name}: ${reason}`, { cause: result.error });
   }
   return (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** Kysely's migrator over our migrations, its tables in the connection's current schema (above). */
+export async function migratorFor<T>(db: Kysely<T>): Promise<Migrator> {
+  let migrationTableSchema: string | undefined;
+  if (dialectOf(db) === 'postgres') {
+    const result = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+    migrationTableSchema = result.rows[0]?.schema;
+  }
+  return new Migrator({
+    db,
+    provider: { getMigrations: () => Promise.resolve(migrations) },
+    ...(migrationTableSchema ? { migrationTableSchema } : {}),
+  });
 }

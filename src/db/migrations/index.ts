@@ -19,6 +19,7 @@ import * as m0017 from './0017_finding_explanations.ts';
 import * as m0018 from './0018_household_screenings.ts';
 import * as m0019 from './0019_assessment.ts';
 import * as m0020 from './0020_work_orders.ts';
+import * as m0021 from './0021_ingest_keys_by_hash.ts';
 
 /**
  * Every migration, in order. A static list rather than a folder scan, so migrations run the
@@ -45,4 +46,5 @@ export const migrations: Record<string, Migration> = {
   '0018_household_screenings': m0018,
   '0019_assessment': m0019,
   '0020_work_orders': m0020,
+  '0021_ingest_keys_by_hash': m0021,
 };
