@@ -234,7 +234,8 @@ export function sqliteWriteSetLimit(file: string, transactions: number): WriteSe
       const list = columns.map((c) => `"${c}"`).join(', ');
       const total = (raw.prepare(`select count(*) as n from "${table}"`).get() as { n: number }).n;
       // Read in the order written, after a cursor: the rowid, or (import, line) for the record
-      // keys (a table without rowid). The cursor's columns come first in each row read.
+      // keys (a table without rowid until migration 0021, and whose rowid order is the hash
+      // order within a batch). The cursor's columns come first in each row read.
       const keyed = table === 'ingest_keys';
       const read = raw
         .prepare(

@@ -6,7 +6,22 @@ import type { SqliteStatementRows, SqliteWriter } from './sqliteWriter.ts';
 /** One table's rows to insert, or one row's change, in a bulk transaction. */
 export type BulkStep =
   | { kind: 'insert'; table: keyof Database; rows: Insertable<Database[keyof Database]>[] }
-  | { kind: 'update'; table: keyof Database; set: Record<string, unknown>; where: Record<string, unknown> };
+  | {
+      kind: 'update';
+      table: keyof Database;
+      set: Record<string, unknown>;
+      where: Record<string, unknown>;
+      /** Rows the update must change, or the whole transaction is rolled back. */
+      expectRows?: number;
+    };
+
+/** A guarded update that changed another number of rows than it had to: the transaction rolls back. */
+export class BulkGuardError extends Error {
+  constructor(table: string, expected: number, changed: number) {
+    super(`bulk write: update of ${table} changed ${String(changed)} rows, not ${String(expected)}`);
+    this.name = 'BulkGuardError';
+  }
+}
 
 /** Rows per multi-row INSERT on PostgreSQL: under its 65,535 bound parameters for any table here. */
 const PG_ROWS = 1000;
@@ -62,7 +77,11 @@ function sqliteStatements(db: Kysely<Database>, steps: BulkStep[]): SqliteStatem
           eb.and(Object.entries(step.where).map(([c, v]) => eb(eb.ref(c as never), '=', v as never))),
         )
         .compile();
-      out.push({ sql: query.sql, rows: [[...query.parameters]] });
+      out.push({
+        sql: query.sql,
+        rows: [[...query.parameters]],
+        ...(step.expectRows === undefined ? {} : { expectChanges: step.expectRows }),
+      });
     }
   }
   return out;
@@ -91,9 +110,13 @@ export async function bulkWrite(
     // Holding Kysely's single connection keeps other requests' statements out of this transaction.
     await db.connection().execute(() => {
       raw.transaction(() => {
-        for (const { sql, rows } of statements) {
+        for (const { sql, rows, expectChanges } of statements) {
           const statement = cachedStatement(raw, sql);
-          for (const row of rows) statement.run(row);
+          for (const row of rows) {
+            const { changes } = statement.run(row);
+            if (expectChanges !== undefined && changes !== expectChanges)
+              throw new BulkGuardError(sql, expectChanges, changes);
+          }
         }
       })();
       return Promise.resolve();
@@ -113,13 +136,16 @@ export async function bulkWrite(
           );
         }
       } else {
-        await trx
+        const result = await trx
           .updateTable(step.table)
           .set(step.set as never)
           .where((eb) =>
             eb.and(Object.entries(step.where).map(([c, v]) => eb(eb.ref(c as never), '=', v as never))),
           )
-          .execute();
+          .executeTakeFirst();
+        const changed = Number(result.numUpdatedRows);
+        if (step.expectRows !== undefined && changed !== step.expectRows)
+          throw new BulkGuardError(step.table, step.expectRows, changed);
       }
     }
   };

@@ -8,6 +8,8 @@ import { rawSqliteOf, SQLITE_PRAGMAS } from './sqlite.ts';
 export interface SqliteStatementRows {
   sql: string;
   rows: unknown[][];
+  /** Rows each run must change, or the transaction rolls back (a guard, e.g. a checkpoint). */
+  expectChanges?: number;
 }
 
 /**
@@ -40,9 +42,16 @@ const prepared = (text) => {
   return s;
 };
 const run = db.transaction((list) => {
-  for (const { sql, rows } of list) {
+  for (const { sql, rows, expectChanges } of list) {
     const statement = prepared(sql);
-    for (const row of rows) statement.run(row);
+    for (const row of rows) {
+      const { changes } = statement.run(row);
+      if (expectChanges !== undefined && changes !== expectChanges) {
+        const error = new Error('bulk write: ' + sql + ' changed ' + changes + ' rows, not ' + expectChanges);
+        error.code = 'BULK_GUARD';
+        throw error;
+      }
+    }
   }
 });
 parentPort.on('message', (message) => {

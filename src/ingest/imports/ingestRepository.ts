@@ -242,13 +242,17 @@ export interface BatchWrites {
 
 /**
  * Writes one batch and moves the import's counts and checkpoint, all in one transaction (so
- * a killed import holds exactly its completed batches), through the bulk path.
+ * a killed import holds exactly its completed batches), through the bulk path. The batch
+ * commits only on top of the one before it: the import's checkpoint must still be `after`, the
+ * line the previous batch ended on, or the whole transaction rolls back. With two batches in a
+ * background writer's queue, one that follows a failed batch must not commit past the hole.
  */
 export async function writeBatch(
   db: Kysely<Database>,
   writes: BatchWrites,
   importId: string,
   importChange: Updateable<ImportTable>,
+  after: number,
   writer?: SqliteWriter,
 ): Promise<void> {
   const insert = <T extends keyof Database>(table: T, rows: Insertable<Database[T]>[]): BulkStep => ({
@@ -284,7 +288,13 @@ export async function writeBatch(
       insert('ingest_keys', keys),
       insert('import_rejects', writes.rejects),
       insert('link_reviews', writes.reviews),
-      { kind: 'update', table: 'imports', set: importChange, where: { id: importId } },
+      {
+        kind: 'update',
+        table: 'imports',
+        set: importChange,
+        where: { id: importId, checkpoint_line: after },
+        expectRows: 1,
+      },
     ],
     writer,
   );

@@ -79,6 +79,13 @@ export interface RunImportOptions {
 // keep a batch to a few megabytes and a resumed import within seconds of where it stopped.
 export const DEFAULT_IMPORT_BATCH = 10_000;
 /**
+ * Batches queued on a background writer at once. Two let the reading thread run a batch ahead
+ * when the writer is briefly the slower (a facts-heavy feed) and the writer go on when reading
+ * is (a population feed's look-ups), instead of each waiting for the other at every batch (a
+ * third did not measurably help).
+ */
+const IN_FLIGHT = 2;
+/**
  * Another county's 12-digit division code (GB/T 2260 and its township and village extension)
  * with a province in use: where someone registered here may live. Anything else is refused.
  */
@@ -197,32 +204,35 @@ async function continueImport(
   const persons = new Map<string, string>();
 
   // With a background writer (SQLite file, opted in) a batch is written by a second connection
-  // while the next one is read and interpreted (ADR 0015). At most one batch is in flight: the
-  // next one waits for its commit before it is sent, so batches commit in order, one
-  // transaction each, as before. Without one, each batch is written before the next is read.
+  // while the next ones are read and interpreted (ADR 0015). Up to IN_FLIGHT batches are queued
+  // on it (ADR 0027): the writer runs them one transaction each, in order, and each commits only
+  // on top of the one before (`writeBatch`'s guard), so a killed or failed import still holds
+  // exactly its completed batches. Without one, each batch is written before the next is read.
   // A writer given by the caller (one for a whole folder, its page cache warm) stays open.
   const given = typeof options.backgroundWriter === 'object' ? options.backgroundWriter : undefined;
   const writer = given ?? (options.backgroundWriter === true ? openSqliteWriter(db) : undefined);
   const closeWriter = async () => {
     if (!given) await writer?.close();
   };
-  // `touchesPersons`: whether the batch writes persons or hukou rows, the only tables the
-  // look-up of link candidates by name reads (facts and record keys are not among them).
-  let inFlight: { done: Promise<void>; hashes: Set<string>; touchesPersons: boolean } | undefined;
+  // Oldest first. `touchesPersons`: whether the batch writes persons or hukou rows, the only
+  // tables the look-up of link candidates by name reads (facts and record keys are not).
+  let inFlight: { done: Promise<void>; hashes: Set<string>; touchesPersons: boolean }[] = [];
   // What has committed, for the audit record of a failed import.
   let committedReceived = state.received;
-  const settle = async () => {
-    const pending = inFlight;
-    inFlight = undefined;
-    if (pending) await pending.done;
+  /** Waits until at most `keep` batches are in flight (all committed for 0); the first failure throws. */
+  const settle = async (keep = 0) => {
+    while (inFlight.length > keep) {
+      const oldest = inFlight.shift();
+      await oldest?.done;
+    }
   };
 
   let batch: SourceRecord[] = [];
   const flush = async () => {
     if (batch.length === 0) return;
     const outcome = await processBatch(context, options, state, batch, today, households, persons, {
-      hashes: inFlight?.hashes,
-      settleForPersons: () => (inFlight?.touchesPersons ? settle() : Promise.resolve()),
+      isInFlight: (hash) => inFlight.some((b) => b.hashes.has(hash)),
+      settleForPersons: () => (inFlight.some((b) => b.touchesPersons) ? settle() : Promise.resolve()),
     });
     const last = batch[batch.length - 1]?.line ?? state.checkpoint_line;
     const change = {
@@ -237,7 +247,8 @@ async function continueImport(
       updated_at: now(),
     };
     batch = [];
-    await settle();
+    await settle(IN_FLIGHT - 1);
+    const after = state.checkpoint_line;
     Object.assign(state, change);
     const progress: ImportProgress = {
       importId: state.id,
@@ -249,14 +260,14 @@ async function continueImport(
       heldForReview: state.held_for_review,
     };
     // Progress is reported once the batch has committed: what it says is on record.
-    const done = writeBatch(db, outcome.writes, state.id, change, writer).then(() => {
+    const done = writeBatch(db, outcome.writes, state.id, change, after, writer).then(() => {
       committedReceived = progress.received;
       options.onProgress?.(progress);
     });
     // Handled when settled; until then a failure must not count as unhandled.
     done.catch(() => undefined);
     const w = outcome.writes;
-    inFlight = {
+    inFlight.push({
       done,
       hashes: new Set(w.keys.map((k) => k.record_hash)),
       touchesPersons:
@@ -266,7 +277,7 @@ async function continueImport(
           w.hukouMembers.length +
           w.hukouMemberEnds.length >
         0,
-    };
+    });
     if (!writer) await settle();
   };
 
@@ -290,7 +301,8 @@ async function continueImport(
     // A file-level problem (unreadable, wrong columns, an endless line): the batches before
     // it stay, the import says why it stopped, and the caller gets the error. A batch still
     // being written finishes (or fails) first: the main connection must not write meanwhile.
-    await settle().catch(() => undefined);
+    await Promise.allSettled(inFlight.map((b) => b.done));
+    inFlight = [];
     await closeWriter();
     const code = error instanceof AppError ? error.code : 'INTERNAL';
     const message =
@@ -354,10 +366,10 @@ async function processBatch(
   households: Map<string, string>,
   persons: Map<string, string>,
   /**
-   * The batch being written meanwhile: its record hashes, and a way to wait for its commit when
-   * it writes persons or hukou rows (a no-op when it writes neither).
+   * The batches being written meanwhile: whether a record hash is among theirs, and a way to
+   * wait for their commits when one writes persons or hukou rows (a no-op when none does).
    */
-  pending: { hashes: Set<string> | undefined; settleForPersons: () => Promise<void> },
+  pending: { isInFlight: (hash: string) => boolean; settleForPersons: () => Promise<void> },
 ): Promise<BatchOutcome> {
   const { db, cipher, variables } = context;
   const { feed } = options;
@@ -411,7 +423,7 @@ async function processBatch(
   );
   const seen = new Set<string>();
   const fresh = rows.filter((r) => {
-    if (known.has(r.hash) || seen.has(r.hash) || pending.hashes?.has(r.hash)) {
+    if (known.has(r.hash) || seen.has(r.hash) || pending.isInFlight(r.hash)) {
       out.duplicate++;
       return false;
     }
