@@ -214,9 +214,10 @@ async function continueImport(
   const closeWriter = async () => {
     if (!given) await writer?.close();
   };
-  // Oldest first. `touchesPersons`: whether the batch writes persons or hukou rows, the only
-  // tables the look-up of link candidates by name reads (facts and record keys are not).
-  let inFlight: { done: Promise<void>; hashes: Set<string>; touchesPersons: boolean }[] = [];
+  // Oldest first. `persons`: whom the batch writes a person or hukou row for (created, updated,
+  // moved); those tables are all that the look-ups of link candidates by name and of current
+  // hukou memberships read (facts and record keys are not among them).
+  let inFlight: { done: Promise<void>; hashes: Set<string>; persons: Set<string> }[] = [];
   // What has committed, for the audit record of a failed import.
   let committedReceived = state.received;
   /** Waits until at most `keep` batches are in flight (all committed for 0); the first failure throws. */
@@ -232,7 +233,10 @@ async function continueImport(
     if (batch.length === 0) return;
     const outcome = await processBatch(context, options, state, batch, today, households, persons, {
       isInFlight: (hash) => inFlight.some((b) => b.hashes.has(hash)),
-      settleForPersons: () => (inFlight.some((b) => b.touchesPersons) ? settle() : Promise.resolve()),
+      settleForPersons: (ids) =>
+        inFlight.some((b) => (ids ? ids.some((id) => b.persons.has(id)) : b.persons.size > 0))
+          ? settle()
+          : Promise.resolve(),
     });
     const last = batch[batch.length - 1]?.line ?? state.checkpoint_line;
     const change = {
@@ -270,13 +274,13 @@ async function continueImport(
     inFlight.push({
       done,
       hashes: new Set(w.keys.map((k) => k.record_hash)),
-      touchesPersons:
-        w.persons.length +
-          w.personUpdates.length +
-          w.hukouHouseholds.length +
-          w.hukouMembers.length +
-          w.hukouMemberEnds.length >
-        0,
+      // A hukou household is only ever written with a member joining it, and a membership only
+      // ends when the person joins another (hukouMoves.ts): members and persons say it all.
+      persons: new Set([
+        ...w.persons.map((p) => p.id),
+        ...w.personUpdates.map((u) => u.id),
+        ...w.hukouMembers.map((m) => m.person_id),
+      ]),
     });
     if (!writer) await settle();
   };
@@ -367,9 +371,13 @@ async function processBatch(
   persons: Map<string, string>,
   /**
    * The batches being written meanwhile: whether a record hash is among theirs, and a way to
-   * wait for their commits when one writes persons or hukou rows (a no-op when none does).
+   * wait for their commits when one writes a person or hukou row for any of `ids` (for anyone,
+   * without `ids`); a no-op otherwise.
    */
-  pending: { isInFlight: (hash: string) => boolean; settleForPersons: () => Promise<void> },
+  pending: {
+    isInFlight: (hash: string) => boolean;
+    settleForPersons: (ids?: readonly string[]) => Promise<void>;
+  },
 ): Promise<BatchOutcome> {
   const { db, cipher, variables } = context;
   const { feed } = options;
@@ -466,16 +474,20 @@ async function processBatch(
     : [];
   for (const [number, id] of await findHukouHouseholdIdsByNumber(db, hukouNumbers))
     households.set(number, id);
-  // Population feeds: the booklets registered persons are in now, to see who moved (hukouMoves.ts).
-  const currentHukou: Map<string, CurrentHukou> = feed.createsPersons
-    ? await findCurrentHukouMembers(db, [
-        ...new Set(
-          fresh
-            .map((r) => (r.row.keys.idNumber ? persons.get(r.row.keys.idNumber) : undefined))
-            .filter((id): id is string => id !== undefined),
-        ),
-      ])
-    : new Map<string, CurrentHukou>();
+  // Population feeds: the booklets registered persons are in now, to see who moved (hukouMoves.ts),
+  // as committed: a batch in flight that moves one of them is waited for.
+  let currentHukou = new Map<string, CurrentHukou>();
+  if (feed.createsPersons) {
+    const registered = [
+      ...new Set(
+        fresh
+          .map((r) => (r.row.keys.idNumber ? persons.get(r.row.keys.idNumber) : undefined))
+          .filter((id): id is string => id !== undefined),
+      ),
+    ];
+    await pending.settleForPersons(registered);
+    currentHukou = await findCurrentHukouMembers(db, registered);
+  }
 
   for (const { source, row, hash } of fresh) {
     let personId: string | undefined;
