@@ -1,55 +1,30 @@
 import { expect, it } from 'vitest';
-import type { Insertable } from 'kysely';
 import { describeEachDatabase } from '../testing/eachDatabase.ts';
-import type { FactTable, ImportTable } from '../schema.ts';
 import { bulkWrite, type BulkStep } from './bulkWrite.ts';
 import { openSqliteWriter } from './sqliteWriter.ts';
 
 const at = '2026-11-30T00:00:00.000Z';
-const importRow = (id: string): ImportTable => ({
-  id,
-  feed_id: 'feed',
-  file_name: 'f.csv',
-  file_sha256: id,
-  file_bytes: 1,
-  status: 'running',
-  received: 0,
-  accepted: 0,
-  rejected: 0,
-  duplicate: 0,
-  held_for_review: 0,
-  persons_created: 0,
-  facts_recorded: 0,
-  checkpoint_line: 0,
-  worker: 'test',
-  error_code: null,
-  error_message: null,
-  started_by: 'test',
-  started_at: at,
+const setting = (key: string, value: string) => ({
+  key,
+  value_json: value,
   updated_at: at,
-  finished_at: null,
+  updated_by: null,
 });
-const fact = (importId: string, line: number): Insertable<FactTable> => ({
-  subject_type: 'person',
-  subject_id: 'p1',
-  variable: 'age',
-  value_json: '1',
-  source: 'test',
-  observed_at: '2026-11-30',
-  valid_from: '2026-11-30',
-  valid_to: null,
-  recorded_at: at,
-  import_id: importId,
-  source_line: line,
-});
-/** A batch of facts that moves the import's checkpoint from `after` to `to`, guarded. */
-const batch = (importId: string, after: number, to: number): BulkStep[] => [
-  { kind: 'insert', table: 'facts', rows: [fact(importId, to), fact(importId, to)] },
+/**
+ * A batch as an import writes one: two rows, then its checkpoint moved from `after` to `to` by
+ * an update guarded on `after` (the shape of `writeBatch`, on a table with four columns).
+ */
+const batch = (prefix: string, after: number, to: number): BulkStep[] => [
+  {
+    kind: 'insert',
+    table: 'settings',
+    rows: [setting(`${prefix}.${String(to)}.a`, '1'), setting(`${prefix}.${String(to)}.b`, '1')],
+  },
   {
     kind: 'update',
-    table: 'imports',
-    set: { checkpoint_line: to },
-    where: { id: importId, checkpoint_line: after },
+    table: 'settings',
+    set: { value_json: String(to) },
+    where: { key: `${prefix}.checkpoint`, value_json: String(after) },
     expectRows: 1,
   },
 ];
@@ -60,26 +35,29 @@ describeEachDatabase('bulkWrite', (getDb) => {
     // SQLite twice: on the main connection, and through a background writer.
     const writers = dialect === 'sqlite' ? [undefined, openSqliteWriter(db)] : [undefined];
     for (const [n, writer] of writers.entries()) {
-      const id = `import-${String(n)}`;
-      await db.insertInto('imports').values(importRow(id)).execute();
-      await bulkWrite(db, batch(id, 0, 10), writer);
-      // Built on a checkpoint the import is no longer at (a batch before it failed): refused.
-      await expect(bulkWrite(db, batch(id, 0, 20), writer)).rejects.toThrow(/changed 0 rows, not 1/);
-      await bulkWrite(db, batch(id, 10, 20), writer);
-      await writer?.close();
-      const facts = await db
-        .selectFrom('facts')
-        .select('source_line')
-        .where('import_id', '=', id)
-        .orderBy('source_line')
+      const prefix = `t${String(n)}`;
+      await db
+        .insertInto('settings')
+        .values(setting(`${prefix}.checkpoint`, '0'))
         .execute();
-      expect(facts.map((f) => f.source_line)).toEqual([10, 10, 20, 20]);
-      const row = await db
-        .selectFrom('imports')
-        .select('checkpoint_line')
-        .where('id', '=', id)
-        .executeTakeFirst();
-      expect(row?.checkpoint_line).toBe(20);
+      await bulkWrite(db, batch(prefix, 0, 10), writer);
+      // Built on a checkpoint no longer there (a batch before it failed): refused, nothing kept.
+      await expect(bulkWrite(db, batch(prefix, 0, 20), writer)).rejects.toThrow(/changed 0 rows, not 1/);
+      await bulkWrite(db, batch(prefix, 10, 20), writer);
+      await writer?.close();
+      const rows = await db
+        .selectFrom('settings')
+        .select(['key', 'value_json'])
+        .where('key', 'like', `${prefix}.%`)
+        .orderBy('key')
+        .execute();
+      expect(rows).toEqual([
+        { key: `${prefix}.10.a`, value_json: '1' },
+        { key: `${prefix}.10.b`, value_json: '1' },
+        { key: `${prefix}.20.a`, value_json: '1' },
+        { key: `${prefix}.20.b`, value_json: '1' },
+        { key: `${prefix}.checkpoint`, value_json: '20' },
+      ]);
     }
   });
 });

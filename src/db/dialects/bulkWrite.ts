@@ -17,8 +17,9 @@ export type BulkStep =
 
 /** A guarded update that changed another number of rows than it had to: the transaction rolls back. */
 export class BulkGuardError extends Error {
-  constructor(table: string, expected: number, changed: number) {
-    super(`bulk write: update of ${table} changed ${String(changed)} rows, not ${String(expected)}`);
+  /** `statement`: the SQL run (as the background writer reports it too), or the update's table. */
+  constructor(statement: string, expected: number, changed: number) {
+    super(`bulk write: ${statement} changed ${String(changed)} rows, not ${String(expected)}`);
     this.name = 'BulkGuardError';
   }
 }
@@ -145,7 +146,7 @@ export async function bulkWrite(
           .executeTakeFirst();
         const changed = Number(result.numUpdatedRows);
         if (step.expectRows !== undefined && changed !== step.expectRows)
-          throw new BulkGuardError(step.table, step.expectRows, changed);
+          throw new BulkGuardError(`update of ${step.table}`, step.expectRows, changed);
       }
     }
   };

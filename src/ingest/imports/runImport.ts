@@ -270,6 +270,11 @@ async function continueImport(
     });
     // Handled when settled; until then a failure must not count as unhandled.
     done.catch(() => undefined);
+    // Without a writer nothing stays in flight: no sets to build for look-ups to consult.
+    if (!writer) {
+      await done;
+      return;
+    }
     const w = outcome.writes;
     inFlight.push({
       done,
@@ -282,7 +287,6 @@ async function continueImport(
         ...w.hukouMembers.map((m) => m.person_id),
       ]),
     });
-    if (!writer) await settle();
   };
 
   try {
