@@ -9,6 +9,7 @@
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
 import { SQLITE_PRAGMAS } from '../src/db/dialects/sqlite.ts';
+import { RECENT_KEYS_TO_MOVE } from '../src/ingest/imports/ingestRepository.ts';
 
 export interface LimitOptions {
   /** Rows to insert: the records the import received. */
@@ -214,12 +215,21 @@ export interface WriteSetResult {
  * are read a transaction's share at a time (reads not timed), so memory stays flat at any
  * scale. What it leaves out is on the import's side too: interpreting rows, look-ups, hashing
  * and encryption. Updates (persons moved, memberships ended, the import's own row) are not
- * replayed.
+ * replayed. Record keys go as the importer writes them (ADR 0028): into a copy of
+ * `ingest_keys_recent`, and all of them into the copy of `ingest_keys` by the transaction that
+ * brings the small table to `RECENT_KEYS_TO_MOVE`.
  */
 export function sqliteWriteSetLimit(file: string, transactions: number): WriteSetResult {
   const raw = new SqliteDatabase(file);
   try {
     for (const pragma of SQLITE_PRAGMAS) raw.pragma(pragma);
+    // The record keys, wherever they are now, in the order the import wrote them (not timed).
+    raw.exec(`drop table if exists temp.keys_written;
+      create temp table keys_written as
+        select * from (select * from ingest_keys union all select * from ingest_keys_recent)
+        order by import_id, line`);
+    raw.exec('drop table if exists "ingest_keys_recent_bench"');
+    copyTableWithIndexes(raw, 'ingest_keys_recent');
     const copies = IMPORT_TABLES.map((table) => {
       raw.exec(`drop table if exists "${table}_bench"`);
       copyTableWithIndexes(raw, table);
@@ -232,40 +242,39 @@ export function sqliteWriteSetLimit(file: string, transactions: number): WriteSe
       const serial = info.find((c) => c.pk === 1 && c.name === 'id' && c.type.toLowerCase() === 'integer');
       const columns = info.map((c) => c.name).filter((name) => name !== serial?.name);
       const list = columns.map((c) => `"${c}"`).join(', ');
-      const total = (raw.prepare(`select count(*) as n from "${table}"`).get() as { n: number }).n;
-      // Read in the order written, after a cursor: the rowid, or (import, line) for the record
-      // keys (a table without rowid until migration 0021, and whose rowid order is the hash
-      // order within a batch). The cursor's columns come first in each row read.
       const keyed = table === 'ingest_keys';
+      const source = keyed ? 'temp.keys_written' : `"${table}"`;
+      const total = (raw.prepare(`select count(*) as n from ${source}`).get() as { n: number }).n;
+      // Read in the order written, after a cursor: the rowid (for the record keys, that of the
+      // snapshot in the order written). The cursor comes first in each row read.
       const read = raw
-        .prepare(
-          keyed
-            ? `select import_id, line, ${list} from "${table}" where (import_id, line) > (?, ?)
-                order by import_id, line limit ?`
-            : `select rowid, ${list} from "${table}" where rowid > ? order by rowid limit ?`,
-        )
+        .prepare(`select rowid, ${list} from ${source} where rowid > ? order by rowid limit ?`)
         .raw();
-      const cursorWidth = keyed ? 2 : 1;
-      let cursor: unknown[] = keyed ? ['', -1] : [0];
+      let cursor = 0;
       let taken = 0;
       const hash = columns.indexOf('record_hash');
       const next = (n: number): unknown[][] => {
         // This transaction's share: the rows up to its end, rounded down.
         const want = Math.floor((total * (n + 1)) / transactions) - taken;
         if (want <= 0) return [];
-        const rows = read.all(...cursor, want) as unknown[][];
+        const rows = read.all(cursor, want) as unknown[][];
         const last = rows.at(-1);
-        if (last) cursor = last.slice(0, cursorWidth);
+        if (last) cursor = Number(last[0]);
         taken += rows.length;
-        const values = rows.map((r) => r.slice(cursorWidth));
+        const values = rows.map((r) => r.slice(1));
         if (keyed) values.sort((a, b) => (String(a[hash]) < String(b[hash]) ? -1 : 1));
         return values;
       };
       const insert = raw.prepare(
-        `insert into "${table}_bench" (${list}) values (${columns.map(() => '?').join(', ')})`,
+        `insert into "${keyed ? 'ingest_keys_recent' : table}_bench" (${list}) values (${columns.map(() => '?').join(', ')})`,
       );
       return { table, total, next, insert };
     });
+    const full = '(select count(*) from ingest_keys_recent_bench) >= ?';
+    const keyColumns = 'feed_id, record_hash, import_id, line, person_id';
+    const moveKeys = raw.prepare(`insert into ingest_keys_bench (${keyColumns})
+      select ${keyColumns} from ingest_keys_recent_bench where ${full} order by record_hash`);
+    const dropMoved = raw.prepare(`delete from ingest_keys_recent_bench where ${full}`);
     let seconds = 0;
     for (let n = 0; n < transactions; n++) {
       const parts = copies.map((c) => c.next(n));
@@ -275,16 +284,25 @@ export function sqliteWriteSetLimit(file: string, transactions: number): WriteSe
           const insert = copies[i]?.insert;
           if (insert) for (const row of part) insert.run(row);
         });
+        moveKeys.run(RECENT_KEYS_TO_MOVE);
+        dropMoved.run(RECENT_KEYS_TO_MOVE);
       })();
       seconds += (performance.now() - started) / 1000;
     }
     const rows: Record<string, number> = {};
     for (const c of copies) {
-      const count = raw.prepare(`select count(*) as n from "${c.table}_bench"`).get() as { n: number };
+      const count = raw
+        .prepare(
+          c.table === 'ingest_keys'
+            ? 'select (select count(*) from ingest_keys_bench) + (select count(*) from ingest_keys_recent_bench) as n'
+            : `select count(*) as n from "${c.table}_bench"`,
+        )
+        .get() as { n: number };
       if (count.n !== c.total) throw new Error(`${c.table}_bench has ${count.n} rows, not ${c.total}`);
       rows[c.table] = c.total;
     }
     for (const c of [...copies].reverse()) raw.exec(`drop table "${c.table}_bench"`);
+    raw.exec('drop table ingest_keys_recent_bench; drop table temp.keys_written');
     return { rows, seconds, transactions };
   } finally {
     raw.close();

@@ -26,6 +26,8 @@ export interface Database {
   imports: ImportTable;
   import_rejects: ImportRejectTable;
   ingest_keys: IngestKeyTable;
+  /** Record keys of the latest batches, moved to `ingest_keys` in bulk (migration 0022). */
+  ingest_keys_recent: IngestKeyTable;
   link_reviews: LinkReviewTable;
   portraits: PortraitTable;
   portrait_tags: PortraitTagTable;

@@ -3,7 +3,7 @@ import type { Database } from '../schema.ts';
 import { cachedStatement, rawSqliteOf } from './sqlite.ts';
 import type { SqliteStatementRows, SqliteWriter } from './sqliteWriter.ts';
 
-/** One table's rows to insert, or one row's change, in a bulk transaction. */
+/** One table's rows to insert, one row's change, or one statement, in a bulk transaction. */
 export type BulkStep =
   | { kind: 'insert'; table: keyof Database; rows: Insertable<Database[keyof Database]>[] }
   | {
@@ -13,7 +13,9 @@ export type BulkStep =
       where: Record<string, unknown>;
       /** Rows the update must change, or the whole transaction is rolled back. */
       expectRows?: number;
-    };
+    }
+  /** A statement written elsewhere (an insert from a select, a delete), run once. */
+  | { kind: 'query'; query: CompiledQuery };
 
 /** A guarded update that changed another number of rows than it had to: the transaction rolls back. */
 export class BulkGuardError extends Error {
@@ -70,6 +72,8 @@ function sqliteStatements(db: Kysely<Database>, steps: BulkStep[]): SqliteStatem
         sql: insertSql(db, step.table, columns, 1),
         rows: step.rows.map((row) => valuesOf(row, columns)),
       });
+    } else if (step.kind === 'query') {
+      out.push({ sql: step.query.sql, rows: [[...step.query.parameters]] });
     } else {
       const query = db
         .updateTable(step.table)
@@ -136,6 +140,8 @@ export async function bulkWrite(
             CompiledQuery.raw(insertSql(db, step.table, columns, chunk.length), parameters),
           );
         }
+      } else if (step.kind === 'query') {
+        await trx.executeQuery(step.query);
       } else {
         const result = await trx
           .updateTable(step.table)

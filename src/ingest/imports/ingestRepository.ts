@@ -82,27 +82,40 @@ export async function findKnownRecordHashes(
   // SQLite: one primary-key probe per hash through a statement prepared once (a few
   // microseconds each) rather than IN lists that Kysely compiles and SQLite prepares anew.
   const probed = await withRawSqlite(db, (raw) => {
-    const probe = cachedStatement(
-      raw,
-      'select import_id, line from ingest_keys where feed_id = ? and record_hash = ?',
+    // A key is in one of the two tables (migration 0022): the small one first, its pages cached.
+    const probes = ['ingest_keys_recent', 'ingest_keys'].map((table) =>
+      cachedStatement(raw, `select import_id, line from ${table} where feed_id = ? and record_hash = ?`),
     );
     // One read transaction for all probes: outside one, each probe takes and releases WAL read
     // locks (system calls) of its own.
     raw.transaction(() => {
       for (const hash of hashes) {
-        const row = probe.get(feedId, hash) as { import_id: string; line: number } | undefined;
-        if (row) known.set(hash, row);
+        for (const probe of probes) {
+          const row = probe.get(feedId, hash) as { import_id: string; line: number } | undefined;
+          if (row) {
+            known.set(hash, row);
+            break;
+          }
+        }
       }
     })();
     return true;
   });
   if (probed) return known;
   for (let i = 0; i < hashes.length; i += 900) {
+    const part = hashes.slice(i, i + 900);
     const rows = await db
       .selectFrom('ingest_keys')
       .select(['record_hash', 'import_id', 'line'])
       .where('feed_id', '=', feedId)
-      .where('record_hash', 'in', hashes.slice(i, i + 900))
+      .where('record_hash', 'in', part)
+      .unionAll(
+        db
+          .selectFrom('ingest_keys_recent')
+          .select(['record_hash', 'import_id', 'line'])
+          .where('feed_id', '=', feedId)
+          .where('record_hash', 'in', part),
+      )
       .execute();
     for (const r of rows) known.set(r.record_hash, { import_id: r.import_id, line: r.line });
   }
@@ -254,6 +267,7 @@ export async function writeBatch(
   importChange: Updateable<ImportTable>,
   after: number,
   writer?: SqliteWriter,
+  moveKeysAt = RECENT_KEYS_TO_MOVE,
 ): Promise<void> {
   const insert = <T extends keyof Database>(table: T, rows: Insertable<Database[T]>[]): BulkStep => ({
     kind: 'insert',
@@ -285,7 +299,8 @@ export async function writeBatch(
       })),
       insert('hukou_members', writes.hukouMembers),
       insert('facts', facts),
-      insert('ingest_keys', keys),
+      insert('ingest_keys_recent', keys),
+      ...moveRecentKeys(db, moveKeysAt),
       insert('import_rejects', writes.rejects),
       insert('link_reviews', writes.reviews),
       {
@@ -349,12 +364,16 @@ export async function closeLinkReview(
 
 /** Records who a held row turned out to be about. */
 export async function setKeyPerson(db: Kysely<Database>, importId: string, line: number, personId: string) {
-  await db
-    .updateTable('ingest_keys')
-    .set({ person_id: personId })
-    .where('import_id', '=', importId)
-    .where('line', '=', line)
-    .execute();
+  // The small table first: a batch moving its keys meanwhile (PostgreSQL) moves them into the
+  // other, which the second update then reads as committed.
+  for (const table of ['ingest_keys_recent', 'ingest_keys'] as const) {
+    await db
+      .updateTable(table)
+      .set({ person_id: personId })
+      .where('import_id', '=', importId)
+      .where('line', '=', line)
+      .execute();
+  }
 }
 
 /** Who each accepted line of an import was linked to. */
@@ -363,8 +382,41 @@ export async function listImportLinks(db: Kysely<Database>, importId: string) {
     .selectFrom('ingest_keys')
     .select(['line', 'person_id'])
     .where('import_id', '=', importId)
+    .unionAll(
+      db.selectFrom('ingest_keys_recent').select(['line', 'person_id']).where('import_id', '=', importId),
+    )
     .orderBy('line')
     .execute();
+}
+
+/**
+ * Keys held in `ingest_keys_recent` before a batch moves them all to `ingest_keys` (ADR 0028).
+ * A move writes each page of the large hash index once, and the small table's index is
+ * rewritten at every batch: fewer keys held mean cheaper batches and more frequent moves. On the
+ * 20,000-household county's write set (bench/ingestLimit.ts): 40,000–80,000 about 20 s, 150,000
+ * 20.8 s, never moving 30 s; 10,000 and 20,000 worse again (ADR 0028).
+ */
+export const RECENT_KEYS_TO_MOVE = 80_000;
+
+/**
+ * The steps that move every key of `ingest_keys_recent` into `ingest_keys`, in hash order, once
+ * the small table holds at least `atLeast`: part of a batch's transaction, so a key is always in
+ * exactly one table. Both statements test the same count (the insert does not change it).
+ */
+export function moveRecentKeys(db: Kysely<Database>, atLeast: number): BulkStep[] {
+  const full = sql<boolean>`(select count(*) from ingest_keys_recent) >= ${atLeast}`;
+  const columns = ['feed_id', 'record_hash', 'import_id', 'line', 'person_id'] as const;
+  return [
+    {
+      kind: 'query',
+      query: db
+        .insertInto('ingest_keys')
+        .columns(columns)
+        .expression(db.selectFrom('ingest_keys_recent').select(columns).where(full).orderBy('record_hash'))
+        .compile(),
+    },
+    { kind: 'query', query: db.deleteFrom('ingest_keys_recent').where(full).compile() },
+  ];
 }
 
 export async function insertFactRows(db: Kysely<Database>, rows: Insertable<FactTable>[]): Promise<void> {

@@ -11,6 +11,8 @@ import { findAuditRecords } from '../../access/audit/auditRepository.ts';
 import { loadFeeds } from '../feeds/loadFeeds.ts';
 import { findImport, listImportRejects } from './ingestRepository.ts';
 import { runImport, type IngestContext, type SourceRecord } from './runImport.ts';
+import { moveRecentKeys } from './ingestRepository.ts';
+import { bulkWrite } from '../../db/dialects/bulkWrite.ts';
 import { recordsOf } from '../testing/recordsOf.ts';
 
 const variables = loadVariableCatalogue();
@@ -128,6 +130,45 @@ describeEachDatabase('runImport', (getDb) => {
       persons_created: 0,
     });
     expect(await count()).toBe(before);
+  });
+
+  it('keeps each record key in one of its two tables, and finds a repeated record in either (ADR 0028)', async () => {
+    const { db } = getDb();
+    const keysOf = async (table: 'ingest_keys' | 'ingest_keys_recent', importId: string) =>
+      (await db.selectFrom(table).select('record_hash').where('import_id', '=', importId).execute()).map(
+        (k) => k.record_hash,
+      );
+    // Earlier tests' keys moved out first, so that what follows counts only this import's.
+    await bulkWrite(db, moveRecentKeys(db, 0));
+    // Batches of four, keys moved once the small table holds six: the second batch moves eight,
+    // the last five stay. Row 9 repeats row 1 (moved by then).
+    const rows = Array.from({ length: 14 }, (_, i) => personRow(i === 9 ? 61 : 60 + i));
+    const options = { batchSize: 4, today: '2026-11-29' as const, heldAreaCodes: held, startedBy: 'test' };
+    const first = await runImport(context, {
+      ...options,
+      feed: population,
+      fileName: 'recent.csv',
+      sha256: 'sha-pop-recent',
+      bytes: 100,
+      open: recordsOf(rows),
+      recentKeysToMove: 6,
+    });
+    expect(first).toMatchObject({ received: 14, accepted: 13, duplicate: 1 });
+    const moved = await keysOf('ingest_keys', first.id);
+    const recent = await keysOf('ingest_keys_recent', first.id);
+    expect([moved.length, recent.length]).toEqual([8, 5]);
+    expect(moved.filter((h) => recent.includes(h))).toEqual([]);
+    // The same rows again: each found, wherever its key is.
+    const again = await runImport(context, {
+      ...options,
+      feed: population,
+      fileName: 'recent-again.csv',
+      sha256: 'sha-pop-recent-again',
+      bytes: 100,
+      open: recordsOf(rows),
+      recentKeysToMove: 6,
+    });
+    expect(again).toMatchObject({ received: 14, accepted: 0, duplicate: 14 });
   });
 
   it('sees what the batch before wrote, even while the background writer may still be committing it', async () => {

@@ -60,6 +60,8 @@ export interface RunImportOptions {
   /** Where the upload came from, for the audit record (absent for the CLI). */
   ip?: string;
   batchSize?: number;
+  /** Record keys held in the small table before a batch moves them (tests: a few; ADR 0028). */
+  recentKeysToMove?: number;
   today?: IsoDate;
   onProgress?: (progress: ImportProgress) => void;
   /** Called once the import is on record (new or resumed), before the first row is read. */
@@ -264,7 +266,15 @@ async function continueImport(
       heldForReview: state.held_for_review,
     };
     // Progress is reported once the batch has committed: what it says is on record.
-    const done = writeBatch(db, outcome.writes, state.id, change, after, writer).then(() => {
+    const done = writeBatch(
+      db,
+      outcome.writes,
+      state.id,
+      change,
+      after,
+      writer,
+      options.recentKeysToMove,
+    ).then(() => {
       committedReceived = progress.received;
       options.onProgress?.(progress);
     });

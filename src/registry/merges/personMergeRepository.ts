@@ -127,18 +127,18 @@ export async function moveDuplicateRows(
       .execute();
   }
 
-  const ingestKeys = (
-    await db
-      .selectFrom('ingest_keys')
+  // A record key is in one of two tables (migration 0022). The small one first: on PostgreSQL a
+  // batch moving its keys into the large one meanwhile commits before the second statement reads.
+  const ingestKeys = new Map<string, { feedId: string; recordHash: string }>();
+  for (const table of ['ingest_keys_recent', 'ingest_keys'] as const) {
+    const keys = await db
+      .selectFrom(table)
       .select(['feed_id', 'record_hash'])
       .where('person_id', '=', duplicateId)
-      .execute()
-  ).map((r) => ({ feedId: r.feed_id, recordHash: r.record_hash }));
-  await db
-    .updateTable('ingest_keys')
-    .set({ person_id: survivorId })
-    .where('person_id', '=', duplicateId)
-    .execute();
+      .execute();
+    for (const r of keys) ingestKeys.set(r.record_hash, { feedId: r.feed_id, recordHash: r.record_hash });
+    await db.updateTable(table).set({ person_id: survivorId }).where('person_id', '=', duplicateId).execute();
+  }
 
   const linkReviews = (
     await db.selectFrom('link_reviews').select('id').where('person_id', '=', duplicateId).execute()
@@ -153,7 +153,7 @@ export async function moveDuplicateRows(
     assistanceMembers,
     endedAssistanceMembers,
     assistanceApplicants,
-    ingestKeys,
+    ingestKeys: [...ingestKeys.values()],
     linkReviews,
     endedOn: on,
   };
@@ -222,13 +222,15 @@ export async function returnMovedRows(
     byFeed.set(key.feedId, [...(byFeed.get(key.feedId) ?? []), key.recordHash]);
   for (const [feedId, hashes] of byFeed) {
     for (const part of inChunks(hashes)) {
-      await db
-        .updateTable('ingest_keys')
-        .set({ person_id: duplicateId })
-        .where('feed_id', '=', feedId)
-        .where('record_hash', 'in', part)
-        .where('person_id', '=', survivorId)
-        .execute();
+      for (const table of ['ingest_keys_recent', 'ingest_keys'] as const) {
+        await db
+          .updateTable(table)
+          .set({ person_id: duplicateId })
+          .where('feed_id', '=', feedId)
+          .where('record_hash', 'in', part)
+          .where('person_id', '=', survivorId)
+          .execute();
+      }
     }
   }
   for (const ids of inChunks(moved.linkReviews)) {

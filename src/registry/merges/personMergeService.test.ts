@@ -120,16 +120,22 @@ describeEachDatabase('person merges', (getDb) => {
       await fact(duplicate.id, 'in_prison', false),
     ];
     const survivorFacts = await countFacts(survivor.id);
-    await db
-      .insertInto('ingest_keys')
-      .values({
-        feed_id: 'f',
-        record_hash: `h-${duplicate.id}`,
-        import_id: 'i',
-        line: 2,
-        person_id: duplicate.id,
-      })
-      .execute();
+    // A record key in each of the two tables it can be in (migration 0022).
+    for (const [table, line] of [
+      ['ingest_keys', 2],
+      ['ingest_keys_recent', 3],
+    ] as const) {
+      await db
+        .insertInto(table)
+        .values({
+          feed_id: 'f',
+          record_hash: `h-${duplicate.id}-${String(line)}`,
+          import_id: 'i',
+          line,
+          person_id: duplicate.id,
+        })
+        .execute();
+    }
 
     const merge = await mergePersons(
       db,
@@ -150,7 +156,13 @@ describeEachDatabase('person merges', (getDb) => {
     expect(moved.hukouMembers).toHaveLength(1);
     expect(moved.assistanceApplicants).toEqual([household.id]);
     expect(moved.assistanceMembers).toHaveLength(1);
-    expect(moved.ingestKeys).toEqual([{ feedId: 'f', recordHash: `h-${duplicate.id}` }]);
+    expect(moved.ingestKeys).toEqual(
+      expect.arrayContaining([
+        { feedId: 'f', recordHash: `h-${duplicate.id}-2` },
+        { feedId: 'f', recordHash: `h-${duplicate.id}-3` },
+      ]),
+    );
+    expect(moved.ingestKeys).toHaveLength(2);
 
     expect(await countFacts(duplicate.id)).toBe(0);
     expect(await countFacts(survivor.id)).toBe(survivorFacts + 2);
@@ -174,6 +186,14 @@ describeEachDatabase('person merges', (getDb) => {
       .where('id', '=', household.id)
       .executeTakeFirstOrThrow();
     expect(applicant.applicant_person_id).toBe(survivor.id);
+    for (const table of ['ingest_keys', 'ingest_keys_recent'] as const) {
+      const keys = await db
+        .selectFrom(table)
+        .select('person_id')
+        .where('record_hash', 'like', `h-${duplicate.id}-%`)
+        .execute();
+      expect(keys).toEqual([{ person_id: survivor.id }]);
+    }
 
     // The duplicate is kept, not listed, and its id and number resolve to the survivor.
     const resolved = await resolvePerson(db, duplicate.id, systemScope);
@@ -222,12 +242,14 @@ describeEachDatabase('person merges', (getDb) => {
       .where('id', '=', household.id)
       .executeTakeFirstOrThrow();
     expect(applicantBack.applicant_person_id).toBe(duplicate.id);
-    const key = await db
-      .selectFrom('ingest_keys')
-      .select('person_id')
-      .where('record_hash', '=', `h-${duplicate.id}`)
-      .executeTakeFirstOrThrow();
-    expect(key.person_id).toBe(duplicate.id);
+    for (const table of ['ingest_keys', 'ingest_keys_recent'] as const) {
+      const keys = await db
+        .selectFrom(table)
+        .select('person_id')
+        .where('record_hash', 'like', `h-${duplicate.id}-%`)
+        .execute();
+      expect(keys).toEqual([{ person_id: duplicate.id }]);
+    }
     expect((await resolvePerson(db, duplicate.id, systemScope)).mergedFrom).toBeNull();
 
     // History of both actions is kept, for both persons.
