@@ -137,6 +137,10 @@ describeEachDatabase('person merges', (getDb) => {
         .execute();
     }
 
+    /** Whom the duplicate's record key in `table` points to. */
+    const keyPersons = (table: 'ingest_keys' | 'ingest_keys_recent') =>
+      db.selectFrom(table).select('person_id').where('record_hash', 'like', `h-${duplicate.id}-%`).execute();
+
     const merge = await mergePersons(
       db,
       cipher,
@@ -186,14 +190,8 @@ describeEachDatabase('person merges', (getDb) => {
       .where('id', '=', household.id)
       .executeTakeFirstOrThrow();
     expect(applicant.applicant_person_id).toBe(survivor.id);
-    for (const table of ['ingest_keys', 'ingest_keys_recent'] as const) {
-      const keys = await db
-        .selectFrom(table)
-        .select('person_id')
-        .where('record_hash', 'like', `h-${duplicate.id}-%`)
-        .execute();
-      expect(keys).toEqual([{ person_id: survivor.id }]);
-    }
+    for (const table of ['ingest_keys', 'ingest_keys_recent'] as const)
+      expect(await keyPersons(table)).toEqual([{ person_id: survivor.id }]);
 
     // The duplicate is kept, not listed, and its id and number resolve to the survivor.
     const resolved = await resolvePerson(db, duplicate.id, systemScope);
@@ -242,14 +240,8 @@ describeEachDatabase('person merges', (getDb) => {
       .where('id', '=', household.id)
       .executeTakeFirstOrThrow();
     expect(applicantBack.applicant_person_id).toBe(duplicate.id);
-    for (const table of ['ingest_keys', 'ingest_keys_recent'] as const) {
-      const keys = await db
-        .selectFrom(table)
-        .select('person_id')
-        .where('record_hash', 'like', `h-${duplicate.id}-%`)
-        .execute();
-      expect(keys).toEqual([{ person_id: duplicate.id }]);
-    }
+    for (const table of ['ingest_keys', 'ingest_keys_recent'] as const)
+      expect(await keyPersons(table)).toEqual([{ person_id: duplicate.id }]);
     expect((await resolvePerson(db, duplicate.id, systemScope)).mergedFrom).toBeNull();
 
     // History of both actions is kept, for both persons.
