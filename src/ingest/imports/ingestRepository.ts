@@ -123,6 +123,76 @@ export async function findKnownRecordHashes(
 }
 
 /**
+ * Every record hash the feed holds, in either key table, each given to `visit`; how many. For
+ * an import's filter of known keys (recordKeyFilter.ts): SQLite reads them in one statement on
+ * one snapshot, PostgreSQL in pages by hash (a commit between pages is caught by the caller,
+ * which looks for other imports of the feed since it began).
+ */
+export async function forEachRecordHash(
+  db: Kysely<Database>,
+  feedId: string,
+  visit: (hash: string) => void,
+  /** PostgreSQL: hashes per page. */
+  page = 50_000,
+): Promise<number> {
+  let count = 0;
+  const scanned = await withRawSqlite(db, (raw) => {
+    raw.transaction(() => {
+      for (const table of ['ingest_keys_recent', 'ingest_keys']) {
+        const scan = cachedStatement(raw, `select record_hash from ${table} where feed_id = ?`).pluck();
+        for (const hash of scan.iterate(feedId) as IterableIterator<string>) {
+          visit(hash);
+          count++;
+        }
+      }
+    })();
+    return true;
+  });
+  if (scanned) return count;
+  for (const table of ['ingest_keys_recent', 'ingest_keys'] as const) {
+    let after = '';
+    for (;;) {
+      const rows = await db
+        .selectFrom(table)
+        .select('record_hash')
+        .where('feed_id', '=', feedId)
+        .where('record_hash', '>', after)
+        .orderBy('record_hash')
+        .limit(page)
+        .execute();
+      for (const { record_hash } of rows) visit(record_hash);
+      count += rows.length;
+      const last = rows[rows.length - 1];
+      if (!last || rows.length < page) break;
+      after = last.record_hash;
+    }
+  }
+  return count;
+}
+
+/**
+ * Whether another import of the feed is running (or left as running by a dead process), or
+ * has stopped at or after `since`: one that may have written keys an import's filter, built at
+ * `since`, does not hold.
+ */
+export async function anotherImportOfFeedSince(
+  db: Kysely<Database>,
+  feedId: string,
+  importId: string,
+  since: string,
+): Promise<boolean> {
+  const row = await db
+    .selectFrom('imports')
+    .select('id')
+    .where('feed_id', '=', feedId)
+    .where('id', '!=', importId)
+    .where((eb) => eb.or([eb('status', '=', 'running'), eb('finished_at', '>=', since)]))
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/**
  * Persons by blind index of the ID number. The number of a record merged into another finds
  * the survivor (following later merges), so a department still sending it adds to the survivor.
  */

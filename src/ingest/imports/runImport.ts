@@ -13,6 +13,7 @@ import type { VariableCatalogue } from '../../registry/variables/variableCatalog
 import type { FeedDefinition } from '../feeds/feedDefinition.ts';
 import { interpretRow, type InterpretedRow, type RowProblem } from '../rows/interpretRow.ts';
 import { chooseLink, type LinkCandidate } from './chooseLink.ts';
+import { createRecordKeyFilter, type RecordKeyFilter } from './recordKeyFilter.ts';
 import { buildAfterImport } from './buildAfterImport.ts';
 import { openSqliteWriter, type SqliteWriter } from '../../db/dialects/sqliteWriter.ts';
 import type { SourceRecord } from '../readers/readFeedFile.ts';
@@ -21,7 +22,9 @@ export type { SourceRecord };
 import { applyHukouMove, householdAreaOf, type CurrentHukou } from './hukouMoves.ts';
 import { addressCodeProblem, addressCodeWarning } from '../../registry/residentId/addressCode.ts';
 import {
+  anotherImportOfFeedSince,
   findCurrentHukouMembers,
+  forEachRecordHash,
   findHukouHouseholdIdsByNumber,
   findKnownRecordHashes,
   findPersonIdsByIdHash,
@@ -80,6 +83,12 @@ export interface RunImportOptions {
 // Larger batches commit less often (each commit writes every index page it touched); 10,000 rows
 // keep a batch to a few megabytes and a resumed import within seconds of where it stopped.
 export const DEFAULT_IMPORT_BATCH = 10_000;
+/**
+ * Keys the record-key filter is first sized for: the file's size over a short record's bytes
+ * (an ID number alone is 18), at most a few million (10 MiB of filter); it grows past that
+ * when the feed's keys and the file's records outnumber it.
+ */
+const filterSizeFor = (bytes: number) => Math.min(bytes / 32, 8_000_000);
 /**
  * Batches queued on a background writer at once. Two let the reading thread run a batch ahead
  * when the writer is briefly the slower (a facts-heavy feed) and the writer go on when reading
@@ -204,6 +213,15 @@ async function continueImport(
   // Persons this import has found or created, by ID number: a department sends many rows per
   // person (monthly detail), and each is then linked without hashing or a look-up.
   const persons = new Map<string, string>();
+  // The feed's record keys, in memory (ADR 0029): a record it has never seen is not looked up.
+  // Trusted only while no other import of the feed runs or has stopped since it was filled
+  // (their keys would be missing); from then on every record is looked up, as without it.
+  const filledAt = now();
+  const filter = createRecordKeyFilter(filterSizeFor(options.bytes));
+  await forEachRecordHash(db, feed.id, (hash) => {
+    filter.add(hash);
+  });
+  let keyFilter: RecordKeyFilter | undefined = filter;
 
   // With a background writer (SQLite file, opted in) a batch is written by a second connection
   // while the next ones are read and interpreted (ADR 0015). Up to IN_FLIGHT batches are queued
@@ -233,7 +251,9 @@ async function continueImport(
   let batch: SourceRecord[] = [];
   const flush = async () => {
     if (batch.length === 0) return;
+    if (keyFilter && (await anotherImportOfFeedSince(db, feed.id, state.id, filledAt))) keyFilter = undefined;
     const outcome = await processBatch(context, options, state, batch, today, households, persons, {
+      keyFilter,
       isInFlight: (hash) => inFlight.some((b) => b.hashes.has(hash)),
       settleForPersons: (ids) =>
         inFlight.some((b) => (ids ? ids.some((id) => b.persons.has(id)) : b.persons.size > 0))
@@ -253,6 +273,7 @@ async function continueImport(
       updated_at: now(),
     };
     batch = [];
+    if (keyFilter) for (const key of outcome.writes.keys) keyFilter.add(key.record_hash);
     await settle(IN_FLIGHT - 1);
     const after = state.checkpoint_line;
     Object.assign(state, change);
@@ -389,6 +410,8 @@ async function processBatch(
    * without `ids`); a no-op otherwise.
    */
   pending: {
+    /** The feed's keys so far, when trusted: only records it may hold are looked up. */
+    keyFilter: RecordKeyFilter | undefined;
     isInFlight: (hash: string) => boolean;
     settleForPersons: (ids?: readonly string[]) => Promise<void>;
   },
@@ -438,10 +461,11 @@ async function processBatch(
       reject(source, [{ column, value: '', code: 'INGEST_REQUIRED', params: { column } }]);
     } else rows.push({ source, row, hash: recordHash(feed, source.record) });
   }
+  const filter = pending.keyFilter;
   const known = await findKnownRecordHashes(
     db,
     feed.id,
-    rows.map((r) => r.hash),
+    (filter ? rows.filter((r) => filter.mightHold(r.hash)) : rows).map((r) => r.hash),
   );
   const seen = new Set<string>();
   const fresh = rows.filter((r) => {
