@@ -1,7 +1,11 @@
 import type { ErrorCode } from '../../core/errorCatalogue.ts';
 import type { MessageParams } from '../../core/appError.ts';
 import type { IsoDate } from '../../core/isoDate.ts';
-import { parseResidentId, type ResidentIdInfo } from '../../registry/residentId/index.ts';
+import {
+  parseResidentId,
+  type ResidentIdInfo,
+  type ResidentIdResult,
+} from '../../registry/residentId/index.ts';
 import { phoneProblem } from '../../registry/persons/phone.ts';
 import type { FactValue, VariableCatalogue } from '../../registry/variables/variableCatalogue.ts';
 import type {
@@ -56,6 +60,28 @@ function allowedList(codes: Record<string, unknown>): string {
     : keys.join('、');
 }
 
+/**
+ * ID numbers already checked against `idsCheckedOn`: a department sends many rows per person
+ * (monthly detail), and the check digit and birth date are worked out once per number while
+ * few enough are held. Results are shared, never changed.
+ */
+const idsChecked = new Map<string, ResidentIdResult>();
+let idsCheckedOn = '';
+const IDS_HELD = 100_000;
+
+function checkResidentId(text: string, today: IsoDate): ResidentIdResult {
+  if (today !== idsCheckedOn || idsChecked.size >= IDS_HELD) {
+    idsChecked.clear();
+    idsCheckedOn = today;
+  }
+  let result = idsChecked.get(text);
+  if (!result) {
+    result = parseResidentId(text, { today });
+    idsChecked.set(text, result);
+  }
+  return result;
+}
+
 /** Numbers as departments write them: thousands separators and a trailing 元 are tolerated. */
 function parseNumber(text: string): number | undefined {
   const cleaned = text.replace(/[,，\s]/g, '').replace(/元$/, '');
@@ -107,7 +133,7 @@ export function interpretRow(
     }
     if (column.kind === 'key') {
       if (column.key === 'idNumber') {
-        const parsed = parseResidentId(text, { today });
+        const parsed = checkResidentId(text, today);
         if (parsed.ok) {
           row.keys.idNumber = parsed.value.idNumber;
           row.identity = parsed.value;
@@ -163,7 +189,7 @@ export function interpretRow(
         }
         row.assistance[column.assistance] = translated;
       } else if (column.assistance === 'applicantIdNumber') {
-        const parsed = parseResidentId(text, { today });
+        const parsed = checkResidentId(text, today);
         if (parsed.ok) row.assistance.applicantIdNumber = parsed.value.idNumber;
         else
           problem(column, text, 'INGEST_BAD_ID_NUMBER', {

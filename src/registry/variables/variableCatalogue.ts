@@ -157,6 +157,11 @@ export function buildVariableCatalogue(document: unknown, source = 'variables.ya
 export function roundToFen(yuan: number): number {
   // Beyond 2^53 fen a double holds no fen digits at all: nothing to round.
   if (Math.abs(yuan) * 100 >= Number.MAX_SAFE_INTEGER) return yuan;
+  // Already whole fen (nearly every amount a department sends): the nearest double to n/100
+  // prints as n/100, so the text round trip below would give it back unchanged. It cost more
+  // than any other check of an imported value (issue 4).
+  const whole = Math.round(yuan * 100);
+  if (whole / 100 === yuan) return whole === 0 ? 0 : yuan;
   const [mantissa = '0', exponent = '0'] = String(Math.abs(yuan)).split('e');
   const fen = Math.round(Number(`${mantissa}e${Number(exponent) + 2}`));
   return fen === 0 ? 0 : (Math.sign(yuan) * fen) / 100;
