@@ -124,9 +124,12 @@ export async function findKnownRecordHashes(
 
 /**
  * Every record hash the feed holds, in either key table, each given to `visit`; how many. For
- * an import's filter of known keys (recordKeyFilter.ts): SQLite reads them in one statement on
- * one snapshot, PostgreSQL in pages by hash (a commit between pages is caught by the caller,
- * which looks for other imports of the feed since it began).
+ * an import's filter of known keys (recordKeyFilter.ts). The large table has no index by feed
+ * (its keys arrive in hash order, ADR 0028), so its keys are read import by import through
+ * `ingest_keys_import`: a feed that has never been imported costs nothing, one with a history
+ * its own keys, never the whole table. The small table is read whole (at most a few batches).
+ * SQLite reads on one snapshot; PostgreSQL in pages by line (a commit between pages is caught
+ * by the caller, which looks for other imports of the feed since it began).
  */
 export async function forEachRecordHash(
   db: Kysely<Database>,
@@ -138,36 +141,56 @@ export async function forEachRecordHash(
   let count = 0;
   const scanned = await withRawSqlite(db, (raw) => {
     raw.transaction(() => {
-      for (const table of ['ingest_keys_recent', 'ingest_keys']) {
-        const scan = cachedStatement(raw, `select record_hash from ${table} where feed_id = ?`).pluck();
-        for (const hash of scan.iterate(feedId) as IterableIterator<string>) {
+      const imports = cachedStatement(raw, 'select id from imports where feed_id = ?').pluck();
+      const keysOf = cachedStatement(
+        raw,
+        'select record_hash from ingest_keys where import_id = ? and feed_id = ?',
+      ).pluck();
+      const recent = cachedStatement(
+        raw,
+        'select record_hash from ingest_keys_recent where feed_id = ?',
+      ).pluck();
+      for (const importId of imports.all(feedId) as string[]) {
+        for (const hash of keysOf.iterate(importId, feedId) as IterableIterator<string>) {
           visit(hash);
           count++;
         }
+      }
+      for (const hash of recent.iterate(feedId) as IterableIterator<string>) {
+        visit(hash);
+        count++;
       }
     })();
     return true;
   });
   if (scanned) return count;
-  for (const table of ['ingest_keys_recent', 'ingest_keys'] as const) {
-    let after = '';
+  const imports = await db.selectFrom('imports').select('id').where('feed_id', '=', feedId).execute();
+  for (const { id } of imports) {
+    let after = 0;
     for (;;) {
       const rows = await db
-        .selectFrom(table)
-        .select('record_hash')
+        .selectFrom('ingest_keys')
+        .select(['record_hash', 'line'])
+        .where('import_id', '=', id)
         .where('feed_id', '=', feedId)
-        .where('record_hash', '>', after)
-        .orderBy('record_hash')
+        .where('line', '>', after)
+        .orderBy('line')
         .limit(page)
         .execute();
       for (const { record_hash } of rows) visit(record_hash);
       count += rows.length;
       const last = rows[rows.length - 1];
       if (!last || rows.length < page) break;
-      after = last.record_hash;
+      after = last.line;
     }
   }
-  return count;
+  const recent = await db
+    .selectFrom('ingest_keys_recent')
+    .select('record_hash')
+    .where('feed_id', '=', feedId)
+    .execute();
+  for (const { record_hash } of recent) visit(record_hash);
+  return count + recent.length;
 }
 
 /**
