@@ -60,4 +60,33 @@ describeEachDatabase('bulkWrite', (getDb) => {
       ]);
     }
   });
+
+  it('writes each row its own values where a column is the same in all rows but the last', async () => {
+    const { db, dialect } = getDb();
+    // Columns the same in every row are bound once per statement (`fixed`): one that differs
+    // only in its last row, or is null in some rows, must not be taken for one of them.
+    const writers = dialect === 'sqlite' ? [undefined, openSqliteWriter(db)] : [undefined];
+    for (const [n, writer] of writers.entries()) {
+      const rows = ['a', 'b', 'c'].map((k, i) => ({
+        ...setting(`f${String(n)}.${k}`, i === 2 ? '2' : '1'),
+        updated_by: i === 0 ? null : 'staff',
+      }));
+      await bulkWrite(db, [{ kind: 'insert', table: 'settings', rows }], writer);
+      await writer?.close();
+      const stored = await db
+        .selectFrom('settings')
+        .select(['key', 'value_json', 'updated_at', 'updated_by'])
+        .where('key', 'like', `f${String(n)}.%`)
+        .orderBy('key')
+        .execute();
+      expect(stored).toEqual(
+        rows.map(({ key, value_json, updated_at, updated_by }) => ({
+          key,
+          value_json,
+          updated_at,
+          updated_by,
+        })),
+      );
+    }
+  });
 });

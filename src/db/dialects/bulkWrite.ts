@@ -58,6 +58,21 @@ function columnsOf(rows: readonly object[]): string[] {
   return [...columns];
 }
 
+/**
+ * Columns with one value in every row (an import's id, a feed's department, a timestamp): sent
+ * to the background writer once per statement, not once per row — copying a batch to the
+ * writer's thread cost a tenth of an import's main thread, and these were a third of it.
+ */
+function fixedColumns(rows: readonly object[], columns: string[]): string[] {
+  const [first] = rows;
+  if (!first || rows.length < 2) return [];
+  return columns.filter((c) => {
+    const value = (first as Record<string, unknown>)[c] ?? null;
+    if (value !== null && typeof value === 'object') return false;
+    return rows.every((row) => ((row as Record<string, unknown>)[c] ?? null) === value);
+  });
+}
+
 const valuesOf = (row: object, columns: string[]) =>
   columns.map((c) => (row as Record<string, unknown>)[c] ?? null);
 
@@ -68,9 +83,12 @@ function sqliteStatements(db: Kysely<Database>, steps: BulkStep[]): SqliteStatem
     if (step.kind === 'insert') {
       if (step.rows.length === 0) continue;
       const columns = columnsOf(step.rows);
+      const fixed = fixedColumns(step.rows, columns);
+      const varying = fixed.length === 0 ? columns : columns.filter((c) => !fixed.includes(c));
       out.push({
-        sql: insertSql(db, step.table, columns, 1),
-        rows: step.rows.map((row) => valuesOf(row, columns)),
+        sql: insertSql(db, step.table, [...varying, ...fixed], 1),
+        rows: step.rows.map((row) => valuesOf(row, varying)),
+        ...(fixed.length === 0 ? {} : { fixed: valuesOf(step.rows[0] ?? {}, fixed) }),
       });
     } else if (step.kind === 'query') {
       out.push({ sql: step.query.sql, rows: [[...step.query.parameters]] });
@@ -115,10 +133,10 @@ export async function bulkWrite(
     // Holding Kysely's single connection keeps other requests' statements out of this transaction.
     await db.connection().execute(() => {
       raw.transaction(() => {
-        for (const { sql, rows, expectChanges } of statements) {
+        for (const { sql, rows, fixed, expectChanges } of statements) {
           const statement = cachedStatement(raw, sql);
           for (const row of rows) {
-            const { changes } = statement.run(row);
+            const { changes } = fixed ? statement.run(row, fixed) : statement.run(row);
             if (expectChanges !== undefined && changes !== expectChanges)
               throw new BulkGuardError(sql, expectChanges, changes);
           }

@@ -8,6 +8,8 @@ import { rawSqliteOf, SQLITE_PRAGMAS } from './sqlite.ts';
 export interface SqliteStatementRows {
   sql: string;
   rows: unknown[][];
+  /** Parameters the same for every row, bound after each row's own (their columns come last). */
+  fixed?: unknown[];
   /** Rows each run must change, or the transaction rolls back (a guard, e.g. a checkpoint). */
   expectChanges?: number;
 }
@@ -42,10 +44,10 @@ const prepared = (text) => {
   return s;
 };
 const run = db.transaction((list) => {
-  for (const { sql, rows, expectChanges } of list) {
+  for (const { sql, rows, fixed, expectChanges } of list) {
     const statement = prepared(sql);
     for (const row of rows) {
-      const { changes } = statement.run(row);
+      const { changes } = fixed ? statement.run(row, fixed) : statement.run(row);
       if (expectChanges !== undefined && changes !== expectChanges) {
         const error = new Error('bulk write: ' + sql + ' changed ' + changes + ' rows, not ' + expectChanges);
         error.code = 'BULK_GUARD';

@@ -330,7 +330,25 @@ export async function findHukouHouseholdIdsByNumber(
   return found;
 }
 
-const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+/**
+ * The rows in the order of one string column (code units, as SQLite's binary collation and
+ * `<`), rows with equal values in the order given. Grouped by value and only the distinct
+ * values sorted: sorting a batch's facts row by row cost 2 s of an import's main thread at
+ * 20,000 households, and a person has many facts (half the time, measured alone).
+ */
+function orderedBy<T>(rows: readonly T[], valueOf: (row: T) => string): T[] {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const value = valueOf(row);
+    const group = groups.get(value);
+    if (group) group.push(row);
+    else groups.set(value, [row]);
+  }
+  const out: T[] = [];
+  // Default sort compares UTF-16 code units, the order `<` gives.
+  for (const value of [...groups.keys()].sort()) for (const row of groups.get(value) ?? []) out.push(row);
+  return out;
+}
 
 /** What one batch writes, all in the caller's transaction. */
 export interface BatchWrites {
@@ -369,9 +387,10 @@ export async function writeBatch(
   });
   // Rows in the order of the index they are written to: each B-tree is then walked once from
   // left to right instead of at random, so the pages a batch touches stay in the CPU's cache.
-  // The sort is stable, so a person's facts keep their order (the tie-break of `findFacts`).
-  const facts = [...writes.facts].sort((a, b) => compare(a.subject_id, b.subject_id));
-  const keys = [...writes.keys].sort((a, b) => compare(a.record_hash, b.record_hash));
+  // A person's facts keep their order (the tie-break of `findFacts`).
+  const facts = orderedBy(writes.facts, (f) => f.subject_id);
+  // Keys are unique and random: grouping gains nothing there.
+  const keys = [...writes.keys].sort((a, b) => (a.record_hash < b.record_hash ? -1 : 1));
   await bulkWrite(
     db,
     [
