@@ -4,7 +4,6 @@ import { makeResidentId } from '../../registry/residentId/index.ts';
 import { loadFeeds } from '../feeds/loadFeeds.ts';
 import { buildFeedDefinition } from '../feeds/feedDefinition.ts';
 import { interpretRow } from './interpretRow.ts';
-import { parseFeedDate } from './parseFeedDate.ts';
 
 const catalogue = loadVariableCatalogue();
 const feeds = loadFeeds(catalogue);
@@ -14,21 +13,19 @@ const claims = feeds.get('medical_security_claims');
 if (!disability || !claims) throw new Error('shipped feeds missing');
 const id = makeResidentId('371082', '1970-05-06', 31);
 
-describe('parseFeedDate', () => {
-  it.each([
-    ['20240131', ['YYYYMMDD'], '2024-01-31'],
-    ['2024/1/3', ['YYYY/M/D'], '2024-01-03'],
-    ['2024年1月3日', ['YYYY年M月D日'], '2024-01-03'],
-    [' 2024-01-03 ', ['YYYYMMDD', 'YYYY-MM-DD'], '2024-01-03'],
-    ['2024-02-30', ['YYYY-MM-DD'], undefined],
-    ['2024-1-3', ['YYYY-MM-DD'], undefined],
-    ['240131', ['YYYYMMDD'], undefined],
-  ])('%s in %o is %s', (value, formats, expected) => {
-    expect(parseFeedDate(value, formats)).toBe(expected);
-  });
-});
-
 describe('interpretRow', () => {
+  it('checks an ID number against the reference date it is given, not one it saw before', () => {
+    // A birth date after the reference date is refused; the same number is checked anew for
+    // another date (ID numbers are remembered per reference date).
+    const young = makeResidentId('371082', '2026-11-20', 31);
+    const record = { 身份证号: young, 姓名: '王小', 残疾类别: '4', 残疾等级: '二级', 发证日期: '2026-11-25' };
+    expect(interpretRow(disability, catalogue, record, '2026-11-29').identity?.birthDate).toBe('2026-11-20');
+    const before = interpretRow(disability, catalogue, record, '2026-11-10');
+    expect(before.identity).toBeUndefined();
+    expect(before.problems.map((p) => p.code)).toContain('INGEST_BAD_ID_NUMBER');
+    expect(interpretRow(disability, catalogue, record, '2026-11-29').problems).toEqual([]);
+  });
+
   it('translates a department’s codes and dates into the catalogue’s', () => {
     const row = interpretRow(
       disability,

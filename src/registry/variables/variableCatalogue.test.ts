@@ -124,5 +124,9 @@ describe('variable catalogue', () => {
     expect([1.005, 2.675, 0.125, -0.125, 1e-7, 1520.456, 1e21].map(roundToFen)).toEqual([
       1.01, 2.68, 0.13, -0.13, 0, 1520.46, 1e21,
     ]);
+    // Whole fen already (the quick path): unchanged, negative zero as zero; a sum off by a
+    // binary fraction is not whole fen and is rounded.
+    expect([19.99, -3.1, 1234567.89, 0.1 + 0.2].map(roundToFen)).toEqual([19.99, -3.1, 1234567.89, 0.3]);
+    expect(Object.is(roundToFen(-0), 0)).toBe(true);
   });
 });
