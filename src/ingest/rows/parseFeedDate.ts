@@ -37,7 +37,9 @@ export function parseFeedDate(value: string, formats: readonly string[]): IsoDat
   const hit = known.get(value);
   if (hit !== undefined) return hit === false ? undefined : hit;
   const date = parseUncached(value, formats);
-  known.set(value, date ?? false);
+  // Kept as a copy: a longer text may be a slice of the reader's chunk of the file, and a
+  // kept slice keeps the chunk alive (UTF-16 in and out: the same string, whatever it holds).
+  known.set(value.length < 13 ? value : Buffer.from(value, 'utf16le').toString('utf16le'), date ?? false);
   return date;
 }
 
