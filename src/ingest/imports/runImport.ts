@@ -12,6 +12,7 @@ import type { ResidentIdInfo } from '../../registry/residentId/index.ts';
 import type { VariableCatalogue } from '../../registry/variables/variableCatalogue.ts';
 import type { FeedDefinition } from '../feeds/feedDefinition.ts';
 import { interpretRow, type InterpretedRow, type RowProblem } from '../rows/interpretRow.ts';
+import { createRowMemo, type RowMemo } from '../rows/rowMemo.ts';
 import { chooseLink, type LinkCandidate } from './chooseLink.ts';
 import { createRecordKeyFilter, type RecordKeyFilter } from './recordKeyFilter.ts';
 import { buildAfterImport } from './buildAfterImport.ts';
@@ -222,6 +223,8 @@ async function continueImport(
     filter.add(hash);
   });
   let keyFilter: RecordKeyFilter | undefined = filter;
+  // ID numbers and dates this import has already worked out (dropped with the import).
+  const memo = createRowMemo();
 
   // With a background writer (SQLite file, opted in) a batch is written by a second connection
   // while the next ones are read and interpreted (ADR 0015). Up to IN_FLIGHT batches are queued
@@ -254,6 +257,7 @@ async function continueImport(
     if (keyFilter && (await anotherImportOfFeedSince(db, feed.id, state.id, filledAt))) keyFilter = undefined;
     const outcome = await processBatch(context, options, state, batch, today, households, persons, {
       keyFilter,
+      memo,
       isInFlight: (hash) => inFlight.some((b) => b.hashes.has(hash)),
       settleForPersons: (ids) =>
         inFlight.some((b) => (ids ? ids.some((id) => b.persons.has(id)) : b.persons.size > 0))
@@ -404,14 +408,16 @@ async function processBatch(
   today: IsoDate,
   households: Map<string, string>,
   persons: Map<string, string>,
-  /**
-   * The batches being written meanwhile: whether a record hash is among theirs, and a way to
-   * wait for their commits when one writes a person or hukou row for any of `ids` (for anyone,
-   * without `ids`); a no-op otherwise.
-   */
-  pending: {
+  /** What the import keeps across its batches. */
+  shared: {
     /** The feed's keys so far, when trusted: only records it may hold are looked up. */
     keyFilter: RecordKeyFilter | undefined;
+    memo: RowMemo;
+    /**
+     * The batches being written meanwhile: whether a record hash is among theirs, and a way to
+     * wait for their commits when one writes a person or hukou row for any of `ids` (for
+     * anyone, without `ids`); a no-op otherwise.
+     */
     isInFlight: (hash: string) => boolean;
     settleForPersons: (ids?: readonly string[]) => Promise<void>;
   },
@@ -454,14 +460,14 @@ async function processBatch(
       reject(source, [{ column: null, value: '', code: source.problem.code, params: source.problem.params }]);
       continue;
     }
-    const row = interpretRow(feed, variables, source.record, today);
+    const row = interpretRow(feed, variables, source.record, today, shared.memo);
     if (row.problems.length > 0) reject(source, row.problems);
     else if (!row.dates.observedAt) {
       const column = feed.columns.find((c) => c.kind === 'role' && c.role === 'observedAt')?.column ?? '';
       reject(source, [{ column, value: '', code: 'INGEST_REQUIRED', params: { column } }]);
     } else rows.push({ source, row, hash: recordHash(feed, source.record) });
   }
-  const filter = pending.keyFilter;
+  const filter = shared.keyFilter;
   const known = await findKnownRecordHashes(
     db,
     feed.id,
@@ -469,7 +475,7 @@ async function processBatch(
   );
   const seen = new Set<string>();
   const fresh = rows.filter((r) => {
-    if (known.has(r.hash) || seen.has(r.hash) || pending.isInFlight(r.hash)) {
+    if (known.has(r.hash) || seen.has(r.hash) || shared.isInFlight(r.hash)) {
       out.duplicate++;
       return false;
     }
@@ -496,7 +502,7 @@ async function processBatch(
   // Candidates by name must include persons (and hukou members) the batch in flight creates or
   // changes. Only a population feed's batches write those; waiting for every feed's batch
   // serialised the look-ups with the writer's commits (a ninth of a county's import, ADR 0027).
-  if (names.length > 0) await pending.settleForPersons();
+  if (names.length > 0) await shared.settleForPersons();
   const candidatesByName = new Map<string, LinkCandidate[]>();
   for (const c of await findPersonsByNames(db, names)) {
     const list = candidatesByName.get(c.name) ?? [];
@@ -523,7 +529,7 @@ async function processBatch(
           .filter((id): id is string => id !== undefined),
       ),
     ];
-    await pending.settleForPersons(registered);
+    await shared.settleForPersons(registered);
     currentHukou = await findCurrentHukouMembers(db, registered);
   }
 

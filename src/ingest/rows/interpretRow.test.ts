@@ -4,6 +4,7 @@ import { makeResidentId } from '../../registry/residentId/index.ts';
 import { loadFeeds } from '../feeds/loadFeeds.ts';
 import { buildFeedDefinition } from '../feeds/feedDefinition.ts';
 import { interpretRow } from './interpretRow.ts';
+import { createRowMemo } from './rowMemo.ts';
 
 const catalogue = loadVariableCatalogue();
 const feeds = loadFeeds(catalogue);
@@ -15,15 +16,18 @@ const id = makeResidentId('371082', '1970-05-06', 31);
 
 describe('interpretRow', () => {
   it('checks an ID number against the reference date it is given, not one it saw before', () => {
-    // A birth date after the reference date is refused; the same number is checked anew for
-    // another date (ID numbers are remembered per reference date).
+    // A birth date after the reference date is refused; with an import's memo the same number
+    // is checked anew for another date (ID numbers are remembered per reference date).
+    const memo = createRowMemo();
     const young = makeResidentId('371082', '2026-11-20', 31);
     const record = { 身份证号: young, 姓名: '王小', 残疾类别: '4', 残疾等级: '二级', 发证日期: '2026-11-25' };
-    expect(interpretRow(disability, catalogue, record, '2026-11-29').identity?.birthDate).toBe('2026-11-20');
-    const before = interpretRow(disability, catalogue, record, '2026-11-10');
+    expect(interpretRow(disability, catalogue, record, '2026-11-29', memo).identity?.birthDate).toBe(
+      '2026-11-20',
+    );
+    const before = interpretRow(disability, catalogue, record, '2026-11-10', memo);
     expect(before.identity).toBeUndefined();
     expect(before.problems.map((p) => p.code)).toContain('INGEST_BAD_ID_NUMBER');
-    expect(interpretRow(disability, catalogue, record, '2026-11-29').problems).toEqual([]);
+    expect(interpretRow(disability, catalogue, record, '2026-11-29', memo).problems).toEqual([]);
   });
 
   it('translates a department’s codes and dates into the catalogue’s', () => {

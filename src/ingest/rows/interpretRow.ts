@@ -1,11 +1,7 @@
 import type { ErrorCode } from '../../core/errorCatalogue.ts';
 import type { MessageParams } from '../../core/appError.ts';
 import type { IsoDate } from '../../core/isoDate.ts';
-import {
-  parseResidentId,
-  type ResidentIdInfo,
-  type ResidentIdResult,
-} from '../../registry/residentId/index.ts';
+import type { ResidentIdInfo } from '../../registry/residentId/index.ts';
 import { phoneProblem } from '../../registry/persons/phone.ts';
 import type { FactValue, VariableCatalogue } from '../../registry/variables/variableCatalogue.ts';
 import type {
@@ -17,7 +13,7 @@ import type {
   KeyRole,
   PersonField,
 } from '../feeds/feedDefinition.ts';
-import { parseFeedDate } from './parseFeedDate.ts';
+import { NO_MEMO, type RowMemo } from './rowMemo.ts';
 import { areaCodeProblem, normalizeAreaCode } from '../../areas/areaCode.ts';
 
 /** One thing wrong with one cell (or with the row, when `column` is null). */
@@ -60,33 +56,6 @@ function allowedList(codes: Record<string, unknown>): string {
     : keys.join('、');
 }
 
-/**
- * ID numbers already checked against `idsCheckedOn`: a department sends many rows per person
- * (monthly detail), and the check digit and birth date are worked out once per number while
- * few enough are held. Results are shared, never changed.
- */
-const idsChecked = new Map<string, ResidentIdResult>();
-let idsCheckedOn = '';
-const IDS_HELD = 100_000;
-
-function checkResidentId(text: string, today: IsoDate): ResidentIdResult {
-  if (today !== idsCheckedOn || idsChecked.size >= IDS_HELD) {
-    idsChecked.clear();
-    idsCheckedOn = today;
-  }
-  let result = idsChecked.get(text);
-  if (result) return result;
-  if (!WELL_FORMED.test(text)) return parseResidentId(text, { today });
-  // A fresh copy to key on and parse: the text is a slice of the reader's chunk of the file,
-  // and a memo of slices kept every chunk alive (0.4 GB more at 20,000 households).
-  const copy = Buffer.from(text, 'latin1').toString('latin1');
-  result = parseResidentId(copy, { today });
-  idsChecked.set(copy, result);
-  return result;
-}
-/** Only these are remembered (ASCII, so the copy above is exact); any other text is checked each time. */
-const WELL_FORMED = /^\d{17}[\dXx]$/;
-
 /** Numbers as departments write them: thousands separators and a trailing 元 are tolerated. */
 function parseNumber(text: string): number | undefined {
   const cleaned = text.replace(/[,，\s]/g, '').replace(/元$/, '');
@@ -97,14 +66,16 @@ function parseNumber(text: string): number | undefined {
 /**
  * Turns one record of a feed (column → text, empty meaning absent) into keys, dates and
  * catalogue values, collecting every problem rather than stopping at the first: the error
- * report shows the user all that is wrong with a row at once. Pure; `today` bounds birth
- * dates in ID numbers.
+ * report shows the user all that is wrong with a row at once. Pure (a memo only saves work);
+ * `today` bounds birth dates in ID numbers.
  */
 export function interpretRow(
   feed: FeedDefinition,
   catalogue: VariableCatalogue,
   record: Readonly<Record<string, string | undefined>>,
   today: IsoDate,
+  /** The import's memo of ID numbers and dates already worked out (none by default). */
+  memo: RowMemo = NO_MEMO,
 ): InterpretedRow {
   const row: InterpretedRow = {
     keys: {},
@@ -131,14 +102,14 @@ export function interpretRow(
         row.documentNumber = text;
         continue;
       }
-      const date = parseFeedDate(text, formats);
+      const date = memo.date(text, formats);
       if (date) row.dates[role] = date;
       else problem(column, text, 'INGEST_BAD_DATE', { value: text, formats: formats.join('、') });
       continue;
     }
     if (column.kind === 'key') {
       if (column.key === 'idNumber') {
-        const parsed = checkResidentId(text, today);
+        const parsed = memo.residentId(text, today);
         if (parsed.ok) {
           row.keys.idNumber = parsed.value.idNumber;
           row.identity = parsed.value;
@@ -148,7 +119,7 @@ export function interpretRow(
             reason: parsed.problems.map((p) => p.message).join('；'),
           });
       } else if (column.key === 'birthDate') {
-        const date = parseFeedDate(text, formats);
+        const date = memo.date(text, formats);
         if (date) row.keys.birthDate = date;
         else problem(column, text, 'INGEST_BAD_DATE', { value: text, formats: formats.join('、') });
       } else {
@@ -167,7 +138,7 @@ export function interpretRow(
         value = translated;
       }
       if (column.kind === 'person' && column.person === 'deathDate') {
-        const date = parseFeedDate(text, formats);
+        const date = memo.date(text, formats);
         if (!date) {
           problem(column, text, 'INGEST_BAD_DATE', { value: text, formats: formats.join('、') });
           continue;
@@ -194,7 +165,7 @@ export function interpretRow(
         }
         row.assistance[column.assistance] = translated;
       } else if (column.assistance === 'applicantIdNumber') {
-        const parsed = checkResidentId(text, today);
+        const parsed = memo.residentId(text, today);
         if (parsed.ok) row.assistance.applicantIdNumber = parsed.value.idNumber;
         else
           problem(column, text, 'INGEST_BAD_ID_NUMBER', {
@@ -226,7 +197,7 @@ export function interpretRow(
       value = number * (column.scale ?? 1);
       if (definition.type === 'integer' && column.scale !== undefined) value = Math.round(value as number);
     } else if (definition.type === 'date') {
-      const date = parseFeedDate(text, formats);
+      const date = memo.date(text, formats);
       if (!date) {
         problem(column, text, 'INGEST_BAD_DATE', { value: text, formats: formats.join('、') });
         continue;
