@@ -118,13 +118,30 @@ describe('work orders (browser)', () => {
     return page;
   }
 
-  /** Picks an organisation in a searchable organisation picker by typing part of its name. */
+  /**
+   * Picks an organisation in a searchable organisation picker by entering its name and clicking
+   * the option, as a user would. On a loaded machine a click could land while the dropdown was
+   * still re-rendering for the keys typed one by one, and pick nothing (CI, 2026-12-01: the
+   * picker still showed its placeholder); the name now goes in as one input, and a click that
+   * picked nothing is made again while the option is there, as a user would click again.
+   */
   async function pickOrganisation(p: Page, select: Locator, name: string): Promise<void> {
     await select.click();
-    await p.keyboard.type(name);
-    const option = p.locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: name });
-    await option.first().click();
-    await expect.poll(async () => (await select.textContent()) ?? '').toContain(name);
+    await select.locator('input').fill(name);
+    const option = p
+      .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: name })
+      .first();
+    await option.click();
+    await expect
+      .poll(
+        async () => {
+          const shown = (await select.textContent()) ?? '';
+          if (!shown.includes(name) && (await option.isVisible())) await option.click({ timeout: 2_000 });
+          return shown;
+        },
+        { timeout: 15_000 },
+      )
+      .toContain(name);
   }
 
   const menuLabels = async (p: Page) =>
