@@ -128,11 +128,13 @@ describe('assessment (browser)', () => {
     await p.getByTestId('model-k').fill('1/5');
     await p.getByTestId('model-preview').click();
     const tried = p.getByTestId('model-preview-result');
-    await tried.waitFor();
+    // The preview assesses the whole county: under CI's full load it outlasted the 30 s default
+    // wait once (2026-12-01); it is a few seconds alone.
+    await tried.waitFor({ timeout: 90_000 });
     expect(await tried.textContent()).toMatch(/H = [\d.]+%，A = [\d.]+%，M0 = 0\.\d{4}/);
     await p.getByTestId('model-save').click();
     const versions = p.getByTestId('model-versions');
-    await versions.getByText('草稿').waitFor();
+    await versions.getByText('草稿').waitFor({ timeout: 90_000 });
     await p.getByTestId('activate-2').click();
     await p.getByTestId('activate-confirm').click();
     await expect
@@ -154,7 +156,7 @@ describe('assessment (browser)', () => {
       .executeTakeFirstOrThrow();
     expect((JSON.parse(saved.definition_json) as { k: string }).k).toBe('1/5');
     await versions.getByText('启用中').waitFor();
-  });
+  }, 180_000);
 
   it('shows a household’s score, band, radar and reasons on its portrait', async () => {
     const row = await test.db
