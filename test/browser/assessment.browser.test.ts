@@ -128,15 +128,16 @@ describe('assessment (browser)', () => {
     await p.getByTestId('model-k').fill('1/5');
     await p.getByTestId('model-preview').click();
     const tried = p.getByTestId('model-preview-result');
-    // The preview assesses the whole county: under CI's full load it outlasted the 30 s default
-    // wait once (2026-12-01); it is a few seconds alone.
-    await tried.waitFor({ timeout: 90_000 });
+    await tried.waitFor();
     expect(await tried.textContent()).toMatch(/H = [\d.]+%，A = [\d.]+%，M0 = 0\.\d{4}/);
     await p.getByTestId('model-save').click();
     const versions = p.getByTestId('model-versions');
-    await versions.getByText('草稿').waitFor({ timeout: 90_000 });
+    await versions.getByText('草稿').waitFor();
     await p.getByTestId('activate-2').click();
     await p.getByTestId('activate-confirm').click();
+    // The click, the request (the definition checked again, then written) and the write took
+    // longer than the poll's default second under CI's full load (2026-12-01: still
+    // '1:active,2:draft'); hence 90 s here and 180 s for the test. Alone it is well under one.
     await expect
       .poll(
         async () => {
@@ -147,8 +148,6 @@ describe('assessment (browser)', () => {
             .orderBy('version')
             .execute();
           return rows.map((r) => `${String(r.version)}:${r.status}`).join(',');
-          // Activating re-assesses the county: under CI's full load it took longer than the
-          // poll's default second (2026-12-01: still '1:active,2:draft').
         },
         { timeout: 90_000 },
       )
