@@ -1,5 +1,5 @@
 import type { IsoDate } from '../../core/isoDate.ts';
-import { parseResidentId, type ResidentIdResult } from '../../registry/residentId/index.ts';
+import { isWellFormed18, parseResidentId, type ResidentIdResult } from '../../registry/residentId/index.ts';
 import { parseFeedDate } from './parseFeedDate.ts';
 
 /**
@@ -22,8 +22,6 @@ export const NO_MEMO: RowMemo = {
 /** Entries kept before starting afresh: ID numbers, and dates per list of formats. */
 const IDS_HELD = 100_000;
 const DATES_HELD = 50_000;
-/** Only these ID numbers are remembered (ASCII, so the copy below is exact); others are checked each time. */
-const WELL_FORMED_ID = /^\d{17}[\dXx]$/;
 
 /**
  * A copy of a cell's text to keep: the text is often a slice of the reader's chunk of the file,
@@ -44,7 +42,8 @@ export function createRowMemo(): RowMemo {
       }
       const known = ids.get(text);
       if (known) return known;
-      if (!WELL_FORMED_ID.test(text)) return parseResidentId(text, { today });
+      // Only well-formed numbers are remembered; others are checked each time.
+      if (!isWellFormed18(text)) return parseResidentId(text, { today });
       // Parsed from the copy too, so the number it gives back holds no chunk either.
       const copy = copyOf(text);
       const result = parseResidentId(copy, { today });
