@@ -1,4 +1,4 @@
-import { useEffect, useState, type CSSProperties } from 'react';
+import { useEffect, useMemo, useState, type CSSProperties } from 'react';
 import { Select } from 'antd';
 import { api } from '../api/client.ts';
 import { useLanguage } from '../i18n/LanguageContext.tsx';
@@ -67,6 +67,19 @@ export function OrganisationSelect({
 }) {
   const { t } = useLanguage();
   const organisations = useOrganisations();
+  // Built once per list, language and exclusion, not at every keystroke of a search: ~900
+  // labels made anew each render kept the dropdown re-rendering while it was being clicked.
+  const options = useMemo(
+    () =>
+      organisations
+        .filter((o) => o.id !== exclude)
+        .map((o) => ({
+          value: o.id,
+          label: `${o.name}（${kindKey[o.kind] ? t(kindKey[o.kind] ?? 'kind_partner') : o.kind}）`,
+          search: `${o.name} ${o.areaCode}`,
+        })),
+    [organisations, exclude, t],
+  );
   return (
     <Select<string, OrganisationOption>
       data-testid={testId}
@@ -81,13 +94,7 @@ export function OrganisationSelect({
         filterOption: (input, option) =>
           (option?.search ?? '').toLowerCase().includes(input.trim().toLowerCase()),
       }}
-      options={organisations
-        .filter((o) => o.id !== exclude)
-        .map((o) => ({
-          value: o.id,
-          label: `${o.name}（${kindKey[o.kind] ? t(kindKey[o.kind] ?? 'kind_partner') : o.kind}）`,
-          search: `${o.name} ${o.areaCode}`,
-        }))}
+      options={options}
     />
   );
 }
