@@ -7,6 +7,7 @@ import { openTestDatabase, type TestDatabase } from '../../src/db/testing/eachDa
 import { buildTestApp, ensureTestAccounts } from '../../src/http/testing/buildTestApp.ts';
 import { todayInChina } from '../../src/core/isoDate.ts';
 import { launchBrowser } from './launchBrowser.ts';
+import { chooseOption } from './chooseOption.ts';
 import { openSignedIn } from './consolePage.ts';
 
 /** The kinds of the findings the list shows. */
@@ -115,8 +116,9 @@ describe('findings (browser)', () => {
 
     await panel.getByTestId('claim-finding').click();
     await expect.poll(async () => (await panel.textContent()) ?? '').toMatch(/认领 · /);
-    await panel.getByTestId('finding-resolution').click();
-    await p.getByTitle('已纳入保障').click();
+    // The claim reloads the list too; choose once it has settled.
+    await expect.poll(() => p.getByTestId('findings-table').locator('.ant-spin-spinning').count()).toBe(0);
+    await chooseOption(p, panel.getByTestId('finding-resolution'), '已纳入保障');
     await panel.getByTestId('resolve-finding').click();
     await expect
       .poll(async () => {

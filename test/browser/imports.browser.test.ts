@@ -8,6 +8,7 @@ import { makeResidentId } from '../../src/registry/residentId/index.ts';
 import { createPerson } from '../../src/registry/persons/personService.ts';
 import { systemScope } from '../../src/access/scope/dataScope.ts';
 import { launchBrowser } from './launchBrowser.ts';
+import { chooseOption } from './chooseOption.ts';
 import { openSignedIn } from './consolePage.ts';
 
 const gbk = new TextDecoder('gbk');
@@ -77,8 +78,7 @@ describe('data import (browser)', () => {
   it('uploads a department file, shows its progress and counts, and hands out the rejected rows', async () => {
     const p = await open('county');
     await p.goto(`${p.url().split('#')[0] ?? ''}#/imports`);
-    await p.getByTestId('feed-select').click();
-    await p.locator('.ant-select-item-option', { hasText: '残疾人证信息' }).first().click();
+    await chooseOption(p, p.getByTestId('feed-select'), '残疾人证信息');
     const csv =
       '身份证号,姓名,残疾类别,残疾等级,发证日期,有效期至\r\n' +
       `${ids[0] ?? ''},孙桂英,4,二级,2024/5/6,2034/5/6\r\n` +
