@@ -150,6 +150,20 @@ interface Round {
   timeline: [number, number][];
 }
 
+/** The rate over time, a line every TICK seconds: does it hold as the database grows? */
+function printTimeline(timeline: [number, number][]): void {
+  console.log('   seconds |   records | records/s since last line | records/s overall');
+  let last: [number, number] = [0, 0];
+  timeline.forEach((point, n) => {
+    if (point[0] - last[0] < TICK && n < timeline.length - 1) return;
+    console.log(
+      `${point[0].toFixed(0).padStart(10)} | ${fmt(point[1]).padStart(9)} | ` +
+        `${fmt((point[1] - last[1]) / (point[0] - last[0])).padStart(25)} | ${fmt(point[1] / point[0]).padStart(17)}`,
+    );
+    last = point;
+  });
+}
+
 async function prepare(database: DatabaseHandle): Promise<void> {
   await migrateToLatest(database.db);
   await importAreaRecords(database.db, readCountyDivisions(COUNTY), REFERENCE_DATE);
@@ -207,6 +221,14 @@ async function importRound(
           .executeTakeFirst()
       )?.n ?? 0,
     );
+  // Printed before the limits run: at full scale they take as long again, and a failure there
+  // must not lose the import's own figures.
+  const received = sum(imports, (i) => i.received);
+  console.log(
+    `import: ${fmt(received)} records in ${seconds.toFixed(1)} s (${fmt(received / seconds)}/s; ` +
+      `CPU ${cpuSeconds.toFixed(1)} s), peak RSS ${mib(rss)}`,
+  );
+  printTimeline(timeline);
   return {
     seconds,
     imports,
@@ -308,17 +330,6 @@ for (let r = 0; r < ROUNDS; r++) {
         `; peak RSS ${mib(round.rss)}; ` +
         `database ${mib(round.dbBytes)}; load average ${(os.loadavg()[0] ?? 0).toFixed(1)}`,
     );
-    // The rate over time: does it hold as the database grows?
-    console.log('   seconds |   records | records/s since last line | records/s overall');
-    let last: [number, number] = [0, 0];
-    round.timeline.forEach((point, n) => {
-      if (point[0] - last[0] < TICK && n < round.timeline.length - 1) return;
-      console.log(
-        `${point[0].toFixed(0).padStart(10)} | ${fmt(point[1]).padStart(9)} | ` +
-          `${fmt((point[1] - last[1]) / (point[0] - last[0])).padStart(25)} | ${fmt(point[1] / point[0]).padStart(17)}`,
-      );
-      last = point;
-    });
   }
 }
 clearInterval(sampler);
