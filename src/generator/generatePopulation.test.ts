@@ -161,6 +161,16 @@ describe('generatePopulation', () => {
     expect(ofAges(0, 14)).toBeLessThan(0.18);
   });
 
+  it('spreads birth dates: no one day is given to a crowd (a clamped age once was)', () => {
+    const perDay = new Map<string, number>();
+    for (const p of population.persons) perDay.set(p.birthDate, (perDay.get(p.birthDate) ?? 0) + 1);
+    // ≈ 13,000 persons over ≈ 36,000 days: a handful at most share a day. Wives below the legal
+    // age were once set to exactly 20, and one day held dozens (at 360,000 households, more than
+    // the 499 ID sequences a day and sex has).
+    const [day, most] = [...perDay].reduce((a, b) => (b[1] > a[1] ? b : a));
+    expect(most, day).toBeLessThanOrEqual(8);
+  });
+
   it('keeps ages consistent within families', () => {
     for (const h of population.hukouHouseholds) {
       const head = person(h.headKey);
