@@ -67,8 +67,9 @@ const childCounts = {
 
 /**
  * An age of at least `minimum`: one below it is put within the year above it, by the
- * deficit's fraction (no extra draw, so the random streams stay as they were). A plain clamp
- * gave every such person the same birth date — dozens of wives exactly 20 in 5,000 households,
+ * deficit's fraction, without an extra random draw (later draws that depend on the age, such
+ * as children's, can still differ from before for that household). A plain clamp
+ * gave every such person the same birth date — 13 persons on one day in 5,000 households,
  * and at 360,000 households more than the 499 ID sequences a day and sex has (GB 11643).
  */
 function atLeast(minimum: number, age: number): number {

@@ -164,9 +164,9 @@ describe('generatePopulation', () => {
   it('spreads birth dates: no one day is given to a crowd (a clamped age once was)', () => {
     const perDay = new Map<string, number>();
     for (const p of population.persons) perDay.set(p.birthDate, (perDay.get(p.birthDate) ?? 0) + 1);
-    // ≈ 13,000 persons over ≈ 36,000 days: a handful at most share a day. Wives below the legal
-    // age were once set to exactly 20, and one day held dozens (at 360,000 households, more than
-    // the 499 ID sequences a day and sex has).
+    // ≈ 13,000 persons over ≈ 36,000 days: a handful at most share a day. Ages below a minimum
+    // (wives' legal age 20, …) were once set to exactly it, and one day held 13 (at 360,000
+    // households, more than the 499 ID sequences a day and sex has).
     const [day, most] = [...perDay].reduce((a, b) => (b[1] > a[1] ? b : a));
     expect(most, day).toBeLessThanOrEqual(8);
   });
