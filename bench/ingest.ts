@@ -221,7 +221,7 @@ async function importRound(
           .executeTakeFirst()
       )?.n ?? 0,
     );
-  // Printed before the limits run: at full scale they take as long again, and a failure there
+  // Printed before the limits run: at full scale they take many minutes more, and a failure there
   // must not lose the import's own figures.
   const received = sum(imports, (i) => i.received);
   console.log(
