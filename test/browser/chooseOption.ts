@@ -2,7 +2,8 @@ import { expect } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 
 /**
- * Opens an antd select and picks the option showing `label`, typing `search` first when given.
+ * Opens an antd select and picks the option showing `label`, typing it first into a searchable
+ * select when `search` is set.
  * Under CI's load a click on an option can land while the list is still opening and pick nothing
  * (the work-order and findings tests failed so in CI): this waits until the select shows the
  * choice, clicking the option again while it is still offered, as a user would.
@@ -11,10 +12,10 @@ export async function chooseOption(
   page: Page,
   select: Locator,
   label: string,
-  options: { search?: string } = {},
+  options: { search?: boolean } = {},
 ): Promise<void> {
   await select.click();
-  if (options.search !== undefined) await select.locator('input').fill(options.search);
+  if (options.search) await select.locator('input').fill(label);
   const option = page
     .locator('.ant-select-dropdown:visible .ant-select-item-option', { hasText: label })
     .first();

@@ -249,7 +249,7 @@ describe('work orders (browser)', () => {
     await p.getByTestId('bulk-dispatch').click();
     const dialog = p.getByRole('dialog');
     await dialog.getByText('批量派发 2 张工单').waitFor();
-    await chooseOption(p, dialog.getByTestId('bulk-organisation'), org.townName, { search: org.townName });
+    await chooseOption(p, dialog.getByTestId('bulk-organisation'), org.townName, { search: true });
     await dialog.getByRole('button', { name: '批量派发' }).click();
     await dialog.waitFor({ state: 'hidden' });
     await p.locator('.ant-message').getByText('已派发 2 / 2 张').waitFor();
@@ -298,9 +298,7 @@ describe('work orders (browser)', () => {
     const seen = await orderRow(a);
     await detail.getByTestId('action-transfer').click();
     const transfer = p.getByRole('dialog').filter({ hasText: '转派原因' });
-    await chooseOption(p, transfer.getByTestId('action-organisation'), org.villageName, {
-      search: org.villageName,
-    });
+    await chooseOption(p, transfer.getByTestId('action-organisation'), org.villageName, { search: true });
     await transfer.getByTestId('action-note').fill('乡镇人手不足');
     await transfer.getByRole('button', { name: /转\s*派/ }).click();
     await p.locator('.ant-message').getByText('工单已被他人更新').waitFor();
@@ -478,9 +476,7 @@ describe('work orders (browser)', () => {
     await form.getByLabel('情况描述').fill('孩子患白血病休学，家庭医疗负担重');
     await form.getByLabel('来电人').fill('吴某某');
     await form.getByLabel('来电电话').fill('13912345678');
-    await chooseOption(p, form.getByTestId('hotline-organisation'), org.villageName, {
-      search: org.villageName,
-    });
+    await chooseOption(p, form.getByTestId('hotline-organisation'), org.villageName, { search: true });
     await dialog.getByRole('button', { name: /登\s*记/ }).click();
     await dialog.waitFor({ state: 'hidden' });
     // The new order opens at once, dispatched to the village with its clock running.
