@@ -15,6 +15,7 @@ import { replay } from '../../src/workorders/workOrderLifecycle.ts';
 import { systemActor, type NewOrder, type WorkOrders } from '../../src/workorders/workOrders.ts';
 import { launchBrowser } from './launchBrowser.ts';
 import { chooseOption } from './chooseOption.ts';
+import { confirmPopup } from './confirmPopup.ts';
 import { openSignedIn, signInAs } from './consolePage.ts';
 
 /**
@@ -450,12 +451,7 @@ describe('work orders (browser)', () => {
     expect(await listed.locator('[data-source]').getAttribute('data-source')).toBe('override');
     expect(await listed.textContent()).toContain('放假');
 
-    await row.getByTestId('delete-override').click();
-    await p
-      .locator('.ant-popconfirm')
-      .getByRole('button', { name: /删\s*除/ })
-      .click();
-    await expect.poll(() => row.count()).toBe(0);
+    await confirmPopup(p, row.getByTestId('delete-override'), /删\s*除/, row);
     expect(
       await test.db
         .selectFrom('calendar_overrides')
