@@ -55,6 +55,11 @@ const databases = (process.env.BENCH_ONLY ?? process.env.BENCH_DATABASES ?? 'sql
  */
 const WRITER =
   process.env.BENCH_WRITER === 'on' ? true : process.env.BENCH_WRITER === 'off' ? false : undefined;
+/**
+ * BENCH_DEFER=on or =off forces the deferral of indexes (ADR 0030) one way; unset, the importer
+ * decides as it does for anyone (a large folder into a registry holding fewer facts than it brings).
+ */
+const DEFER = process.env.BENCH_DEFER === 'on' ? true : process.env.BENCH_DEFER === 'off' ? false : undefined;
 /** Seconds between lines of the rate over time (the cumulative records and records/s). */
 const TICK = envNumber('BENCH_TICK', 30);
 const PG_URL = process.env.ZHULIAN_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -148,6 +153,9 @@ interface Round {
   cpuSeconds: number;
   /** [seconds since the start, records received so far], one per committed batch. */
   timeline: [number, number][];
+  /** Indexes the import deferred and built at its end (ADR 0030), and the seconds that took. */
+  indexesBuilt: string[];
+  indexSeconds: number;
 }
 
 /** The rate over time, a line every TICK seconds: does it hold as the database grows? */
@@ -177,6 +185,8 @@ async function importRound(
   const timeline: [number, number][] = [];
   let before = 0; // records of the feeds already done
   let current = 0;
+  let indexesBuilt: string[] = [];
+  let indexSeconds = 0;
   startPhase();
   const started = performance.now();
   const cpuStart = process.cpuUsage();
@@ -184,6 +194,11 @@ async function importRound(
     startedBy: 'bench',
     batchSize: BATCH,
     ...(WRITER === undefined ? {} : { backgroundWriter: WRITER }),
+    ...(DEFER === undefined ? {} : { deferIndexes: DEFER }),
+    onIndexesBuilt: (names, took) => {
+      indexesBuilt = names;
+      indexSeconds = took;
+    },
     onStart: (row) => {
       before += current;
       current = 0;
@@ -226,7 +241,10 @@ async function importRound(
   const received = sum(imports, (i) => i.received);
   console.log(
     `import: ${fmt(received)} records in ${seconds.toFixed(1)} s (${fmt(received / seconds)}/s; ` +
-      `CPU ${cpuSeconds.toFixed(1)} s), peak RSS ${mib(rss)}`,
+      `CPU ${cpuSeconds.toFixed(1)} s), peak RSS ${mib(rss)}; ` +
+      (indexesBuilt.length > 0
+        ? `deferred indexes ${indexesBuilt.join(', ')} built at the end in ${indexSeconds.toFixed(1)} s (included)`
+        : 'no index deferred'),
   );
   printTimeline(timeline);
   return {
@@ -238,6 +256,8 @@ async function importRound(
     rss,
     cpuSeconds,
     timeline,
+    indexesBuilt,
+    indexSeconds,
   };
 }
 
@@ -270,7 +290,7 @@ for (let r = 0; r < ROUNDS; r++) {
           dbBytes,
           limit: limit(false),
           limitIndexed: limit(true),
-          writeSet: sqliteWriteSetLimit(file, batches),
+          writeSet: sqliteWriteSetLimit(file, batches, { deferIndexes: done.indexesBuilt.length > 0 }),
         };
       } finally {
         await sqlite.close();
@@ -321,7 +341,8 @@ for (let r = 0; r < ROUNDS; r++) {
         `(${fmt(round.limitIndexed.rows / round.limitIndexed.seconds)}/s)` +
         (round.writeSet
           ? `, write set ${fmt(Object.values(round.writeSet.rows).reduce((a, b) => a + b, 0))} rows in ` +
-            `${round.writeSet.seconds.toFixed(2)} s (${fmt(received / round.writeSet.seconds)} records/s: ` +
+            `${round.writeSet.seconds.toFixed(2)} s (${round.writeSet.indexSeconds.toFixed(2)} s of it building deferred indexes; ` +
+            `${fmt(received / round.writeSet.seconds)} records/s: ` +
             Object.entries(round.writeSet.rows)
               .map(([t, n]) => `${t} ${fmt(n)}`)
               .join(', ') +
@@ -361,7 +382,9 @@ for (const i of first?.imports ?? []) {
 console.log('');
 console.log(
   `Ingest of ${fmt(HOUSEHOLDS)} households end to end (importFeedDirectory, 14 files, batch ${fmt(BATCH)}, ` +
-    `SQLite background writer ${WRITER === undefined ? 'as the importer decides (one for the folder from 8 MiB)' : WRITER ? 'on' : 'off'}), ` +
+    `SQLite background writer ${WRITER === undefined ? 'as the importer decides (one for the folder from 8 MiB)' : WRITER ? 'on' : 'off'}, ` +
+    `deferred indexes ${DEFER === undefined ? 'as the importer decides' : DEFER ? 'on' : 'off'}: ` +
+    `${[...new Set([...results.values()].flat().flatMap((r) => r.indexesBuilt))].join(', ') || 'none'}), ` +
     `median of ${ROUNDS} round${ROUNDS > 1 ? 's' : ''}; limit = the same number of plain rows ` +
     `(the import's facts) by multi-row INSERT (${CHUNK} rows) into an unindexed copy of facts, one transaction per batch; ` +
     `indexed = the same into a copy with the primary key and indexes of facts; write set (SQLite) = every row ` +

@@ -10,6 +10,7 @@ import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
 import { SQLITE_PRAGMAS } from '../src/db/dialects/sqlite.ts';
 import { RECENT_KEYS_TO_MOVE } from '../src/ingest/imports/ingestRepository.ts';
+import { DEFERRABLE_INDEXES } from '../src/db/deferredIndexes.ts';
 
 export interface LimitOptions {
   /** Rows to insert: the records the import received. */
@@ -41,20 +42,30 @@ const placeholders = (columns: number, rows: number, numbered: boolean): string 
   return out.join(', ');
 };
 
-/** SQLite: `<table>_bench`, empty, from the table's and its indexes' own DDL, renamed (the table first). */
-function copyTableWithIndexes(raw: SqliteDatabase.Database, table: string): void {
+/**
+ * SQLite: `<table>_bench`, empty, from the table's and its indexes' own DDL, renamed (the table
+ * first). The DDL of indexes named in `later` is returned instead of run.
+ */
+function copyTableWithIndexes(
+  raw: SqliteDatabase.Database,
+  table: string,
+  later: ReadonlySet<string> = new Set(),
+): string[] {
   const ddl = raw
     .prepare('select type, name, sql from sqlite_master where tbl_name = ? and sql is not null')
     .all(table) as { type: string; name: string; sql: string }[];
   ddl.sort((a, b) => Number(b.type === 'table') - Number(a.type === 'table'));
+  const deferred: string[] = [];
   for (const d of ddl) {
     const renamed = (d.type === 'index' ? d.sql.replace(`"${d.name}"`, `"${d.name}_bench"`) : d.sql).replace(
       `"${table}"`,
       `"${table}_bench"`,
     );
     if (!renamed.includes(`"${table}_bench"`)) throw new Error(`cannot copy ${d.name}: ${d.sql}`);
-    raw.exec(renamed);
+    if (later.has(`${d.name}_bench`)) deferred.push(renamed);
+    else raw.exec(renamed);
   }
+  return deferred;
 }
 
 /** SQLite: a second better-sqlite3 connection to the same file, with the app's pragmas. */
@@ -211,6 +222,8 @@ export interface WriteSetResult {
   rows: Record<string, number>;
   seconds: number;
   transactions: number;
+  /** Of `seconds`, building the deferred indexes after the rows. */
+  indexSeconds: number;
 }
 
 /**
@@ -225,10 +238,18 @@ export interface WriteSetResult {
  * and encryption. Updates (persons moved, memberships ended, the import's own row) are not
  * replayed. Record keys go as the importer writes them (ADR 0028): into a copy of
  * `ingest_keys_recent`, and all of them into the copy of `ingest_keys` by the transaction that
- * brings the small table to `RECENT_KEYS_TO_MOVE`.
+ * brings the small table to `RECENT_KEYS_TO_MOVE`. When the import deferred its indexes
+ * (`deferIndexes`, ADR 0030), the copies are made without them and they are built after the last
+ * transaction, timed with the rest.
  */
-export function sqliteWriteSetLimit(file: string, transactions: number): WriteSetResult {
+export function sqliteWriteSetLimit(
+  file: string,
+  transactions: number,
+  options: { deferIndexes: boolean },
+): WriteSetResult {
   const raw = new SqliteDatabase(file);
+  // As the import did (ADR 0030): the copies get the deferrable indexes after their rows, timed.
+  const deferred = new Set(options.deferIndexes ? DEFERRABLE_INDEXES.map((i) => `${i.name}_bench`) : []);
   try {
     for (const pragma of SQLITE_PRAGMAS) raw.pragma(pragma);
     // The record keys, wherever they are now, in the order the import wrote them (not timed).
@@ -238,9 +259,10 @@ export function sqliteWriteSetLimit(file: string, transactions: number): WriteSe
         order by import_id, line`);
     raw.exec('drop table if exists "ingest_keys_recent_bench"');
     copyTableWithIndexes(raw, 'ingest_keys_recent');
+    const later: string[] = [];
     const copies = IMPORT_TABLES.map((table) => {
       raw.exec(`drop table if exists "${table}_bench"`);
-      copyTableWithIndexes(raw, table);
+      later.push(...copyTableWithIndexes(raw, table, deferred));
       // A generated integer key (facts, hukou_members, …) is left to the copy to number.
       const info = raw.prepare('select name, type, pk from pragma_table_info(?)').all(table) as {
         name: string;
@@ -297,6 +319,12 @@ export function sqliteWriteSetLimit(file: string, transactions: number): WriteSe
       })();
       seconds += (performance.now() - started) / 1000;
     }
+    const building = performance.now();
+    raw.pragma('temp_store = FILE'); // as buildDeferrableIndexes does
+    for (const ddl of later) raw.exec(ddl);
+    raw.pragma('temp_store = MEMORY');
+    const indexSeconds = (performance.now() - building) / 1000;
+    seconds += indexSeconds;
     const rows: Record<string, number> = {};
     for (const c of copies) {
       const count = raw
@@ -311,7 +339,7 @@ export function sqliteWriteSetLimit(file: string, transactions: number): WriteSe
     }
     for (const c of [...copies].reverse()) raw.exec(`drop table "${c.table}_bench"`);
     raw.exec('drop table ingest_keys_recent_bench; drop table temp.keys_written');
-    return { rows, seconds, transactions };
+    return { rows, seconds, transactions, indexSeconds };
   } finally {
     raw.close();
   }

@@ -1,9 +1,12 @@
 import { Migrator, sql, type Kysely, type MigrationResultSet } from 'kysely';
 import { dialectOf } from './dialectOf.ts';
 import { migrations } from './migrations/index.ts';
+import { restoreAfterBulkLoads } from './deferredIndexes.ts';
+import type { Database } from './schema.ts';
 
 /**
- * Brings the schema to the latest version; throws with the failing migration's name.
+ * Brings the schema to the latest version, and builds any index a killed bulk load left out;
+ * throws with the failing migration's name.
  * On PostgreSQL the migration tables are looked for in the connection's current schema only:
  * Kysely otherwise finds them in any schema of the database, and a second schema (another
  * deployment, or a parallel test) would be taken as already migrated.
@@ -17,6 +20,8 @@ export async function migrateToLatest<T>(db: Kysely<T>): Promise<string[]> {
     const reason = result.error instanceof Error ? result.error.message : JSON.stringify(result.error);
     throw new Error(`migration failed${name}: ${reason}`, { cause: result.error });
   }
+  // Indexes a killed bulk load left unbuilt come back here, at the next start (ADR 0030).
+  await restoreAfterBulkLoads(db as unknown as Kysely<Database>);
   return (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 

@@ -28,6 +28,8 @@ export interface Database {
   ingest_keys: IngestKeyTable;
   /** Record keys of the latest batches, moved to `ingest_keys` in bulk (migration 0022). */
   ingest_keys_recent: IngestKeyTable;
+  /** Folder imports running with their deferrable indexes dropped (migration 0023, ADR 0030). */
+  bulk_loads: BulkLoadTable;
   link_reviews: LinkReviewTable;
   portraits: PortraitTable;
   portrait_tags: PortraitTagTable;
@@ -335,6 +337,15 @@ export interface ImportRejectTable {
   record_enc: string;
   /** Encrypted too: a problem quotes the value it is about. */
   problems_enc: string;
+}
+
+export interface BulkLoadTable {
+  id: string;
+  /** host:pid of the process loading. */
+  worker: string;
+  started_at: string;
+  /** When the load last moved on (each file it starts); another host's load counts as dead after a lease. */
+  touched_at: string;
 }
 
 export interface IngestKeyTable {

@@ -12,6 +12,7 @@ import { loadVariableCatalogue } from '../../registry/variables/variableCatalogu
 import { loadFeeds } from '../feeds/loadFeeds.ts';
 import { registryChecksum } from '../testing/registryChecksum.ts';
 import { importFeedDirectory } from './importFeedDirectory.ts';
+import { DEFERRABLE_INDEXES, missingDeferrableIndexes } from '../../db/deferredIndexes.ts';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'zhulian-folder-'));
 const cipher = testFieldCipher();
@@ -19,17 +20,29 @@ const variables = loadVariableCatalogue();
 const feeds = loadFeeds(variables);
 
 /** Imports the generated folder into a new SQLite file; the registry's digest and the imports. */
-async function importInto(name: string, backgroundWriter: boolean, batchSize: number) {
+async function importInto(name: string, backgroundWriter: boolean, batchSize: number, deferIndexes = false) {
   const database = createDatabase({ sqliteFile: path.join(root, name, 'z.db') });
+  const built: string[] = [];
   try {
     await migrateToLatest(database.db);
     await importAreaRecords(database.db, readCountyDivisions('371082'), '2023-12-31');
     const imports = await importFeedDirectory(
       { db: database.db, cipher, variables, feeds },
       path.join(root, 'gen', 'feeds'),
-      { startedBy: 'test', backgroundWriter, batchSize },
+      {
+        startedBy: 'test',
+        backgroundWriter,
+        batchSize,
+        deferIndexes,
+        onIndexesBuilt: (names) => built.push(...names),
+      },
     );
-    return { imports, checksum: await registryChecksum(database.db, cipher) };
+    return {
+      imports,
+      checksum: await registryChecksum(database.db, cipher),
+      built,
+      missing: await missingDeferrableIndexes(database.db),
+    };
   } finally {
     await database.close();
   }
@@ -63,5 +76,20 @@ describe('importing a folder with one background writer for all its files', { ti
     );
     for (const i of shared.imports) expect(i.received).toBe(i.accepted + i.rejected + i.duplicate);
     expect(shared.checksum).toBe(plain.checksum);
+    expect(plain.built).toEqual([]); // 300 households are far below a bulk load
+  });
+
+  // ADR 0030: the indexes no import reads are dropped for the load and built at its end.
+  it('builds the same registry when it defers the indexes, and leaves them built', async () => {
+    const plain = await importInto('plain-again', false, 700);
+    const deferred = await importInto('deferred', true, 700, true);
+    expect(deferred.built.sort()).toEqual(DEFERRABLE_INDEXES.map((i) => i.name).sort());
+    expect(deferred.missing).toEqual([]);
+    expect(
+      deferred.imports.map((i) => [i.feed_id, i.status, i.received, i.accepted, i.rejected, i.duplicate]),
+    ).toEqual(
+      plain.imports.map((i) => [i.feed_id, i.status, i.received, i.accepted, i.rejected, i.duplicate]),
+    );
+    expect(deferred.checksum).toBe(plain.checksum);
   });
 });

@@ -5,6 +5,19 @@ import type { FeedRegistry } from '../feeds/loadFeeds.ts';
 import { importFile, WRITER_FROM_BYTES, type ImportFileOptions } from './importFile.ts';
 import { openSqliteWriter } from '../../db/dialects/sqliteWriter.ts';
 import type { IngestContext } from './runImport.ts';
+import { beginBulkLoad, endBulkLoad, touchBulkLoad } from '../../db/deferredIndexes.ts';
+import { factsHeldEstimate } from './ingestRepository.ts';
+import { shouldDeferIndexes } from './shouldDeferIndexes.ts';
+
+export interface FolderImportOptions extends Omit<ImportFileOptions, 'fileName'> {
+  /**
+   * Drop the indexes no import reads and build them once at the end (ADR 0030); when not said,
+   * as `shouldDeferIndexes` decides from the folder's size and the facts already held.
+   */
+  deferIndexes?: boolean;
+  /** Told when deferred indexes have been built, and how long that took. */
+  onIndexesBuilt?: (built: string[], seconds: number) => void;
+}
 
 /**
  * Imports every feed file of a folder named `<feed id>.<ext>` (what `zhulian generate` writes,
@@ -14,7 +27,7 @@ import type { IngestContext } from './runImport.ts';
 export async function importFeedDirectory(
   context: IngestContext & { feeds: FeedRegistry },
   dir: string,
-  options: Omit<ImportFileOptions, 'fileName'>,
+  options: FolderImportOptions,
 ): Promise<ImportTable[]> {
   const files = fs
     .readdirSync(dir)
@@ -26,21 +39,37 @@ export async function importFeedDirectory(
   // One background writer for the whole folder when its files are large (or when asked): its
   // connection's page cache stays warm from one file to the next (ADR 0026).
   const bytes = files.reduce((n, f) => n + fs.statSync(path.join(dir, f.name)).size, 0);
+  const { deferIndexes, onIndexesBuilt, ...fileOptions } = options;
+  const defer = deferIndexes ?? shouldDeferIndexes(bytes, await factsHeldEstimate(context.db));
+  const bulkLoad = defer ? await beginBulkLoad(context.db) : undefined;
   const wanted = options.backgroundWriter ?? bytes >= WRITER_FROM_BYTES;
   const writer = wanted === true ? openSqliteWriter(context.db) : wanted === false ? undefined : wanted;
   const results: ImportTable[] = [];
+  let failed = true;
   try {
     for (const { name, feed } of files) {
+      if (bulkLoad) await touchBulkLoad(context.db, bulkLoad);
       results.push(
         await importFile(context, feed, path.join(dir, name), {
-          ...options,
+          ...fileOptions,
           fileName: name,
           backgroundWriter: writer ?? false,
         }),
       );
     }
+    failed = false;
   } finally {
     if (writer !== wanted) await writer?.close();
+    // Built even when a file failed: the registry's readers need them now, not at the next
+    // start. A failure to build then does not hide the import's own error.
+    if (bulkLoad) {
+      const started = performance.now();
+      const built = await endBulkLoad(context.db, bulkLoad).catch((error: unknown) => {
+        if (failed) return [];
+        throw error;
+      });
+      onIndexesBuilt?.(built, (performance.now() - started) / 1000);
+    }
   }
   return results;
 }

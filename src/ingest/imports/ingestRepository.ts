@@ -539,3 +539,12 @@ export async function insertFactRows(db: Kysely<Database>, rows: Insertable<Fact
 export async function listAreaCodes(db: Kysely<Database>): Promise<string[]> {
   return (await db.selectFrom('areas').select('code').execute()).map((a) => a.code);
 }
+
+/** About how many facts the registry holds: the highest id (facts are never deleted; cheap on both databases). */
+export async function factsHeldEstimate(db: Kysely<Database>): Promise<number> {
+  const row = await db
+    .selectFrom('facts')
+    .select((eb) => eb.fn.max('id').as('max'))
+    .executeTakeFirst();
+  return row?.max ?? 0;
+}

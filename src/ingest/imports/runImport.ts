@@ -1,6 +1,6 @@
 import { hash as digestOf, randomUUID } from 'node:crypto';
 import { timeOrderedId } from '../../core/timeOrderedId.ts';
-import os from 'node:os';
+import { thisWorker, workerMayBeAlive } from '../../core/workerAlive.ts';
 import type { Insertable, Kysely } from 'kysely';
 import { AppError, formatMessage } from '../../core/appError.ts';
 import type { FieldCipher } from '../../core/fieldCipher.ts';
@@ -106,8 +106,6 @@ const elsewhere = (code: string): boolean =>
   addressCodeProblem(code.slice(0, 6)) === undefined &&
   addressCodeWarning(code.slice(0, 6)) === undefined;
 
-const thisWorker = () => `${os.hostname()}:${String(process.pid)}`;
-
 /** Imports this process is running now (two uploads of one file must not run it twice). */
 const runningHere = new Set<string>();
 /** How long another machine's import may go without a checkpoint before it counts as dead. */
@@ -116,15 +114,8 @@ const FOREIGN_LEASE_MS = 10 * 60_000;
 /** Whether the process that was running an import is gone, so the import can be resumed. */
 function workerGone(row: ImportTable): boolean {
   if (runningHere.has(row.id)) return false;
-  const [host, pid] = row.worker.split(':');
-  if (host !== os.hostname()) return Date.now() - Date.parse(row.updated_at) > FOREIGN_LEASE_MS;
-  if (Number(pid) === process.pid) return true; // ours, and no longer running (see above)
-  try {
-    process.kill(Number(pid), 0);
-    return false;
-  } catch {
-    return true;
-  }
+  if (row.worker === thisWorker()) return true; // ours, and no longer running (see above)
+  return !workerMayBeAlive(row.worker, row.updated_at, FOREIGN_LEASE_MS);
 }
 
 /**
