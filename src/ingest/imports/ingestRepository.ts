@@ -276,21 +276,53 @@ export interface LinkCandidateRow {
   hukou_number: string | null;
 }
 
-/** Persons with one of these names, and their current hukou numbers: candidates for rows without an ID number. */
-export async function findPersonsByNames(db: Kysely<Database>, names: string[]): Promise<LinkCandidateRow[]> {
-  const out: LinkCandidateRow[] = [];
-  for (let i = 0; i < names.length; i += 900) {
-    const rows = await db
+/**
+ * Candidates for rows without an ID number: persons with the name and, where the row gives one,
+ * the birth date (`chooseLink` passes over any other), with their current hukou numbers. A
+ * county holds dozens of persons for a common name (45 on average for a person's name among
+ * 955,000 generated), and reading all of them and their booklets for each such row was most of
+ * the look-ups of a large feed; (name, birth date) is one index entry (migration 0024).
+ */
+export async function findLinkCandidates(
+  db: Kysely<Database>,
+  wanted: { name: string; birthDate?: string | undefined }[],
+): Promise<LinkCandidateRow[]> {
+  const everyone = new Set(wanted.filter((w) => w.birthDate === undefined).map((w) => w.name));
+  const pairs = new Map<string, [string, string]>();
+  for (const w of wanted)
+    if (w.birthDate !== undefined && !everyone.has(w.name))
+      pairs.set(`${w.name}\u0001${w.birthDate}`, [w.name, w.birthDate]);
+  const candidates = () =>
+    db
       .selectFrom('persons')
       .leftJoin('hukou_members', (join) =>
         join.onRef('hukou_members.person_id', '=', 'persons.id').on('hukou_members.left_on', 'is', null),
       )
       .leftJoin('hukou_households', 'hukou_households.id', 'hukou_members.household_id')
       .select(['persons.id', 'persons.name', 'persons.birth_date', 'hukou_households.hukou_number'])
-      .where('persons.name', 'in', names.slice(i, i + 900))
-      .where('persons.merged_into', 'is', null)
-      .execute();
-    out.push(...rows);
+      .where('persons.merged_into', 'is', null);
+  const out: LinkCandidateRow[] = [];
+  const names = [...everyone];
+  for (let i = 0; i < names.length; i += 900)
+    out.push(
+      ...(await candidates()
+        .where('persons.name', 'in', names.slice(i, i + 900))
+        .execute()),
+    );
+  const both = [...pairs.values()];
+  for (let i = 0; i < both.length; i += 400) {
+    const chunk = both.slice(i, i + 400);
+    out.push(
+      ...(await candidates()
+        .where(({ eb, refTuple, tuple }) =>
+          eb(
+            refTuple('persons.name', 'persons.birth_date'),
+            'in',
+            chunk.map(([name, birth]) => tuple(name, birth)),
+          ),
+        )
+        .execute()),
+    );
   }
   return out;
 }

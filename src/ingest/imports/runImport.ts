@@ -29,7 +29,7 @@ import {
   findHukouHouseholdIdsByNumber,
   findKnownRecordHashes,
   findPersonIdsByIdHash,
-  findPersonsByNames,
+  findLinkCandidates,
   findRunningImport,
   insertImport,
   updateImport,
@@ -485,17 +485,17 @@ async function processBatch(
     const id = personByHash.get(blind);
     if (id) persons.set(idNumber, id);
   }
-  const names = [
-    ...new Set(
-      fresh.filter((r) => !r.row.keys.idNumber && r.row.keys.name).map((r) => r.row.keys.name ?? ''),
-    ),
-  ];
+  const wanted = fresh.flatMap((r) =>
+    !r.row.keys.idNumber && r.row.keys.name
+      ? [{ name: r.row.keys.name, birthDate: r.row.keys.birthDate }]
+      : [],
+  );
   // Candidates by name must include persons (and hukou members) the batch in flight creates or
   // changes. Only a population feed's batches write those; waiting for every feed's batch
   // serialised the look-ups with the writer's commits (a ninth of a county's import, ADR 0027).
-  if (names.length > 0) await shared.settleForPersons();
+  if (wanted.length > 0) await shared.settleForPersons();
   const candidatesByName = new Map<string, LinkCandidate[]>();
-  for (const c of await findPersonsByNames(db, names)) {
+  for (const c of await findLinkCandidates(db, wanted)) {
     const list = candidatesByName.get(c.name) ?? [];
     list.push({ personId: c.id, name: c.name, birthDate: c.birth_date, hukouNumber: c.hukou_number });
     candidatesByName.set(c.name, list);
