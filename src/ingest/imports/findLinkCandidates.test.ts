@@ -1,7 +1,8 @@
-import { expect, it } from 'vitest';
-import { describeEachDatabase } from '../../db/testing/eachDatabase.ts';
+import { describe, expect, it } from 'vitest';
+import { describeEachDatabase, openTestDatabase } from '../../db/testing/eachDatabase.ts';
 import { insertPersonRows } from '../../registry/persons/personRepository.ts';
-import { findLinkCandidates } from './ingestRepository.ts';
+import { CompiledQuery } from 'kysely';
+import { findLinkCandidates, linkCandidateQueries } from './ingestRepository.ts';
 
 const person = (id: string, name: string, birth: string, merged: string | null = null) => ({
   id,
@@ -48,5 +49,31 @@ describeEachDatabase('findLinkCandidates', (getDb) => {
     expect(await ids([])).toEqual([]);
     const [found] = await findLinkCandidates(db, [{ name: '张伟', birthDate: '1960-06-06' }]);
     expect(found).toEqual({ id: 'p7', name: '张伟', birth_date: '1960-06-06', hukou_number: null });
+  });
+});
+
+// At a county's size a plan through any other index read every person for each batch (migration
+// 0024). SQLite only: PostgreSQL plans by statistics it gathers itself.
+describe('findLinkCandidates on SQLite', () => {
+  it('is planned through the index by name and birth date, whether a row gives a birth date or not', async () => {
+    const test = await openTestDatabase('sqlite');
+    try {
+      const queries = linkCandidateQueries(test.db, [
+        { name: '王芳', birthDate: '1980-01-01' },
+        { name: '李娜' },
+      ]);
+      expect(queries).toHaveLength(2);
+      for (const query of queries) {
+        const compiled = query.compile();
+        const plan = await test.db.executeQuery<{ detail: string }>(
+          CompiledQuery.raw(`explain query plan ${compiled.sql}`, [...compiled.parameters]),
+        );
+        const persons = plan.rows.map((r) => r.detail).filter((d) => / persons /.test(`${d} `));
+        expect(persons).toHaveLength(1);
+        expect(persons[0]).toMatch(/USING (COVERING )?INDEX persons_name_birth/);
+      }
+    } finally {
+      await test.dispose();
+    }
   });
 });

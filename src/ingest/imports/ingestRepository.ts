@@ -287,6 +287,16 @@ export async function findLinkCandidates(
   db: Kysely<Database>,
   wanted: { name: string; birthDate?: string | undefined }[],
 ): Promise<LinkCandidateRow[]> {
+  const out: LinkCandidateRow[] = [];
+  for (const query of linkCandidateQueries(db, wanted)) out.push(...(await query.execute()));
+  return out;
+}
+
+/** The queries `findLinkCandidates` runs (exported so a test can check how the database plans them). */
+export function linkCandidateQueries(
+  db: Kysely<Database>,
+  wanted: { name: string; birthDate?: string | undefined }[],
+) {
   const everyone = new Set(wanted.filter((w) => w.birthDate === undefined).map((w) => w.name));
   const pairs = new Map<string, [string, string]>();
   for (const w of wanted)
@@ -301,30 +311,24 @@ export async function findLinkCandidates(
       .leftJoin('hukou_households', 'hukou_households.id', 'hukou_members.household_id')
       .select(['persons.id', 'persons.name', 'persons.birth_date', 'hukou_households.hukou_number'])
       .where('persons.merged_into', 'is', null);
-  const out: LinkCandidateRow[] = [];
+  const queries = [];
   const names = [...everyone];
   for (let i = 0; i < names.length; i += 900)
-    out.push(
-      ...(await candidates()
-        .where('persons.name', 'in', names.slice(i, i + 900))
-        .execute()),
-    );
+    queries.push(candidates().where('persons.name', 'in', names.slice(i, i + 900)));
   const both = [...pairs.values()];
   for (let i = 0; i < both.length; i += 400) {
     const chunk = both.slice(i, i + 400);
-    out.push(
-      ...(await candidates()
-        .where(({ eb, refTuple, tuple }) =>
-          eb(
-            refTuple('persons.name', 'persons.birth_date'),
-            'in',
-            chunk.map(([name, birth]) => tuple(name, birth)),
-          ),
-        )
-        .execute()),
+    queries.push(
+      candidates().where(({ eb, refTuple, tuple }) =>
+        eb(
+          refTuple('persons.name', 'persons.birth_date'),
+          'in',
+          chunk.map(([name, birth]) => tuple(name, birth)),
+        ),
+      ),
     );
   }
-  return out;
+  return queries;
 }
 
 /** The current hukou membership (row id and booklet number) of each of these persons. */
