@@ -290,7 +290,10 @@ for (let r = 0; r < ROUNDS; r++) {
           dbBytes,
           limit: limit(false),
           limitIndexed: limit(true),
-          writeSet: sqliteWriteSetLimit(file, batches, { deferIndexes: done.indexesBuilt.length > 0 }),
+          writeSet: sqliteWriteSetLimit(file, batches, {
+            deferIndexes: done.indexesBuilt.length > 0,
+            batch: BATCH,
+          }),
         };
       } finally {
         await sqlite.close();

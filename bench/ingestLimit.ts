@@ -9,7 +9,7 @@
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
 import { SQLITE_PRAGMAS } from '../src/db/dialects/sqlite.ts';
-import { RECENT_KEYS_TO_MOVE } from '../src/ingest/imports/ingestRepository.ts';
+import { recentKeysToMove } from '../src/ingest/imports/ingestRepository.ts';
 import { DEFERRABLE_INDEXES } from '../src/db/deferredIndexes.ts';
 
 export interface LimitOptions {
@@ -238,14 +238,14 @@ export interface WriteSetResult {
  * and encryption. Updates (persons moved, memberships ended, the import's own row) are not
  * replayed. Record keys go as the importer writes them (ADR 0028): into a copy of
  * `ingest_keys_recent`, and all of them into the copy of `ingest_keys` by the transaction that
- * brings the small table to `RECENT_KEYS_TO_MOVE`. When the import deferred its indexes
+ * brings the small table to `recentKeysToMove` of the keys written before it. When the import deferred its indexes
  * (`deferIndexes`, ADR 0030), the copies are made without them and they are built after the last
  * transaction, timed with the rest.
  */
 export function sqliteWriteSetLimit(
   file: string,
   transactions: number,
-  options: { deferIndexes: boolean },
+  options: { deferIndexes: boolean; batch: number },
 ): WriteSetResult {
   const raw = new SqliteDatabase(file);
   // As the import did (ADR 0030): the copies get the deferrable indexes after their rows, timed.
@@ -306,6 +306,7 @@ export function sqliteWriteSetLimit(
       select ${keyColumns} from ingest_keys_recent_bench where ${full} order by record_hash`);
     const dropMoved = raw.prepare(`delete from ingest_keys_recent_bench where ${full}`);
     let seconds = 0;
+    let keysWritten = 0;
     for (let n = 0; n < transactions; n++) {
       const parts = copies.map((c) => c.next(n));
       const started = performance.now();
@@ -314,9 +315,12 @@ export function sqliteWriteSetLimit(
           const insert = copies[i]?.insert;
           if (insert) for (const row of part) insert.run(row);
         });
-        moveKeys.run(RECENT_KEYS_TO_MOVE);
-        dropMoved.run(RECENT_KEYS_TO_MOVE);
+        // As the importer decides (ADR 0032), from the keys written before this transaction.
+        const threshold = recentKeysToMove(keysWritten, options.batch);
+        moveKeys.run(threshold);
+        dropMoved.run(threshold);
       })();
+      keysWritten += parts[copies.findIndex((c) => c.table === 'ingest_keys')]?.length ?? 0;
       seconds += (performance.now() - started) / 1000;
     }
     const building = performance.now();

@@ -2,6 +2,7 @@ import { bulkWrite, type BulkStep } from '../../db/dialects/bulkWrite.ts';
 import { cachedStatement, withRawSqlite } from '../../db/dialects/sqlite.ts';
 import type { SqliteWriter } from '../../db/dialects/sqliteWriter.ts';
 import { sql, type Insertable, type Kysely, type Selectable, type Updateable } from 'kysely';
+import { dialectOf } from '../../db/dialectOf.ts';
 import type {
   Database,
   FactTable,
@@ -545,6 +546,31 @@ export async function listImportLinks(db: Kysely<Database>, importId: string) {
  * 20.8 s, never moving 30 s; 10,000 and 20,000 worse again (ADR 0028).
  */
 export const RECENT_KEYS_TO_MOVE = 80_000;
+
+/**
+ * How many keys the small table gathers before a move, given about how many the large table
+ * holds (ADR 0032). A move writes every page of the large hash index it touches, and a batch of
+ * sorted keys touches nearly all of them once the index has fewer pages than the move has keys;
+ * the small table's own index is rewritten at every batch, in proportion to what it holds. The
+ * sum per batch, (held / moved) × batch + moved, is least at moved = √(held × batch): 80,000
+ * until the large table holds 640,000 keys (at 10,000-row batches), then growing with the square
+ * root (about 480,000 at Xuhui's 23 M, where a fixed 80,000 rewrote a gigabyte of index every
+ * eight batches).
+ */
+export function recentKeysToMove(keysHeld: number, batchSize: number): number {
+  return Math.max(RECENT_KEYS_TO_MOVE, Math.round(Math.sqrt(Math.max(0, keysHeld) * batchSize)));
+}
+
+/** About how many record keys the large table holds: cheap on both databases (no count). */
+export async function recordKeysHeldEstimate(db: Kysely<Database>): Promise<number> {
+  const result =
+    dialectOf(db) === 'postgres'
+      ? await sql<{ n: number | string | null }>`select reltuples as n from pg_class
+          where oid = to_regclass('ingest_keys')`.execute(db)
+      : // A rowid table written in order (ADR 0028's moves append): the last rowid is the count.
+        await sql<{ n: number | null }>`select max(rowid) as n from ingest_keys`.execute(db);
+  return Math.max(0, Number(result.rows[0]?.n ?? 0));
+}
 
 /**
  * The steps that move every key of `ingest_keys_recent` into `ingest_keys`, in hash order, once

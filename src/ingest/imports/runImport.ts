@@ -30,6 +30,8 @@ import {
   findKnownRecordHashes,
   findPersonIdsByIdHash,
   findLinkCandidates,
+  recentKeysToMove,
+  recordKeysHeldEstimate,
   findRunningImport,
   insertImport,
   updateImport,
@@ -64,7 +66,7 @@ export interface RunImportOptions {
   /** Where the upload came from, for the audit record (absent for the CLI). */
   ip?: string;
   batchSize?: number;
-  /** Record keys held in the small table before a batch moves them (tests: a few; ADR 0028). */
+  /** Record keys held in the small table before a batch moves them (tests: a few; ADR 0028); by default `recentKeysToMove`. */
   recentKeysToMove?: number;
   today?: IsoDate;
   onProgress?: (progress: ImportProgress) => void;
@@ -199,6 +201,9 @@ async function continueImport(
   const now = () => new Date().toISOString();
   const today = options.today ?? todayInChina();
   const batchSize = options.batchSize ?? DEFAULT_IMPORT_BATCH;
+  // Keys in the large table when this import began; with what it has accepted since, how many
+  // keys the small table gathers before a move (ADR 0032).
+  const keysHeld = await recordKeysHeldEstimate(db);
   // Hukou households created by this import, by number, so members of one booklet that
   // arrive in different batches join the same household.
   const households = new Map<string, string>();
@@ -289,7 +294,7 @@ async function continueImport(
       change,
       after,
       writer,
-      options.recentKeysToMove,
+      options.recentKeysToMove ?? recentKeysToMove(keysHeld + state.accepted, batchSize),
     ).then(() => {
       committedReceived = progress.received;
       options.onProgress?.(progress);
