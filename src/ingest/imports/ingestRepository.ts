@@ -320,11 +320,11 @@ export function linkCandidateQueries(
   for (let i = 0; i < both.length; i += 400) {
     const chunk = both.slice(i, i + 400);
     queries.push(
-      candidates().where(({ eb, refTuple, tuple }) =>
+      candidates().where((eb) =>
         eb(
-          refTuple('persons.name', 'persons.birth_date'),
+          eb.refTuple('persons.name', 'persons.birth_date'),
           'in',
-          chunk.map(([name, birth]) => tuple(name, birth)),
+          chunk.map(([name, birth]) => eb.tuple(name, birth)),
         ),
       ),
     );
