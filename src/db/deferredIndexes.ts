@@ -65,6 +65,7 @@ export async function buildDeferrableIndexes(db: Kysely<Database>): Promise<stri
   }
   // SQLite sorts an index's entries in temporary files, which `temp_store = MEMORY` (our
   // setting) keeps in memory: gigabytes for a county. On disk for the build, then as it was.
+  // (Changing it drops the connection's temporary tables; the application uses none.)
   const before = await sql<{ temp_store: number }>`pragma temp_store`.execute(db);
   await sql`pragma temp_store = FILE`.execute(db);
   try {
