@@ -128,9 +128,14 @@ export async function restoreAfterBulkLoads(db: Kysely<Database>): Promise<strin
   if (loads.length === 0 && missing.length === 0) return [];
   if ((await liveLoads(db)).length > 0) return [];
   const built = await buildDeferrableIndexes(db);
-  await db
-    .deleteFrom('bulk_loads')
-    .where('id', 'in', loads.map((l) => l.id).concat(['']))
-    .execute();
+  if (loads.length > 0)
+    await db
+      .deleteFrom('bulk_loads')
+      .where(
+        'id',
+        'in',
+        loads.map((l) => l.id),
+      )
+      .execute();
   return built;
 }
