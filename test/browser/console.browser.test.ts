@@ -19,7 +19,7 @@ import { makeResidentId } from '../../src/registry/residentId/index.ts';
 import { createPerson } from '../../src/registry/persons/personService.ts';
 import { systemScope } from '../../src/access/scope/dataScope.ts';
 import { launchBrowser } from './launchBrowser.ts';
-import { openConsolePage, signInAs } from './consolePage.ts';
+import { openConsolePage, signInAs, signOut } from './consolePage.ts';
 
 /**
  * The console in a real Chromium against the real server (SQLite): sign-in, lockout, the
@@ -352,8 +352,7 @@ describe('console (browser)', () => {
     await p.getByLabel('动态口令').fill(hotp(secret, step));
     await p.getByRole('button', { name: /确\s*认/ }).click();
     await p.getByTestId('welcome').waitFor();
-    await p.getByTestId('account-menu').hover();
-    await p.getByText('退出登录').click();
+    await signOut(p, () => p.getByTestId('account-menu').hover());
     // The password alone no longer signs in: the page asks for the code, then lets the user in.
     await signInAs(p, 'auditadmin');
     await expect.poll(() => p.getByTestId('signin-error').textContent()).toContain('动态口令');

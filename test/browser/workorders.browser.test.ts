@@ -16,7 +16,7 @@ import { systemActor, type NewOrder, type WorkOrders } from '../../src/workorder
 import { launchBrowser } from './launchBrowser.ts';
 import { chooseOption } from './chooseOption.ts';
 import { confirmPopup } from './confirmPopup.ts';
-import { openSignedIn, signInAs } from './consolePage.ts';
+import { openSignedIn, signInAs, signOut } from './consolePage.ts';
 
 /**
  * Work orders in a real Chromium (issue 8): a village worker accepts, starts and resolves an
@@ -203,8 +203,7 @@ describe('work orders (browser)', () => {
     });
 
     // The county (the dispatcher) is asked to verify it: its bell counts the message, its inbox shows it.
-    await p.getByTestId('mobile-account').click();
-    await p.getByRole('menuitem', { name: '退出登录' }).click();
+    await signOut(p, () => p.getByTestId('mobile-account').click());
     await p.setViewportSize({ width: 1280, height: 800 });
     // The county works at its desk: the console, not the phone page the last user left open.
     await p.evaluate("window.location.hash = '#/'");
