@@ -11,6 +11,7 @@ import pg from 'pg';
 import { SQLITE_PRAGMAS } from '../src/db/dialects/sqlite.ts';
 import { recentKeysToMove } from '../src/ingest/imports/ingestRepository.ts';
 import { DEFERRABLE_INDEXES } from '../src/db/deferredIndexes.ts';
+import { asJsonRows, jsonInsertSql } from '../src/db/dialects/bulkWrite.ts';
 
 export interface LimitOptions {
   /** Rows to insert: the records the import received. */
@@ -229,16 +230,17 @@ export interface WriteSetResult {
 /**
  * SQLite: the limit for everything an import writes, not just its facts. Every row the import
  * inserted into the tables it writes is inserted again into a copy of its table made from the
- * table's own DDL with all its indexes and constraints, by the prepared single-row INSERT the
- * importer itself uses, in as many transactions as the import committed batches — each holding
- * an equal share of every table, in the order the import wrote them (by rowid; record keys by
- * import and line, then sorted by hash within a transaction, as the importer sorts them). Rows
- * are read a transaction's share at a time (reads not timed), so memory stays flat at any
- * scale. What it leaves out is on the import's side too: interpreting rows, look-ups, hashing
- * and encryption. Updates (persons moved, memberships ended, the import's own row) are not
- * replayed. Record keys go as the importer writes them (ADR 0028): into a copy of
- * `ingest_keys_recent`, and all of them into the copy of `ingest_keys` by the transaction that
- * brings the small table to `recentKeysToMove` of the keys written before it. When the import deferred its indexes
+ * table's own DDL with all its indexes and constraints, the way the importer sends rows (one
+ * INSERT of a JSON array of the transaction's rows per table, ADR 0033), in as many
+ * transactions as the import committed batches — each holding an equal share of every table,
+ * in the order the import wrote them (by rowid; record keys by import and line, then sorted by
+ * hash within a transaction, as the importer sorts them). Rows are read (and made into JSON) a
+ * transaction's share at a time, not timed, so memory stays flat at any scale. What it leaves
+ * out is on the import's side too: interpreting rows, look-ups, hashing and encryption. Updates
+ * (persons moved, memberships ended, the import's own row) are not replayed. Record keys go as
+ * the importer writes them (ADR 0028): into a copy of `ingest_keys_recent`, and all of them into
+ * the copy of `ingest_keys` by the transaction that brings the small table to
+ * `recentKeysToMove` of the keys written before it. When the import deferred its indexes
  * (`deferIndexes`, ADR 0030), the copies are made without them and they are built after the last
  * transaction, timed with the rest.
  */
@@ -283,22 +285,25 @@ export function sqliteWriteSetLimit(
       let cursor = 0;
       let taken = 0;
       const hash = columns.indexOf('record_hash');
-      const next = (n: number): unknown[][] => {
+      const next = (n: number): { values: unknown[][]; json: string | undefined } => {
         // This transaction's share: the rows up to its end, rounded down.
         const want = Math.floor((total * (n + 1)) / transactions) - taken;
-        if (want <= 0) return [];
+        if (want <= 0) return { values: [], json: undefined };
         const rows = read.all(cursor, want) as unknown[][];
         const last = rows.at(-1);
         if (last) cursor = Number(last[0]);
         taken += rows.length;
         const values = rows.map((r) => r.slice(1));
         if (keyed) values.sort((a, b) => (String(a[hash]) < String(b[hash]) ? -1 : 1));
-        return values;
+        // As the importer sends them (ADR 0033): one JSON parameter, made outside the timing.
+        return { values, json: asJsonRows(values) };
       };
+      const target = `${keyed ? 'ingest_keys_recent' : table}_bench`;
       const insert = raw.prepare(
-        `insert into "${keyed ? 'ingest_keys_recent' : table}_bench" (${list}) values (${columns.map(() => '?').join(', ')})`,
+        `insert into "${target}" (${list}) values (${columns.map(() => '?').join(', ')})`,
       );
-      return { table, total, next, insert };
+      const insertJson = raw.prepare(jsonInsertSql(target, columns, []));
+      return { table, total, next, insert, insertJson };
     });
     const full = '(select count(*) from ingest_keys_recent_bench) >= ?';
     const keyColumns = 'feed_id, record_hash, import_id, line, person_id';
@@ -312,15 +317,17 @@ export function sqliteWriteSetLimit(
       const started = performance.now();
       raw.transaction(() => {
         parts.forEach((part, i) => {
-          const insert = copies[i]?.insert;
-          if (insert) for (const row of part) insert.run(row);
+          const copy = copies[i];
+          if (!copy || part.values.length === 0) return;
+          if (part.json !== undefined) copy.insertJson.run(part.json);
+          else for (const row of part.values) copy.insert.run(row);
         });
         // As the importer decides (ADR 0032), from the keys written before this transaction.
         const threshold = recentKeysToMove(keysWritten, options.batch);
         moveKeys.run(threshold);
         dropMoved.run(threshold);
       })();
-      keysWritten += parts[copies.findIndex((c) => c.table === 'ingest_keys')]?.length ?? 0;
+      keysWritten += parts[copies.findIndex((c) => c.table === 'ingest_keys')]?.values.length ?? 0;
       seconds += (performance.now() - started) / 1000;
     }
     const building = performance.now();

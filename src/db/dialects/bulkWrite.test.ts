@@ -89,4 +89,62 @@ describeEachDatabase('bulkWrite', (getDb) => {
       );
     }
   });
+
+  it('stores text, nulls and integers exactly as given and in the order given, lone surrogates as binding does', async () => {
+    const { db, dialect } = getDb();
+    // On SQLite the rows go as one JSON parameter (ADR 0033); the texts a JSON string must escape.
+    const texts = [
+      'plain',
+      'quote " and \' apostrophe',
+      'back\\slash',
+      'line\nbreak\ttab',
+      '张三丰',
+      '😀 astral',
+      '',
+      '\u0001',
+    ];
+    const fact = (value: string, line: number | null) => ({
+      subject_type: 'person' as const,
+      subject_id: `bulk-json-${dialect}`,
+      variable: 'note',
+      value_json: value,
+      source: 'test',
+      observed_at: '2026-11-01',
+      valid_from: '2026-11-01',
+      valid_to: line === null ? null : '2026-12-01',
+      recorded_at: at,
+      import_id: null,
+      source_line: line,
+    });
+    const writers = dialect === 'sqlite' ? [undefined, openSqliteWriter(db)] : [undefined];
+    for (const [n, writer] of writers.entries()) {
+      const variable = `note${String(n)}`;
+      const rows = texts.map((t, i) => ({ ...fact(t, i === 3 ? null : 2_000_000_000 + i), variable }));
+      // A lone surrogate cannot go through JSON unchanged: that batch is bound value by value.
+      const lone = { ...fact('half \ud800 pair', 7), variable };
+      await bulkWrite(db, [{ kind: 'insert', table: 'facts', rows }], writer);
+      await bulkWrite(db, [{ kind: 'insert', table: 'facts', rows: [lone] }], writer);
+      await writer?.close();
+      const stored = (name: string) =>
+        db
+          .selectFrom('facts')
+          .select(['value_json', 'valid_to', 'source_line', 'recorded_at', 'import_id'])
+          .where('variable', '=', name)
+          .orderBy('id')
+          .execute();
+      const expected = rows.map((r) => ({
+        value_json: r.value_json,
+        valid_to: r.valid_to,
+        source_line: r.source_line,
+        recorded_at: r.recorded_at,
+        import_id: null,
+      }));
+      // The lone surrogate is stored as an ordinary bound insert stores it.
+      await db
+        .insertInto('facts')
+        .values({ ...lone, variable: `${variable}.bound` })
+        .execute();
+      expect(await stored(variable)).toEqual([...expected, ...(await stored(`${variable}.bound`))]);
+    }
+  });
 });
