@@ -106,11 +106,13 @@ export function jsonInsertSql(table: string, varying: string[], fixed: string[])
     ...varying.map((_, i) => `j.value ->> ${String(i)}`),
     ...fixed.map((c) => `p.${quoted(c)}`),
   ].join(', ');
-  // json_each's parameter comes first in the text, so it is bound first, as `rows` are.
+  // jsonb_each, not json_each: it hands each row to `->>` as JSONB, where json_each gives
+  // it as text that `->>` parses again (a quarter of the writer's time in a micro-benchmark).
+  // Its parameter comes first in the text, so it is bound first, as `rows` are.
   const from =
     fixed.length === 0
-      ? 'json_each(?) as j'
-      : `json_each(?) as j, (select ${fixed.map((c) => `? as ${quoted(c)}`).join(', ')}) as p`;
+      ? 'jsonb_each(?) as j'
+      : `jsonb_each(?) as j, (select ${fixed.map((c) => `? as ${quoted(c)}`).join(', ')}) as p`;
   return `insert into ${quoted(table)} (${columns}) select ${picks} from ${from}`;
 }
 
