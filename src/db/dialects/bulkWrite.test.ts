@@ -1,6 +1,6 @@
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { describeEachDatabase } from '../testing/eachDatabase.ts';
-import { bulkWrite, type BulkStep } from './bulkWrite.ts';
+import { asJsonRows, bulkWrite, MAX_JSON_CHARS, type BulkStep } from './bulkWrite.ts';
 import { openSqliteWriter } from './sqliteWriter.ts';
 
 const at = '2026-11-30T00:00:00.000Z';
@@ -146,5 +146,23 @@ describeEachDatabase('bulkWrite', (getDb) => {
         .execute();
       expect(await stored(variable)).toEqual([...expected, ...(await stored(`${variable}.bound`))]);
     }
+  });
+});
+
+describe('asJsonRows', () => {
+  it('gives text, nulls and safe integers as JSON, and nothing for what JSON would not store as binding does', () => {
+    expect(
+      asJsonRows([
+        ['a"b', 7, null],
+        ['张', -1, ''],
+      ]),
+    ).toBe('[["a\\"b",7,null],["张",-1,""]]');
+    expect(asJsonRows([['a', 1.5]])).toBeUndefined();
+    expect(asJsonRows([['a', 2 ** 53]])).toBeUndefined();
+    expect(asJsonRows([['a', true]])).toBeUndefined();
+    expect(asJsonRows([['a', Buffer.from('x')]])).toBeUndefined();
+    expect(asJsonRows([['half \ud800']])).toBeUndefined();
+    // Too long for one SQLite text: bound value by value instead.
+    expect(asJsonRows([['x'.repeat(MAX_JSON_CHARS)]])).toBeUndefined();
   });
 });

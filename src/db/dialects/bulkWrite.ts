@@ -77,11 +77,12 @@ const valuesOf = (row: object, columns: string[]) =>
   columns.map((c) => (row as Record<string, unknown>)[c] ?? null);
 
 /**
- * The rows' values as one JSON array of arrays, or undefined when a value would not come back
- * from SQLite's JSON functions exactly as binding it stores it: only text, null and safe
- * integers (every number an import writes goes into an integer column, where a bound number
- * and a JSON integer are stored alike) and no text with a lone surrogate (JSON would carry it,
- * binding replaces it).
+ * The rows' values as one JSON array of arrays, or undefined when a value might not come back
+ * from SQLite's JSON functions as binding it stores it: only text, null and safe integers, and
+ * no text with a lone surrogate (JSON would carry it; binding stores it otherwise). A bound
+ * number is a double and a JSON integer an integer: stored alike in INTEGER, REAL and NUMERIC
+ * columns, but a TEXT column would keep '5' where binding keeps '5.0' — the import (this
+ * module's one caller) writes numbers only into integer columns.
  */
 export function asJsonRows(values: unknown[][]): string | undefined {
   for (const row of values)
@@ -89,8 +90,14 @@ export function asJsonRows(values: unknown[][]): string | undefined {
       if (value === null) continue;
       if (typeof value === 'string' ? !value.isWellFormed() : !Number.isSafeInteger(value)) return undefined;
     }
-  return JSON.stringify(values);
+  const text = JSON.stringify(values);
+  // SQLite refuses a text over a billion bytes (SQLITE_MAX_LENGTH); a batch of very long
+  // rejected lines could come near it, bound one by one it cannot.
+  return text.length <= MAX_JSON_CHARS ? text : undefined;
 }
+
+/** At most three UTF-8 bytes a character: 300 MB, well under SQLite's limit of 1,000,000,000. */
+export const MAX_JSON_CHARS = 100_000_000;
 
 const quoted = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
