@@ -95,6 +95,8 @@ describeEachDatabase('indexes a bulk load defers', (getDb) => {
     if (dialectOf(db) === 'sqlite') {
       const tempStore = await sql<{ temp_store: number }>`pragma temp_store`.execute(db);
       expect(tempStore.rows[0]?.temp_store).toBe(2); // back to MEMORY after the build
+      const threads = await sql<{ threads: number }>`pragma threads`.execute(db);
+      expect(threads.rows[0]?.threads).toBe(0); // no sort helper threads outside the build
     }
   });
 

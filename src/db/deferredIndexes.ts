@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import os from 'node:os';
 import { sql, type Kysely } from 'kysely';
 import { thisWorker, workerMayBeAlive } from '../core/workerAlive.ts';
 import { dialectOf } from './dialectOf.ts';
@@ -66,12 +67,18 @@ export async function buildDeferrableIndexes(db: Kysely<Database>): Promise<stri
   // SQLite sorts an index's entries in temporary files, which `temp_store = MEMORY` (our
   // setting) keeps in memory: gigabytes for a county. On disk for the build, then as it was.
   // (Changing it drops the connection's temporary tables; the application uses none.)
+  // The sort may also use helper threads (`threads`, 0 by default): nothing else writes while a
+  // bulk load builds its indexes, and on this 2-core machine the 12.8 M facts of a 100,000-
+  // household county were indexed in 8.1–8.5 s instead of 10.1–12.1 s.
   const before = await sql<{ temp_store: number }>`pragma temp_store`.execute(db);
+  const threadsBefore = await sql<{ threads: number }>`pragma threads`.execute(db);
   await sql`pragma temp_store = FILE`.execute(db);
+  await sql.raw(`pragma threads = ${String(Math.min(os.availableParallelism(), 4))}`).execute(db);
   try {
     await build(db);
   } finally {
     await sql.raw(`pragma temp_store = ${String(before.rows[0]?.temp_store ?? 0)}`).execute(db);
+    await sql.raw(`pragma threads = ${String(threadsBefore.rows[0]?.threads ?? 0)}`).execute(db);
   }
   return missing;
 }
