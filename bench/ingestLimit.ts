@@ -6,12 +6,11 @@
  * many as the import received records (cycling through the facts if there are fewer). With
  * `indexed`, the copy has the primary key and indexes of `facts` too: a tighter limit.
  */
-import os from 'node:os';
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
 import { SQLITE_PRAGMAS } from '../src/db/dialects/sqlite.ts';
 import { recentKeysToMove } from '../src/ingest/imports/ingestRepository.ts';
-import { DEFERRABLE_INDEXES } from '../src/db/deferredIndexes.ts';
+import { DEFERRABLE_INDEXES, INDEX_SORT_THREADS } from '../src/db/deferredIndexes.ts';
 import { asJsonRows, jsonInsertSql } from '../src/db/dialects/bulkWrite.ts';
 
 export interface LimitOptions {
@@ -336,7 +335,7 @@ export function sqliteWriteSetLimit(
     raw.exec('drop table temp.keys_written');
     // As buildDeferrableIndexes does: sorts on disk, with helper threads.
     raw.pragma('temp_store = FILE');
-    raw.pragma(`threads = ${String(Math.min(os.availableParallelism(), 4))}`);
+    raw.pragma(`threads = ${String(INDEX_SORT_THREADS)}`);
     for (const ddl of later) raw.exec(ddl);
     raw.pragma('threads = 0');
     raw.pragma('temp_store = MEMORY');

@@ -47,6 +47,9 @@ export async function dropDeferrableIndexes(db: Kysely<Database>): Promise<void>
   for (const name of names) await db.schema.dropIndex(name).ifExists().execute();
 }
 
+/** Helper threads SQLite may sort with while a bulk load builds its indexes: the cores, at most 4. */
+export const INDEX_SORT_THREADS = Math.min(os.availableParallelism(), 4);
+
 /** Builds whichever deferrable indexes are missing; returns their names. */
 export async function buildDeferrableIndexes(db: Kysely<Database>): Promise<string[]> {
   const missing = await missingDeferrableIndexes(db);
@@ -73,7 +76,7 @@ export async function buildDeferrableIndexes(db: Kysely<Database>): Promise<stri
   const before = await sql<{ temp_store: number }>`pragma temp_store`.execute(db);
   const threadsBefore = await sql<{ threads: number }>`pragma threads`.execute(db);
   await sql`pragma temp_store = FILE`.execute(db);
-  await sql.raw(`pragma threads = ${String(Math.min(os.availableParallelism(), 4))}`).execute(db);
+  await sql.raw(`pragma threads = ${String(INDEX_SORT_THREADS)}`).execute(db);
   try {
     await build(db);
   } finally {

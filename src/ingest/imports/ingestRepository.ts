@@ -414,8 +414,9 @@ export async function writeBatch(
   importId: string,
   importChange: Updateable<ImportTable>,
   after: number,
-  writer?: SqliteWriter,
-  moveKeysAt = RECENT_KEYS_TO_MOVE,
+  writer: SqliteWriter | undefined,
+  /** Keys the small table must hold before this batch moves them all (`recentKeysToMove`). */
+  moveKeysAt: number,
 ): Promise<void> {
   const insert = <T extends keyof Database>(table: T, rows: Insertable<Database[T]>[]): BulkStep => ({
     kind: 'insert',

@@ -201,9 +201,11 @@ async function continueImport(
   const now = () => new Date().toISOString();
   const today = options.today ?? todayInChina();
   const batchSize = options.batchSize ?? DEFAULT_IMPORT_BATCH;
-  // Keys in the large table when this import began; with what it has accepted since, how many
-  // keys the small table gathers before a move (ADR 0032).
+  // Keys in the large table when this run began; with what this run accepts, how many keys the
+  // small table gathers before a move (ADR 0032). A resumed import's earlier batches are in the
+  // estimate already: only acceptances since this run began are added.
   const keysHeld = await recordKeysHeldEstimate(db);
+  const acceptedBefore = state.accepted;
   // Hukou households created by this import, by number, so members of one booklet that
   // arrive in different batches join the same household.
   const households = new Map<string, string>();
@@ -294,7 +296,7 @@ async function continueImport(
       change,
       after,
       writer,
-      options.recentKeysToMove ?? recentKeysToMove(keysHeld + state.accepted, batchSize),
+      options.recentKeysToMove ?? recentKeysToMove(keysHeld + state.accepted - acceptedBefore, batchSize),
     ).then(() => {
       committedReceived = progress.received;
       options.onProgress?.(progress);
