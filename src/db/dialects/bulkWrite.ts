@@ -6,6 +6,17 @@ import type { SqliteStatementRows, SqliteWriter } from './sqliteWriter.ts';
 /** One table's rows to insert, one row's change, or one statement, in a bulk transaction. */
 export type BulkStep =
   | { kind: 'insert'; table: keyof Database; rows: Insertable<Database[keyof Database]>[] }
+  /**
+   * Rows already as their values in the order of `columns` — no object per row, for the
+   * largest tables of a bulk load — and the values every row shares, by column.
+   */
+  | {
+      kind: 'values';
+      table: keyof Database;
+      columns: readonly string[];
+      rows: unknown[][];
+      shared?: Record<string, unknown>;
+    }
   | {
       kind: 'update';
       table: keyof Database;
@@ -32,7 +43,12 @@ const PG_ROWS = 1000;
 // SQL text per (handle, table, columns, rows): Kysely writes it, in the dialect's own SQL, once.
 const insertText = new WeakMap<object, Map<string, string>>();
 
-function insertSql(db: Kysely<Database>, table: keyof Database, columns: string[], rows: number): string {
+function insertSql(
+  db: Kysely<Database>,
+  table: keyof Database,
+  columns: readonly string[],
+  rows: number,
+): string {
   let cache = insertText.get(db);
   if (!cache) {
     cache = new Map();
@@ -107,7 +123,7 @@ const quoted = (name: string) => `"${name.replaceAll('"', '""')}"`;
  * row: binding (each text converted to UTF-8 on its own) and copying the values to the writer's
  * thread were a third of the background writer's time (ADR 0033).
  */
-export function jsonInsertSql(table: string, varying: string[], fixed: string[]): string {
+export function jsonInsertSql(table: string, varying: readonly string[], fixed: readonly string[]): string {
   const columns = [...varying, ...fixed].map(quoted).join(', ');
   const picks = [
     ...varying.map((_, i) => `j.value ->> ${String(i)}`),
@@ -115,12 +131,31 @@ export function jsonInsertSql(table: string, varying: string[], fixed: string[])
   ].join(', ');
   // jsonb_each, not json_each: it hands each row to `->>` as JSONB, where json_each gives
   // it as text that `->>` parses again (a quarter of the writer's time in a micro-benchmark).
-  // Its parameter comes first in the text, so it is bound first, as `rows` are.
+  // Its parameter comes first in the text, so it is bound first, as `rows` are. Cast to text:
+  // a background writer binds the JSON as UTF-8 bytes (a blob, which SQLite would take for
+  // JSONB); a text is left as it is.
+  const each = 'jsonb_each(cast(? as text)) as j';
   const from =
-    fixed.length === 0
-      ? 'jsonb_each(?) as j'
-      : `jsonb_each(?) as j, (select ${fixed.map((c) => `? as ${quoted(c)}`).join(', ')}) as p`;
+    fixed.length === 0 ? each : `${each}, (select ${fixed.map((c) => `? as ${quoted(c)}`).join(', ')}) as p`;
   return `insert into ${quoted(table)} (${columns}) select ${picks} from ${from}`;
+}
+
+/** An insert of rows given as values, on SQLite: all in one JSON parameter when they can be. */
+function valuesStatement(
+  db: Kysely<Database>,
+  table: keyof Database,
+  varying: readonly string[],
+  values: unknown[][],
+  fixed: string[],
+  fixedValues: unknown[],
+): SqliteStatementRows {
+  const json = asJsonRows(values);
+  return {
+    ...(json === undefined
+      ? { sql: insertSql(db, table, [...varying, ...fixed], 1), rows: values }
+      : { sql: jsonInsertSql(table, varying, fixed), rows: [[json]], utf8: true as const }),
+    ...(fixed.length === 0 ? {} : { fixed: fixedValues }),
+  };
 }
 
 /** The steps as prepared statements with their rows' parameters, in SQLite's SQL. */
@@ -132,14 +167,22 @@ function sqliteStatements(db: Kysely<Database>, steps: BulkStep[]): SqliteStatem
       const columns = columnsOf(step.rows);
       const fixed = fixedColumns(step.rows, columns);
       const varying = fixed.length === 0 ? columns : columns.filter((c) => !fixed.includes(c));
-      const values = step.rows.map((row) => valuesOf(row, varying));
-      const json = asJsonRows(values);
-      out.push({
-        ...(json === undefined
-          ? { sql: insertSql(db, step.table, [...varying, ...fixed], 1), rows: values }
-          : { sql: jsonInsertSql(step.table, varying, fixed), rows: [[json]] }),
-        ...(fixed.length === 0 ? {} : { fixed: valuesOf(step.rows[0] ?? {}, fixed) }),
-      });
+      out.push(
+        valuesStatement(
+          db,
+          step.table,
+          varying,
+          step.rows.map((row) => valuesOf(row, varying)),
+          fixed,
+          valuesOf(step.rows[0] ?? {}, fixed),
+        ),
+      );
+    } else if (step.kind === 'values') {
+      if (step.rows.length === 0) continue;
+      const shared = step.shared ?? {};
+      out.push(
+        valuesStatement(db, step.table, step.columns, step.rows, Object.keys(shared), Object.values(shared)),
+      );
     } else if (step.kind === 'query') {
       out.push({ sql: step.query.sql, rows: [[...step.query.parameters]] });
     } else {
@@ -204,6 +247,17 @@ export async function bulkWrite(
         for (let i = 0; i < step.rows.length; i += PG_ROWS) {
           const chunk = step.rows.slice(i, i + PG_ROWS);
           const parameters = chunk.flatMap((row) => valuesOf(row, columns));
+          await trx.executeQuery(
+            CompiledQuery.raw(insertSql(db, step.table, columns, chunk.length), parameters),
+          );
+        }
+      } else if (step.kind === 'values') {
+        const shared = step.shared ?? {};
+        const columns = [...step.columns, ...Object.keys(shared)];
+        const common = Object.values(shared);
+        for (let i = 0; i < step.rows.length; i += PG_ROWS) {
+          const chunk = step.rows.slice(i, i + PG_ROWS);
+          const parameters = chunk.flatMap((row) => [...row, ...common]);
           await trx.executeQuery(
             CompiledQuery.raw(insertSql(db, step.table, columns, chunk.length), parameters),
           );

@@ -37,6 +37,7 @@ import {
   updateImport,
   writeBatch,
   type BatchWrites,
+  type FactValues,
 } from './ingestRepository.ts';
 
 export interface IngestContext {
@@ -436,6 +437,7 @@ async function processBatch(
       hukouMembers: [],
       hukouMemberEnds: [],
       facts: [],
+      factsShared: { subject_type: 'person', source: feed.department, recorded_at: at, import_id: state.id },
       keys: [],
       rejects: [],
       reviews: [],
@@ -607,11 +609,27 @@ async function processBatch(
       line: source.line,
       person_id: personId,
     });
-    out.writes.facts.push(...factsOf(feed, row, personId, state.id, source.line, at));
+    pushFactValues(out.writes.facts, row, personId, source.line, at);
   }
   return out;
 }
 
+/** A row's facts about a person, as the values `writeBatch` stores with the batch's shared ones. */
+function pushFactValues(
+  into: FactValues[],
+  row: InterpretedRow,
+  personId: string,
+  line: number,
+  at: string,
+): void {
+  const observed = row.dates.observedAt ?? at.slice(0, 10);
+  const from = row.dates.validFrom ?? observed;
+  const to = row.dates.validTo ?? null;
+  for (const v of row.values)
+    into.push([personId, v.variable, JSON.stringify(v.value), observed, from, to, line]);
+}
+
+/** A row's facts as whole rows (kept with a link review until staff say whose they are). */
 function factsOf(
   feed: FeedDefinition,
   row: InterpretedRow,
@@ -620,19 +638,20 @@ function factsOf(
   line: number,
   at: string,
 ): Insertable<FactTable>[] {
-  const observed = row.dates.observedAt ?? at.slice(0, 10);
-  return row.values.map((v) => ({
+  const values: FactValues[] = [];
+  pushFactValues(values, row, personId, line, at);
+  return values.map(([subjectId, variable, valueJson, observedAt, validFrom, validTo, sourceLine]) => ({
     subject_type: 'person',
-    subject_id: personId,
-    variable: v.variable,
-    value_json: JSON.stringify(v.value),
+    subject_id: subjectId,
+    variable,
+    value_json: valueJson,
     source: feed.department,
-    observed_at: observed,
-    valid_from: row.dates.validFrom ?? observed,
-    valid_to: row.dates.validTo ?? null,
+    observed_at: observedAt,
+    valid_from: validFrom,
+    valid_to: validTo,
     recorded_at: at,
     import_id: importId,
-    source_line: line,
+    source_line: sourceLine,
   }));
 }
 
