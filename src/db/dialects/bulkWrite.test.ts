@@ -102,6 +102,7 @@ describeEachDatabase('bulkWrite', (getDb) => {
       '😀 astral',
       '',
       '\u0001',
+      'café',
     ];
     const fact = (value: string, line: number | null) => ({
       subject_type: 'person' as const,
@@ -145,6 +146,62 @@ describeEachDatabase('bulkWrite', (getDb) => {
         .values({ ...lone, variable: `${variable}.bound` })
         .execute();
       expect(await stored(variable)).toEqual([...expected, ...(await stored(`${variable}.bound`))]);
+    }
+  });
+
+  it('writes rows given as values with the columns they share, each text as given', async () => {
+    const { db, dialect } = getDb();
+    // Each batch's JSON is another kind of string: ASCII only, Latin-1 (one byte a character
+    // in V8, two in UTF-8) and CJK (two bytes a character in V8) — each sent to a background
+    // writer its own way (utf8Bytes).
+    const batches = [
+      ['plain', 'ascii "quoted"'],
+      ['café', 'naïve'],
+      ['张三丰', '😀'],
+    ];
+    const writers = dialect === 'sqlite' ? [undefined, openSqliteWriter(db)] : [undefined];
+    for (const [n, writer] of writers.entries()) {
+      const subject = `bulk-values-${dialect}-${String(n)}`;
+      for (const [b, texts] of batches.entries())
+        await bulkWrite(
+          db,
+          [
+            {
+              kind: 'values',
+              table: 'facts',
+              columns: ['variable', 'value_json', 'source_line', 'valid_to'],
+              rows: texts.map((t, i) => [`v${String(b)}`, t, b * 10 + i, i === 0 ? null : '2026-12-01']),
+              shared: {
+                subject_type: 'person',
+                subject_id: subject,
+                source: 'test',
+                observed_at: '2026-11-01',
+                valid_from: '2026-11-01',
+                recorded_at: at,
+              },
+            },
+          ],
+          writer,
+        );
+      await writer?.close();
+      const stored = await db
+        .selectFrom('facts')
+        .select(['variable', 'value_json', 'source_line', 'valid_to', 'source', 'recorded_at'])
+        .where('subject_id', '=', subject)
+        .orderBy('id')
+        .execute();
+      expect(stored).toEqual(
+        batches.flatMap((texts, b) =>
+          texts.map((t, i) => ({
+            variable: `v${String(b)}`,
+            value_json: t,
+            source_line: b * 10 + i,
+            valid_to: i === 0 ? null : '2026-12-01',
+            source: 'test',
+            recorded_at: at,
+          })),
+        ),
+      );
     }
   });
 });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDatabase } from '../createDatabase.ts';
-import { openSqliteWriter } from './sqliteWriter.ts';
+import { openSqliteWriter, utf8Bytes } from './sqliteWriter.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhulian-writer-'));
 afterAll(() => {
@@ -58,6 +58,24 @@ describe('openSqliteWriter', () => {
       expect(openSqliteWriter(handle.db)).toBeUndefined();
     } finally {
       await handle.close();
+    }
+  });
+});
+
+describe('utf8Bytes', () => {
+  it('gives any text as UTF-8 in a buffer of its own, which can be moved to another thread', () => {
+    const long = (text: string) => text.repeat(Math.ceil(10_000 / text.length));
+    // ASCII (copied as Latin-1), Latin-1 beyond ASCII, CJK and astral (two-byte strings), short
+    // texts (a slice of Node's pool) and the empty text.
+    for (const text of [long('ascii '), long('café '), long('张三丰 😀 '), 'ab', 'é', '张', '']) {
+      const bytes = utf8Bytes(text);
+      expect(new TextDecoder().decode(bytes)).toBe(text);
+      expect(bytes.byteLength).toBe(Buffer.byteLength(text, 'utf8'));
+      expect(bytes.buffer.byteLength).toBe(bytes.byteLength);
+      const moved = structuredClone(bytes, { transfer: [bytes.buffer] });
+      expect(new TextDecoder().decode(moved)).toBe(text);
+      // Moved, not copied: the sender's view is detached.
+      expect(bytes.byteLength).toBe(0);
     }
   });
 });

@@ -75,7 +75,20 @@ parentPort.on('message', (message) => {
 `;
 
 const driverPath = createRequire(import.meta.url).resolve('better-sqlite3');
-const encoder = new TextEncoder();
+
+/**
+ * A text as UTF-8 in an ArrayBuffer of its own (one that can be transferred). Node 20 encodes
+ * a one-byte (Latin-1) string to UTF-8 character by character (TextEncoder: about 300 MB/s);
+ * an ASCII one is copied as Latin-1, the same bytes, several times faster.
+ */
+export function utf8Bytes(text: string): Uint8Array {
+  const ascii = Buffer.byteLength(text, 'utf8') === text.length;
+  const bytes = Buffer.from(text, ascii ? 'latin1' : 'utf8');
+  // A short text's Buffer is a slice of Node's shared pool, which must not be moved away.
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
+    ? bytes
+    : new Uint8Array(bytes);
+}
 
 /**
  * A background writer for this database, or undefined where there can be none: PostgreSQL
@@ -133,7 +146,7 @@ export function openSqliteWriter(db: Kysely<Database>): SqliteWriter | undefined
       const sent = statements.map((s) => {
         const text = s.utf8 ? s.rows[0]?.[0] : undefined;
         if (typeof text !== 'string') return s;
-        const bytes = encoder.encode(text);
+        const bytes = utf8Bytes(text);
         transfer.push(bytes.buffer);
         return { ...s, rows: [[bytes]] };
       });
