@@ -45,6 +45,7 @@ describe('zhulian command', CLI_TIMEOUT, () => {
       'demo',
       'generate',
       'ingest',
+      'ingest-folder',
       'screen',
       'serve',
     ])
@@ -60,6 +61,7 @@ describe('zhulian command', CLI_TIMEOUT, () => {
       ['demo'],
       ['generate'],
       ['ingest'],
+      ['ingest-folder'],
       ['screen'],
       ['serve'],
     ]) {

@@ -109,6 +109,46 @@ describe('ingest through the CLI: killed and resumed, and malformed files', { ti
     expect(again.stdout).toMatch(/接收 0（其中待人工确认 0）\+ 拒绝 [\d,]+ \+ 重复 [\d,]+/);
   });
 
+  it('imports a whole folder of feed files, each reconciled, and the folder again adds nothing', async () => {
+    const dir = path.join(root, 'folder');
+    await zhulian(dir, 'areas', 'import', '371082');
+    // A file that is no feed's is named and left alone.
+    const folder = path.join(root, 'folder-feeds');
+    fs.cpSync(feeds, folder, { recursive: true });
+    fs.writeFileSync(path.join(folder, '说明.txt'), '交换目录说明\n');
+    const errors = path.join(root, 'folder-errors');
+    const first = await zhulian(dir, 'ingest-folder', folder, '--errors', errors);
+    expect(first.stderr).toContain('跳过 1 个文件（文件名不是数据源编号）：说明.txt');
+    const files = fs.readdirSync(folder).filter((name) => name !== '说明.txt');
+    const lines = first.stdout.split('\n').filter((line) => /^[\w.]+：收到/.test(line));
+    expect(lines.map((line) => line.slice(0, line.indexOf('：'))).sort()).toEqual([...files].sort());
+    // Population first: the other feeds can only add to persons it registered.
+    expect(lines[0]).toMatch(/^public_security_population\./);
+    const counts = (line: string) =>
+      [...line.matchAll(/([\d,]+)/g)].map((m) => Number(m[1]?.replaceAll(',', '')));
+    for (const line of lines) {
+      const [received, accepted, rejected, duplicate] = counts(line.slice(line.indexOf('：')));
+      expect(received, line).toBe((accepted ?? 0) + (rejected ?? 0) + (duplicate ?? 0));
+    }
+    const total =
+      /共 (\d+) 个文件：收到 ([\d,]+) 行 = 接收 ([\d,]+)（其中待人工确认 [\d,]+）\+ 拒绝 ([\d,]+) \+ 重复 ([\d,]+)/.exec(
+        first.stdout,
+      );
+    const [files_, received, accepted, rejected, duplicate] = (total?.slice(1) ?? []).map((v) =>
+      Number(v.replaceAll(',', '')),
+    );
+    expect(files_).toBe(files.length);
+    expect(received).toBeGreaterThan(0);
+    expect(received).toBe((accepted ?? 0) + (rejected ?? 0) + (duplicate ?? 0));
+    // The generator plants defects: their error reports are written, one workbook a file.
+    expect(rejected).toBeGreaterThan(0);
+    expect(fs.readdirSync(errors).length).toBeGreaterThan(0);
+    expect(fs.readdirSync(errors).every((name) => name.endsWith('-错误明细.xlsx'))).toBe(true);
+
+    const again = await zhulian(dir, 'ingest-folder', folder);
+    expect(again.stdout).toMatch(/共 \d+ 个文件：收到 [\d,]+ 行 = 接收 0（其中待人工确认 0）/);
+  });
+
   it('gives every malformed file a clear error, keeps completed batches, and never crashes', async () => {
     const dir = path.join(root, 'malformed');
     await zhulian(dir, 'areas', 'import', '371082');

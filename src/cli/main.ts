@@ -1,4 +1,6 @@
 import { importFile } from '../ingest/imports/importFile.ts';
+import { feedFilesIn, importFeedDirectory } from '../ingest/imports/importFeedDirectory.ts';
+import fs from 'node:fs';
 import { writeImportErrors } from '../ingest/imports/writeImportErrors.ts';
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
@@ -477,6 +479,90 @@ program
         );
         console.log(`错误明细 ${n(rows)} 行已写入 ${options.errors}`);
       }
+    } catch (error) {
+      if (error instanceof AppError) {
+        console.error(formatMessage(error.code, 'zh', error.params));
+        process.exitCode = 1;
+        return;
+      }
+      throw error;
+    } finally {
+      await context.database.close();
+    }
+  });
+
+program
+  .command('ingest-folder')
+  .description('导入一个文件夹中的全部部门数据文件（文件名为数据源编号）/ import every feed file of a folder')
+  .argument('<dir>', '文件夹，文件名如 public_security_population.csv / a folder of <feed id>.<ext> files')
+  .option(
+    '--errors <dir>',
+    '有被拒绝的行时，把各文件的错误明细写入此文件夹（XLSX）/ write rejected rows here',
+  )
+  .option('--batch <n>', '每批行数 / rows per batch', positiveInt)
+  .action(async (dir: string, options: { errors?: string; batch?: number }) => {
+    const context = await openContext(overrides());
+    const n = (value: number): string => value.toLocaleString('zh-CN');
+    try {
+      const folder = path.resolve(dir);
+      const { files, skipped } = feedFilesIn(context.feeds, folder);
+      if (skipped.length > 0)
+        console.error(`跳过 ${n(skipped.length)} 个文件（文件名不是数据源编号）：${skipped.join('、')}`);
+      if (files.length === 0) {
+        console.error(`${dir} 中没有可导入的文件（文件名应为数据源编号，如 public_security_population.csv）`);
+        process.exitCode = 2;
+        return;
+      }
+      const started = performance.now();
+      let fileStarted = started;
+      let current = '';
+      const imports = await importFeedDirectory(context, folder, {
+        startedBy: 'cli',
+        ...(options.batch ? { batchSize: options.batch } : {}),
+        onStart: (row) => {
+          fileStarted = performance.now();
+          current = row.file_name;
+          if (row.checkpoint_line > 0)
+            console.error(`继续未完成的导入 ${row.file_name}（从第${n(row.checkpoint_line + 1)}行起）`);
+        },
+        onProgress: (p) => {
+          const seconds = (performance.now() - fileStarted) / 1000;
+          process.stderr.write(
+            `\r${current}：已处理 ${n(p.received)} 行（${n(Math.round(p.received / Math.max(seconds, 0.001)))} 行/秒）`,
+          );
+        },
+        onIndexesBuilt: (built, seconds) => {
+          if (built.length > 0)
+            console.error(`\n已重建索引 ${built.join('、')}，用时 ${seconds.toFixed(1)} 秒`);
+        },
+      }).catch((error: unknown) => {
+        process.stderr.write('\n');
+        throw error;
+      });
+      process.stderr.write('\n');
+      const total = { received: 0, accepted: 0, held: 0, rejected: 0, duplicate: 0 };
+      for (const result of imports) {
+        total.received += result.received;
+        total.accepted += result.accepted;
+        total.held += result.held_for_review;
+        total.rejected += result.rejected;
+        total.duplicate += result.duplicate;
+        console.log(
+          `${result.file_name}：收到 ${n(result.received)} 行 = 接收 ${n(result.accepted)} + 拒绝 ${n(result.rejected)} + 重复 ${n(result.duplicate)}`,
+        );
+        if (options.errors && result.rejected > 0) {
+          const feed = context.feeds.get(result.feed_id);
+          if (!feed) continue;
+          fs.mkdirSync(path.resolve(options.errors), { recursive: true });
+          const out = path.resolve(options.errors, `${result.feed_id}-错误明细.xlsx`);
+          const rows = await writeImportErrors(context.db, context.cipher, feed, result.id, out);
+          console.log(`  错误明细 ${n(rows)} 行已写入 ${out}`);
+        }
+      }
+      const seconds = (performance.now() - started) / 1000;
+      console.log(
+        `共 ${n(imports.length)} 个文件：收到 ${n(total.received)} 行 = 接收 ${n(total.accepted)}（其中待人工确认 ${n(total.held)}）+ 拒绝 ${n(total.rejected)} + 重复 ${n(total.duplicate)}，用时 ${seconds.toFixed(1)} 秒（${n(Math.round(total.received / Math.max(seconds, 0.001)))} 行/秒）`,
+      );
     } catch (error) {
       if (error instanceof AppError) {
         console.error(formatMessage(error.code, 'zh', error.params));

@@ -81,7 +81,7 @@ const driverPath = createRequire(import.meta.url).resolve('better-sqlite3');
  * a one-byte (Latin-1) string to UTF-8 character by character (TextEncoder: about 300 MB/s);
  * an ASCII one is copied as Latin-1, the same bytes, several times faster.
  */
-export function utf8Bytes(text: string): Uint8Array {
+export function utf8Bytes(text: string): Uint8Array<ArrayBuffer> {
   const ascii = Buffer.byteLength(text, 'utf8') === text.length;
   const bytes = Buffer.from(text, ascii ? 'latin1' : 'utf8');
   // A short text's Buffer is a slice of Node's shared pool, which must not be moved away.

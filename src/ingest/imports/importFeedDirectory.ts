@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ImportTable } from '../../db/schema.ts';
 import type { FeedRegistry } from '../feeds/loadFeeds.ts';
+import type { FeedDefinition } from '../feeds/feedDefinition.ts';
 import { importFile, WRITER_FROM_BYTES, type ImportFileOptions } from './importFile.ts';
 import { openSqliteWriter } from '../../db/dialects/sqliteWriter.ts';
 import type { IngestContext } from './runImport.ts';
@@ -20,6 +21,26 @@ export interface FolderImportOptions extends Omit<ImportFileOptions, 'fileName'>
 }
 
 /**
+ * The feed files of a folder, population feeds first (the others can only add to persons
+ * already registered), then in name order; and the names that are no feed's id.
+ */
+export function feedFilesIn(
+  feeds: FeedRegistry,
+  dir: string,
+): { files: { name: string; feed: FeedDefinition }[]; skipped: string[] } {
+  const named = fs
+    .readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map(({ name }) => ({ name, feed: feeds.get(name.replace(/\.[^.]+$/, '')) }));
+  const files = named
+    .filter((f): f is { name: string; feed: FeedDefinition } => f.feed !== undefined)
+    .sort(
+      (a, b) => Number(b.feed.createsPersons) - Number(a.feed.createsPersons) || a.name.localeCompare(b.name),
+    );
+  return { files, skipped: named.filter((f) => f.feed === undefined).map((f) => f.name) };
+}
+
+/**
  * Imports every feed file of a folder named `<feed id>.<ext>` (what `zhulian generate` writes,
  * and how a bureau's exchange folder can be laid out): population feeds first, since the
  * others can only add to persons already registered; the rest in name order.
@@ -29,13 +50,7 @@ export async function importFeedDirectory(
   dir: string,
   options: FolderImportOptions,
 ): Promise<ImportTable[]> {
-  const files = fs
-    .readdirSync(dir)
-    .map((name) => ({ name, feed: context.feeds.get(name.replace(/\.[^.]+$/, '')) }))
-    .filter((f): f is { name: string; feed: NonNullable<typeof f.feed> } => f.feed !== undefined)
-    .sort(
-      (a, b) => Number(b.feed.createsPersons) - Number(a.feed.createsPersons) || a.name.localeCompare(b.name),
-    );
+  const { files } = feedFilesIn(context.feeds, dir);
   // One background writer for the whole folder when its files are large (or when asked): its
   // connection's page cache stays warm from one file to the next (ADR 0026).
   const bytes = files.reduce((n, f) => n + fs.statSync(path.join(dir, f.name)).size, 0);
