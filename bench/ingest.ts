@@ -214,12 +214,13 @@ async function importRound(
   const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   const rss = endPhase();
   // A feed's time runs from its onStart to the next feed's (so the hashing and area list of
-  // the next file count there), the first one's from the call, the last one's to the end.
+  // the next file count there), the first one's from the call, the last one's to the end less
+  // the deferred index build (printed on its own: it is the whole folder's, not that feed's).
   const feedSeconds = new Map<string, number>();
   imports.forEach((i, n) => {
     const from = n === 0 ? started : (starts.get(i.id) ?? started);
     const next = imports[n + 1];
-    const to = next ? (starts.get(next.id) ?? from) : started + seconds * 1000;
+    const to = next ? (starts.get(next.id) ?? from) : started + (seconds - indexSeconds) * 1000;
     feedSeconds.set(i.feed_id, (to - from) / 1000);
   });
   for (const i of imports) {
