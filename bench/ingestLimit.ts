@@ -11,7 +11,7 @@ import pg from 'pg';
 import { SQLITE_PRAGMAS } from '../src/db/dialects/sqlite.ts';
 import { recentKeysToMove } from '../src/ingest/imports/ingestRepository.ts';
 import { DEFERRABLE_INDEXES, INDEX_SORT_THREADS } from '../src/db/deferredIndexes.ts';
-import { asJsonRows, jsonInsertSql } from '../src/db/dialects/bulkWrite.ts';
+import { asJsonBytes, jsonInsertSql } from '../src/db/dialects/bulkWrite.ts';
 
 export interface LimitOptions {
   /** Rows to insert: the records the import received. */
@@ -285,7 +285,7 @@ export function sqliteWriteSetLimit(
       let cursor = 0;
       let taken = 0;
       const hash = columns.indexOf('record_hash');
-      const next = (n: number): { values: unknown[][]; json: string | undefined } => {
+      const next = (n: number): { values: unknown[][]; json: Buffer | undefined } => {
         // This transaction's share: the rows up to its end, rounded down.
         const want = Math.floor((total * (n + 1)) / transactions) - taken;
         if (want <= 0) return { values: [], json: undefined };
@@ -295,8 +295,8 @@ export function sqliteWriteSetLimit(
         taken += rows.length;
         const values = rows.map((r) => r.slice(1));
         if (keyed) values.sort((a, b) => (String(a[hash]) < String(b[hash]) ? -1 : 1));
-        // As the importer sends them (ADR 0033): one JSON parameter, made outside the timing.
-        return { values, json: asJsonRows(values) };
+        // As the importer sends them (ADR 0033, 0034): one JSON parameter, made outside the timing.
+        return { values, json: asJsonBytes(values) };
       };
       const target = `${keyed ? 'ingest_keys_recent' : table}_bench`;
       const insert = raw.prepare(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeEachDatabase } from '../testing/eachDatabase.ts';
-import { asJsonRows, bulkWrite, MAX_JSON_CHARS, type BulkStep } from './bulkWrite.ts';
+import { asJsonBytes, bulkWrite, MAX_JSON_CHARS, type BulkStep } from './bulkWrite.ts';
 import { openSqliteWriter } from './sqliteWriter.ts';
 
 const at = '2026-11-30T00:00:00.000Z';
@@ -206,20 +206,39 @@ describeEachDatabase('bulkWrite', (getDb) => {
   });
 });
 
-describe('asJsonRows', () => {
+describe('asJsonBytes', () => {
+  const text = (values: unknown[][]) => asJsonBytes(values)?.toString('utf8');
+
   it('gives text, nulls and safe integers as JSON, and nothing for what JSON would not store as binding does', () => {
     expect(
-      asJsonRows([
+      text([
         ['a"b', 7, null],
         ['张', -1, ''],
       ]),
     ).toBe('[["a\\"b",7,null],["张",-1,""]]');
-    expect(asJsonRows([['a', 1.5]])).toBeUndefined();
-    expect(asJsonRows([['a', 2 ** 53]])).toBeUndefined();
-    expect(asJsonRows([['a', true]])).toBeUndefined();
-    expect(asJsonRows([['a', Buffer.from('x')]])).toBeUndefined();
-    expect(asJsonRows([['half \ud800']])).toBeUndefined();
+    expect(text([])).toBe('[]');
+    expect(asJsonBytes([['a', 1.5]])).toBeUndefined();
+    expect(asJsonBytes([['a', 2 ** 53]])).toBeUndefined();
+    expect(asJsonBytes([['a', true]])).toBeUndefined();
+    expect(asJsonBytes([['a', Buffer.from('x')]])).toBeUndefined();
+    expect(asJsonBytes([['half \ud800']])).toBeUndefined();
     // Too long for one SQLite text: bound value by value instead.
-    expect(asJsonRows([['x'.repeat(MAX_JSON_CHARS)]])).toBeUndefined();
+    expect(asJsonBytes([['x'.repeat(MAX_JSON_CHARS)]])).toBeUndefined();
+  });
+
+  it('writes many rows part by part, each part in its own encoding, into exactly the JSON of all', () => {
+    // Parts of 64 rows: ASCII ones, one with Latin-1, one with CJK and astral characters, and a
+    // short last one; the part boundaries fall on rows 64, 128, …
+    const rows = Array.from({ length: 300 }, (_, i) => [
+      i === 70 ? 'café' : i === 150 ? '张三丰 😀' : `row ${String(i)}`,
+      i,
+      i % 7 === 0 ? null : 'x"\\\n',
+    ]);
+    for (const n of [1, 63, 64, 65, 128, 129, 300]) {
+      const values = rows.slice(0, n);
+      const bytes = asJsonBytes(values);
+      expect(bytes?.toString('utf8'), String(n)).toBe(JSON.stringify(values));
+      expect(bytes?.byteLength).toBe(Buffer.byteLength(JSON.stringify(values)));
+    }
   });
 });

@@ -93,23 +93,64 @@ const valuesOf = (row: object, columns: string[]) =>
   columns.map((c) => (row as Record<string, unknown>)[c] ?? null);
 
 /**
- * The rows' values as one JSON array of arrays, or undefined when a value might not come back
- * from SQLite's JSON functions as binding it stores it: only text, null and safe integers, and
- * no text with a lone surrogate (JSON would carry it; binding stores it otherwise). A bound
- * number is a double and a JSON integer an integer: stored alike in INTEGER, REAL and NUMERIC
- * columns, but a TEXT column would keep '5' where binding keeps '5.0' — the import (this
- * module's one caller) writes numbers only into integer columns.
+ * Whether every value comes back from SQLite's JSON functions as binding stores it: only text,
+ * null and safe integers, and no text with a lone surrogate (JSON would carry it; binding stores
+ * it otherwise). A bound number is a double and a JSON integer an integer: stored alike in
+ * INTEGER, REAL and NUMERIC columns, but a TEXT column would keep '5' where binding keeps '5.0' —
+ * the import (this module's one caller) writes numbers only into integer columns.
  */
-export function asJsonRows(values: unknown[][]): string | undefined {
+function jsonSafe(values: unknown[][]): boolean {
   for (const row of values)
     for (const value of row) {
       if (value === null) continue;
-      if (typeof value === 'string' ? !value.isWellFormed() : !Number.isSafeInteger(value)) return undefined;
+      if (typeof value === 'string' ? !value.isWellFormed() : !Number.isSafeInteger(value)) return false;
     }
-  const text = JSON.stringify(values);
-  // SQLite refuses a text over a billion bytes (SQLITE_MAX_LENGTH); a batch of very long
-  // rejected lines could come near it, bound one by one it cannot.
-  return text.length <= MAX_JSON_CHARS ? text : undefined;
+  return true;
+}
+
+/**
+ * Rows per JSON.stringify call in `asJsonBytes`. V8 gives back a flat string only up to 16,384
+ * characters (its string builder's largest part); a longer one is a tree of parts, which had to
+ * be copied once more (flattened, onto fresh pages) before it could be encoded — as long as the
+ * stringify itself, and a sixteenth of an import's main thread. 64 fact-sized rows are about
+ * 7,000 characters.
+ */
+const JSON_CHUNK_ROWS = 64;
+
+/**
+ * The rows' values as one JSON array of arrays, in UTF-8, in a Buffer of its own (which a
+ * background writer can be given without a copy, and the main connection binds as it is), or
+ * undefined when they cannot go as JSON (`jsonSafe`) or would be too long for one SQLite text
+ * (`MAX_JSON_CHARS`: a batch of very long rejected lines could come near SQLite's limit of a
+ * billion bytes; bound one by one it cannot). Written part by part from flat strings: an ASCII
+ * part is copied as Latin-1 (the same bytes; Node 20 encodes a one-byte string to UTF-8
+ * character by character), any other encoded as UTF-8.
+ */
+export function asJsonBytes(values: unknown[][]): Buffer | undefined {
+  if (!jsonSafe(values)) return undefined;
+  const parts: { text: string; bytes: number; ascii: boolean }[] = [];
+  let chars = 0;
+  let bytes = 0;
+  for (let i = 0; i < values.length || i === 0; i += JSON_CHUNK_ROWS) {
+    const text = JSON.stringify(
+      values.length <= JSON_CHUNK_ROWS ? values : values.slice(i, i + JSON_CHUNK_ROWS),
+    );
+    const length = Buffer.byteLength(text, 'utf8');
+    parts.push({ text, bytes: length, ascii: length === text.length });
+    chars += text.length;
+    bytes += length;
+  }
+  if (chars > MAX_JSON_CHARS) return undefined;
+  // Each part is a JSON array: the next one is written over the closing bracket of the one
+  // before, and its own opening bracket becomes the comma between them.
+  const out = Buffer.allocUnsafeSlow(bytes - (parts.length - 1));
+  let at = 0;
+  for (const [n, part] of parts.entries()) {
+    const start = n === 0 ? 0 : at - 1;
+    at = start + out.write(part.text, start, part.ascii ? 'latin1' : 'utf8');
+    if (n > 0) out[start] = 0x2c; // ','
+  }
+  return out;
 }
 
 /** At most three UTF-8 bytes a character: 300 MB, well under SQLite's limit of 1,000,000,000. */
@@ -149,7 +190,7 @@ function valuesStatement(
   fixed: string[],
   fixedValues: unknown[],
 ): SqliteStatementRows {
-  const json = asJsonRows(values);
+  const json = asJsonBytes(values);
   return {
     ...(json === undefined
       ? { sql: insertSql(db, table, [...varying, ...fixed], 1), rows: values }

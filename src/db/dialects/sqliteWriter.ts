@@ -13,8 +13,9 @@ export interface SqliteStatementRows {
   /** Rows each run must change, or the transaction rolls back (a guard, e.g. a checkpoint). */
   expectChanges?: number;
   /**
-   * The one row's first parameter is text the SQL casts to text (`jsonInsertSql`): a background
-   * writer is sent it as UTF-8 bytes, moved to its thread rather than copied.
+   * The one row's first parameter is JSON, as text or as UTF-8 bytes, which the SQL casts to
+   * text (`jsonInsertSql`): a background writer is sent it as bytes, moved to its thread rather
+   * than copied.
    */
   utf8?: true;
 }
@@ -84,9 +85,18 @@ const driverPath = createRequire(import.meta.url).resolve('better-sqlite3');
 export function utf8Bytes(text: string): Uint8Array<ArrayBuffer> {
   const ascii = Buffer.byteLength(text, 'utf8') === text.length;
   const bytes = Buffer.from(text, ascii ? 'latin1' : 'utf8');
-  // A short text's Buffer is a slice of Node's shared pool, which must not be moved away.
-  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
-    ? bytes
+  return ownBuffer(bytes);
+}
+
+/**
+ * The bytes in an ArrayBuffer that holds nothing else, which can be transferred: a short
+ * Buffer is a slice of Node's shared pool, which must not be moved away, and is copied.
+ */
+function ownBuffer(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
+  return bytes.buffer instanceof ArrayBuffer &&
+    bytes.byteOffset === 0 &&
+    bytes.byteLength === bytes.buffer.byteLength
+    ? (bytes as Uint8Array<ArrayBuffer>)
     : new Uint8Array(bytes);
 }
 
@@ -144,9 +154,9 @@ export function openSqliteWriter(db: Kysely<Database>): SqliteWriter | undefined
       // are moved (transferred), and SQLite reads them as they are (ADR 0034).
       const transfer: ArrayBuffer[] = [];
       const sent = statements.map((s) => {
-        const text = s.utf8 ? s.rows[0]?.[0] : undefined;
-        if (typeof text !== 'string') return s;
-        const bytes = utf8Bytes(text);
+        const json = s.utf8 ? s.rows[0]?.[0] : undefined;
+        if (typeof json !== 'string' && !(json instanceof Uint8Array)) return s;
+        const bytes = typeof json === 'string' ? utf8Bytes(json) : ownBuffer(json);
         transfer.push(bytes.buffer);
         return { ...s, rows: [[bytes]] };
       });
