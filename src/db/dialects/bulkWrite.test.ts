@@ -153,7 +153,7 @@ describeEachDatabase('bulkWrite', (getDb) => {
     const { db, dialect } = getDb();
     // Each batch's JSON is another kind of string: ASCII only, Latin-1 (one byte a character
     // in V8, two in UTF-8) and CJK (two bytes a character in V8) — each sent to a background
-    // writer its own way (utf8Bytes).
+    // writer as bytes (asJsonBytes).
     const batches = [
       ['plain', 'ascii "quoted"'],
       ['café', 'naïve'],

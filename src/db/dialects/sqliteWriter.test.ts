@@ -4,7 +4,8 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDatabase } from '../createDatabase.ts';
-import { openSqliteWriter, utf8Bytes } from './sqliteWriter.ts';
+import { asJsonBytes, jsonInsertSql } from './bulkWrite.ts';
+import { openSqliteWriter } from './sqliteWriter.ts';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zhulian-writer-'));
 afterAll(() => {
@@ -62,20 +63,36 @@ describe('openSqliteWriter', () => {
   });
 });
 
-describe('utf8Bytes', () => {
-  it('gives any text as UTF-8 in a buffer of its own, which can be moved to another thread', () => {
-    const long = (text: string) => text.repeat(Math.ceil(10_000 / text.length));
-    // ASCII (copied as Latin-1), Latin-1 beyond ASCII, CJK and astral (two-byte strings), short
-    // texts (a slice of Node's pool) and the empty text.
-    for (const text of [long('ascii '), long('café '), long('张三丰 😀 '), 'ab', 'é', '张', '']) {
-      const bytes = utf8Bytes(text);
-      expect(new TextDecoder().decode(bytes)).toBe(text);
-      expect(bytes.byteLength).toBe(Buffer.byteLength(text, 'utf8'));
-      expect(bytes.buffer.byteLength).toBe(bytes.byteLength);
-      const moved = structuredClone(bytes, { transfer: [bytes.buffer] });
-      expect(new TextDecoder().decode(moved)).toBe(text);
-      // Moved, not copied: the sender's view is detached.
-      expect(bytes.byteLength).toBe(0);
+describe('a background writer given JSON bytes', () => {
+  it('moves a buffer of its own to its thread, copies a slice of a shared one, and stores both alike', async () => {
+    const handle = createDatabase({ sqliteFile: path.join(dir, 'bytes.db') });
+    try {
+      const { db } = handle;
+      await sql`create table b (k integer primary key, v text not null)`.execute(db);
+      const writer = openSqliteWriter(db);
+      if (!writer) throw new Error('a file database has a writer');
+      const insert = jsonInsertSql('b', ['k', 'v'], []);
+      const rows = Array.from({ length: 2000 }, (_, i) => [
+        i,
+        i % 500 === 0 ? '张三 café 😀' : `v${String(i)}`,
+      ]);
+      const own = asJsonBytes(rows);
+      // A short Buffer is a slice of Node's pool, which must not be moved away.
+      const pooled = Buffer.from(JSON.stringify([[5000, 'short']]));
+      if (!own) throw new Error('these rows go as JSON');
+      expect(pooled.buffer.byteLength).toBeGreaterThan(pooled.byteLength);
+      await writer.write([
+        { sql: insert, rows: [[own]], utf8: true },
+        { sql: insert, rows: [[pooled]], utf8: true },
+      ]);
+      // Moved, not copied: the sender's view is detached. The pool's slice is left as it was.
+      expect(own.byteLength).toBe(0);
+      expect(pooled.toString()).toBe('[[5000,"short"]]');
+      await writer.close();
+      const stored = await sql<{ k: number; v: string }>`select k, v from b order by k`.execute(db);
+      expect(stored.rows).toEqual([...rows, [5000, 'short']].map(([k, v]) => ({ k, v })));
+    } finally {
+      await handle.close();
     }
   });
 });

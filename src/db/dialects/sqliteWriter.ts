@@ -13,9 +13,8 @@ export interface SqliteStatementRows {
   /** Rows each run must change, or the transaction rolls back (a guard, e.g. a checkpoint). */
   expectChanges?: number;
   /**
-   * The one row's first parameter is JSON, as text or as UTF-8 bytes, which the SQL casts to
-   * text (`jsonInsertSql`): a background writer is sent it as bytes, moved to its thread rather
-   * than copied.
+   * The one row's first parameter is JSON as UTF-8 bytes (`asJsonBytes`), which the SQL casts to
+   * text (`jsonInsertSql`): moved to a background writer's thread rather than copied.
    */
   utf8?: true;
 }
@@ -76,17 +75,6 @@ parentPort.on('message', (message) => {
 `;
 
 const driverPath = createRequire(import.meta.url).resolve('better-sqlite3');
-
-/**
- * A text as UTF-8 in an ArrayBuffer of its own (one that can be transferred). Node 20 encodes
- * a one-byte (Latin-1) string to UTF-8 character by character (TextEncoder: about 300 MB/s);
- * an ASCII one is copied as Latin-1, the same bytes, several times faster.
- */
-export function utf8Bytes(text: string): Uint8Array<ArrayBuffer> {
-  const ascii = Buffer.byteLength(text, 'utf8') === text.length;
-  const bytes = Buffer.from(text, ascii ? 'latin1' : 'utf8');
-  return ownBuffer(bytes);
-}
 
 /**
  * The bytes in an ArrayBuffer that holds nothing else, which can be transferred: a short
@@ -150,13 +138,13 @@ export function openSqliteWriter(db: Kysely<Database>): SqliteWriter | undefined
       const id = next++;
       // A batch's rows as one JSON text each (ADR 0033) went to the worker as strings: copied
       // twice (serialised here, then into fresh memory there, page faults and all) and converted
-      // to UTF-8 by the driver — a seventh of the writer's time. Encoded here once, their bytes
-      // are moved (transferred), and SQLite reads them as they are (ADR 0034).
+      // to UTF-8 by the driver — a seventh of the writer's time. As UTF-8 bytes they are moved
+      // (transferred), and SQLite reads them as they are (ADR 0034).
       const transfer: ArrayBuffer[] = [];
       const sent = statements.map((s) => {
         const json = s.utf8 ? s.rows[0]?.[0] : undefined;
-        if (typeof json !== 'string' && !(json instanceof Uint8Array)) return s;
-        const bytes = typeof json === 'string' ? utf8Bytes(json) : ownBuffer(json);
+        if (!(json instanceof Uint8Array)) return s;
+        const bytes = ownBuffer(json);
         transfer.push(bytes.buffer);
         return { ...s, rows: [[bytes]] };
       });
