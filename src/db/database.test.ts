@@ -6,7 +6,7 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { describeEachDatabase } from './testing/eachDatabase.ts';
 import { createDatabase } from './createDatabase.ts';
-import { migrateToLatest } from './migrate.ts';
+import { caughtOtherSchemaChanging, migrateToLatest } from './migrate.ts';
 
 const now = '2026-11-28T10:00:00.000Z';
 
@@ -123,5 +123,31 @@ describe('sqlite file database', () => {
     expect(tables.rows[0]?.n).toBe(1);
     await handle.close();
     fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('caughtOtherSchemaChanging', () => {
+  it('retries only a failure before any migration ran, on a table that vanished meanwhile', () => {
+    const vanished = Object.assign(new Error('relation "t_1.ingest_keys_recent" does not exist'), {
+      code: '42P01',
+    });
+    expect(caughtOtherSchemaChanging({ error: vanished })).toBe(true);
+    expect(
+      caughtOtherSchemaChanging({
+        error: vanished,
+        results: [{ migrationName: '0001_areas', direction: 'Up', status: 'NotExecuted' }],
+      }),
+    ).toBe(true);
+    // A migration of ours failed: that is a real error, not a race.
+    expect(
+      caughtOtherSchemaChanging({
+        error: vanished,
+        results: [{ migrationName: '0001_areas', direction: 'Up', status: 'Error' }],
+      }),
+    ).toBe(false);
+    expect(caughtOtherSchemaChanging({ error: Object.assign(new Error('x'), { code: '42601' }) })).toBe(
+      false,
+    );
+    expect(caughtOtherSchemaChanging({ results: [] })).toBe(false);
   });
 });

@@ -13,7 +13,9 @@ import type { Database } from './schema.ts';
  */
 export async function migrateToLatest<T>(db: Kysely<T>): Promise<string[]> {
   const migrator = await migratorFor(db);
-  const result: MigrationResultSet = await migrator.migrateToLatest();
+  let result: MigrationResultSet = await migrator.migrateToLatest();
+  for (let attempt = 1; attempt < 3 && caughtOtherSchemaChanging(result); attempt++)
+    result = await migrator.migrateToLatest();
   const failed = result.results?.find((r) => r.status === 'Error');
   if (result.error !== undefined) {
     const name = failed ? ` (${failed.migrationName})` : '';
@@ -23,6 +25,18 @@ export async function migrateToLatest<T>(db: Kysely<T>): Promise<string[]> {
   // Indexes a killed bulk load left unbuilt come back here, at the next start (ADR 0030).
   await restoreAfterBulkLoads(db as unknown as Kysely<Database>);
   return (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/**
+ * Whether migrating failed before any migration ran because a table vanished while Kysely
+ * looked for its own: its introspection lists the tables of every schema, resolving each by
+ * name, and another schema's table dropped meanwhile (a parallel test's, another deployment's)
+ * fails the whole query with "relation … does not exist" (42P01). Nothing was changed: trying
+ * again is safe.
+ */
+export function caughtOtherSchemaChanging(result: MigrationResultSet): boolean {
+  const error = result.error as { code?: unknown } | undefined;
+  return error?.code === '42P01' && !(result.results ?? []).some((r) => r.status !== 'NotExecuted');
 }
 
 /** Kysely's migrator over our migrations, its tables in the connection's current schema (above). */
