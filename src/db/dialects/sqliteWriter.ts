@@ -93,12 +93,18 @@ function ownBuffer(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
  * (whose server already works in parallel with us), an in-memory SQLite database (a second
  * connection would be another database), or inside a Kysely transaction.
  */
-export function openSqliteWriter(db: Kysely<Database>): SqliteWriter | undefined {
+export function openSqliteWriter(
+  db: Kysely<Database>,
+  /** Leave checkpoints to a checkpointing thread (sqliteCheckpointer.ts) instead of running them at commits. */
+  options: { checkpoints?: boolean } = {},
+): SqliteWriter | undefined {
   const raw = db.isTransaction ? undefined : rawSqliteOf(db);
   if (!raw || raw.memory || raw.name === '' || raw.name === ':memory:') return undefined;
+  const pragmas =
+    options.checkpoints === false ? [...SQLITE_PRAGMAS, 'wal_autocheckpoint = 0'] : SQLITE_PRAGMAS;
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { driver: driverPath, file: raw.name, pragmas: SQLITE_PRAGMAS },
+    workerData: { driver: driverPath, file: raw.name, pragmas },
   });
   let next = 0;
   const waiting = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();

@@ -13,6 +13,7 @@ import { loadFeeds } from '../feeds/loadFeeds.ts';
 import { registryChecksum } from '../testing/registryChecksum.ts';
 import { importFeedDirectory } from './importFeedDirectory.ts';
 import { DEFERRABLE_INDEXES, missingDeferrableIndexes } from '../../db/deferredIndexes.ts';
+import { rawSqliteOf } from '../../db/dialects/sqlite.ts';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'zhulian-folder-'));
 const cipher = testFieldCipher();
@@ -42,6 +43,8 @@ async function importInto(name: string, backgroundWriter: boolean, batchSize: nu
       checksum: await registryChecksum(database.db, cipher),
       built,
       missing: await missingDeferrableIndexes(database.db),
+      // A load with its own writer leaves checkpoints to a thread until it ends (ADR 0035).
+      autocheckpoint: rawSqliteOf(database.db)?.pragma('wal_autocheckpoint', { simple: true }),
     };
   } finally {
     await database.close();
@@ -77,6 +80,9 @@ describe('importing a folder with one background writer for all its files', { ti
     for (const i of shared.imports) expect(i.received).toBe(i.accepted + i.rejected + i.duplicate);
     expect(shared.checksum).toBe(plain.checksum);
     expect(plain.built).toEqual([]); // 300 households are far below a bulk load
+    // The main connection checkpoints for itself again afterwards.
+    expect(shared.autocheckpoint).toBe(16384);
+    expect(plain.autocheckpoint).toBe(16384);
   });
 
   // ADR 0030: the indexes no import reads are dropped for the load and built at its end.

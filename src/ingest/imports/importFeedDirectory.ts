@@ -5,6 +5,8 @@ import type { FeedRegistry } from '../feeds/loadFeeds.ts';
 import type { FeedDefinition } from '../feeds/feedDefinition.ts';
 import { importFile, WRITER_FROM_BYTES, type ImportFileOptions } from './importFile.ts';
 import { openSqliteWriter } from '../../db/dialects/sqliteWriter.ts';
+import { startSqliteCheckpointer } from '../../db/dialects/sqliteCheckpointer.ts';
+import { rawSqliteOf, SQLITE_PRAGMAS } from '../../db/dialects/sqlite.ts';
 import type { IngestContext } from './runImport.ts';
 import { beginBulkLoad, endBulkLoad, touchBulkLoad } from '../../db/deferredIndexes.ts';
 import { factsHeldEstimate } from './ingestRepository.ts';
@@ -19,6 +21,10 @@ export interface FolderImportOptions extends Omit<ImportFileOptions, 'fileName'>
   /** Told when deferred indexes have been built, and how long that took. */
   onIndexesBuilt?: (built: string[], seconds: number) => void;
 }
+
+/** The main connection's own checkpoint setting, restored when a load's checkpointing thread stops. */
+const AUTOCHECKPOINT =
+  SQLITE_PRAGMAS.find((p) => p.startsWith('wal_autocheckpoint')) ?? 'wal_autocheckpoint = 1000';
 
 /**
  * The feed files of a folder, population feeds first (the others can only add to persons
@@ -58,7 +64,19 @@ export async function importFeedDirectory(
   const defer = deferIndexes ?? shouldDeferIndexes(bytes, await factsHeldEstimate(context.db));
   const bulkLoad = defer ? await beginBulkLoad(context.db) : undefined;
   const wanted = options.backgroundWriter ?? bytes >= WRITER_FROM_BYTES;
-  const writer = wanted === true ? openSqliteWriter(context.db) : wanted === false ? undefined : wanted;
+  // With a writer of its own, a third thread copies the WAL back meanwhile (ADR 0035): neither
+  // the writer's commits nor the index build at the end wait for a checkpoint's fsyncs.
+  const checkpointer = wanted === true ? startSqliteCheckpointer(context.db) : undefined;
+  const writer =
+    wanted === true
+      ? openSqliteWriter(context.db, checkpointer ? { checkpoints: false } : {})
+      : wanted === false
+        ? undefined
+        : wanted;
+  // The main connection writes the import's records and builds the indexes: it leaves the
+  // checkpoints to the thread too, until the load is over.
+  const raw = checkpointer ? rawSqliteOf(context.db) : undefined;
+  raw?.pragma('wal_autocheckpoint = 0');
   const results: ImportTable[] = [];
   let failed = true;
   try {
@@ -74,16 +92,21 @@ export async function importFeedDirectory(
     }
     failed = false;
   } finally {
-    if (writer !== wanted) await writer?.close();
-    // Built even when a file failed: the registry's readers need them now, not at the next
-    // start. A failure to build then does not hide the import's own error.
-    if (bulkLoad) {
-      const started = performance.now();
-      const built = await endBulkLoad(context.db, bulkLoad).catch((error: unknown) => {
-        if (failed) return [];
-        throw error;
-      });
-      onIndexesBuilt?.(built, (performance.now() - started) / 1000);
+    try {
+      if (writer !== wanted) await writer?.close();
+      // Built even when a file failed: the registry's readers need them now, not at the next
+      // start. A failure to build then does not hide the import's own error.
+      if (bulkLoad) {
+        const started = performance.now();
+        const built = await endBulkLoad(context.db, bulkLoad).catch((error: unknown) => {
+          if (failed) return [];
+          throw error;
+        });
+        onIndexesBuilt?.(built, (performance.now() - started) / 1000);
+      }
+    } finally {
+      await checkpointer?.stop();
+      raw?.pragma(AUTOCHECKPOINT);
     }
   }
   return results;
