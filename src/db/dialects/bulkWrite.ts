@@ -173,8 +173,8 @@ export function jsonInsertSql(table: string, varying: readonly string[], fixed: 
   // jsonb_each, not json_each: it hands each row to `->>` as JSONB, where json_each gives
   // it as text that `->>` parses again (a quarter of the writer's time in a micro-benchmark).
   // Its parameter comes first in the text, so it is bound first, as `rows` are. Cast to text:
-  // a background writer binds the JSON as UTF-8 bytes (a blob, which SQLite would take for
-  // JSONB); a text is left as it is.
+  // the JSON is bound as UTF-8 bytes (`asJsonBytes`), a blob, which SQLite would take for
+  // JSONB; a text would be left as it is.
   const each = 'jsonb_each(cast(? as text)) as j';
   const from =
     fixed.length === 0 ? each : `${each}, (select ${fixed.map((c) => `? as ${quoted(c)}`).join(', ')}) as p`;
