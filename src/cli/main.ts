@@ -480,12 +480,7 @@ program
         console.log(`错误明细 ${n(rows)} 行已写入 ${options.errors}`);
       }
     } catch (error) {
-      if (error instanceof AppError) {
-        console.error(formatMessage(error.code, 'zh', error.params));
-        process.exitCode = 1;
-        return;
-      }
-      throw error;
+      reportAppError(error);
     } finally {
       await context.database.close();
     }
@@ -540,6 +535,8 @@ program
         throw error;
       });
       process.stderr.write('\n');
+      const errorDir = options.errors ? path.resolve(options.errors) : undefined;
+      if (errorDir) fs.mkdirSync(errorDir, { recursive: true });
       const total = { received: 0, accepted: 0, held: 0, rejected: 0, duplicate: 0 };
       for (const result of imports) {
         total.received += result.received;
@@ -550,11 +547,9 @@ program
         console.log(
           `${result.file_name}：收到 ${n(result.received)} 行 = 接收 ${n(result.accepted)} + 拒绝 ${n(result.rejected)} + 重复 ${n(result.duplicate)}`,
         );
-        if (options.errors && result.rejected > 0) {
-          const feed = context.feeds.get(result.feed_id);
-          if (!feed) continue;
-          fs.mkdirSync(path.resolve(options.errors), { recursive: true });
-          const out = path.resolve(options.errors, `${result.feed_id}-错误明细.xlsx`);
+        const feed = context.feeds.get(result.feed_id);
+        if (errorDir && feed && result.rejected > 0) {
+          const out = path.join(errorDir, `${result.feed_id}-错误明细.xlsx`);
           const rows = await writeImportErrors(context.db, context.cipher, feed, result.id, out);
           console.log(`  错误明细 ${n(rows)} 行已写入 ${out}`);
         }
@@ -564,12 +559,7 @@ program
         `共 ${n(imports.length)} 个文件：收到 ${n(total.received)} 行 = 接收 ${n(total.accepted)}（其中待人工确认 ${n(total.held)}）+ 拒绝 ${n(total.rejected)} + 重复 ${n(total.duplicate)}，用时 ${seconds.toFixed(1)} 秒（${n(Math.round(total.received / Math.max(seconds, 0.001)))} 行/秒）`,
       );
     } catch (error) {
-      if (error instanceof AppError) {
-        console.error(formatMessage(error.code, 'zh', error.params));
-        process.exitCode = 1;
-        return;
-      }
-      throw error;
+      reportAppError(error);
     } finally {
       await context.database.close();
     }

@@ -181,6 +181,23 @@ export function jsonInsertSql(table: string, varying: readonly string[], fixed: 
   return `insert into ${quoted(table)} (${columns}) select ${picks} from ${from}`;
 }
 
+/** Either kind of insert as columns and each row's values in their order (shared columns last). */
+function valueRows(step: Extract<BulkStep, { kind: 'insert' | 'values' }>): {
+  columns: string[];
+  rows: unknown[][];
+} {
+  if (step.kind === 'insert') {
+    const columns = columnsOf(step.rows);
+    return { columns, rows: step.rows.map((row) => valuesOf(row, columns)) };
+  }
+  const shared = step.shared ?? {};
+  const common = Object.values(shared);
+  return {
+    columns: [...step.columns, ...Object.keys(shared)],
+    rows: common.length === 0 ? step.rows : step.rows.map((row) => [...row, ...common]),
+  };
+}
+
 /** An insert of rows given as values, on SQLite: all in one JSON parameter when they can be. */
 function valuesStatement(
   db: Kysely<Database>,
@@ -282,25 +299,12 @@ export async function bulkWrite(
   }
   const run = async (trx: Kysely<Database>) => {
     for (const step of steps) {
-      if (step.kind === 'insert') {
-        if (step.rows.length === 0) continue;
-        const columns = columnsOf(step.rows);
-        for (let i = 0; i < step.rows.length; i += PG_ROWS) {
-          const chunk = step.rows.slice(i, i + PG_ROWS);
-          const parameters = chunk.flatMap((row) => valuesOf(row, columns));
+      if (step.kind === 'insert' || step.kind === 'values') {
+        const { columns, rows } = valueRows(step);
+        for (let r = 0; r < rows.length; r += PG_ROWS) {
+          const chunk = rows.slice(r, r + PG_ROWS);
           await trx.executeQuery(
-            CompiledQuery.raw(insertSql(db, step.table, columns, chunk.length), parameters),
-          );
-        }
-      } else if (step.kind === 'values') {
-        const shared = step.shared ?? {};
-        const columns = [...step.columns, ...Object.keys(shared)];
-        const common = Object.values(shared);
-        for (let i = 0; i < step.rows.length; i += PG_ROWS) {
-          const chunk = step.rows.slice(i, i + PG_ROWS);
-          const parameters = chunk.flatMap((row) => [...row, ...common]);
-          await trx.executeQuery(
-            CompiledQuery.raw(insertSql(db, step.table, columns, chunk.length), parameters),
+            CompiledQuery.raw(insertSql(db, step.table, columns, chunk.length), chunk.flat()),
           );
         }
       } else if (step.kind === 'query') {
