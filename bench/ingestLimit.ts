@@ -11,7 +11,7 @@ import pg from 'pg';
 import { SQLITE_PRAGMAS } from '../src/db/dialects/sqlite.ts';
 import { recentKeysToMove } from '../src/ingest/imports/ingestRepository.ts';
 import { DEFERRABLE_INDEXES, INDEX_SORT_THREADS } from '../src/db/deferredIndexes.ts';
-import { asJsonBytes, jsonInsertSql } from '../src/db/dialects/bulkWrite.ts';
+import { asJsonBytes, inColumnOrder, jsonInsertSql } from '../src/db/dialects/bulkWrite.ts';
 
 export interface LimitOptions {
   /** Rows to insert: the records the import received. */
@@ -233,8 +233,9 @@ export interface WriteSetResult {
  * table's own DDL with all its indexes and constraints, the way the importer sends rows (one
  * INSERT of a JSON array of the transaction's rows per table, ADR 0033), in as many
  * transactions as the import committed batches — each holding an equal share of every table,
- * in the order the import wrote them (by rowid; record keys by import and line, then sorted by
- * hash within a transaction, as the importer sorts them). Rows are read (and made into JSON) a
+ * in the order the import wrote them (by rowid; record keys by import and line), sorted within
+ * a transaction by the statement itself as the importer's are (facts by person, keys by hash;
+ * ADR 0036). Rows are read (and made into JSON) a
  * transaction's share at a time, not timed, so memory stays flat at any scale. What it leaves
  * out is on the import's side too: interpreting rows, look-ups, hashing and encryption. Updates
  * (persons moved, memberships ended, the import's own row) are not replayed. Record keys go as
@@ -284,7 +285,13 @@ export function sqliteWriteSetLimit(
         .raw();
       let cursor = 0;
       let taken = 0;
-      const hash = columns.indexOf('record_hash');
+      // As the importer orders them (ADR 0036): by the SQL, within each transaction.
+      const order =
+        table === 'facts'
+          ? columns.indexOf('subject_id')
+          : keyed
+            ? columns.indexOf('record_hash')
+            : undefined;
       const next = (n: number): { values: unknown[][]; json: Buffer | undefined } => {
         // This transaction's share: the rows up to its end, rounded down.
         const want = Math.floor((total * (n + 1)) / transactions) - taken;
@@ -294,15 +301,15 @@ export function sqliteWriteSetLimit(
         if (last) cursor = Number(last[0]);
         taken += rows.length;
         const values = rows.map((r) => r.slice(1));
-        if (keyed) values.sort((a, b) => (String(a[hash]) < String(b[hash]) ? -1 : 1));
         // As the importer sends them (ADR 0033, 0034): one JSON parameter, made outside the timing.
-        return { values, json: asJsonBytes(values) };
+        const json = asJsonBytes(values);
+        return { values: json || order === undefined ? values : inColumnOrder(values, order), json };
       };
       const target = `${keyed ? 'ingest_keys_recent' : table}_bench`;
       const insert = raw.prepare(
         `insert into "${target}" (${list}) values (${columns.map(() => '?').join(', ')})`,
       );
-      const insertJson = raw.prepare(jsonInsertSql(target, columns, []));
+      const insertJson = raw.prepare(jsonInsertSql(target, columns, [], order));
       return { table, total, next, insert, insertJson };
     });
     const full = '(select count(*) from ingest_keys_recent_bench) >= ?';

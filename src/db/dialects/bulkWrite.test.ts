@@ -204,6 +204,56 @@ describeEachDatabase('bulkWrite', (getDb) => {
       );
     }
   });
+
+  it('writes rows in the order of the column asked for, rows with equal values in the order given', async () => {
+    const { db, dialect } = getDb();
+    // Three ways to the table: one JSON parameter sorted by the statement (SQLite, on the main
+    // connection and on a writer), rows bound one by one (a lone surrogate keeps them out of
+    // JSON) and multi-row INSERTs (PostgreSQL) — the last two sorted before they are sent.
+    const writers = dialect === 'sqlite' ? [undefined, openSqliteWriter(db)] : [undefined];
+    const subjects = ['c', 'a', 'b', 'a', 'c', 'a'];
+    for (const [n, writer] of writers.entries()) {
+      for (const lone of [false, true]) {
+        const variable = `ordered${String(n)}${lone ? 'lone' : ''}`;
+        await bulkWrite(
+          db,
+          [
+            {
+              kind: 'values',
+              table: 'facts',
+              columns: ['subject_id', 'value_json', 'source_line'],
+              rows: subjects.map((s, i) => [`${variable}-${s}`, lone ? 'half \ud800' : 'x', i]),
+              shared: {
+                subject_type: 'person',
+                variable,
+                source: 'test',
+                observed_at: '2026-11-01',
+                valid_from: '2026-11-01',
+                recorded_at: at,
+              },
+              orderBy: 0,
+            },
+          ],
+          writer,
+        );
+        const stored = await db
+          .selectFrom('facts')
+          .select(['subject_id', 'source_line'])
+          .where('variable', '=', variable)
+          .orderBy('id')
+          .execute();
+        expect(stored.map((r) => `${r.subject_id.slice(-1)}${String(r.source_line)}`)).toEqual([
+          'a1',
+          'a3',
+          'a5',
+          'b2',
+          'c0',
+          'c4',
+        ]);
+      }
+      await writer?.close();
+    }
+  });
 });
 
 describe('asJsonBytes', () => {
@@ -222,6 +272,10 @@ describe('asJsonBytes', () => {
     expect(asJsonBytes([['a', true]])).toBeUndefined();
     expect(asJsonBytes([['a', Buffer.from('x')]])).toBeUndefined();
     expect(asJsonBytes([['half \ud800']])).toBeUndefined();
+    // Found in any part, at either end of a pair; a text that merely reads like the escape is JSON.
+    const many = Array.from({ length: 300 }, (_, i) => [`row ${String(i)}`]);
+    expect(asJsonBytes(many.map((r, i) => (i === 200 ? ['\udfff low half'] : r)))).toBeUndefined();
+    expect(text([['back\\ud800 slash', 'pair 😀']])).toBe('[["back\\\\ud800 slash","pair 😀"]]');
     // Too long for one SQLite text: bound value by value instead.
     expect(asJsonBytes([['x'.repeat(MAX_JSON_CHARS)]])).toBeUndefined();
   });

@@ -368,26 +368,6 @@ export async function findHukouHouseholdIdsByNumber(
 }
 
 /**
- * The rows in the order of one string column (code units, as SQLite's binary collation and
- * `<`), rows with equal values in the order given. Grouped by value and only the distinct
- * values sorted: sorting a batch's facts row by row cost 2 s of an import's main thread at
- * 20,000 households, and a person has many facts (half the time, measured alone).
- */
-function orderedBy<T>(rows: readonly T[], valueOf: (row: T) => string): T[] {
-  const groups = new Map<string, T[]>();
-  for (const row of rows) {
-    const value = valueOf(row);
-    const group = groups.get(value);
-    if (group) group.push(row);
-    else groups.set(value, [row]);
-  }
-  const out: T[] = [];
-  // Default sort compares UTF-16 code units, the order `<` gives.
-  for (const value of [...groups.keys()].sort()) for (const row of groups.get(value) ?? []) out.push(row);
-  return out;
-}
-
-/**
  * The columns of a fact that differ from row to row within an import's batch, in the order of
  * `FactValues`. A county's import writes millions of facts: as tuples, not objects, they skip
  * an object and an array per fact on their way to the database.
@@ -410,6 +390,17 @@ export type FactValues = [
   validTo: string | null,
   sourceLine: number,
 ];
+/**
+ * The columns of a record key that differ from row to row, in the order of `KeyValues`; the
+ * feed and the import are the batch's (`KeysShared`). As tuples for the reason facts are.
+ */
+export const KEY_COLUMNS = [
+  'record_hash',
+  'line',
+  'person_id',
+] as const satisfies readonly (keyof IngestKeyTable)[];
+export type KeyValues = [recordHash: string, line: number, personId: string | null];
+export type KeysShared = Pick<IngestKeyTable, 'feed_id' | 'import_id'>;
 /** What every fact of an import's batch has in common. */
 export type FactsShared = Pick<FactTable, 'subject_type' | 'source' | 'recorded_at' | 'import_id'>;
 
@@ -424,7 +415,9 @@ export interface BatchWrites {
   /** The batch's facts as values in `FACT_COLUMNS` order; the rest of each row is `factsShared`. */
   facts: FactValues[];
   factsShared: FactsShared;
-  keys: IngestKeyTable[];
+  /** The batch's record keys as values in `KEY_COLUMNS` order; the rest of each row is `keysShared`. */
+  keys: KeyValues[];
+  keysShared: KeysShared;
   rejects: Insertable<ImportRejectTable>[];
   reviews: Insertable<LinkReviewTable>[];
 }
@@ -451,12 +444,6 @@ export async function writeBatch(
     table,
     rows,
   });
-  // Rows in the order of the index they are written to: each B-tree is then walked once from
-  // left to right instead of at random, so the pages a batch touches stay in the CPU's cache.
-  // A person's facts keep their order (the tie-break of `findFacts`).
-  const facts = orderedBy(writes.facts, (f) => f[0]);
-  // Keys are unique and random: grouping gains nothing there.
-  const keys = [...writes.keys].sort((a, b) => (a.record_hash < b.record_hash ? -1 : 1));
   await bulkWrite(
     db,
     [
@@ -476,8 +463,24 @@ export async function writeBatch(
         where: { id },
       })),
       insert('hukou_members', writes.hukouMembers),
-      { kind: 'values', table: 'facts', columns: FACT_COLUMNS, rows: facts, shared: writes.factsShared },
-      insert('ingest_keys_recent', keys),
+      // Rows in the order of the index they are written to (the statement sorts them, ADR 0036):
+      // facts by person (a person's keep their order, the tie-break of `findFacts`), keys by hash.
+      {
+        kind: 'values',
+        table: 'facts',
+        columns: FACT_COLUMNS,
+        rows: writes.facts,
+        shared: writes.factsShared,
+        orderBy: 0,
+      },
+      {
+        kind: 'values',
+        table: 'ingest_keys_recent',
+        columns: KEY_COLUMNS,
+        rows: writes.keys,
+        shared: writes.keysShared,
+        orderBy: 0,
+      },
       ...moveRecentKeys(db, moveKeysAt),
       insert('import_rejects', writes.rejects),
       insert('link_reviews', writes.reviews),

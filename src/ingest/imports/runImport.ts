@@ -276,7 +276,7 @@ async function continueImport(
       updated_at: now(),
     };
     batch = [];
-    if (keyFilter) for (const key of outcome.writes.keys) keyFilter.add(key.record_hash);
+    if (keyFilter) for (const key of outcome.writes.keys) keyFilter.add(key[0]);
     await settle(IN_FLIGHT - 1);
     const after = state.checkpoint_line;
     Object.assign(state, change);
@@ -312,7 +312,7 @@ async function continueImport(
     const w = outcome.writes;
     inFlight.push({
       done,
-      hashes: new Set(w.keys.map((k) => k.record_hash)),
+      hashes: new Set(w.keys.map((k) => k[0])),
       // A hukou household is only ever written with a member joining it, and a membership only
       // ends when the person joins another (hukouMoves.ts): members and persons say it all.
       persons: new Set([
@@ -439,6 +439,7 @@ async function processBatch(
       facts: [],
       factsShared: { subject_type: 'person', source: feed.department, recorded_at: at, import_id: state.id },
       keys: [],
+      keysShared: { feed_id: feed.id, import_id: state.id },
       rejects: [],
       reviews: [],
     },
@@ -494,11 +495,11 @@ async function processBatch(
     const id = personByHash.get(blind);
     if (id) persons.set(idNumber, id);
   }
-  const wanted = fresh.flatMap((r) =>
-    !r.row.keys.idNumber && r.row.keys.name
-      ? [{ name: r.row.keys.name, birthDate: r.row.keys.birthDate }]
-      : [],
-  );
+  // A loop, not flatMap: that made an empty array for every row with an ID number (nearly all).
+  const wanted: { name: string; birthDate: string | undefined }[] = [];
+  for (const { row } of fresh)
+    if (!row.keys.idNumber && row.keys.name)
+      wanted.push({ name: row.keys.name, birthDate: row.keys.birthDate });
   // Candidates by name must include persons (and hukou members) the batch in flight creates or
   // changes. Only a population feed's batches write those; waiting for every feed's batch
   // serialised the look-ups with the writer's commits (a ninth of a county's import, ADR 0027).
@@ -576,13 +577,7 @@ async function processBatch(
       else {
         out.held++;
         out.accepted++;
-        out.writes.keys.push({
-          feed_id: feed.id,
-          record_hash: hash,
-          import_id: state.id,
-          line: source.line,
-          person_id: null,
-        });
+        out.writes.keys.push([hash, source.line, null]);
         out.writes.reviews.push({
           import_id: state.id,
           line: source.line,
@@ -602,13 +597,7 @@ async function processBatch(
       }
     }
     out.accepted++;
-    out.writes.keys.push({
-      feed_id: feed.id,
-      record_hash: hash,
-      import_id: state.id,
-      line: source.line,
-      person_id: personId,
-    });
+    out.writes.keys.push([hash, source.line, personId]);
     pushFactValues(out.writes.facts, row, personId, source.line, at);
   }
   return out;

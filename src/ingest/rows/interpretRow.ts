@@ -56,11 +56,30 @@ function allowedList(codes: Record<string, unknown>): string {
     : keys.join('、');
 }
 
+/** A plain decimal, as nearly every number a department sends is written. */
+const PLAIN_DECIMAL = /^-?\d+(\.\d+)?$/;
+
 /** Numbers as departments write them: thousands separators and a trailing 元 are tolerated. */
 function parseNumber(text: string): number | undefined {
+  // The plain case first: the two replaces below made two strings for every number read.
+  if (PLAIN_DECIMAL.test(text)) return Number(text);
   const cleaned = text.replace(/[,，\s]/g, '').replace(/元$/, '');
   if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(cleaned)) return undefined;
   return Number(cleaned);
+}
+
+/**
+ * A function of the module rather than a closure made for each row: under tsx every closure
+ * created is also named (esbuild's keepNames), a property definition per row.
+ */
+function addProblem(
+  row: InterpretedRow,
+  column: FeedColumn,
+  value: string,
+  code: ErrorCode,
+  params: MessageParams = {},
+): void {
+  row.problems.push({ column: column.column, value, code, params });
 }
 
 /**
@@ -86,13 +105,10 @@ export function interpretRow(
     values: [],
     problems: [],
   };
-  const problem = (column: FeedColumn, value: string, code: ErrorCode, params: MessageParams = {}) => {
-    row.problems.push({ column: column.column, value, code, params });
-  };
   for (const column of feed.columns) {
     const text = (record[column.column] ?? '').trim();
     if (text === '') {
-      if (column.required) problem(column, '', 'INGEST_REQUIRED', { column: column.column });
+      if (column.required) addProblem(row, column, '', 'INGEST_REQUIRED', { column: column.column });
       continue;
     }
     const formats = column.dateFormats ?? feed.dateFormats;
@@ -104,7 +120,7 @@ export function interpretRow(
       }
       const date = memo.date(text, formats);
       if (date) row.dates[role] = date;
-      else problem(column, text, 'INGEST_BAD_DATE', { value: text, formats: formats.join('、') });
+      else addProblem(row, column, text, 'INGEST_BAD_DATE', { value: text, formats: formats.join('、') });
       continue;
     }
     if (column.kind === 'key') {
@@ -114,14 +130,14 @@ export function interpretRow(
           row.keys.idNumber = parsed.value.idNumber;
           row.identity = parsed.value;
         } else
-          problem(column, text, 'INGEST_BAD_ID_NUMBER', {
+          addProblem(row, column, text, 'INGEST_BAD_ID_NUMBER', {
             value: text,
             reason: parsed.problems.map((p) => p.message).join('；'),
           });
       } else if (column.key === 'birthDate') {
         const date = memo.date(text, formats);
         if (date) row.keys.birthDate = date;
-        else problem(column, text, 'INGEST_BAD_DATE', { value: text, formats: formats.join('、') });
+        else addProblem(row, column, text, 'INGEST_BAD_DATE', { value: text, formats: formats.join('、') });
       } else {
         row.keys[column.key] = text;
       }
@@ -132,7 +148,10 @@ export function interpretRow(
       if (column.codes) {
         const translated = column.codes[text];
         if (translated === undefined) {
-          problem(column, text, 'INGEST_UNKNOWN_CODE', { value: text, allowed: allowedList(column.codes) });
+          addProblem(row, column, text, 'INGEST_UNKNOWN_CODE', {
+            value: text,
+            allowed: allowedList(column.codes),
+          });
           continue;
         }
         value = translated;
@@ -140,7 +159,7 @@ export function interpretRow(
       if (column.kind === 'person' && column.person === 'deathDate') {
         const date = memo.date(text, formats);
         if (!date) {
-          problem(column, text, 'INGEST_BAD_DATE', { value: text, formats: formats.join('、') });
+          addProblem(row, column, text, 'INGEST_BAD_DATE', { value: text, formats: formats.join('、') });
           continue;
         }
         value = date;
@@ -148,7 +167,7 @@ export function interpretRow(
       if (column.kind === 'person' && column.person === 'phone') {
         const reason = phoneProblem(value);
         if (reason) {
-          problem(column, text, 'INGEST_BAD_VALUE', { value: text, reason });
+          addProblem(row, column, text, 'INGEST_BAD_VALUE', { value: text, reason });
           continue;
         }
       }
@@ -160,7 +179,10 @@ export function interpretRow(
       if (column.codes) {
         const translated = column.codes[text];
         if (translated === undefined) {
-          problem(column, text, 'INGEST_UNKNOWN_CODE', { value: text, allowed: allowedList(column.codes) });
+          addProblem(row, column, text, 'INGEST_UNKNOWN_CODE', {
+            value: text,
+            allowed: allowedList(column.codes),
+          });
           continue;
         }
         row.assistance[column.assistance] = translated;
@@ -168,13 +190,13 @@ export function interpretRow(
         const parsed = memo.residentId(text, today);
         if (parsed.ok) row.assistance.applicantIdNumber = parsed.value.idNumber;
         else
-          problem(column, text, 'INGEST_BAD_ID_NUMBER', {
+          addProblem(row, column, text, 'INGEST_BAD_ID_NUMBER', {
             value: text,
             reason: parsed.problems.map((p) => p.message).join('；'),
           });
       } else if (column.assistance === 'areaCode') {
         const reason = areaCodeProblem(text);
-        if (reason) problem(column, text, 'INGEST_BAD_VALUE', { value: text, reason });
+        if (reason) addProblem(row, column, text, 'INGEST_BAD_VALUE', { value: text, reason });
         else row.assistance.areaCode = normalizeAreaCode(text);
       } else row.assistance[column.assistance] = text;
       continue;
@@ -184,14 +206,17 @@ export function interpretRow(
     let value: unknown = text;
     if (column.codes) {
       if (!(text in column.codes)) {
-        problem(column, text, 'INGEST_UNKNOWN_CODE', { value: text, allowed: allowedList(column.codes) });
+        addProblem(row, column, text, 'INGEST_UNKNOWN_CODE', {
+          value: text,
+          allowed: allowedList(column.codes),
+        });
         continue;
       }
       value = column.codes[text];
     } else if (definition.type === 'money' || definition.type === 'number' || definition.type === 'integer') {
       const number = parseNumber(text);
       if (number === undefined) {
-        problem(column, text, 'INGEST_BAD_VALUE', { value: text, reason: '应为数字' });
+        addProblem(row, column, text, 'INGEST_BAD_VALUE', { value: text, reason: '应为数字' });
         continue;
       }
       value = number * (column.scale ?? 1);
@@ -199,14 +224,14 @@ export function interpretRow(
     } else if (definition.type === 'date') {
       const date = memo.date(text, formats);
       if (!date) {
-        problem(column, text, 'INGEST_BAD_DATE', { value: text, formats: formats.join('、') });
+        addProblem(row, column, text, 'INGEST_BAD_DATE', { value: text, formats: formats.join('、') });
         continue;
       }
       value = date;
     }
     const check = catalogue.checkValue(column.variable, value);
     if (check.ok) row.values.push({ variable: column.variable, value: check.value, column: column.column });
-    else problem(column, text, 'INGEST_BAD_VALUE', { value: text, reason: check.reason });
+    else addProblem(row, column, text, 'INGEST_BAD_VALUE', { value: text, reason: check.reason });
   }
   const { validFrom, validTo } = row.dates;
   if (validFrom && validTo && validTo < validFrom) {
