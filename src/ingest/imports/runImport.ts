@@ -38,6 +38,7 @@ import {
   writeBatch,
   type BatchWrites,
   type FactValues,
+  type KeyValues,
 } from './ingestRepository.ts';
 
 export interface IngestContext {
@@ -239,7 +240,15 @@ async function continueImport(
   // Oldest first. `persons`: whom the batch writes a person or hukou row for (created, updated,
   // moved); those tables are all that the look-ups of link candidates by name and of current
   // hukou memberships read (facts and record keys are not among them).
-  let inFlight: { done: Promise<void>; hashes: Set<string>; persons: Set<string> }[] = [];
+  // `hashes` is made from `keys` when first asked: with the key filter trusted, only a record the
+  // filter may hold is asked about (the batches in flight have their keys in it), and building
+  // a set of every batch's hashes cost more than the look-ups it served.
+  let inFlight: {
+    done: Promise<void>;
+    keys: readonly KeyValues[];
+    hashes?: Set<string>;
+    persons: Set<string>;
+  }[] = [];
   // What has committed, for the audit record of a failed import.
   let committedReceived = state.received;
   /** Waits until at most `keep` batches are in flight (all committed for 0); the first failure throws. */
@@ -257,7 +266,7 @@ async function continueImport(
     const outcome = await processBatch(context, options, state, batch, today, households, persons, {
       keyFilter,
       memo,
-      isInFlight: (hash) => inFlight.some((b) => b.hashes.has(hash)),
+      isInFlight: (hash) => inFlight.some((b) => (b.hashes ??= new Set(b.keys.map((k) => k[0]))).has(hash)),
       settleForPersons: (ids) =>
         inFlight.some((b) => (ids ? ids.some((id) => b.persons.has(id)) : b.persons.size > 0))
           ? settle()
@@ -312,7 +321,7 @@ async function continueImport(
     const w = outcome.writes;
     inFlight.push({
       done,
-      hashes: new Set(w.keys.map((k) => k[0])),
+      keys: w.keys,
       // A hukou household is only ever written with a member joining it, and a membership only
       // ends when the person joins another (hukouMoves.ts): members and persons say it all.
       persons: new Set([
@@ -413,7 +422,8 @@ async function processBatch(
     keyFilter: RecordKeyFilter | undefined;
     memo: RowMemo;
     /**
-     * The batches being written meanwhile: whether a record hash is among theirs, and a way to
+     * The batches being written meanwhile: whether a record hash is among theirs (asked only of
+     * a record the key filter, when trusted, may hold), and a way to
      * wait for their commits when one writes a person or hukou row for any of `ids` (for
      * anyone, without `ids`); a no-op otherwise.
      */
@@ -468,15 +478,19 @@ async function processBatch(
       reject(source, [{ column, value: '', code: 'INGEST_REQUIRED', params: { column } }]);
     } else rows.push({ source, row, hash: recordHash(feed, source.record) });
   }
+  // A record the filter cannot hold is neither stored nor in a batch in flight (whose keys were
+  // added to it when the batch was made): only the others are looked up, in both.
   const filter = shared.keyFilter;
+  const mayBeKnown = filter ? new Set(rows.filter((r) => filter.mightHold(r.hash))) : undefined;
   const known = await findKnownRecordHashes(
     db,
     feed.id,
-    (filter ? rows.filter((r) => filter.mightHold(r.hash)) : rows).map((r) => r.hash),
+    (mayBeKnown ? [...mayBeKnown] : rows).map((r) => r.hash),
   );
   const seen = new Set<string>();
   const fresh = rows.filter((r) => {
-    if (known.has(r.hash) || seen.has(r.hash) || shared.isInFlight(r.hash)) {
+    const maybe = !mayBeKnown || mayBeKnown.has(r);
+    if (seen.has(r.hash) || (maybe && (known.has(r.hash) || shared.isInFlight(r.hash)))) {
       out.duplicate++;
       return false;
     }
@@ -614,8 +628,14 @@ function pushFactValues(
   const observed = row.dates.observedAt ?? at.slice(0, 10);
   const from = row.dates.validFrom ?? observed;
   const to = row.dates.validTo ?? null;
-  for (const v of row.values)
-    into.push([personId, v.variable, JSON.stringify(v.value), observed, from, to, line]);
+  for (const v of row.values) {
+    // A number or true/false is its own JSON (the values are checked: finite numbers only);
+    // String makes no string builder for it and reuses V8's cache of numbers' texts.
+    const value = v.value;
+    const json =
+      typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
+    into.push([personId, v.variable, json, observed, from, to, line]);
+  }
 }
 
 /** A row's facts as whole rows (kept with a link review until staff say whose they are). */
