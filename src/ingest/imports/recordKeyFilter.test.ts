@@ -33,6 +33,10 @@ describe('createRecordKeyFilter', () => {
     expect(filter.mightHold(hashOf('anything'))).toBe(false);
     expect(filter.mightHold('not a hex digest')).toBe(true);
     expect(filter.mightHold('abc')).toBe(true);
+    // Either half of the first sixteen digits not hex, or too short: still "maybe".
+    expect(filter.mightHold(`0123abcd${'z'.repeat(8)}${'0'.repeat(16)}`)).toBe(true);
+    expect(filter.mightHold(`${'z'.repeat(8)}0123abcd${'0'.repeat(16)}`)).toBe(true);
+    expect(filter.mightHold('0123abcd0123abc')).toBe(true);
     filter.add('not a hex digest');
     expect(filter.size).toBe(1);
     expect(filter.mightHold(hashOf('anything'))).toBe(false);
