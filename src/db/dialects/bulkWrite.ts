@@ -139,9 +139,9 @@ const JSON_CHUNK_ROWS = 64;
 /**
  * The rows' values as one JSON array of arrays, in UTF-8, in a Buffer of its own (which a
  * background writer can be given without a copy, and the main connection binds as it is), or
- * undefined when they cannot go as JSON (`jsonTypes`, `wellFormedTexts`) or would be too long for one SQLite text
- * (`MAX_JSON_CHARS`: a batch of very long rejected lines could come near SQLite's limit of a
- * billion bytes; bound one by one it cannot). Written part by part from flat strings: an ASCII
+ * undefined when they cannot go as JSON (`jsonTypes`, `wellFormedTexts`) or would be too long
+ * for one SQLite text (`MAX_JSON_CHARS`: a batch of very long rejected lines could come near
+ * SQLite's limit of a billion bytes; bound one by one it cannot). Written part by part from flat strings: an ASCII
  * part is copied as Latin-1 (the same bytes; Node 20 encodes a one-byte string to UTF-8
  * character by character), any other encoded as UTF-8.
  */
@@ -209,9 +209,10 @@ export function jsonInsertSql(
 
 /**
  * The rows in the order of one text column (UTF-16 code units; for the ASCII ids and hashes
- * sorted here, SQLite's order too), rows with equal values in the order given, as a new array: where the statement cannot sort them
- * (PostgreSQL, rows bound one by one). Grouped by value and only the distinct values sorted:
- * sorting a batch's facts row by row took twice as long (a person has many facts).
+ * sorted here, SQLite's order too), rows with equal values in the order given, as a new array:
+ * where the statement cannot sort them (PostgreSQL, rows bound one by one). Grouped by value and
+ * only the distinct values sorted: sorting a batch's facts row by row took twice as long (a
+ * person has many facts).
  */
 export function inColumnOrder(rows: readonly unknown[][], column: number): unknown[][] {
   const groups = new Map<string, unknown[][]>();

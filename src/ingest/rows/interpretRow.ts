@@ -87,6 +87,7 @@ function addProblem(
  * empty object for all (most feeds have none of the three; three objects a row were garbage).
  */
 const NO_FIELDS: Readonly<Record<string, never>> = Object.freeze({});
+/** The values of a row that has none (frozen: shared by all such rows). */
 const NO_VALUES: InterpretedValue[] = [];
 Object.freeze(NO_VALUES);
 /** The values of the row being interpreted (interpretRow is synchronous: one row at a time). */
