@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { SqliteDialect, type Kysely } from 'kysely';
@@ -89,6 +90,20 @@ export function rememberRawSqlite(db: object, raw: SqliteDatabase.Database): voi
 /** The better-sqlite3 handle behind a Kysely instance, if it is one of ours on SQLite. */
 export function rawSqliteOf(db: object): SqliteDatabase.Database | undefined {
   return rawHandles.get(db);
+}
+
+/** Where a thread of ours (background writer, checkpointer) loads better-sqlite3 from. */
+export const SQLITE_DRIVER_PATH = createRequire(import.meta.url).resolve('better-sqlite3');
+
+/**
+ * The SQLite file behind a Kysely instance, for a connection of another thread; undefined
+ * where there can be none: PostgreSQL, an in-memory database (a second connection would be
+ * another database), or inside a Kysely transaction.
+ */
+export function sqliteFileOf(db: Kysely<Database>): string | undefined {
+  const raw = db.isTransaction ? undefined : rawSqliteOf(db);
+  if (!raw || raw.memory || raw.name === '' || raw.name === ':memory:') return undefined;
+  return raw.name;
 }
 
 /** A prepared statement on a raw handle, prepared once per handle and text. */

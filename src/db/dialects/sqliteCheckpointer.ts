@@ -1,8 +1,7 @@
-import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.ts';
-import { rawSqliteOf, SQLITE_PRAGMAS } from './sqlite.ts';
+import { SQLITE_DRIVER_PATH, SQLITE_PRAGMAS, sqliteFileOf } from './sqlite.ts';
 
 /** A thread that copies the WAL back into a SQLite file while others write; stop it when done. */
 export interface SqliteCheckpointer {
@@ -37,19 +36,17 @@ parentPort.on('message', () => {
 });
 `;
 
-const driverPath = createRequire(import.meta.url).resolve('better-sqlite3');
-
 /**
  * Starts a checkpointing thread for this database's file, or undefined where there is no file
  * to checkpoint (PostgreSQL, an in-memory database, inside a transaction). If the thread fails,
  * the WAL only grows until the load's connections checkpoint again.
  */
 export function startSqliteCheckpointer(db: Kysely<Database>): SqliteCheckpointer | undefined {
-  const raw = db.isTransaction ? undefined : rawSqliteOf(db);
-  if (!raw || raw.memory || raw.name === '' || raw.name === ':memory:') return undefined;
+  const file = sqliteFileOf(db);
+  if (file === undefined) return undefined;
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { driver: driverPath, file: raw.name, pragmas: SQLITE_PRAGMAS, every: CHECKPOINT_EVERY_MS },
+    workerData: { driver: SQLITE_DRIVER_PATH, file, pragmas: SQLITE_PRAGMAS, every: CHECKPOINT_EVERY_MS },
   });
   worker.on('error', () => undefined);
   let exited = false;

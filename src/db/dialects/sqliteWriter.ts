@@ -1,8 +1,7 @@
-import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Kysely } from 'kysely';
 import type { Database } from '../schema.ts';
-import { rawSqliteOf, SQLITE_PRAGMAS } from './sqlite.ts';
+import { SQLITE_DRIVER_PATH, SQLITE_PRAGMAS, sqliteFileOf } from './sqlite.ts';
 
 /** One prepared statement and the parameters of each row it is run for. */
 export interface SqliteStatementRows {
@@ -74,8 +73,6 @@ parentPort.on('message', (message) => {
 });
 `;
 
-const driverPath = createRequire(import.meta.url).resolve('better-sqlite3');
-
 /**
  * The bytes in an ArrayBuffer that holds nothing else, which can be transferred: a short
  * Buffer is a slice of Node's shared pool, which must not be moved away, and is copied.
@@ -98,13 +95,13 @@ export function openSqliteWriter(
   /** Leave checkpoints to a checkpointing thread (sqliteCheckpointer.ts) instead of running them at commits. */
   options: { checkpoints?: boolean } = {},
 ): SqliteWriter | undefined {
-  const raw = db.isTransaction ? undefined : rawSqliteOf(db);
-  if (!raw || raw.memory || raw.name === '' || raw.name === ':memory:') return undefined;
+  const file = sqliteFileOf(db);
+  if (file === undefined) return undefined;
   const pragmas =
     options.checkpoints === false ? [...SQLITE_PRAGMAS, 'wal_autocheckpoint = 0'] : SQLITE_PRAGMAS;
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { driver: driverPath, file: raw.name, pragmas },
+    workerData: { driver: SQLITE_DRIVER_PATH, file, pragmas },
   });
   let next = 0;
   const waiting = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
