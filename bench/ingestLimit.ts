@@ -44,8 +44,8 @@ const placeholders = (columns: number, rows: number, numbered: boolean): string 
 };
 
 /**
- * SQLite: `<table>_bench`, empty, from the table's and its indexes' own DDL, renamed (the table
- * first). The DDL of indexes named in `later` is returned instead of run.
+ * SQLite: `<table>_bench`, empty, from the table's, its indexes' and its triggers' own DDL,
+ * renamed (the table first). The DDL of indexes named in `later` is returned instead of run.
  */
 function copyTableWithIndexes(
   raw: SqliteDatabase.Database,
@@ -58,10 +58,13 @@ function copyTableWithIndexes(
   ddl.sort((a, b) => Number(b.type === 'table') - Number(a.type === 'table'));
   const deferred: string[] = [];
   for (const d of ddl) {
-    const renamed = (d.type === 'index' ? d.sql.replace(`"${d.name}"`, `"${d.name}_bench"`) : d.sql).replace(
-      `"${table}"`,
-      `"${table}_bench"`,
-    );
+    // A trigger (ingest_keys' uniqueness, migration 0025) names its table in its body as well.
+    const renamed =
+      d.type === 'table'
+        ? d.sql.replace(`"${table}"`, `"${table}_bench"`)
+        : d.sql
+            .replace(`"${d.name}"`, `"${d.name}_bench"`)
+            [d.type === 'trigger' ? 'replaceAll' : 'replace'](`"${table}"`, `"${table}_bench"`);
     if (!renamed.includes(`"${table}_bench"`)) throw new Error(`cannot copy ${d.name}: ${d.sql}`);
     if (later.has(`${d.name}_bench`)) deferred.push(renamed);
     else raw.exec(renamed);
@@ -313,7 +316,7 @@ export function sqliteWriteSetLimit(
       return { table, total, next, insert, insertJson };
     });
     const full = '(select count(*) from ingest_keys_recent_bench) >= ?';
-    const keyColumns = 'feed_id, record_hash, import_id, line, person_id';
+    const keyColumns = 'feed_id, record_hash, import_id, line, person_id, hash_key';
     const moveKeys = raw.prepare(`insert into ingest_keys_bench (${keyColumns})
       select ${keyColumns} from ingest_keys_recent_bench where ${full} order by record_hash`);
     const dropMoved = raw.prepare(`delete from ingest_keys_recent_bench where ${full}`);

@@ -145,6 +145,13 @@ describe('caughtOtherSchemaChanging', () => {
         results: [{ migrationName: '0001_areas', direction: 'Up', status: 'Error' }],
       }),
     ).toBe(false);
+    const columnGone = Object.assign(
+      new Error('column "hash_key" of relation "ingest_keys" does not exist'),
+      {
+        code: '42703',
+      },
+    );
+    expect(caughtOtherSchemaChanging({ error: columnGone })).toBe(true);
     expect(caughtOtherSchemaChanging({ error: Object.assign(new Error('x'), { code: '42601' }) })).toBe(
       false,
     );

@@ -13,9 +13,7 @@ import type { Database } from './schema.ts';
  */
 export async function migrateToLatest<T>(db: Kysely<T>): Promise<string[]> {
   const migrator = await migratorFor(db);
-  let result: MigrationResultSet = await migrator.migrateToLatest();
-  for (let attempt = 1; attempt < 3 && caughtOtherSchemaChanging(result); attempt++)
-    result = await migrator.migrateToLatest();
+  const result = await migrator.migrateToLatest();
   const failed = result.results?.find((r) => r.status === 'Error');
   if (result.error !== undefined) {
     const name = failed ? ` (${failed.migrationName})` : '';
@@ -28,15 +26,39 @@ export async function migrateToLatest<T>(db: Kysely<T>): Promise<string[]> {
 }
 
 /**
- * Whether migrating failed before any migration ran because a table vanished while Kysely
- * looked for its own: its introspection lists the tables of every schema, resolving each by
- * name, and another schema's table dropped meanwhile (a parallel test's, another deployment's)
- * fails the whole query with "relation … does not exist" (42P01). Nothing was changed: trying
- * again is safe.
+ * Whether migrating failed before any migration ran because a table or column vanished while
+ * Kysely looked for its own tables: its introspection lists the tables and columns of every
+ * schema, resolving each by name, and another schema's table or column dropped meanwhile (a
+ * parallel test's, another deployment's) fails the whole query with "relation … does not exist"
+ * (42P01) or "column … does not exist" (42703). Nothing was changed: trying again is safe.
  */
 export function caughtOtherSchemaChanging(result: MigrationResultSet): boolean {
   const error = result.error as { code?: unknown } | undefined;
-  return error?.code === '42P01' && !(result.results ?? []).some((r) => r.status !== 'NotExecuted');
+  return (
+    (error?.code === '42P01' || error?.code === '42703') &&
+    !(result.results ?? []).some((r) => r.status !== 'NotExecuted')
+  );
+}
+
+/** Kysely's migrator, trying a step again (twice at most) when another schema changed under it (above). */
+class RetryingMigrator extends Migrator {
+  private async retried(step: () => Promise<MigrationResultSet>): Promise<MigrationResultSet> {
+    let result = await step();
+    for (let attempt = 1; attempt < 3 && caughtOtherSchemaChanging(result); attempt++) result = await step();
+    return result;
+  }
+  override migrateToLatest() {
+    return this.retried(() => super.migrateToLatest());
+  }
+  override migrateTo(target: Parameters<Migrator['migrateTo']>[0]) {
+    return this.retried(() => super.migrateTo(target));
+  }
+  override migrateUp() {
+    return this.retried(() => super.migrateUp());
+  }
+  override migrateDown() {
+    return this.retried(() => super.migrateDown());
+  }
 }
 
 /** Kysely's migrator over our migrations, its tables in the connection's current schema (above). */
@@ -46,7 +68,7 @@ export async function migratorFor<T>(db: Kysely<T>): Promise<Migrator> {
     const result = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
     migrationTableSchema = result.rows[0]?.schema;
   }
-  return new Migrator({
+  return new RetryingMigrator({
     db,
     provider: { getMigrations: () => Promise.resolve(migrations) },
     ...(migrationTableSchema ? { migrationTableSchema } : {}),

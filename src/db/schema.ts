@@ -354,6 +354,11 @@ export interface IngestKeyTable {
   import_id: string;
   line: number;
   person_id: string | null;
+  /**
+   * The first 47 bits of `record_hash` (`recordHashKey`, migration 0025): what SQLite finds a key
+   * by in `ingest_keys`. Written, compared, never read back (PostgreSQL would give it as text).
+   */
+  hash_key: number;
 }
 
 export type LinkReviewStatus = 'open' | 'linked' | 'dismissed';

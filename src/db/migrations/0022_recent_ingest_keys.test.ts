@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import { describeEachDatabase } from '../testing/eachDatabase.ts';
 import { migratorFor } from '../migrate.ts';
+import { recordHashKey } from '../../ingest/imports/recordHashKey.ts';
 
 const key = (n: number) => ({
   feed_id: 'feed_a',
@@ -9,6 +10,8 @@ const key = (n: number) => ({
   line: n,
   person_id: n % 3 === 0 ? null : `person-${String(n % 5)}`,
 });
+/** The same key as the latest schema holds it (migration 0025 added its number). */
+const latest = (n: number) => ({ ...key(n), hash_key: recordHashKey(key(n).record_hash) });
 
 describeEachDatabase('migration 0022: recent record keys', (getDb) => {
   it('keeps the recent keys when stepped down, and a recent hash is unique', async () => {
@@ -16,9 +19,15 @@ describeEachDatabase('migration 0022: recent record keys', (getDb) => {
     const migrator = await migratorFor(db);
     const recent = Array.from({ length: 20 }, (_, n) => key(n));
     const older = Array.from({ length: 20 }, (_, n) => key(n + 20));
-    await db.insertInto('ingest_keys_recent').values(recent).execute();
-    await db.insertInto('ingest_keys').values(older).execute();
-    await expect(db.insertInto('ingest_keys_recent').values(key(3)).execute()).rejects.toThrow(
+    await db
+      .insertInto('ingest_keys_recent')
+      .values(recent.map((_, n) => latest(n)))
+      .execute();
+    await db
+      .insertInto('ingest_keys')
+      .values(older.map((_, n) => latest(n + 20)))
+      .execute();
+    await expect(db.insertInto('ingest_keys_recent').values(latest(3)).execute()).rejects.toThrow(
       /unique|duplicate/i,
     );
 

@@ -23,6 +23,7 @@ import * as m0021 from './0021_ingest_keys_by_hash.ts';
 import * as m0022 from './0022_recent_ingest_keys.ts';
 import * as m0023 from './0023_bulk_loads.ts';
 import * as m0024 from './0024_person_lookups.ts';
+import * as m0025 from './0025_record_keys_by_number.ts';
 
 /**
  * Every migration, in order. A static list rather than a folder scan, so migrations run the
@@ -53,4 +54,5 @@ export const migrations: Record<string, Migration> = {
   '0022_recent_ingest_keys': m0022,
   '0023_bulk_loads': m0023,
   '0024_person_lookups': m0024,
+  '0025_record_keys_by_number': m0025,
 };

@@ -3,6 +3,7 @@ import { cachedStatement, withRawSqlite } from '../../db/dialects/sqlite.ts';
 import type { SqliteWriter } from '../../db/dialects/sqliteWriter.ts';
 import { sql, type Insertable, type Kysely, type Selectable, type Updateable } from 'kysely';
 import { dialectOf } from '../../db/dialectOf.ts';
+import { recordHashKey } from './recordHashKey.ts';
 import type {
   Database,
   FactTable,
@@ -84,20 +85,23 @@ export async function findKnownRecordHashes(
   // microseconds each) rather than IN lists that Kysely compiles and SQLite prepares anew.
   const probed = await withRawSqlite(db, (raw) => {
     // A key is in one of the two tables (migration 0022): the small one first, its pages cached.
-    const probes = ['ingest_keys_recent', 'ingest_keys'].map((table) =>
-      cachedStatement(raw, `select import_id, line from ${table} where feed_id = ? and record_hash = ?`),
+    // The small one by its primary key, the large one by the hash's number and then the whole
+    // hash (migration 0025: the number is what it is indexed by, and not unique).
+    const recent = cachedStatement(
+      raw,
+      'select import_id, line from ingest_keys_recent where record_hash = ? and feed_id = ?',
+    );
+    const large = cachedStatement(
+      raw,
+      'select import_id, line from ingest_keys where hash_key = ? and record_hash = ? and feed_id = ?',
     );
     // One read transaction for all probes: outside one, each probe takes and releases WAL read
     // locks (system calls) of its own.
     raw.transaction(() => {
       for (const hash of hashes) {
-        for (const probe of probes) {
-          const row = probe.get(feedId, hash) as { import_id: string; line: number } | undefined;
-          if (row) {
-            known.set(hash, row);
-            break;
-          }
-        }
+        const row = (recent.get(hash, feedId) ?? large.get(recordHashKey(hash), hash, feedId)) as
+          { import_id: string; line: number } | undefined;
+        if (row) known.set(hash, row);
       }
     })();
     return true;
@@ -398,8 +402,15 @@ export const KEY_COLUMNS = [
   'record_hash',
   'line',
   'person_id',
+  'hash_key',
 ] as const satisfies readonly (keyof IngestKeyTable)[];
-export type KeyValues = [recordHash: string, line: number, personId: string | null];
+/** `hashKey` is `recordHashKey(recordHash)` (`recordKey` makes the tuple). */
+export type KeyValues = [recordHash: string, line: number, personId: string | null, hashKey: number];
+
+/** A record key's tuple, its number made from its hash (migration 0025). */
+export function recordKey(recordHash: string, line: number, personId: string | null): KeyValues {
+  return [recordHash, line, personId, recordHashKey(recordHash)];
+}
 export type KeysShared = Pick<IngestKeyTable, 'feed_id' | 'import_id'>;
 /** What every fact of an import's batch has in common. */
 export type FactsShared = Pick<FactTable, 'subject_type' | 'source' | 'recorded_at' | 'import_id'>;
@@ -607,11 +618,13 @@ export async function recordKeysHeldEstimate(db: Kysely<Database>): Promise<numb
 /**
  * The steps that move every key of `ingest_keys_recent` into `ingest_keys`, in hash order, once
  * the small table holds at least `atLeast`: part of a batch's transaction, so a key is always in
- * exactly one table. Both statements test the same count (the insert does not change it).
+ * exactly one table. Both statements test the same count (the insert does not change it). Hash
+ * order, read from the small table's primary key, is also the order of `hash_key`, which the
+ * large table is indexed by on SQLite (migration 0025).
  */
 export function moveRecentKeys(db: Kysely<Database>, atLeast: number): BulkStep[] {
   const full = sql<boolean>`(select count(*) from ingest_keys_recent) >= ${atLeast}`;
-  const columns = ['feed_id', 'record_hash', 'import_id', 'line', 'person_id'] as const;
+  const columns = ['feed_id', 'record_hash', 'import_id', 'line', 'person_id', 'hash_key'] as const;
   return [
     {
       kind: 'query',

@@ -27,6 +27,7 @@ describeEachDatabase('recordKeysHeldEstimate', (getDb) => {
           import_id: 'i',
           line: n + 1,
           person_id: null,
+          hash_key: n,
         })),
       )
       .execute();

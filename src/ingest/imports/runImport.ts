@@ -31,6 +31,7 @@ import {
   findPersonIdsByIdHash,
   findLinkCandidates,
   recentKeysToMove,
+  recordKey,
   recordKeysHeldEstimate,
   findRunningImport,
   insertImport,
@@ -591,7 +592,7 @@ async function processBatch(
       else {
         out.held++;
         out.accepted++;
-        out.writes.keys.push([hash, source.line, null]);
+        out.writes.keys.push(recordKey(hash, source.line, null));
         out.writes.reviews.push({
           import_id: state.id,
           line: source.line,
@@ -611,7 +612,7 @@ async function processBatch(
       }
     }
     out.accepted++;
-    out.writes.keys.push([hash, source.line, personId]);
+    out.writes.keys.push(recordKey(hash, source.line, personId));
     pushFactValues(out.writes.facts, row, personId, source.line, at);
   }
   return out;

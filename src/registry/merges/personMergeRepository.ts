@@ -6,6 +6,7 @@ import { dateWithoutCentury } from '../../db/dialects/dateWithoutCentury.ts';
 import type { MovedRows } from './movedRows.ts';
 import { inChunks } from '../../db/inChunks.ts';
 import { personInScope } from '../persons/personRepository.ts';
+import { recordHashKey } from '../../ingest/imports/recordHashKey.ts';
 
 /** Person merges: moving a duplicate's rows to a survivor and back, the merge history, candidates. */
 
@@ -227,6 +228,8 @@ export async function returnMovedRows(
           .updateTable(table)
           .set({ person_id: duplicateId })
           .where('feed_id', '=', feedId)
+          // On SQLite the large table is indexed by the hash's number, not the hash (migration 0025).
+          .where('hash_key', 'in', part.map(recordHashKey))
           .where('record_hash', 'in', part)
           .where('person_id', '=', survivorId)
           .execute();

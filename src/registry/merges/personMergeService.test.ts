@@ -10,6 +10,7 @@ import { listPersonsWithin } from '../persons/personRepository.ts';
 import { createHukouHousehold } from '../households/hukouHouseholdService.ts';
 import { createAssistanceHousehold } from '../households/assistanceHouseholdService.ts';
 import { findPersonIdsByIdHash } from '../../ingest/imports/ingestRepository.ts';
+import { recordHashKey } from '../../ingest/imports/recordHashKey.ts';
 import type { PersonRow } from '../../db/schema.ts';
 import { listMergeCandidates, listPersonMerges, mergePersons, splitMerge } from './personMergeService.ts';
 
@@ -125,14 +126,16 @@ describeEachDatabase('person merges', (getDb) => {
       ['ingest_keys', 2],
       ['ingest_keys_recent', 3],
     ] as const) {
+      const hash = `h-${duplicate.id}-${String(line)}`;
       await db
         .insertInto(table)
         .values({
           feed_id: 'f',
-          record_hash: `h-${duplicate.id}-${String(line)}`,
+          record_hash: hash,
           import_id: 'i',
           line,
           person_id: duplicate.id,
+          hash_key: recordHashKey(hash),
         })
         .execute();
     }
