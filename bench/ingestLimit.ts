@@ -58,13 +58,12 @@ function copyTableWithIndexes(
   ddl.sort((a, b) => Number(b.type === 'table') - Number(a.type === 'table'));
   const deferred: string[] = [];
   for (const d of ddl) {
+    const named = d.type === 'table' ? d.sql : d.sql.replace(`"${d.name}"`, `"${d.name}_bench"`);
     // A trigger (ingest_keys' uniqueness, migration 0025) names its table in its body as well.
     const renamed =
-      d.type === 'table'
-        ? d.sql.replace(`"${table}"`, `"${table}_bench"`)
-        : d.sql
-            .replace(`"${d.name}"`, `"${d.name}_bench"`)
-            [d.type === 'trigger' ? 'replaceAll' : 'replace'](`"${table}"`, `"${table}_bench"`);
+      d.type === 'trigger'
+        ? named.replaceAll(`"${table}"`, `"${table}_bench"`)
+        : named.replace(`"${table}"`, `"${table}_bench"`);
     if (!renamed.includes(`"${table}_bench"`)) throw new Error(`cannot copy ${d.name}: ${d.sql}`);
     if (later.has(`${d.name}_bench`)) deferred.push(renamed);
     else raw.exec(renamed);

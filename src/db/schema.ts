@@ -1,4 +1,4 @@
-import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 
 /**
  * Row types of every table, as both databases return them: civil dates are 'YYYY-MM-DD'
@@ -356,9 +356,9 @@ export interface IngestKeyTable {
   person_id: string | null;
   /**
    * The first 47 bits of `record_hash` (`recordHashKey`, migration 0025): what SQLite finds a key
-   * by in `ingest_keys`. Written, compared, never read back (PostgreSQL would give it as text).
+   * by in `ingest_keys`. Read back only by tests: PostgreSQL gives a bigint as text.
    */
-  hash_key: number;
+  hash_key: ColumnType<number | string, number, number>;
 }
 
 export type LinkReviewStatus = 'open' | 'linked' | 'dismissed';
