@@ -317,7 +317,7 @@ export function sqliteWriteSetLimit(
     const full = '(select count(*) from ingest_keys_recent_bench) >= ?';
     const keyColumns = 'feed_id, record_hash, import_id, line, person_id, hash_key';
     const moveKeys = raw.prepare(`insert into ingest_keys_bench (${keyColumns})
-      select ${keyColumns} from ingest_keys_recent_bench where ${full} order by record_hash`);
+      select ${keyColumns} from ingest_keys_recent_bench where ${full} order by hash_key`);
     const dropMoved = raw.prepare(`delete from ingest_keys_recent_bench where ${full}`);
     let seconds = 0;
     let keysWritten = 0;

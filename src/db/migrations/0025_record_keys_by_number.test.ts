@@ -74,23 +74,24 @@ describeEachDatabase('migration 0025: record keys found by a number', (getDb) =>
       .executeTakeFirst();
     expect(found?.line).toBe(probe?.line);
 
-    const indexes = isSqlite
-      ? await sql<{ name: string }>`select name from sqlite_master
-          where type = 'index' and tbl_name = 'ingest_keys'`.execute(db)
-      : await sql<{ name: string }>`select indexname as name from pg_indexes
-          where tablename = 'ingest_keys' and schemaname = current_schema()`.execute(db);
-    const names = indexes.rows.map((r) => r.name);
-    expect(names).toEqual(expect.arrayContaining(['ingest_keys_import', 'ingest_keys_person']));
-    if (isSqlite) {
+    for (const table of ['ingest_keys', 'ingest_keys_recent'] as const) {
+      const indexes = isSqlite
+        ? await sql<{ name: string }>`select name from sqlite_master
+            where type = 'index' and tbl_name = ${table}`.execute(db)
+        : await sql<{ name: string }>`select indexname as name from pg_indexes
+            where tablename = ${table} and schemaname = current_schema()`.execute(db);
+      const names = indexes.rows.map((r) => r.name);
+      if (table === 'ingest_keys')
+        expect(names).toEqual(expect.arrayContaining(['ingest_keys_import', 'ingest_keys_person']));
+      if (!isSqlite) continue;
       // The number is the index; the hash is no longer one.
-      expect(names).toContain('ingest_keys_hash');
+      expect(names).toContain(`${table}_hash`);
       expect(names.filter((n) => n.startsWith('sqlite_autoindex'))).toEqual([]);
       // The importer's probe (findKnownRecordHashes) reads that index, not the whole table.
       const plan = await sql<{ detail: string }>`explain query plan
-        select import_id, line from ingest_keys where hash_key = ${1} and record_hash = ${'x'} and feed_id = ${'f'}`.execute(
-        db,
-      );
-      expect(plan.rows.map((r) => r.detail).join(' ')).toMatch(/USING INDEX ingest_keys_hash/);
+        select import_id, line from ${sql.table(table)}
+        where hash_key = ${1} and record_hash = ${'x'} and feed_id = ${'f'}`.execute(db);
+      expect(plan.rows.map((r) => r.detail).join(' ')).toMatch(new RegExp(`USING INDEX ${table}_hash`));
     }
 
     // A hash is still unique in the large table (SQLite: the trigger; PostgreSQL: the key) …

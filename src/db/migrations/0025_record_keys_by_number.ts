@@ -10,12 +10,11 @@ import { columnTypes } from '../dialects/columnTypes.ts';
  * each move rewrites most of its pages: with 10 million keys held, moving keys took 15 µs each,
  * more than writing the facts. Both key tables get `hash_key`, the first 47 bits of the hash
  * (`recordHashKey`), which SQLite stores in 6 bytes:
- * - SQLite: `ingest_keys` is indexed by `hash_key` instead of the hash (entries about 17 bytes,
- *   moves half the time in the same measurement). The number is not unique, so a trigger keeps
- *   the record hash unique as the primary key did: before each insert it looks the number up
- *   (the page the insert is about to change) and compares the whole hash. `ingest_keys_recent`
- *   keeps its primary key on the hash (small; a move reads it in hash order, which is
- *   `hash_key` order too).
+ * - SQLite: both tables are indexed by `hash_key` instead of the hash (entries about 17 bytes:
+ *   moves about half the time in the same measurement, and the small table, rewritten at every
+ *   batch, smaller too). The number is not unique, so a trigger keeps the record hash unique in
+ *   each table as its primary key did: before each insert it looks the number up (the page the
+ *   insert is about to change) and compares the whole hash.
  * - PostgreSQL: the column only (the importer writes the same columns on both); its primary key
  *   on the hash stays, and no index is added.
  * Keys stored before get their number here, computed in SQL digit by digit. This file must not
@@ -36,23 +35,26 @@ function hashKeySql(isPostgres: boolean) {
 }
 
 const KEPT = ['feed_id', 'record_hash', 'import_id', 'line', 'person_id'];
-
-/** SQLite: the trigger that keeps a record hash unique in `ingest_keys` without a unique index. */
-const UNIQUE_TRIGGER = sql.raw(`create trigger "ingest_keys_unique" before insert on "ingest_keys"
-  when exists (select 1 from "ingest_keys" k where k."hash_key" = new."hash_key" and k."record_hash" = new."record_hash")
-  begin select raise(abort, 'UNIQUE constraint failed: ingest_keys.record_hash'); end`);
+type KeyTable = 'ingest_keys' | 'ingest_keys_recent';
 
 /**
- * SQLite: `table` again with the same rows, with or without `hash_key`; the hash the primary key
- * unless `keyedByNumber` (then only `ingest_keys`, and `hash_key` indexed instead). Indexes of
- * the table are dropped first and made again by the caller.
+ * SQLite: the trigger that keeps a record hash unique in `table` without a unique index. The
+ * message is SQLite's own for a unique key, so callers see what they saw before.
  */
-async function rebuild(
-  db: Kysely<unknown>,
-  table: 'ingest_keys' | 'ingest_keys_recent',
-  withNumber: boolean,
-  keyedByNumber: boolean,
-): Promise<void> {
+function uniqueTrigger(table: KeyTable) {
+  return sql.raw(`create trigger "${table}_unique" before insert on "${table}"
+  when exists (select 1 from "${table}" k where k."hash_key" = new."hash_key" and k."record_hash" = new."record_hash")
+  begin select raise(abort, 'UNIQUE constraint failed: ${table}.record_hash'); end`);
+}
+
+/**
+ * SQLite: `table` again with the same rows. By number: with `hash_key`, indexed and kept unique
+ * by the trigger; otherwise as before, the hash the primary key. The other indexes of
+ * `ingest_keys` are the caller's.
+ */
+async function rebuild(db: Kysely<unknown>, table: KeyTable, byNumber: boolean): Promise<void> {
+  await sql`drop trigger if exists ${sql.id(`${table}_unique`)}`.execute(db);
+  await db.schema.dropIndex(`${table}_hash`).ifExists().execute();
   await db.schema.alterTable(table).renameTo(`${table}_old`).execute();
   let create = db.schema
     .createTable(table)
@@ -61,29 +63,34 @@ async function rebuild(
     .addColumn('import_id', 'text', (c) => c.notNull())
     .addColumn('line', 'integer', (c) => c.notNull())
     .addColumn('person_id', 'text');
-  if (withNumber) create = create.addColumn('hash_key', 'integer', (c) => c.notNull());
-  if (!keyedByNumber) create = create.addPrimaryKeyConstraint(`${table}_pk`, ['record_hash']);
+  create = byNumber
+    ? create.addColumn('hash_key', 'integer', (c) => c.notNull())
+    : create.addPrimaryKeyConstraint(`${table}_pk`, ['record_hash']);
   await create.execute();
   const columns = sql.raw(KEPT.join(', '));
   // In the order they were written (rowid), so the large table stays appended as its moves left it.
   await (
-    withNumber
+    byNumber
       ? sql`insert into ${sql.table(table)} (${columns}, hash_key)
         select ${columns}, ${hashKeySql(false)} from ${sql.table(`${table}_old`)} order by rowid`
       : sql`insert into ${sql.table(table)} (${columns})
         select ${columns} from ${sql.table(`${table}_old`)} order by rowid`
   ).execute(db);
   await db.schema.dropTable(`${table}_old`).execute();
+  if (byNumber) {
+    await db.schema.createIndex(`${table}_hash`).on(table).column('hash_key').execute();
+    await uniqueTrigger(table).execute(db);
+  }
 }
 
-/** SQLite: the indexes of `ingest_keys` other than its key (the person's may be missing: a bulk load, ADR 0030). */
-async function dropKeyIndexes(db: Kysely<unknown>): Promise<void> {
-  await sql`drop trigger if exists "ingest_keys_unique"`.execute(db);
-  for (const index of ['ingest_keys_hash', 'ingest_keys_import', 'ingest_keys_person'])
+/**
+ * SQLite: the large table's other indexes, dropped before it is rebuilt and made again after
+ * (the person's may be missing: a bulk load builds it at its end, ADR 0030).
+ */
+async function rebuildLargeTable(db: Kysely<unknown>, byNumber: boolean): Promise<void> {
+  for (const index of ['ingest_keys_import', 'ingest_keys_person'])
     await db.schema.dropIndex(index).ifExists().execute();
-}
-
-async function createKeyIndexes(db: Kysely<unknown>): Promise<void> {
+  await rebuild(db, 'ingest_keys', byNumber);
   await db.schema
     .createIndex('ingest_keys_import')
     .on('ingest_keys')
@@ -104,12 +111,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     }
     return;
   }
-  await dropKeyIndexes(db);
-  await rebuild(db, 'ingest_keys', true, true);
-  await db.schema.createIndex('ingest_keys_hash').on('ingest_keys').column('hash_key').execute();
-  await createKeyIndexes(db);
-  await UNIQUE_TRIGGER.execute(db);
-  await rebuild(db, 'ingest_keys_recent', true, false);
+  await rebuildLargeTable(db, true);
+  await rebuild(db, 'ingest_keys_recent', true);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
@@ -118,8 +121,6 @@ export async function down(db: Kysely<unknown>): Promise<void> {
       await db.schema.alterTable(table).dropColumn('hash_key').execute();
     return;
   }
-  await dropKeyIndexes(db);
-  await rebuild(db, 'ingest_keys', false, false);
-  await createKeyIndexes(db);
-  await rebuild(db, 'ingest_keys_recent', false, false);
+  await rebuildLargeTable(db, false);
+  await rebuild(db, 'ingest_keys_recent', false);
 }

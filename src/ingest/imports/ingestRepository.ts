@@ -81,27 +81,30 @@ export async function findKnownRecordHashes(
   hashes: string[],
 ): Promise<Map<string, { import_id: string; line: number }>> {
   const known = new Map<string, { import_id: string; line: number }>();
-  // SQLite: one primary-key probe per hash through a statement prepared once (a few
+  // SQLite: one index probe per hash through a statement prepared once (a few
   // microseconds each) rather than IN lists that Kysely compiles and SQLite prepares anew.
   const probed = await withRawSqlite(db, (raw) => {
     // A key is in one of the two tables (migration 0022): the small one first, its pages cached.
-    // The small one by its primary key, the large one by the hash's number and then the whole
-    // hash (migration 0025: the number is what it is indexed by, and not unique).
-    const recent = cachedStatement(
-      raw,
-      'select import_id, line from ingest_keys_recent where record_hash = ? and feed_id = ?',
-    );
-    const large = cachedStatement(
-      raw,
-      'select import_id, line from ingest_keys where hash_key = ? and record_hash = ? and feed_id = ?',
+    // Both by the hash's number and then the whole hash (migration 0025: the number is what
+    // they are indexed by, and it is not unique).
+    const probes = ['ingest_keys_recent', 'ingest_keys'].map((table) =>
+      cachedStatement(
+        raw,
+        `select import_id, line from ${table} where hash_key = ? and record_hash = ? and feed_id = ?`,
+      ),
     );
     // One read transaction for all probes: outside one, each probe takes and releases WAL read
     // locks (system calls) of its own.
     raw.transaction(() => {
       for (const hash of hashes) {
-        const row = (recent.get(hash, feedId) ?? large.get(recordHashKey(hash), hash, feedId)) as
-          { import_id: string; line: number } | undefined;
-        if (row) known.set(hash, row);
+        const number = recordHashKey(hash);
+        for (const probe of probes) {
+          const row = probe.get(number, hash, feedId) as { import_id: string; line: number } | undefined;
+          if (row) {
+            known.set(hash, row);
+            break;
+          }
+        }
       }
     })();
     return true;
@@ -619,11 +622,12 @@ export async function recordKeysHeldEstimate(db: Kysely<Database>): Promise<numb
  * The steps that move every key of `ingest_keys_recent` into `ingest_keys`, in hash order, once
  * the small table holds at least `atLeast`: part of a batch's transaction, so a key is always in
  * exactly one table. Both statements test the same count (the insert does not change it). Hash
- * order, read from the small table's primary key, is also the order of `hash_key`, which the
- * large table is indexed by on SQLite (migration 0025).
+ * order is the order of `hash_key` (`recordHashKey`): on SQLite both tables are indexed by that
+ * number (migration 0025), on PostgreSQL by the hash.
  */
 export function moveRecentKeys(db: Kysely<Database>, atLeast: number): BulkStep[] {
   const full = sql<boolean>`(select count(*) from ingest_keys_recent) >= ${atLeast}`;
+  const order = dialectOf(db) === 'postgres' ? 'record_hash' : 'hash_key';
   const columns = ['feed_id', 'record_hash', 'import_id', 'line', 'person_id', 'hash_key'] as const;
   return [
     {
@@ -631,7 +635,7 @@ export function moveRecentKeys(db: Kysely<Database>, atLeast: number): BulkStep[
       query: db
         .insertInto('ingest_keys')
         .columns(columns)
-        .expression(db.selectFrom('ingest_keys_recent').select(columns).where(full).orderBy('record_hash'))
+        .expression(db.selectFrom('ingest_keys_recent').select(columns).where(full).orderBy(order))
         .compile(),
     },
     { kind: 'query', query: db.deleteFrom('ingest_keys_recent').where(full).compile() },
