@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { dialectOf } from '../../db/dialectOf.ts';
 import { describeEachDatabase } from '../../db/testing/eachDatabase.ts';
 import { RECENT_KEYS_TO_MOVE, recentKeysToMove, recordKeysHeldEstimate } from './ingestRepository.ts';
+import { recordHashKey } from './recordHashKey.ts';
 
 describe('recentKeysToMove', () => {
   it('moves at the fixed size while the large table is small, then at √(held × batch)', () => {
@@ -23,11 +24,11 @@ describeEachDatabase('recordKeysHeldEstimate', (getDb) => {
       .values(
         Array.from({ length: 300 }, (_, n) => ({
           feed_id: 'f',
-          record_hash: `h${String(n).padStart(5, '0')}`,
+          record_hash: n.toString(16).padStart(32, '0'),
           import_id: 'i',
           line: n + 1,
           person_id: null,
-          hash_key: n,
+          hash_key: recordHashKey(n.toString(16).padStart(32, '0')),
         })),
       )
       .execute();

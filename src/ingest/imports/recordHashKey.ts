@@ -7,7 +7,8 @@
  * compares the whole hash as well.
  *
  * Monotone in the hash's text order (the leading digits, halved): keys sorted by hash are
- * sorted by this number too, so the small table's primary key still gives a move its order.
+ * sorted by this number too, so a move goes in the same order whether it reads the small table
+ * by number (SQLite) or by hash (PostgreSQL).
  * Only ever given hashes `recordHash` made (lowercase hex); a non-hex digit ends `parseInt`'s
  * reading early, which still gives the same number for the same hash every time.
  */
