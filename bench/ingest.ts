@@ -60,6 +60,11 @@ const WRITER =
  * decides as it does for anyone (a large folder into a registry holding fewer facts than it brings).
  */
 const DEFER = process.env.BENCH_DEFER === 'on' ? true : process.env.BENCH_DEFER === 'off' ? false : undefined;
+/**
+ * BENCH_INTERPRET_THREAD=on reads and interprets each large file on a thread of its own (ADR
+ * 0038), which the importer leaves off: to measure it on a machine with more cores.
+ */
+const INTERPRET_THREAD = process.env.BENCH_INTERPRET_THREAD === 'on';
 /** Seconds between lines of the rate over time (the cumulative records and records/s). */
 const TICK = envNumber('BENCH_TICK', 30);
 const PG_URL = process.env.ZHULIAN_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -195,6 +200,7 @@ async function importRound(
     batchSize: BATCH,
     ...(WRITER === undefined ? {} : { backgroundWriter: WRITER }),
     ...(DEFER === undefined ? {} : { deferIndexes: DEFER }),
+    ...(INTERPRET_THREAD ? { interpretThread: true } : {}),
     onIndexesBuilt: (names, took) => {
       indexesBuilt = names;
       indexSeconds = took;

@@ -1,4 +1,4 @@
-import { hash as digestOf, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { timeOrderedId } from '../../core/timeOrderedId.ts';
 import { thisWorker, workerMayBeAlive } from '../../core/workerAlive.ts';
 import type { Insertable, Kysely } from 'kysely';
@@ -11,8 +11,9 @@ import { preparePersonRow } from '../../registry/persons/preparePersonRow.ts';
 import type { ResidentIdInfo } from '../../registry/residentId/index.ts';
 import type { VariableCatalogue } from '../../registry/variables/variableCatalogue.ts';
 import type { FeedDefinition } from '../feeds/feedDefinition.ts';
-import { interpretRow, type InterpretedRow, type RowProblem } from '../rows/interpretRow.ts';
-import { createRowMemo, type RowMemo } from '../rows/rowMemo.ts';
+import type { InterpretedRow, RowProblem } from '../rows/interpretRow.ts';
+import { createRowMemo } from '../rows/rowMemo.ts';
+import { prepareBatch, type PreparedBatch } from '../rows/prepareBatch.ts';
 import { chooseLink, type LinkCandidate } from './chooseLink.ts';
 import { createRecordKeyFilter, type RecordKeyFilter } from './recordKeyFilter.ts';
 import { buildAfterImport } from './buildAfterImport.ts';
@@ -65,6 +66,12 @@ export interface RunImportOptions {
   bytes: number;
   /** Opens the file's records after a line (0 from the start; the checkpoint when resuming). */
   open: (skipThroughLine: number) => AsyncIterable<SourceRecord>;
+  /**
+   * The same records already read and interpreted elsewhere (another thread, ADR 0038), in
+   * batches of `batchSize`, after a line: used instead of `open` for the rows (a feed that builds
+   * something from its rows afterwards still reads them again through `open`).
+   */
+  prepared?: (skipThroughLine: number) => AsyncIterable<PreparedBatch>;
   startedBy: string;
   /** Where the upload came from, for the audit record (absent for the CLI). */
   ip?: string;
@@ -121,19 +128,6 @@ function workerGone(row: ImportTable): boolean {
   if (runningHere.has(row.id)) return false;
   if (row.worker === thisWorker()) return true; // ours, and no longer running (see above)
   return !workerMayBeAlive(row.worker, row.updated_at, FOREIGN_LEASE_MS);
-}
-
-/**
- * What makes two records the same: the feed and every column it reads, as received. A file
- * sent twice, or a row repeated, adds nothing the second time.
- */
-function recordHash(feed: FeedDefinition, record: Record<string, string>): string {
-  // One string hashed in one call (the same bytes as feeding the parts one by one, so keys
-  // stored before stay valid): each call into the hash is a native round trip, and the one-shot
-  // `hash` makes no Hash object (a third of the time per record of createHash/update/digest).
-  let text = feed.id;
-  for (const column of feed.columns) text += '\u0001' + (record[column.column] ?? '');
-  return digestOf('sha256', text, 'hex').slice(0, 32);
 }
 
 /**
@@ -224,8 +218,6 @@ async function continueImport(
     filter.add(hash);
   });
   let keyFilter: RecordKeyFilter | undefined = filter;
-  // ID numbers and dates this import has already worked out (dropped with the import).
-  const memo = createRowMemo();
 
   // With a background writer (SQLite file, opted in) a batch is written by a second connection
   // while the next ones are read and interpreted (ADR 0015). Up to IN_FLIGHT batches are queued
@@ -260,20 +252,19 @@ async function continueImport(
     }
   };
 
-  let batch: SourceRecord[] = [];
-  const flush = async () => {
-    if (batch.length === 0) return;
+  // ID numbers and dates this import has already worked out (dropped with the import).
+  const memo = createRowMemo();
+  const flush = async (batch: PreparedBatch) => {
     if (keyFilter && (await anotherImportOfFeedSince(db, feed.id, state.id, filledAt))) keyFilter = undefined;
-    const outcome = await processBatch(context, options, state, batch, today, households, persons, {
+    const outcome = await processBatch(context, options, state, batch, households, persons, {
       keyFilter,
-      memo,
       isInFlight: (hash) => inFlight.some((b) => (b.hashes ??= new Set(b.keys.map((k) => k[0]))).has(hash)),
       settleForPersons: (ids) =>
         inFlight.some((b) => (ids ? ids.some((id) => b.persons.has(id)) : b.persons.size > 0))
           ? settle()
           : Promise.resolve(),
     });
-    const last = batch[batch.length - 1]?.line ?? state.checkpoint_line;
+    const last = batch.lastLine;
     const change = {
       received: state.received + outcome.received,
       accepted: state.accepted + outcome.accepted,
@@ -285,7 +276,6 @@ async function continueImport(
       checkpoint_line: last,
       updated_at: now(),
     };
-    batch = [];
     if (keyFilter) for (const key of outcome.writes.keys) keyFilter.add(key[0]);
     await settle(IN_FLIGHT - 1);
     const after = state.checkpoint_line;
@@ -334,11 +324,12 @@ async function continueImport(
   };
 
   try {
-    for await (const record of options.open(state.checkpoint_line)) {
-      batch.push(record);
-      if (batch.length >= batchSize) await flush();
-    }
-    await flush();
+    const batches = options.prepared
+      ? options.prepared(state.checkpoint_line)
+      : preparedHere(options.open(state.checkpoint_line), batchSize, (records) =>
+          prepareBatch(feed, context.variables, records, today, memo),
+        );
+    for await (const batch of batches) await flush(batch);
     await settle();
     // A feed that rebuilds something from its rows (an assistance roster) does so once all are in.
     await buildAfterImport(context, {
@@ -413,15 +404,13 @@ async function processBatch(
   context: IngestContext,
   options: RunImportOptions,
   state: ImportTable,
-  batch: SourceRecord[],
-  today: IsoDate,
+  batch: PreparedBatch,
   households: Map<string, string>,
   persons: Map<string, string>,
   /** What the import keeps across its batches. */
   shared: {
     /** The feed's keys so far, when trusted: only records it may hold are looked up. */
     keyFilter: RecordKeyFilter | undefined;
-    memo: RowMemo;
     /**
      * The batches being written meanwhile: whether a record hash is among theirs (asked only of
      * a record the key filter, when trusted, may hold), and a way to
@@ -432,11 +421,11 @@ async function processBatch(
     settleForPersons: (ids?: readonly string[]) => Promise<void>;
   },
 ): Promise<BatchOutcome> {
-  const { db, cipher, variables } = context;
+  const { db, cipher } = context;
   const { feed } = options;
   const at = new Date().toISOString();
   const out: BatchOutcome = {
-    received: batch.length,
+    received: batch.received,
     accepted: 0,
     rejected: 0,
     duplicate: 0,
@@ -455,30 +444,24 @@ async function processBatch(
       reviews: [],
     },
   };
-  const reject = (source: SourceRecord, problems: RowProblem[]) => {
+  const reject = (
+    source: { line: number; record: Record<string, string> | string },
+    problems: RowProblem[],
+  ) => {
     out.rejected++;
+    const { record } = source;
     out.writes.rejects.push({
       import_id: state.id,
       line: source.line,
-      record_enc: cipher.encrypt(JSON.stringify(source.record)),
+      record_enc: cipher.encrypt(typeof record === 'string' ? record : JSON.stringify(record)),
       problems_enc: cipher.encrypt(JSON.stringify(problems)),
     });
   };
 
-  // Interpret every row first, then look up what the batch needs in a few queries.
-  const rows: { source: SourceRecord; row: InterpretedRow; hash: string }[] = [];
-  for (const source of batch) {
-    if (source.problem) {
-      reject(source, [{ column: null, value: '', code: source.problem.code, params: source.problem.params }]);
-      continue;
-    }
-    const row = interpretRow(feed, variables, source.record, today, shared.memo);
-    if (row.problems.length > 0) reject(source, row.problems);
-    else if (!row.dates.observedAt) {
-      const column = feed.columns.find((c) => c.kind === 'role' && c.role === 'observedAt')?.column ?? '';
-      reject(source, [{ column, value: '', code: 'INGEST_REQUIRED', params: { column } }]);
-    } else rows.push({ source, row, hash: recordHash(feed, source.record) });
-  }
+  // Every row was interpreted first (here or on the reading thread); the batch's look-ups are a
+  // few queries.
+  for (const refused of batch.rejects) reject(refused, refused.problems);
+  const rows = batch.rows;
   // A record the filter cannot hold is neither stored nor in a batch in flight (whose keys were
   // added to it when the batch was made): only the others are looked up, in both.
   const filter = shared.keyFilter;
@@ -549,12 +532,15 @@ async function processBatch(
     currentHukou = await findCurrentHukouMembers(db, registered);
   }
 
-  for (const { source, row, hash } of fresh) {
+  for (const source of fresh) {
+    const { row, hash } = source;
     let personId: string | undefined;
-    const identity = row.identity;
-    if (identity) {
-      personId = persons.get(identity.idNumber);
-      if (!personId && feed.createsPersons) {
+    const { idNumber } = source;
+    if (idNumber) {
+      personId = persons.get(idNumber);
+      // Only a feed that creates no persons is read on another thread, whose rows lack `identity`.
+      const identity = row.identity;
+      if (!personId && feed.createsPersons && identity) {
         const blind = idHashes.get(identity.idNumber);
         const created = createPerson(options, row, identity, at, cipher, households, out, blind);
         if (typeof created !== 'string') {
@@ -780,4 +766,21 @@ function createPerson(
     });
   }
   return person.id;
+}
+
+/** Records gathered into batches of `size` and prepared on this thread, as they are read. */
+async function* preparedHere(
+  records: AsyncIterable<SourceRecord>,
+  size: number,
+  prepare: (records: SourceRecord[]) => PreparedBatch,
+): AsyncGenerator<PreparedBatch> {
+  let batch: SourceRecord[] = [];
+  for await (const record of records) {
+    batch.push(record);
+    if (batch.length >= size) {
+      yield prepare(batch);
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield prepare(batch);
 }
