@@ -7,7 +7,7 @@ import { importFile, WRITER_FROM_BYTES, type ImportFileOptions } from './importF
 import { openSqliteWriter } from '../../db/dialects/sqliteWriter.ts';
 import { startSqliteCheckpointer } from '../../db/dialects/sqliteCheckpointer.ts';
 import { rawSqliteOf, SQLITE_PRAGMAS } from '../../db/dialects/sqlite.ts';
-import type { IngestContext } from './runImport.ts';
+import { createImportShared, type IngestContext } from './runImport.ts';
 import { beginBulkLoad, endBulkLoad, touchBulkLoad } from '../../db/deferredIndexes.ts';
 import { factsHeldEstimate } from './ingestRepository.ts';
 import { shouldDeferIndexes } from './shouldDeferIndexes.ts';
@@ -78,6 +78,10 @@ export async function importFeedDirectory(
   const raw = checkpointer ? rawSqliteOf(context.db) : undefined;
   raw?.pragma('wal_autocheckpoint = 0');
   const results: ImportTable[] = [];
+  // Persons found or created and ID numbers checked, from one file to the next: the population
+  // feed's persons are not looked up again by every other feed (a failed file ends the loop,
+  // so only committed persons are ever passed on).
+  const shared = createImportShared();
   let failed = true;
   try {
     for (const { name, feed } of files) {
@@ -87,6 +91,7 @@ export async function importFeedDirectory(
           ...fileOptions,
           fileName: name,
           backgroundWriter: writer ?? false,
+          shared,
         }),
       );
     }

@@ -6,7 +6,13 @@ import { readFeedFile, sha256File, type ReadOptions } from '../readers/readFeedF
 import { preparedBatchesInThread } from '../rows/preparedBatchesInThread.ts';
 import { packable } from '../rows/packBatch.ts';
 import { todayInChina } from '../../core/isoDate.ts';
-import { DEFAULT_IMPORT_BATCH, runImport, type ImportProgress, type IngestContext } from './runImport.ts';
+import {
+  DEFAULT_IMPORT_BATCH,
+  runImport,
+  type ImportProgress,
+  type ImportShared,
+  type IngestContext,
+} from './runImport.ts';
 import { listAreaCodes } from './ingestRepository.ts';
 import type { SqliteWriter } from '../../db/dialects/sqliteWriter.ts';
 
@@ -27,6 +33,8 @@ export interface ImportFileOptions {
    * (`packable`): a population feed or a roster is always read here.
    */
   interpretThread?: boolean;
+  /** See `RunImportOptions.shared` (a folder's imports). */
+  shared?: ImportShared;
 }
 
 /**
@@ -85,5 +93,6 @@ export async function importFile(
     ...(options.onStart ? { onStart: options.onStart } : {}),
     backgroundWriter: options.backgroundWriter ?? stat.size >= WRITER_FROM_BYTES,
     ...(heldAreaCodes ? { heldAreaCodes } : {}),
+    ...(options.shared ? { shared: options.shared } : {}),
   });
 }

@@ -12,7 +12,7 @@ import type { ResidentIdInfo } from '../../registry/residentId/index.ts';
 import type { VariableCatalogue } from '../../registry/variables/variableCatalogue.ts';
 import type { FeedDefinition } from '../feeds/feedDefinition.ts';
 import type { InterpretedRow, RowProblem } from '../rows/interpretRow.ts';
-import { createRowMemo } from '../rows/rowMemo.ts';
+import { createRowMemo, type RowMemo } from '../rows/rowMemo.ts';
 import { prepareBatch, type PreparedBatch } from '../rows/prepareBatch.ts';
 import { chooseLink, type LinkCandidate } from './chooseLink.ts';
 import { createRecordKeyFilter, type RecordKeyFilter } from './recordKeyFilter.ts';
@@ -91,7 +91,23 @@ export interface RunImportOptions {
   backgroundWriter?: boolean | SqliteWriter;
   /** Area codes a new person may live in (the areas we hold); required for population feeds. */
   heldAreaCodes?: ReadonlySet<string>;
+  /**
+   * What a folder's imports, one after another, share (`importFeedDirectory`): the persons found
+   * or created so far by ID number, and the memo of ID numbers and dates worked out. A file then
+   * looks up and checks only the persons the files before it did not reach. By default the
+   * import's own, dropped with it.
+   */
+  shared?: ImportShared;
 }
+
+/** See `RunImportOptions.shared`. */
+export interface ImportShared {
+  persons: Map<string, string>;
+  memo: RowMemo;
+}
+
+/** A fresh `ImportShared`, for a series of imports that run one after another. */
+export const createImportShared = (): ImportShared => ({ persons: new Map(), memo: createRowMemo() });
 
 // Larger batches commit less often (each commit writes every index page it touched); 10,000 rows
 // keep a batch to a few megabytes and a resumed import within seconds of where it stopped.
@@ -206,9 +222,11 @@ async function continueImport(
   // Hukou households created by this import, by number, so members of one booklet that
   // arrive in different batches join the same household.
   const households = new Map<string, string>();
-  // Persons this import has found or created, by ID number: a department sends many rows per
-  // person (monthly detail), and each is then linked without hashing or a look-up.
-  const persons = new Map<string, string>();
+  // Persons this import (or the folder's imports before it) found or created, by ID number: a
+  // department sends many rows per person (monthly detail), and each is then linked without
+  // hashing or a look-up. Only committed persons stay in it beyond the import: a failed import
+  // ends the folder's.
+  const { persons, memo } = options.shared ?? createImportShared();
   // The feed's record keys, in memory (ADR 0029): a record it has never seen is not looked up.
   // Trusted only while no other import of the feed runs or has stopped since it was filled
   // (their keys would be missing); from then on every record is looked up, as without it.
@@ -252,8 +270,6 @@ async function continueImport(
     }
   };
 
-  // ID numbers and dates this import has already worked out (dropped with the import).
-  const memo = createRowMemo();
   const flush = async (batch: PreparedBatch) => {
     if (keyFilter && (await anotherImportOfFeedSince(db, feed.id, state.id, filledAt))) keyFilter = undefined;
     const outcome = await processBatch(context, options, state, batch, households, persons, {
