@@ -31,9 +31,10 @@ export type InterpretThreadMessage =
 
 /**
  * A feed file's records read and interpreted on a thread of their own (ADR 0038), as prepared
- * batches in file order (packed to cross, so only for a feed whose rows `packable` says can be): the importing thread only looks up, links and writes. The thread's
- * errors arrive as the reader threw them (an AppError keeps its code and parameters). Ending
- * the iteration early (an error downstream) stops the thread.
+ * batches in file order (packed to cross, so only for a feed whose rows `packable` says can
+ * be): the importing thread only looks up, links and writes. The thread's errors arrive as the
+ * reader threw them (an AppError keeps its code and parameters). Ending the iteration early
+ * (an error downstream) stops the thread.
  */
 export async function* preparedBatchesInThread(
   spec: Omit<InterpretThreadSpec, 'ahead'> & { ahead?: number },
