@@ -72,7 +72,6 @@ export async function importFile(
   });
   const batchSize = options.batchSize ?? DEFAULT_IMPORT_BATCH;
   const today = todayInChina();
-  const catalogue = { variables: context.variables.list(), departments: context.variables.departments };
   return runImport(context, {
     feed,
     fileName: name,
@@ -82,7 +81,14 @@ export async function importFile(
     ...(options.interpretThread === true && packable(feed)
       ? {
           prepared: (skipThroughLine: number) =>
-            preparedBatchesInThread({ file, read: read(skipThroughLine), feed, catalogue, today, batchSize }),
+            preparedBatchesInThread({
+              file,
+              read: read(skipThroughLine),
+              feed,
+              catalogue: { variables: context.variables.list(), departments: context.variables.departments },
+              today,
+              batchSize,
+            }),
         }
       : {}),
     today,

@@ -13,7 +13,7 @@ import type { VariableCatalogue } from '../../registry/variables/variableCatalog
 import type { FeedDefinition } from '../feeds/feedDefinition.ts';
 import type { InterpretedRow, RowProblem } from '../rows/interpretRow.ts';
 import { createRowMemo, type RowMemo } from '../rows/rowMemo.ts';
-import { prepareBatch, type PreparedBatch } from '../rows/prepareBatch.ts';
+import { inBatches, prepareBatch, type PreparedBatch } from '../rows/prepareBatch.ts';
 import { chooseLink, type LinkCandidate } from './chooseLink.ts';
 import { createRecordKeyFilter, type RecordKeyFilter } from './recordKeyFilter.ts';
 import { buildAfterImport } from './buildAfterImport.ts';
@@ -340,12 +340,11 @@ async function continueImport(
   };
 
   try {
-    const batches = options.prepared
-      ? options.prepared(state.checkpoint_line)
-      : preparedHere(options.open(state.checkpoint_line), batchSize, (records) =>
-          prepareBatch(feed, context.variables, records, today, memo),
-        );
-    for await (const batch of batches) await flush(batch);
+    const batches = options.prepared ? options.prepared(state.checkpoint_line) : undefined;
+    if (batches) for await (const batch of batches) await flush(batch);
+    else
+      for await (const records of inBatches(options.open(state.checkpoint_line), batchSize))
+        await flush(prepareBatch(feed, context.variables, records, today, memo));
     await settle();
     // A feed that rebuilds something from its rows (an assistance roster) does so once all are in.
     await buildAfterImport(context, {
@@ -782,21 +781,4 @@ function createPerson(
     });
   }
   return person.id;
-}
-
-/** Records gathered into batches of `size` and prepared on this thread, as they are read. */
-async function* preparedHere(
-  records: AsyncIterable<SourceRecord>,
-  size: number,
-  prepare: (records: SourceRecord[]) => PreparedBatch,
-): AsyncGenerator<PreparedBatch> {
-  let batch: SourceRecord[] = [];
-  for await (const record of records) {
-    batch.push(record);
-    if (batch.length >= size) {
-      yield prepare(batch);
-      batch = [];
-    }
-  }
-  if (batch.length > 0) yield prepare(batch);
 }

@@ -2,7 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { AppError } from '../../core/appError.ts';
 import { buildVariableCatalogue } from '../../registry/variables/variableCatalogue.ts';
 import { readFeedFile, type SourceRecord } from '../readers/readFeedFile.ts';
-import { prepareBatch } from './prepareBatch.ts';
+import { inBatches, prepareBatch } from './prepareBatch.ts';
 import { packBatch } from './packBatch.ts';
 import { createRowMemo } from './rowMemo.ts';
 import type { InterpretThreadMessage, InterpretThreadSpec } from './preparedBatchesInThread.ts';
@@ -38,15 +38,8 @@ async function sendBatch(batch: SourceRecord[]): Promise<void> {
 }
 
 try {
-  let batch: SourceRecord[] = [];
-  for await (const record of readFeedFile(spec.file, spec.read)) {
-    batch.push(record);
-    if (batch.length >= spec.batchSize) {
-      await sendBatch(batch);
-      batch = [];
-    }
-  }
-  if (batch.length > 0) await sendBatch(batch);
+  for await (const batch of inBatches(readFeedFile(spec.file, spec.read), spec.batchSize))
+    await sendBatch(batch);
   send({ done: true });
 } catch (error) {
   send({

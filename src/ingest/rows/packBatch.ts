@@ -51,6 +51,10 @@ export function packBatch(batch: PreparedBatch): PackedBatch {
   return { received: batch.received, lastLine: batch.lastLine, rejects: batch.rejects, flat };
 }
 
+/** The keys and dates in the order `packBatch` writes them. */
+const KEYS = ['idNumber', 'name', 'birthDate', 'hukouNumber'] as const;
+const DATES = ['observedAt', 'validFrom', 'validTo'] as const;
+
 /** One empty object for every unpacked row's person, hukou and assistance fields (frozen). */
 const NONE: Readonly<Record<string, never>> = Object.freeze({});
 
@@ -65,21 +69,16 @@ export function unpackBatch(packed: PackedBatch): PreparedBatch {
   let k = 0;
   while (k < flat.length) {
     const keys: InterpretedRow['keys'] = {};
-    const idNumber = text(k + 3);
-    if (idNumber) keys.idNumber = idNumber;
-    const name = text(k + 4);
-    if (name) keys.name = name;
-    const birthDate = text(k + 5);
-    if (birthDate) keys.birthDate = birthDate;
-    const hukouNumber = text(k + 6);
-    if (hukouNumber) keys.hukouNumber = hukouNumber;
     const dates: InterpretedRow['dates'] = {};
-    const observedAt = text(k + 7);
-    if (observedAt) dates.observedAt = observedAt;
-    const validFrom = text(k + 8);
-    if (validFrom) dates.validFrom = validFrom;
-    const validTo = text(k + 9);
-    if (validTo) dates.validTo = validTo;
+    KEYS.forEach((key, i) => {
+      const value = text(k + 3 + i);
+      if (value) keys[key] = value;
+    });
+    DATES.forEach((role, i) => {
+      const value = text(k + 7 + i);
+      if (value) dates[role] = value;
+    });
+    const idNumber = keys.idNumber;
     const count = flat[k + 10] as number;
     const values: InterpretedValue[] = new Array<InterpretedValue>(count);
     for (let v = 0; v < count; v++)

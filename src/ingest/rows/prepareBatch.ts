@@ -51,17 +51,6 @@ export function recordHash(feed: FeedDefinition, record: Readonly<Record<string,
   return digestOf('sha256', text, 'hex').slice(0, 32);
 }
 
-/** The column a feed reads its observation date from ('' when it has none). */
-const observedColumn = new WeakMap<FeedDefinition, string>();
-function observedColumnOf(feed: FeedDefinition): string {
-  let column = observedColumn.get(feed);
-  if (column === undefined) {
-    column = feed.columns.find((c) => c.kind === 'role' && c.role === 'observedAt')?.column ?? '';
-    observedColumn.set(feed, column);
-  }
-  return column;
-}
-
 /**
  * Interprets and checks a batch of records (non-empty): a record with a structural problem, a
  * bad cell or no observation date is refused with every reason; the others are hashed.
@@ -89,7 +78,7 @@ export function prepareBatch(
     const row = interpretRow(feed, variables, record, today, memo);
     if (row.problems.length > 0) out.rejects.push({ line, record, problems: row.problems });
     else if (!row.dates.observedAt) {
-      const column = observedColumnOf(feed);
+      const column = feed.columns.find((c) => c.kind === 'role' && c.role === 'observedAt')?.column ?? '';
       out.rejects.push({
         line,
         record,
@@ -99,4 +88,17 @@ export function prepareBatch(
       out.rows.push({ line, record, row, hash: recordHash(feed, record), idNumber: row.identity?.idNumber });
   }
   return out;
+}
+
+/** Records gathered into batches of `size` (the last one shorter), as they are read. */
+export async function* inBatches<T>(records: AsyncIterable<T>, size: number): AsyncGenerator<T[]> {
+  let batch: T[] = [];
+  for await (const record of records) {
+    batch.push(record);
+    if (batch.length >= size) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
 }

@@ -7,9 +7,9 @@ import { generateCountyFeeds } from '../../generator/generateCountyFeeds.ts';
 import { loadVariableCatalogue } from '../../registry/variables/variableCatalogue.ts';
 import type { FeedDefinition } from '../feeds/feedDefinition.ts';
 import { loadFeeds } from '../feeds/loadFeeds.ts';
-import { readFeedFile, type ReadOptions, type SourceRecord } from '../readers/readFeedFile.ts';
+import { readFeedFile, type ReadOptions } from '../readers/readFeedFile.ts';
 import { packBatch, unpackBatch } from './packBatch.ts';
-import { prepareBatch, type PreparedBatch } from './prepareBatch.ts';
+import { inBatches, prepareBatch, type PreparedBatch } from './prepareBatch.ts';
 import { preparedBatchesInThread } from './preparedBatchesInThread.ts';
 import { createRowMemo } from './rowMemo.ts';
 
@@ -43,16 +43,8 @@ const fileOf = (feed: FeedDefinition) => {
 async function preparedHere(feed: FeedDefinition, size: number, skip = 0): Promise<PreparedBatch[]> {
   const memo = createRowMemo();
   const out: PreparedBatch[] = [];
-  let batch: SourceRecord[] = [];
-  const push = () => out.push(unpackBatch(packBatch(prepareBatch(feed, variables, batch, today, memo))));
-  for await (const record of readFeedFile(fileOf(feed), readOptions(feed, skip))) {
-    batch.push(record);
-    if (batch.length === size) {
-      push();
-      batch = [];
-    }
-  }
-  if (batch.length > 0) push();
+  for await (const batch of inBatches(readFeedFile(fileOf(feed), readOptions(feed, skip)), size))
+    out.push(unpackBatch(packBatch(prepareBatch(feed, variables, batch, today, memo))));
   return out;
 }
 
