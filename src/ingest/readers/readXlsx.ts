@@ -8,8 +8,8 @@ import {
   WorkbookDirectoryError,
   type WorkbookDirectory,
 } from './readWorkbookDirectory.ts';
+import { readSheetRows, SheetXmlError, type SheetRow } from './readSheetRows.ts';
 import { readZipEntryText } from './readZipEntryText.ts';
-import { excelSerialToDate, isDateFormat, xlsxCellText } from './xlsxCellText.ts';
 
 const FORMAT = 'XLSX';
 
@@ -29,12 +29,9 @@ interface WorkbookReaderInternals {
   workbookRels: unknown;
   properties: unknown;
   sharedStrings?: unknown[];
+  styles: { getStyleModel: (id: number) => { numFmt?: string } | null };
   _parseStyles: (entry: Readable) => Promise<void>;
   _parseSharedStrings: (entry: Readable) => AsyncGenerator;
-  _parseWorksheet: (
-    iterator: AsyncIterable<string>,
-    sheetNo: string,
-  ) => Generator<{ eventType: string; value: ExcelJS.stream.xlsx.WorksheetReader }>;
 }
 
 /** An XLSX file is a ZIP archive: anything else is refused before it is parsed. */
@@ -54,25 +51,6 @@ async function assertZip(file: string): Promise<void> {
   }
 }
 
-/**
- * Cells of a row by column number (1-based), as text. exceljs turns date-formatted numbers
- * into Dates, but not a formula's cached result (=DATE(…), =A2+30): that is done here.
- */
-function rowTexts(row: ExcelJS.Row, date1904: boolean): string[] {
-  const texts: string[] = [];
-  row.eachCell({ includeEmpty: false }, (cell, column) => {
-    const value: unknown = cell.value;
-    const result =
-      typeof value === 'object' && value !== null && 'result' in value ? value.result : undefined;
-    texts[column] = (
-      typeof result === 'number' && isDateFormat(cell.numFmt)
-        ? xlsxCellText(excelSerialToDate(result, date1904))
-        : xlsxCellText(value)
-    ).trim();
-  });
-  return texts;
-}
-
 function isBlank(texts: string[]): boolean {
   return !texts.some((t) => t.length > 0);
 }
@@ -87,15 +65,33 @@ function partOfType(directory: WorkbookDirectory, type: string, fallback: string
   return rel ? partPath(rel.Target) : fallback;
 }
 
+/** Any failure while reading an XLSX's parts as INGEST_UNREADABLE_FILE (an AppError as it is). */
+function asUnreadable(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  if (error instanceof WorkbookDirectoryError || error instanceof SheetXmlError)
+    return unreadable(error.message);
+  return unreadable('文件已损坏或不完整，请重新导出后上传');
+}
+
+async function* unreadableOnError(rows: AsyncGenerator<SheetRow>): AsyncGenerator<SheetRow> {
+  try {
+    yield* rows;
+  } catch (error) {
+    throw asUnreadable(error);
+  }
+}
+
 /**
- * XLSX, streamed: the sheet list comes from the ZIP central directory (random access), then
- * styles (which tell a date from a number) and shared strings are parsed, then the one sheet's
- * rows one by one. The header is the first non-empty row of the sheet (the named one, or the
- * first visible); line numbers are sheet row numbers. A truncated or corrupt file is
- * INGEST_UNREADABLE_FILE, whatever part is damaged. Shared strings are kept in memory, as
- * every XLSX reader must: rows refer to them by index.
+ * One sheet of an XLSX (the named one, or the first visible) and its rows, streamed: the sheet
+ * list comes from the ZIP central directory (random access), then styles (which tell a date
+ * from a number) and shared strings are parsed with exceljs, then the sheet's rows are read
+ * one by one (`readSheetRows`). Shared strings are kept in memory, as every XLSX reader must:
+ * rows refer to them by index. Any damage is INGEST_UNREADABLE_FILE, whatever part it is in.
  */
-export async function* readXlsx(file: string, options: ReadOptions): AsyncGenerator<SourceRecord> {
+export async function openXlsxSheet(
+  file: string,
+  sheetName: string | undefined,
+): Promise<{ name: string; rows: AsyncGenerator<SheetRow> }> {
   await assertZip(file);
   let directory: WorkbookDirectory;
   try {
@@ -107,7 +103,7 @@ export async function* readXlsx(file: string, options: ReadOptions): AsyncGenera
   const names = directory.sheets.map((s) => s.name);
   // By default the first sheet the user sees: hidden ones (lookup tables) do not count.
   const wanted =
-    options.sheet ?? directory.sheets.find((s) => s.state === undefined || s.state === 'visible')?.name;
+    sheetName ?? directory.sheets.find((s) => s.state === undefined || s.state === 'visible')?.name;
   if (wanted === undefined) throw unreadable('文件中没有工作表');
   const sheet = directory.sheets.find((s) => s.name === wanted);
   if (sheet === undefined) throw unreadable(`没有名为“${wanted}”的工作表（文件中有：${names.join('、')}）`);
@@ -115,8 +111,6 @@ export async function* readXlsx(file: string, options: ReadOptions): AsyncGenera
   const sheetEntry = rel ? directory.entries.get(partPath(rel.Target)) : undefined;
   if (sheetEntry === undefined) throw unreadable(`找不到工作表“${wanted}”的内容，文件可能已损坏`);
 
-  const { expectedColumns } = options;
-  const skip = options.skipThroughLine ?? 0;
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {
     worksheets: 'emit',
     sharedStrings: 'cache',
@@ -140,34 +134,45 @@ export async function* readXlsx(file: string, options: ReadOptions): AsyncGenera
     } else {
       reader.sharedStrings = [];
     }
-    const [event] = reader._parseWorksheet(readZipEntryText(file, sheetEntry), String(sheet.id));
-    if (event === undefined) throw unreadable(`找不到工作表“${wanted}”的内容，文件可能已损坏`);
-    let positions: number[] | undefined;
-    for await (const row of event.value) {
-      const texts = rowTexts(row, directory.date1904);
-      if (positions === undefined) {
-        if (isBlank(texts)) continue;
-        const header = new Map<string, number>();
-        texts.forEach((text, column) => {
-          if (!header.has(text)) header.set(text, column);
-        });
-        const missing = options.requiredColumns.filter((c) => !header.has(c));
-        if (missing.length > 0) throw new AppError('INGEST_MISSING_COLUMNS', { columns: missing.join('、') });
-        positions = expectedColumns.map((c) => header.get(c) ?? -1);
-        continue;
-      }
-      if (row.number <= skip || isBlank(texts)) continue;
-      const record: Record<string, string> = {};
-      expectedColumns.forEach((column, i) => {
-        const at = positions?.[i] ?? -1;
-        record[column] = at >= 0 ? (texts[at] ?? '') : '';
-      });
-      yield { line: row.number, record };
-    }
-    if (positions === undefined) throw unreadable(`工作表“${wanted}”是空的，没有表头行`);
   } catch (error) {
-    if (error instanceof AppError) throw error;
-    if (error instanceof WorkbookDirectoryError) throw unreadable(error.message);
-    throw unreadable('文件已损坏或不完整，请重新导出后上传');
+    throw asUnreadable(error);
   }
+  const rows = readSheetRows(readZipEntryText(file, sheetEntry), {
+    sharedStrings: reader.sharedStrings ?? [],
+    numFmtOf: (style) => reader.styles.getStyleModel(style)?.numFmt,
+    date1904: directory.date1904,
+  });
+  return { name: wanted, rows: unreadableOnError(rows) };
+}
+
+/**
+ * XLSX records: the header is the first non-empty row of the sheet (`openXlsxSheet`); line
+ * numbers are sheet row numbers.
+ */
+export async function* readXlsx(file: string, options: ReadOptions): AsyncGenerator<SourceRecord> {
+  const { name, rows } = await openXlsxSheet(file, options.sheet);
+  const { expectedColumns } = options;
+  const skip = options.skipThroughLine ?? 0;
+  let positions: number[] | undefined;
+  for await (const { number, texts } of rows) {
+    if (positions === undefined) {
+      if (isBlank(texts)) continue;
+      const header = new Map<string, number>();
+      texts.forEach((text, column) => {
+        if (!header.has(text)) header.set(text, column);
+      });
+      const missing = options.requiredColumns.filter((c) => !header.has(c));
+      if (missing.length > 0) throw new AppError('INGEST_MISSING_COLUMNS', { columns: missing.join('、') });
+      positions = expectedColumns.map((c) => header.get(c) ?? -1);
+      continue;
+    }
+    if (number <= skip || isBlank(texts)) continue;
+    const record: Record<string, string> = {};
+    expectedColumns.forEach((column, i) => {
+      const at = positions?.[i] ?? -1;
+      record[column] = at >= 0 ? (texts[at] ?? '') : '';
+    });
+    yield { line: number, record };
+  }
+  if (positions === undefined) throw unreadable(`工作表“${name}”是空的，没有表头行`);
 }
