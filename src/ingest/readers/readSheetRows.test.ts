@@ -63,6 +63,8 @@ describe('readSheetRows', () => {
           '<c r="D2" t="str"><v>A &amp; B &lt;C&gt; &#x4E2D;&#25991;</v></c>' +
           '<c r="E2" t="b"><v>1</v></c><c r="F2" t="e"><v>#N/A</v></c>' +
           '<c r="G2" s="1"><v>32939</v></c><c r="H2" s="3"><v>1234.5</v></c><c r="I2"><v>110101199003070000</v></c>' +
+          // An empty shared-string index names no string (not the first one).
+          '<c r="J2" t="s"><v/></c>' +
           '</row>',
       ),
     );

@@ -9,7 +9,7 @@ export interface SheetContext {
   date1904: boolean;
 }
 
-/** One row of a sheet: its number and its non-empty cells' texts by column number (1-based). */
+/** One row of a sheet: its number and its cells' texts by column number (1-based; cells without a value left out). */
 export interface SheetRow {
   number: number;
   texts: string[];
@@ -108,9 +108,8 @@ function cellText(
   type: string | undefined,
   style: string | undefined,
   body: string,
-  context: SheetContext,
+  context: SheetReading,
 ): string | undefined {
-  const numFmt = style === undefined ? undefined : context.numFmtOf(Number(style));
   const v = elementText(body, 'v');
   if (type === 'inlineStr') {
     const is = elementText(body, 'is');
@@ -120,7 +119,7 @@ function cellText(
   const raw = xmlText(v);
   switch (type) {
     case 's':
-      return xlsxCellText(context.sharedStrings[Number(raw)]);
+      return raw === '' ? '' : xlsxCellText(context.sharedStrings[Number(raw)]);
     case 'str':
     case 'e':
       return raw;
@@ -131,7 +130,8 @@ function cellText(
       return /^\d{4}-\d{2}-\d{2}/.test(raw) ? raw.slice(0, 10) : raw;
     default: {
       const value = parseFloat(raw);
-      if (!isDateFormat(numFmt) || !Number.isFinite(value)) return xlsxCellText(value);
+      if (style === undefined || !context.isDateStyle(style) || !Number.isFinite(value))
+        return xlsxCellText(value);
       // A formula's cached result counts its days (=DATE(…), =A2+30); a typed date keeps exceljs's rounding.
       const formula = openingOf(body, 'f', 0) >= 0;
       return xlsxCellText(
@@ -141,8 +141,13 @@ function cellText(
   }
 }
 
-/** The cells of one row's content, by column number, trimmed; blank cells are left out as exceljs did. */
-function rowTexts(content: string, context: SheetContext): string[] {
+/** The context, with whether a style shows a date worked out once per style. */
+interface SheetReading extends SheetContext {
+  isDateStyle: (style: string) => boolean;
+}
+
+/** The cells of one row's content, by column number, trimmed; cells without a value are left out. */
+function rowTexts(content: string, context: SheetReading): string[] {
   const texts: string[] = [];
   let column = 0;
   for (let at = openingOf(content, 'c', 0); at >= 0;) {
@@ -200,6 +205,18 @@ export async function* readSheetRows(
   let openTail = '';
   let inData = false;
   let number = 0;
+  const dateStyles = new Map<string, boolean>();
+  const reading: SheetReading = {
+    ...context,
+    isDateStyle: (style) => {
+      let date = dateStyles.get(style);
+      if (date === undefined) {
+        date = isDateFormat(context.numFmtOf(Number(style)));
+        dateStyles.set(style, date);
+      }
+      return date;
+    },
+  };
   for await (const piece of pieces) {
     if (open.length > 0) {
       // A `</row>` may begin in the last few characters before this piece (in pieces of its own).
@@ -259,7 +276,7 @@ export async function* readSheetRows(
         at = tagEnd + 1;
         continue;
       }
-      yield { number, texts: rowTexts(buffer.slice(tagEnd + 1, close), context) };
+      yield { number, texts: rowTexts(buffer.slice(tagEnd + 1, close), reading) };
       at = close + 6;
     }
     buffer = buffer.slice(at);

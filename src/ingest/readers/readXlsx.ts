@@ -19,15 +19,12 @@ function unreadable(reason: string): AppError {
 
 /**
  * The parts of exceljs's streaming WorkbookReader used here (exceljs 4.4, pinned by the lock
- * file): its XML parsers for styles, shared strings and one worksheet, fed with parts this
- * module unzips itself. Its public entry point runs the archive through `unzipper`, which
+ * file): its XML parsers for styles and shared strings, fed with parts this module unzips
+ * itself (the worksheet's rows are read by `readSheetRows`, ADR 0040). Its public entry point runs the archive through `unzipper`, which
  * hangs on some corrupt files (about one in seven garbled files in a local fuzz run) and
  * decodes each chunk on its own, garbling Chinese characters split between chunks.
  */
 interface WorkbookReaderInternals {
-  model: unknown;
-  workbookRels: unknown;
-  properties: unknown;
   sharedStrings?: unknown[];
   styles: { getStyleModel: (id: number) => { numFmt?: string } | null };
   _parseStyles: (entry: Readable) => Promise<void>;
@@ -112,15 +109,10 @@ export async function openXlsxSheet(
   if (sheetEntry === undefined) throw unreadable(`找不到工作表“${wanted}”的内容，文件可能已损坏`);
 
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(file, {
-    worksheets: 'emit',
     sharedStrings: 'cache',
     styles: 'cache',
-    hyperlinks: 'ignore',
     entries: 'ignore',
   }) as unknown as WorkbookReaderInternals;
-  reader.model = { sheets: directory.sheets };
-  reader.workbookRels = directory.rels;
-  reader.properties = { model: { date1904: directory.date1904 } };
   try {
     const styles = directory.entries.get(partOfType(directory, 'styles', 'xl/styles.xml'));
     if (styles) await reader._parseStyles(Readable.from(readZipEntryText(file, styles)));
