@@ -4,6 +4,7 @@ import { createWriteStream } from 'node:fs';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../core/appError.ts';
+import { MAX_ROWS_ABOVE_HEADER } from './headerSearch.ts';
 import { readFeedFile, type ReadOptions } from './readFeedFile.ts';
 import { collect, encodeGbk, failure, tempDir, zh } from './testSupport.ts';
 
@@ -131,6 +132,26 @@ describe('readFeedFile (CSV)', () => {
     const { error, before } = await failure(readFeedFile(file, options()));
     expect(error.code).toBe('INGEST_MISSING_COLUMNS');
     expect(error.params).toEqual({ columns: '姓名' });
+    expect(before).toEqual([]);
+  });
+
+  it('skips title rows above the header, as departments export them', async () => {
+    const file = dir.write(
+      'titled.csv',
+      `荣成市住房公积金缴存明细表,,\n制表单位：荣成市住房公积金中心,,单位：元\n\n身份证号,姓名,金额\n${ID},张三,12\n`,
+    );
+    expect(await collect(readFeedFile(file, options()))).toEqual([
+      { line: 5, record: { 身份证号: ID, 姓名: '张三', 金额: '12' } },
+    ]);
+  });
+
+  it(`looks for the header in the first ${String(MAX_ROWS_ABOVE_HEADER + 1)} non-blank rows, naming what the closest lacked`, async () => {
+    const titles = Array.from({ length: MAX_ROWS_ABOVE_HEADER }, (_, i) => `标题${String(i)}`).join('\n');
+    const found = dir.write('ten-titles.csv', `${titles}\n身份证号,姓名\n${ID},张三\n`);
+    expect((await collect(readFeedFile(found, options()))).map((r) => r.record.姓名)).toEqual(['张三']);
+    const tooDeep = dir.write('eleven-titles.csv', `${titles}\n身份证号\n身份证号,姓名\n${ID},张三\n`);
+    const { error, before } = await failure(readFeedFile(tooDeep, options()));
+    expect(error).toMatchObject({ code: 'INGEST_MISSING_COLUMNS', params: { columns: '姓名' } });
     expect(before).toEqual([]);
   });
 

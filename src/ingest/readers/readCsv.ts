@@ -1,4 +1,5 @@
 import { AppError } from '../../core/appError.ts';
+import { HeaderSearch } from './headerSearch.ts';
 import type { ReadOptions, SourceRecord } from './readFeedFile.ts';
 import { countLines, DEFAULT_MAX_LINE_BYTES, readTextBlocks } from './readTextBlocks.ts';
 
@@ -157,8 +158,9 @@ function isBlank(fields: string[]): boolean {
 }
 
 /**
- * CSV per RFC 4180, in UTF-8 or GBK: the first non-blank record is the header (names trimmed,
- * unknown columns ignored, the first of duplicate names wins); blank lines are skipped but
+ * CSV per RFC 4180, in UTF-8 or GBK: the header is the first non-blank record naming every
+ * required column, title rows above it skipped (`HeaderSearch`; names trimmed, unknown columns
+ * ignored, the first of duplicate names wins); blank lines are skipped but
  * counted. A record whose field count differs from the header's (trailing empty fields
  * aside) or that ends the file inside quotes is yielded with a problem.
  */
@@ -173,17 +175,14 @@ export async function* readCsv(file: string, options: ReadOptions): AsyncGenerat
   let positions: number[] | undefined;
   let width = 0;
 
+  const header = new HeaderSearch(options.requiredColumns);
+
   const toSource = (raw: RawRecord): SourceRecord | undefined => {
     if (positions === undefined) {
       if (isBlank(raw.fields)) return undefined;
-      const header = new Map<string, number>();
-      raw.fields.forEach((name, i) => {
-        const trimmed = name.trim();
-        if (!header.has(trimmed)) header.set(trimmed, i);
-      });
-      const missing = options.requiredColumns.filter((c) => !header.has(c));
-      if (missing.length > 0) throw new AppError('INGEST_MISSING_COLUMNS', { columns: missing.join('、') });
-      positions = expectedColumns.map((c) => header.get(c) ?? -1);
+      const columns = header.look(raw.fields.map((name) => name.trim()));
+      if (columns === undefined) return undefined; // a title row above the header
+      positions = expectedColumns.map((c) => columns.get(c) ?? -1);
       // Exports often end the header with empty cells (`a,b,c,,`): rows need not have those.
       width = raw.fields.length;
       while (width > 0 && (raw.fields[width - 1] ?? '').trim() === '') width--;
@@ -221,6 +220,7 @@ export async function* readCsv(file: string, options: ReadOptions): AsyncGenerat
     if (source) yield source;
   }
   if (positions === undefined) {
+    if (header.lookedAtRows) throw header.notFound();
     throw new AppError('INGEST_UNREADABLE_FILE', { format: FORMAT, reason: '文件是空的，没有表头行' });
   }
 }

@@ -111,6 +111,21 @@ describe('readFeedFile (XLSX)', () => {
     expect(records.map((r) => r.record.姓名)).toEqual(['张三']);
   });
 
+  it('skips a merged title row and a unit row above the header', async () => {
+    const workbook = new ExcelJS.Workbook();
+    const data = workbook.addWorksheet('明细');
+    data.addRow(['荣成市住房公积金缴存明细表']);
+    data.mergeCells('A1:C1');
+    data.addRow(['制表单位：荣成市住房公积金中心', '', '单位：元']);
+    data.addRow(['身份证号', '姓名', '金额']);
+    data.addRow([ID, '张三', 12]);
+    const file = dir.path('titled.xlsx');
+    await workbook.xlsx.writeFile(file);
+    expect(await collect(readFeedFile(file, options()))).toEqual([
+      { line: 4, record: { 身份证号: ID, 姓名: '张三', 出生日期: '', 金额: '12', 备注: '' } },
+    ]);
+  });
+
   it('keeps Chinese text whole where the compressed stream splits a character between chunks', async () => {
     // exceljs's own streaming reader decodes each chunk separately and garbled these.
     const workbook = new ExcelJS.Workbook();

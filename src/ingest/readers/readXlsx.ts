@@ -8,6 +8,7 @@ import {
   WorkbookDirectoryError,
   type WorkbookDirectory,
 } from './readWorkbookDirectory.ts';
+import { HeaderSearch } from './headerSearch.ts';
 import { readSheetRows, SheetXmlError, type SheetRow } from './readSheetRows.ts';
 import { readZipEntryText } from './readZipEntryText.ts';
 
@@ -138,24 +139,23 @@ export async function openXlsxSheet(
 }
 
 /**
- * XLSX records: the header is the first non-empty row of the sheet (`openXlsxSheet`); line
- * numbers are sheet row numbers.
+ * XLSX records from a sheet (`openXlsxSheet`): the header is the first non-empty row naming
+ * every required column, title rows above it skipped (`HeaderSearch`); line numbers are sheet
+ * row numbers.
  */
 export async function* readXlsx(file: string, options: ReadOptions): AsyncGenerator<SourceRecord> {
   const { name, rows } = await openXlsxSheet(file, options.sheet);
   const { expectedColumns } = options;
   const skip = options.skipThroughLine ?? 0;
+  const header = new HeaderSearch(options.requiredColumns);
   let positions: number[] | undefined;
   for await (const { number, texts } of rows) {
     if (positions === undefined) {
       if (isBlank(texts)) continue;
-      const header = new Map<string, number>();
-      texts.forEach((text, column) => {
-        if (!header.has(text)) header.set(text, column);
-      });
-      const missing = options.requiredColumns.filter((c) => !header.has(c));
-      if (missing.length > 0) throw new AppError('INGEST_MISSING_COLUMNS', { columns: missing.join('、') });
-      positions = expectedColumns.map((c) => header.get(c) ?? -1);
+      // A row's cells by column number; columns without a value are not named.
+      const columns = header.look(Array.from(texts, (text: string | undefined) => text ?? ''));
+      if (columns === undefined) continue; // a title row above the header
+      positions = expectedColumns.map((c) => columns.get(c) ?? -1);
       continue;
     }
     if (number <= skip || isBlank(texts)) continue;
@@ -166,5 +166,8 @@ export async function* readXlsx(file: string, options: ReadOptions): AsyncGenera
     });
     yield { line: number, record };
   }
-  if (positions === undefined) throw unreadable(`工作表“${name}”是空的，没有表头行`);
+  if (positions === undefined) {
+    if (header.lookedAtRows) throw header.notFound();
+    throw unreadable(`工作表“${name}”是空的，没有表头行`);
+  }
 }
