@@ -15,6 +15,7 @@ import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { readFeedFile } from '../src/ingest/readers/readFeedFile.ts';
 import { xlsxCellText } from '../src/ingest/readers/xlsxCellText.ts';
+import { machineLine } from './benchCounty.ts';
 
 const envNumber = (name: string, fallback: number): number => {
   const value = Number(process.env[name] ?? fallback);
@@ -111,13 +112,7 @@ const median = (xs: number[]) => {
 };
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
-console.log(
-  `XLSX reader benchmark, ${new Date().toISOString()}: ${String(os.cpus().length)} × ${os.cpus()[0]?.model ?? '?'}, ` +
-    `Node ${process.version}, load average ${os
-      .loadavg()
-      .map((l) => l.toFixed(1))
-      .join(' ')}`,
-);
+console.log(machineLine('XLSX reader benchmark'));
 console.log(
   `File: ${fmt(ROWS)} rows × ${String(columns.length)} columns, ${SHARED ? 'shared' : 'inline'} strings, ${mib.toFixed(1)} MiB`,
 );

@@ -37,12 +37,15 @@ export class HeaderSearch {
     return undefined;
   }
 
-  /** Whether a row has been looked at: at the end of a file, the header was missing, not the rows. */
-  get lookedAtRows(): boolean {
-    return this.rows > 0;
+  /**
+   * The error when a file ends with no header: the columns missing, if any row was looked at;
+   * otherwise `empty` (the file had no non-blank row).
+   */
+  atEnd(empty: AppError): AppError {
+    return this.rows > 0 ? this.notFound() : empty;
   }
 
-  notFound(): AppError {
+  private notFound(): AppError {
     return new AppError('INGEST_MISSING_COLUMNS', { columns: (this.closest ?? this.required).join('、') });
   }
 }

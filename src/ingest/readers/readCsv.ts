@@ -220,7 +220,8 @@ export async function* readCsv(file: string, options: ReadOptions): AsyncGenerat
     if (source) yield source;
   }
   if (positions === undefined) {
-    if (header.lookedAtRows) throw header.notFound();
-    throw new AppError('INGEST_UNREADABLE_FILE', { format: FORMAT, reason: '文件是空的，没有表头行' });
+    throw header.atEnd(
+      new AppError('INGEST_UNREADABLE_FILE', { format: FORMAT, reason: '文件是空的，没有表头行' }),
+    );
   }
 }

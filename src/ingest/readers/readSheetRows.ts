@@ -95,11 +95,6 @@ function inlineText(is: string): string {
   return text;
 }
 
-/** exceljs's conversion of a date-formatted number (milliseconds rounded), kept so cells read as before. */
-function serialToDate(serial: number, date1904: boolean): Date {
-  return new Date(Math.round((serial - 25569 + (date1904 ? 1462 : 0)) * 86_400_000));
-}
-
 /**
  * One cell's text, as the sheet shows it: a shared or inline string, a formula's cached result,
  * a date-formatted number as YYYY-MM-DD, an error as its code; undefined for a cell with no value.
@@ -132,11 +127,8 @@ function cellText(
       const value = parseFloat(raw);
       if (style === undefined || !context.isDateStyle(style) || !Number.isFinite(value))
         return xlsxCellText(value);
-      // A formula's cached result counts its days (=DATE(…), =A2+30); a typed date keeps exceljs's rounding.
-      const formula = openingOf(body, 'f', 0) >= 0;
-      return xlsxCellText(
-        formula ? excelSerialToDate(value, context.date1904) : serialToDate(value, context.date1904),
-      );
+      // A typed date or a formula's date (=DATE(…), =A2+30) alike: the day it shows.
+      return xlsxCellText(excelSerialToDate(value, context.date1904));
     }
   }
 }

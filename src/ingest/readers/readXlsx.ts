@@ -166,8 +166,5 @@ export async function* readXlsx(file: string, options: ReadOptions): AsyncGenera
     });
     yield { line: number, record };
   }
-  if (positions === undefined) {
-    if (header.lookedAtRows) throw header.notFound();
-    throw unreadable(`工作表“${name}”是空的，没有表头行`);
-  }
+  if (positions === undefined) throw header.atEnd(unreadable(`工作表“${name}”是空的，没有表头行`));
 }

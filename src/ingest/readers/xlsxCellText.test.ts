@@ -23,6 +23,8 @@ describe('xlsxCellText', () => {
     expect(xlsxCellText(excelSerialToDate(31199, false))).toBe('1985-06-01');
     expect(xlsxCellText(excelSerialToDate(29737, true))).toBe('1985-06-01');
     expect(xlsxCellText(excelSerialToDate(45658.75, false))).toBe('2025-01-01');
+    // A midnight stored a hair below the whole day is that day, as Excel shows it.
+    expect(xlsxCellText(excelSerialToDate(32938.99999999999, false))).toBe('1990-03-07');
   });
 
   it('writes other values as text', () => {

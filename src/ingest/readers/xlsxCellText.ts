@@ -14,10 +14,14 @@ export function isDateFormat(numFmt: string | undefined): boolean {
   return /[yd]/i.test(bare);
 }
 
-/** An Excel serial day number (1900 or 1904 system) as a Date at UTC midnight of that day. */
+/**
+ * An Excel serial day number (1900 or 1904 system) as a Date in UTC, the fraction its time of
+ * day rounded to the millisecond as Excel shows it: a midnight stored a hair below the whole
+ * number (32938.99999999999) is that day, not the one before.
+ */
 export function excelSerialToDate(serial: number, date1904: boolean): Date {
   const epoch = date1904 ? Date.UTC(1904, 0, 1) : Date.UTC(1899, 11, 30);
-  return new Date(epoch + Math.floor(serial) * 86_400_000);
+  return new Date(epoch + Math.round(serial * 86_400_000));
 }
 
 /**
